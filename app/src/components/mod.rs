@@ -1,0 +1,5 @@
+//! Reusable pieces, one per file.
+
+pub mod error_panel;
+pub mod layout;
+pub mod status;

@@ -1,0 +1,97 @@
+//! Pins what the shipped content files must contain, as read from the source papers.
+
+use super::load_frameworks;
+use std::path::Path;
+
+fn shipped() -> Vec<super::FrameworkContent> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/frameworks");
+    match load_frameworks(&dir) {
+        Ok(f) => f,
+        Err(e) => panic!("shipped content must load: {e}"),
+    }
+}
+
+#[test]
+fn the_mcf_has_4_domains_7_competencies_and_38_indicators() {
+    let all = shipped();
+    let mcf = all.iter().find(|f| f.slug.as_str() == "mcf").expect("mcf.toml");
+    assert!(mcf.is_default, "the MCF is the default framework");
+    let domains: Vec<_> = mcf.domains.iter().map(|d| d.title.as_str()).collect();
+    assert_eq!(
+        domains,
+        [
+            "Professional Identity",
+            "Professional Knowledge and Skills",
+            "Professional Relationships",
+            "Professional Dispositions"
+        ]
+    );
+    let per_domain: Vec<_> = mcf.domains.iter().map(|d| d.competencies.len()).collect();
+    assert_eq!(per_domain, [1, 2, 3, 1]);
+    // Tables 1-4 of the paper, competency by competency.
+    let per_competency: Vec<_> = mcf
+        .competencies()
+        .map(|c| (c.slug.as_str(), c.indicators.len()))
+        .collect();
+    assert_eq!(
+        per_competency,
+        [
+            ("specialized-development-of-self", 9),
+            ("commitment-to-development", 5),
+            ("innovation-and-creativity", 3),
+            ("communication", 9),
+            ("collaboration", 5),
+            ("problem-solving", 4),
+            ("effective-dispositions", 3),
+        ]
+    );
+    assert_eq!(mcf.indicators().count(), 38);
+}
+
+#[test]
+fn every_mcf_domain_charts_growth_through_critical_reflection() {
+    let all = shipped();
+    let mcf = all.iter().find(|f| f.slug.as_str() == "mcf").expect("mcf.toml");
+    for d in &mcf.domains {
+        let charts = d
+            .competencies
+            .iter()
+            .flat_map(|c| &c.indicators)
+            .any(|i| i.text.contains("growth/progression"));
+        assert!(charts, "domain {} lacks its growth indicator", d.title);
+    }
+}
+
+#[test]
+fn pl2_has_13_competencies_in_five_smart_supports_with_their_ratings() {
+    let all = shipped();
+    let pl2 = all.iter().find(|f| f.slug.as_str() == "pl2").expect("pl2.toml");
+    assert!(!pl2.is_default);
+    let supports: Vec<_> = pl2
+        .domains
+        .iter()
+        .map(|d| (d.title.as_str(), d.competencies.len()))
+        .collect();
+    assert_eq!(
+        supports,
+        [
+            ("Social-emotional", 4),
+            ("Math content", 2),
+            ("Advocacy", 3),
+            ("Relationships", 2),
+            ("Technology tools", 2)
+        ]
+    );
+    assert_eq!(pl2.competencies().count(), 13);
+    let rating = |slug: &str| {
+        pl2.competencies()
+            .find(|c| c.slug.as_str() == slug)
+            .and_then(|c| c.priority)
+    };
+    assert_eq!(rating("engage-and-motivate-students"), Some(3.7));
+    assert_eq!(rating("understand-policies-and-norms"), Some(2.2));
+    assert_eq!(rating("use-technology-effectively"), Some(3.0));
+    let sum: f64 = pl2.competencies().filter_map(|c| c.priority).sum();
+    // 3.7+3.5+3.5+3.5+3.4+3.4+3.3+3.1+3.0+2.9+2.7+2.5+2.2 from Table 1.
+    assert!((sum - 40.7).abs() < 1e-9, "sum of ratings was {sum}");
+}

@@ -1,0 +1,183 @@
+//! Database access (server only): one code base for SQLite and PostgreSQL.
+//!
+//! Queries are portable SQL run through sqlx's `Any` driver (`$1` placeholders work in both
+//! engines; times are epoch milliseconds, flags 0/1 integers). Only the migrations differ, one
+//! folder per engine. See docs/decisions.md.
+
+pub mod framework;
+
+use anyhow::Context as _;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor as _};
+use std::str::FromStr as _;
+use std::time::Duration;
+
+/// Which engine a pool talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// Embedded SQLite (the default).
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+impl Engine {
+    /// The engine a `DATABASE_URL` names, or an error naming what was expected.
+    pub fn from_url(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else {
+            anyhow::bail!("DATABASE_URL must start with sqlite: or postgres:// (found {url:?})")
+        }
+    }
+
+    /// A short name for logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
+/// The application's database handle: a pool and the engine behind it. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    engine: Engine,
+}
+
+/// The current time in epoch milliseconds, the unit every stored time uses.
+pub fn now_ms() -> i64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(now.as_millis()).unwrap_or(i64::MAX)
+}
+
+impl Db {
+    /// Connects, creating the SQLite file (and its folder) when missing.
+    ///
+    /// SQLite connections run in WAL mode with foreign keys on and a busy timeout, so readers
+    /// never block the writer and a busy writer waits instead of failing.
+    pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Self> {
+        sqlx::any::install_default_drivers();
+        let engine = Engine::from_url(url)?;
+        let url = match engine {
+            Engine::Sqlite => prepare_sqlite_url(url)?,
+            Engine::Postgres => url.to_owned(),
+        };
+        let options = AnyConnectOptions::from_str(&url)
+            .with_context(|| format!("DATABASE_URL is not a valid {} URL", engine.as_str()))?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if engine == Engine::Sqlite {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                             PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .with_context(|| format!("cannot connect to the {} database", engine.as_str()))?;
+        Ok(Self { pool, engine })
+    }
+
+    /// Applies the migrations of this engine that have not run yet.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        let migrator = match self.engine {
+            Engine::Sqlite => sqlx::migrate!("../migrations/sqlite"),
+            Engine::Postgres => sqlx::migrate!("../migrations/postgres"),
+        };
+        migrator
+            .run(&self.pool)
+            .await
+            .context("database migration failed")
+    }
+
+    /// The pool, for queries.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// The engine behind the pool.
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so two writers queue on the busy timeout instead of one failing
+    /// when it upgrades from reading to writing.
+    pub async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
+        match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Engine::Postgres => self.pool.begin().await,
+        }
+    }
+
+    /// A cheap round trip, for health checks.
+    pub async fn ping(&self) -> sqlx::Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
+    }
+
+    /// Closes every connection (on shutdown).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Adds `mode=rwc` (create when missing) and creates the parent folder of a file database.
+fn prepare_sqlite_url(url: &str) -> anyhow::Result<String> {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path.is_empty() || path == ":memory:" {
+        anyhow::bail!("DATABASE_URL must name a SQLite file, e.g. sqlite://data/mcf.db");
+    }
+    if let Some(parent) = std::path::Path::new(path).parent() {
+        if !parent.as_os_str().is_empty() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create the database folder {}", parent.display()))?;
+        }
+    }
+    let query = if query.contains("mode=") {
+        query.to_owned()
+    } else if query.is_empty() {
+        "mode=rwc".to_owned()
+    } else {
+        format!("{query}&mode=rwc")
+    };
+    Ok(format!("sqlite://{path}?{query}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_is_chosen_by_url_scheme() {
+        assert_eq!(Engine::from_url("sqlite://data/x.db").ok(), Some(Engine::Sqlite));
+        assert_eq!(Engine::from_url("postgres://u@h/db").ok(), Some(Engine::Postgres));
+        let e = Engine::from_url("mysql://x").map(|_| ()).unwrap_err().to_string();
+        assert!(e.contains("DATABASE_URL"), "{e}");
+    }
+
+    #[test]
+    fn sqlite_urls_create_the_file() {
+        let dir = std::env::temp_dir().join(format!("mcf-url-{}", std::process::id()));
+        let url = format!("sqlite://{}/sub/x.db", dir.display());
+        let prepared = prepare_sqlite_url(&url).expect("valid");
+        assert!(prepared.ends_with("/sub/x.db?mode=rwc"), "{prepared}");
+        assert!(dir.join("sub").is_dir());
+        assert!(prepare_sqlite_url("sqlite::memory:").is_err());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

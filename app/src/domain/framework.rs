@@ -1,0 +1,123 @@
+//! The shape of a competency framework as pages see it: domains > competencies > indicators.
+
+use serde::{Deserialize, Serialize};
+
+/// One framework in a list of frameworks.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FrameworkSummary {
+    /// Stable id used in URLs, e.g. `mcf`.
+    pub slug: String,
+    /// Full title.
+    pub title: String,
+    /// Short title, e.g. `MCF`.
+    pub short_title: String,
+    /// One-paragraph description.
+    pub description: String,
+    /// Whether this is the framework the course is built on.
+    pub is_default: bool,
+    /// Number of domains.
+    pub domain_count: usize,
+    /// Number of competencies.
+    pub competency_count: usize,
+    /// Number of indicators.
+    pub indicator_count: usize,
+}
+
+/// A whole framework with its domains and competencies, without indicator texts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FrameworkView {
+    /// Stable id used in URLs.
+    pub slug: String,
+    /// Full title.
+    pub title: String,
+    /// Short title.
+    pub short_title: String,
+    /// Version of the content file.
+    pub version: String,
+    /// One-paragraph description.
+    pub description: String,
+    /// Where the framework comes from, shown wherever it is reproduced.
+    pub attribution: String,
+    /// Domains in order.
+    pub domains: Vec<DomainView>,
+}
+
+impl FrameworkView {
+    /// Competencies across all domains.
+    pub fn competency_count(&self) -> usize {
+        self.domains.iter().map(|d| d.competencies.len()).sum()
+    }
+
+    /// Indicators across all competencies.
+    pub fn indicator_count(&self) -> usize {
+        self.domains
+            .iter()
+            .flat_map(|d| &d.competencies)
+            .map(|c| c.indicator_count)
+            .sum()
+    }
+}
+
+/// A domain and its competencies.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DomainView {
+    /// Stable id.
+    pub slug: String,
+    /// Title, e.g. "Professional Identity".
+    pub title: String,
+    /// What the domain is about.
+    pub summary: String,
+    /// Competencies in order.
+    pub competencies: Vec<CompetencySummary>,
+}
+
+/// A competency as listed on the framework page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CompetencySummary {
+    /// Stable id.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// How many current (not retired) indicators it has.
+    pub indicator_count: usize,
+    /// A priority rating from a survey, where the framework has one (PL2: 1 = low to 4 = urgent).
+    pub priority: Option<f64>,
+}
+
+/// A competency with everything needed for its own page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CompetencyView {
+    /// Framework slug.
+    pub framework_slug: String,
+    /// Framework short title, for breadcrumbs.
+    pub framework_title: String,
+    /// Attribution of the framework.
+    pub attribution: String,
+    /// Domain slug.
+    pub domain_slug: String,
+    /// Domain title.
+    pub domain_title: String,
+    /// Stable id.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// Description, one statement per entry.
+    pub description: Vec<String>,
+    /// A priority rating from a survey, where the framework has one.
+    pub priority: Option<f64>,
+    /// Indicators in order.
+    pub indicators: Vec<IndicatorView>,
+    /// The competency before this one in the framework, as (slug, title).
+    pub previous: Option<(String, String)>,
+    /// The competency after this one in the framework, as (slug, title).
+    pub next: Option<(String, String)>,
+}
+
+/// One indicator of a competency.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorView {
+    /// Stable id.
+    pub slug: String,
+    /// The indicator as the framework words it.
+    pub text: String,
+}

@@ -1,0 +1,17 @@
+//! The mentoring micro-credential: shared types, components, pages and server functions.
+//!
+//! Built twice: with `ssr` into the server binary, with `hydrate` into the browser's WebAssembly.
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod components;
+#[cfg(feature = "ssr")]
+pub mod content;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod pages;
+
+mod root;
+pub use root::{shell, App};

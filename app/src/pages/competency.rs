@@ -1,0 +1,103 @@
+//! A competency's page: its description and indicators.
+
+use crate::api::framework::get_competency;
+use crate::components::error_panel::ErrorPanel;
+use crate::domain::framework::CompetencyView;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+/// `/frameworks/:framework/competencies/:competency`.
+#[component]
+pub fn CompetencyPage() -> impl IntoView {
+    let params = use_params_map();
+    let key = move || {
+        let p = params.read();
+        (
+            p.get("framework").unwrap_or_default(),
+            p.get("competency").unwrap_or_default(),
+        )
+    };
+    let competency = Resource::new(key, |(f, c)| get_competency(f, c));
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading the competency…"</p> }>
+            {move || Suspend::new(async move {
+                match competency.await {
+                    Ok(competency) => view! { <Competency competency /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Competency(competency: CompetencyView) -> impl IntoView {
+    let fw = competency.framework_slug.clone();
+    let link = move |slug: &str| format!("/frameworks/{fw}/competencies/{slug}");
+    let previous = competency.previous.clone().map(|(slug, title)| {
+        view! {
+            <A href=link(&slug) attr:rel="prev">
+                "← "
+                {title}
+            </A>
+        }
+    });
+    let next = competency.next.clone().map(|(slug, title)| {
+        view! {
+            <A href=link(&slug) attr:rel="next">
+                {title}
+                " →"
+            </A>
+        }
+    });
+    let framework_href = format!("/frameworks/{}", competency.framework_slug);
+    let domain_href = format!("{framework_href}#domain-{}", competency.domain_slug);
+    view! {
+        <Title text=competency.title.clone() />
+        <nav aria-label="Breadcrumb" class="breadcrumb">
+            <ol>
+                <li>
+                    <A href=framework_href>{competency.framework_title.clone()}</A>
+                </li>
+                <li>
+                    <a href=domain_href>{competency.domain_title.clone()}</a>
+                </li>
+                <li aria-current="page">{competency.title.clone()}</li>
+            </ol>
+        </nav>
+        <h1>{competency.title.clone()}</h1>
+        {competency.priority.map(|p| {
+            view! { <p class="meta">{format!("Survey priority {p:.1} of 4")}</p> }
+        })}
+        <section class="section" aria-labelledby="description-heading">
+            <h2 id="description-heading">"What it means"</h2>
+            <ul class="statement-list">
+                {competency
+                    .description
+                    .iter()
+                    .map(|s| view! { <li>{s.clone()}</li> })
+                    .collect_view()}
+            </ul>
+        </section>
+        <section class="section" aria-labelledby="indicators-heading">
+            <h2 id="indicators-heading">
+                {format!("Indicators ({})", competency.indicators.len())}
+            </h2>
+            <p>"What a mentor who holds this competency shows in practice:"</p>
+            <ol class="indicator-list">
+                {competency
+                    .indicators
+                    .iter()
+                    .map(|i| view! { <li id=format!("indicator-{}", i.slug)>{i.text.clone()}</li> })
+                    .collect_view()}
+            </ol>
+        </section>
+        <nav class="pager" aria-label="Competencies">
+            <span>{previous}</span>
+            <span>{next}</span>
+        </nav>
+        <p class="attribution">{competency.attribution.clone()}</p>
+    }
+}

@@ -1,0 +1,60 @@
+//! The list of frameworks.
+
+use crate::api::framework::list_frameworks;
+use crate::components::error_panel::ErrorPanel;
+use crate::domain::framework::FrameworkSummary;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+/// All frameworks the course knows, the default first.
+#[component]
+pub fn FrameworksPage() -> impl IntoView {
+    let frameworks = Resource::new(|| (), |_| list_frameworks());
+    view! {
+        <Title text="Frameworks" />
+        <Suspense fallback=|| view! { <p class="loading">"Loading frameworks…"</p> }>
+            {move || Suspend::new(async move {
+                match frameworks.await {
+                    Ok(list) => view! { <FrameworkList list /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn FrameworkList(list: Vec<FrameworkSummary>) -> impl IntoView {
+    view! {
+        <h1>"Competency frameworks"</h1>
+        <p class="lead">
+            "The course is built on the first framework below. The others offer a complementary lens on the same work."
+        </p>
+        <ul class="card-list">
+            {list
+                .into_iter()
+                .map(|f| {
+                    let href = format!("/frameworks/{}", f.slug);
+                    view! {
+                        <li class="card">
+                            <h2 class="card__title">
+                                <A href=href>{f.title}</A>
+                            </h2>
+                            {f.is_default.then(|| view! { <p class="tag">"The course framework"</p> })}
+                            <p>{f.description}</p>
+                            <p class="meta">
+                                {format!(
+                                    "{} domains · {} competencies · {} indicators",
+                                    f.domain_count,
+                                    f.competency_count,
+                                    f.indicator_count,
+                                )}
+                            </p>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}

@@ -1,0 +1,83 @@
+//! The HTML shell and the router.
+
+use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
+use crate::pages::{
+    competency::CompetencyPage, framework::FrameworkPage, frameworks::FrameworksPage,
+    home::HomePage, not_found::NotFound,
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The name the product goes by in titles and the header.
+pub const SITE_NAME: &str = "Mentoring Micro-credential";
+
+/// The document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options=options.clone() />
+                <HashedStylesheet options id="leptos" />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: header, the page for the current route, footer.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    mark_hydrated();
+    view! {
+        <Title formatter=|page: String| {
+            if page.is_empty() { SITE_NAME.to_owned() } else { format!("{page} · {SITE_NAME}") }
+        } />
+        <Meta
+            name="description"
+            content="A self-paced micro-credential in mentoring for in-service teachers, built on the Mentoring Competency Framework."
+        />
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+        <Router>
+            <SkipLink />
+            <SiteHeader />
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/frameworks") view=FrameworksPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/frameworks/:framework")
+                        view=FrameworkPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/frameworks/:framework/competencies/:competency")
+                        view=CompetencyPage
+                        ssr=SsrMode::Async
+                    />
+                </Routes>
+            </main>
+            <SiteFooter />
+        </Router>
+    }
+}
+
+/// Once the app has hydrated, says so on `<body data-hydrated>`: end-to-end tests wait for it
+/// before clicking, since a click on the server-rendered page before hydration would be lost.
+fn mark_hydrated() {
+    Effect::new(|_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}

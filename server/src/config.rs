@@ -1,0 +1,140 @@
+//! Configuration from environment variables, with defaults that run out of the box.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines (the default).
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Everything the server reads from its environment.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `DATABASE_URL`: `sqlite://…` (default `sqlite://data/mcf.db`) or `postgres://…`.
+    pub database_url: String,
+    /// `DB_MAX_CONNECTIONS`: pool size (default 8).
+    pub db_max_connections: u32,
+    /// `CONTENT_DIR`: folder holding `frameworks/` (default `content`).
+    pub content_dir: PathBuf,
+    /// `LEPTOS_SITE_ADDR`: address to listen on (default `127.0.0.1:3000`).
+    pub site_addr: SocketAddr,
+    /// `LEPTOS_SITE_ROOT`: folder of the built site (default `target/site`).
+    pub site_root: String,
+    /// `LOG_FORMAT`: `text` (default) or `json`.
+    pub log_format: LogFormat,
+    /// `SHUTDOWN_GRACE_SECONDS`: how long in-flight requests may finish after SIGTERM (default 10).
+    pub shutdown_grace: Duration,
+}
+
+/// A configuration value that cannot be used, naming the variable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{name}={value:?} is not valid: {expected}")]
+pub struct ConfigError {
+    /// The variable.
+    pub name: &'static str,
+    /// What it held.
+    pub value: String,
+    /// What it should hold.
+    pub expected: &'static str,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads variables through `lookup` (tests pass a map).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &'static str, default: &str| {
+            lookup(name)
+                .filter(|v| !v.trim().is_empty())
+                .unwrap_or_else(|| default.to_owned())
+        };
+        let bad = |name: &'static str, value: String, expected: &'static str| ConfigError {
+            name,
+            value,
+            expected,
+        };
+
+        let database_url = get("DATABASE_URL", "sqlite://data/mcf.db");
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(bad(
+                "DATABASE_URL",
+                database_url,
+                "a URL starting with sqlite:// or postgres://",
+            ));
+        }
+        let connections = get("DB_MAX_CONNECTIONS", "8");
+        let db_max_connections = match connections.parse::<u32>() {
+            Ok(n) if (1..=512).contains(&n) => n,
+            _ => return Err(bad("DB_MAX_CONNECTIONS", connections, "a whole number from 1 to 512")),
+        };
+        let addr = get("LEPTOS_SITE_ADDR", "127.0.0.1:3000");
+        let site_addr = addr
+            .parse()
+            .map_err(|_| bad("LEPTOS_SITE_ADDR", addr, "an address such as 127.0.0.1:3000"))?;
+        let format = get("LOG_FORMAT", "text");
+        let log_format = match format.as_str() {
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            _ => return Err(bad("LOG_FORMAT", format, "text or json")),
+        };
+        let grace = get("SHUTDOWN_GRACE_SECONDS", "10");
+        let shutdown_grace = match grace.parse::<u64>() {
+            Ok(n) if n <= 3600 => Duration::from_secs(n),
+            _ => return Err(bad("SHUTDOWN_GRACE_SECONDS", grace, "a whole number of seconds up to 3600")),
+        };
+        Ok(Self {
+            database_url,
+            db_max_connections,
+            content_dir: PathBuf::from(get("CONTENT_DIR", "content")),
+            site_addr,
+            site_root: get("LEPTOS_SITE_ROOT", "target/site"),
+            log_format,
+            shutdown_grace,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn with(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_run_out_of_the_box() {
+        let c = with(&[]).expect("defaults are valid");
+        assert_eq!(c.database_url, "sqlite://data/mcf.db");
+        assert_eq!(c.site_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.db_max_connections, 8);
+        assert_eq!(c.log_format, LogFormat::Text);
+    }
+
+    #[test]
+    fn a_bad_value_names_the_variable() {
+        let e = with(&[("DB_MAX_CONNECTIONS", "lots")]).expect_err("invalid");
+        assert_eq!(e.to_string(), "DB_MAX_CONNECTIONS=\"lots\" is not valid: a whole number from 1 to 512");
+        let e = with(&[("DATABASE_URL", "mysql://x")]).expect_err("invalid");
+        assert_eq!(e.name, "DATABASE_URL");
+        let e = with(&[("LOG_FORMAT", "xml")]).expect_err("invalid");
+        assert_eq!(e.name, "LOG_FORMAT");
+        let e = with(&[("LEPTOS_SITE_ADDR", "localhost")]).expect_err("invalid");
+        assert_eq!(e.name, "LEPTOS_SITE_ADDR");
+    }
+}

@@ -1,0 +1,6 @@
+//! The axum server: configuration, start-up and the router, as a library so integration tests
+//! can build the exact router the binary serves.
+
+pub mod config;
+pub mod startup;
+pub mod telemetry;

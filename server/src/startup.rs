@@ -1,0 +1,130 @@
+//! Start-up (database, content) and the router.
+
+use crate::config::Config;
+use anyhow::Context as _;
+use app::db::Db;
+use app::{shell, App};
+use axum::extract::{FromRef, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::path::Path;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// What every request handler can reach.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// Leptos' own options (site root, output name, …).
+    pub leptos_options: LeptosOptions,
+    /// The database.
+    pub db: Db,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// Leptos options for this configuration. Hashed asset names are used when the build wrote
+/// `hash.txt` next to the binary (cargo-leptos does with `hash-files = true`).
+pub fn leptos_options(config: &Config) -> anyhow::Result<LeptosOptions> {
+    let mut options = get_configuration(None)
+        .context("invalid LEPTOS_* configuration")?
+        .leptos_options;
+    options.site_addr = config.site_addr;
+    options.site_root = config.site_root.clone().into();
+    if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
+        let beside_binary = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())));
+        options.hash_files = beside_binary.is_some_and(|p| p.exists());
+    }
+    Ok(options)
+}
+
+/// Connects and migrates the database, then validates and imports the course content.
+/// Any problem stops start-up with a message saying what and where.
+pub async fn prepare(config: &Config) -> anyhow::Result<Db> {
+    let db = Db::connect(&config.database_url, config.db_max_connections).await?;
+    db.migrate().await?;
+    import_content(&db, &config.content_dir).await?;
+    tracing::info!(engine = db.engine().as_str(), "database ready");
+    Ok(db)
+}
+
+/// Validates every content file, then imports the frameworks (idempotent).
+pub async fn import_content(db: &Db, content_dir: &Path) -> anyhow::Result<()> {
+    let frameworks = app::content::load_frameworks(&content_dir.join("frameworks"))
+        .map_err(|e| anyhow::anyhow!("invalid course content: {e}"))?;
+    for framework in &frameworks {
+        app::db::framework::import(db, framework)
+            .await
+            .with_context(|| format!("importing framework {}", framework.slug))?;
+    }
+    Ok(())
+}
+
+/// The whole application as one router: pages, server functions, health check, static files.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let db = state.db.clone();
+    let options = state.leptos_options.clone();
+    let pkg_dir = Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    // Hashed names change whenever content does, so they can be cached for a year.
+    let pkg = tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        ))
+        .service(
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
+    Router::new()
+        .route("/healthz", get(healthz))
+        .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(db.clone()),
+            move || shell(options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// `GET /healthz`: 200 when the database answers, 503 when it does not.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.db.ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            Json(serde_json::json!({ "status": "ok", "database": state.db.engine().as_str() })),
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "unavailable", "database": state.db.engine().as_str() })),
+            )
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! Shared set-up for integration tests: a fresh database per test on each engine, and the real
+//! router built on it.
+//!
+//! SQLite: a new file in a temporary folder. PostgreSQL: a new database on the server named by
+//! `TEST_POSTGRES_URL` (`make test` starts a throwaway cluster and sets it). Without that
+//! variable the PostgreSQL variants are skipped with a notice, unless `REQUIRE_POSTGRES=1`, which
+//! `make test` also sets, makes them fail instead.
+#![allow(dead_code)] // each test file uses a different part of this module
+
+use app::db::Db;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt as _;
+use leptos::prelude::LeptosOptions;
+use server::startup::{self, AppState};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use tower::ServiceExt as _;
+
+/// Which engine a test runs on.
+#[derive(Clone, Copy, Debug)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique_name() -> String {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("t{}_{}_{}", std::process::id(), n, nanos)
+}
+
+/// A fresh, migrated, empty database; `None` when the engine is not available here.
+pub async fn fresh_db(engine: Engine) -> Option<Db> {
+    match engine {
+        Engine::Sqlite => {
+            let dir = std::env::temp_dir().join("mcf-tests");
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            let url = format!("sqlite://{}/{}.db", dir.display(), unique_name());
+            let db = Db::connect(&url, 4).await.expect("connect sqlite");
+            db.migrate().await.expect("migrate sqlite");
+            Some(db)
+        }
+        Engine::Postgres => {
+            let Ok(base) = std::env::var("TEST_POSTGRES_URL") else {
+                if std::env::var("REQUIRE_POSTGRES").as_deref() == Ok("1") {
+                    panic!("REQUIRE_POSTGRES=1 but TEST_POSTGRES_URL is not set");
+                }
+                eprintln!("notice: TEST_POSTGRES_URL not set; skipping the PostgreSQL variant");
+                return None;
+            };
+            let admin = Db::connect(&base, 1).await.expect("connect postgres admin");
+            let name = unique_name();
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(admin.pool())
+                .await
+                .expect("create test database");
+            admin.close().await;
+            let (prefix, _) = base.rsplit_once('/').expect("URL with a database name");
+            let db = Db::connect(&format!("{prefix}/{name}"), 4)
+                .await
+                .expect("connect postgres");
+            db.migrate().await.expect("migrate postgres");
+            Some(db)
+        }
+    }
+}
+
+/// The repository's `content/` folder.
+pub fn content_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../content")
+}
+
+/// A fresh database with the shipped content imported.
+pub async fn seeded_db(engine: Engine) -> Option<Db> {
+    let db = fresh_db(engine).await?;
+    startup::import_content(&db, &content_dir())
+        .await
+        .expect("import shipped content");
+    Some(db)
+}
+
+/// The real router over a seeded database.
+pub struct TestApp {
+    pub db: Db,
+    router: axum::Router,
+}
+
+/// A response as tests look at it.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl TestApp {
+    pub async fn new(engine: Engine) -> Option<Self> {
+        let db = seeded_db(engine).await?;
+        let leptos_options = LeptosOptions::builder()
+            .output_name("mcf")
+            .site_root("target/site")
+            .build();
+        let router = startup::router(AppState {
+            leptos_options,
+            db: db.clone(),
+        });
+        Some(Self { db, router })
+    }
+
+    pub async fn get(&self, uri: &str) -> Reply {
+        let request = Request::get(uri).body(Body::empty()).expect("request");
+        self.send(request).await
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+}
+
+/// Declares one async test per engine: `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! both_engines {
+    ($(async fn $name:ident($engine:ident: Engine) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                async fn run($engine: common::Engine) $body
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    run(common::Engine::Sqlite).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    run(common::Engine::Postgres).await;
+                }
+            }
+        )*
+    };
+}
