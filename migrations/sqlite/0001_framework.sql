@@ -35,7 +35,7 @@ CREATE TABLE competencies (
     position      BIGINT  NOT NULL,
     title         TEXT    NOT NULL,
     description   TEXT    NOT NULL, -- statements separated by newlines
-    priority      DOUBLE PRECISION,
+    priority_hundredths BIGINT, -- survey rating x 100 (3.7 -> 370); see docs/decisions.md
     retired_at    BIGINT,
     CONSTRAINT competencies_framework_slug UNIQUE (framework_id, slug)
 );

@@ -77,12 +77,22 @@ impl Config {
         let connections = get("DB_MAX_CONNECTIONS", "8");
         let db_max_connections = match connections.parse::<u32>() {
             Ok(n) if (1..=512).contains(&n) => n,
-            _ => return Err(bad("DB_MAX_CONNECTIONS", connections, "a whole number from 1 to 512")),
+            _ => {
+                return Err(bad(
+                    "DB_MAX_CONNECTIONS",
+                    connections,
+                    "a whole number from 1 to 512",
+                ))
+            }
         };
         let addr = get("LEPTOS_SITE_ADDR", "127.0.0.1:3000");
-        let site_addr = addr
-            .parse()
-            .map_err(|_| bad("LEPTOS_SITE_ADDR", addr, "an address such as 127.0.0.1:3000"))?;
+        let site_addr = addr.parse().map_err(|_| {
+            bad(
+                "LEPTOS_SITE_ADDR",
+                addr,
+                "an address such as 127.0.0.1:3000",
+            )
+        })?;
         let format = get("LOG_FORMAT", "text");
         let log_format = match format.as_str() {
             "text" => LogFormat::Text,
@@ -92,7 +102,13 @@ impl Config {
         let grace = get("SHUTDOWN_GRACE_SECONDS", "10");
         let shutdown_grace = match grace.parse::<u64>() {
             Ok(n) if n <= 3600 => Duration::from_secs(n),
-            _ => return Err(bad("SHUTDOWN_GRACE_SECONDS", grace, "a whole number of seconds up to 3600")),
+            _ => {
+                return Err(bad(
+                    "SHUTDOWN_GRACE_SECONDS",
+                    grace,
+                    "a whole number of seconds up to 3600",
+                ))
+            }
         };
         Ok(Self {
             database_url,
@@ -112,8 +128,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn with(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -129,7 +147,10 @@ mod tests {
     #[test]
     fn a_bad_value_names_the_variable() {
         let e = with(&[("DB_MAX_CONNECTIONS", "lots")]).expect_err("invalid");
-        assert_eq!(e.to_string(), "DB_MAX_CONNECTIONS=\"lots\" is not valid: a whole number from 1 to 512");
+        assert_eq!(
+            e.to_string(),
+            "DB_MAX_CONNECTIONS=\"lots\" is not valid: a whole number from 1 to 512"
+        );
         let e = with(&[("DATABASE_URL", "mysql://x")]).expect_err("invalid");
         assert_eq!(e.name, "DATABASE_URL");
         let e = with(&[("LOG_FORMAT", "xml")]).expect_err("invalid");

@@ -123,7 +123,9 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
             tracing::error!(error = %e, "health check: database unreachable");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(serde_json::json!({ "status": "unavailable", "database": state.db.engine().as_str() })),
+                Json(
+                    serde_json::json!({ "status": "unavailable", "database": state.db.engine().as_str() }),
+                ),
             )
         }
     }

@@ -150,17 +150,26 @@ both_engines! {
 
 #[tokio::test]
 async fn malformed_content_stops_start_up_naming_file_and_line() {
-    let Some(db) = fresh_db(Engine::Sqlite).await else { return };
+    let Some(db) = fresh_db(Engine::Sqlite).await else {
+        return;
+    };
     let dir = std::env::temp_dir().join(format!("mcf-bad-content-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("frameworks")).expect("dir");
     let good = std::fs::read_to_string(content_dir().join("frameworks/mcf.toml")).expect("read");
     let bad = good.replacen("slug = \"communication\"", "slug = \"Communication\"", 1);
     std::fs::write(dir.join("frameworks/mcf.toml"), &bad).expect("write");
-    let err = server::startup::import_content(&db, &dir).await.expect_err("must refuse");
-    let line = bad.lines().position(|l| l.contains("\"Communication\"")).expect("line") + 1;
+    let err = server::startup::import_content(&db, &dir)
+        .await
+        .expect_err("must refuse");
+    let line = bad
+        .lines()
+        .position(|l| l.contains("\"Communication\""))
+        .expect("line")
+        + 1;
     let message = format!("{err:#}");
     assert!(
-        message.contains(&format!("mcf.toml:{line}:")) && message.contains("competency slug may contain only lowercase"),
+        message.contains(&format!("mcf.toml:{line}:"))
+            && message.contains("competency slug may contain only lowercase"),
         "{message}"
     );
     let _ = std::fs::remove_dir_all(dir);

@@ -173,7 +173,12 @@ impl Checker<'_> {
 struct SeenSlugs(HashMap<String, usize>);
 
 impl SeenSlugs {
-    fn insert(&mut self, c: &Checker<'_>, what: &str, slug: &Spanned<String>) -> Result<(), ContentError> {
+    fn insert(
+        &mut self,
+        c: &Checker<'_>,
+        what: &str,
+        slug: &Spanned<String>,
+    ) -> Result<(), ContentError> {
         let at = slug.span().start;
         if let Some(first) = self.0.insert(slug.get_ref().clone(), at) {
             let (first_line, _) = super::line_and_column(c.text, first);
@@ -198,17 +203,22 @@ pub fn parse_framework(file: &Path, text: &str) -> Result<FrameworkContent, Cont
     })?;
 
     let language = raw.language.get_ref();
-    let language_ok = (2..=3).contains(&language.len())
-        && language.chars().all(|ch| ch.is_ascii_lowercase());
+    let language_ok =
+        (2..=3).contains(&language.len()) && language.chars().all(|ch| ch.is_ascii_lowercase());
     if !language_ok {
         return Err(c.error(
             raw.language.span().start,
-            format!("language must be a two- or three-letter code such as \"en\" (found {language:?})"),
+            format!(
+                "language must be a two- or three-letter code such as \"en\" (found {language:?})"
+            ),
         ));
     }
     let version = c.text("version", &raw.version, 40)?;
     if raw.domains.is_empty() {
-        return Err(c.error(raw.slug.span().start, "a framework needs at least one [[domains]] entry"));
+        return Err(c.error(
+            raw.slug.span().start,
+            "a framework needs at least one [[domains]] entry",
+        ));
     }
 
     let mut domain_slugs = SeenSlugs::default();
@@ -220,7 +230,10 @@ pub fn parse_framework(file: &Path, text: &str) -> Result<FrameworkContent, Cont
         if d.competencies.is_empty() {
             return Err(c.error(
                 d.slug.span().start,
-                format!("domain {:?} needs at least one [[domains.competencies]] entry", d.slug.get_ref()),
+                format!(
+                    "domain {:?} needs at least one [[domains.competencies]] entry",
+                    d.slug.get_ref()
+                ),
             ));
         }
         let mut competencies = Vec::with_capacity(d.competencies.len());
@@ -229,13 +242,19 @@ pub fn parse_framework(file: &Path, text: &str) -> Result<FrameworkContent, Cont
             if k.indicators.is_empty() {
                 return Err(c.error(
                     k.slug.span().start,
-                    format!("competency {:?} needs at least one indicator", k.slug.get_ref()),
+                    format!(
+                        "competency {:?} needs at least one indicator",
+                        k.slug.get_ref()
+                    ),
                 ));
             }
             if k.description.is_empty() {
                 return Err(c.error(
                     k.slug.span().start,
-                    format!("competency {:?} needs a description (a list of statements)", k.slug.get_ref()),
+                    format!(
+                        "competency {:?} needs a description (a list of statements)",
+                        k.slug.get_ref()
+                    ),
                 ));
             }
             let priority = match &k.priority {
@@ -289,11 +308,13 @@ pub fn parse_framework(file: &Path, text: &str) -> Result<FrameworkContent, Cont
 /// Loads every `*.toml` file of a folder (in name order) and checks the rules across files:
 /// slugs are unique and exactly one framework is the default.
 pub fn load_frameworks(dir: &Path) -> Result<Vec<FrameworkContent>, ContentError> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| ContentError::whole_file(dir, format!("cannot read the frameworks folder: {e}")))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        ContentError::whole_file(dir, format!("cannot read the frameworks folder: {e}"))
+    })?;
     let mut files = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|e| ContentError::whole_file(dir, format!("cannot list the folder: {e}")))?;
+        let entry = entry
+            .map_err(|e| ContentError::whole_file(dir, format!("cannot list the folder: {e}")))?;
         let path = entry.path();
         if path.extension().is_some_and(|x| x == "toml") {
             files.push(path);
@@ -301,7 +322,10 @@ pub fn load_frameworks(dir: &Path) -> Result<Vec<FrameworkContent>, ContentError
     }
     files.sort();
     if files.is_empty() {
-        return Err(ContentError::whole_file(dir, "no framework files (*.toml) found"));
+        return Err(ContentError::whole_file(
+            dir,
+            "no framework files (*.toml) found",
+        ));
     }
     let mut frameworks: Vec<FrameworkContent> = Vec::with_capacity(files.len());
     let mut default_file: Option<&Path> = None;
@@ -312,14 +336,21 @@ pub fn load_frameworks(dir: &Path) -> Result<Vec<FrameworkContent>, ContentError
         if let Some(other) = frameworks.iter().position(|f| f.slug == framework.slug) {
             return Err(ContentError::whole_file(
                 file,
-                format!("framework slug {:?} is already used by {}", framework.slug.as_str(), files[other].display()),
+                format!(
+                    "framework slug {:?} is already used by {}",
+                    framework.slug.as_str(),
+                    files[other].display()
+                ),
             ));
         }
         if framework.is_default {
             if let Some(first) = default_file {
                 return Err(ContentError::whole_file(
                     file,
-                    format!("only one framework can be the default, and {} already is", first.display()),
+                    format!(
+                        "only one framework can be the default, and {} already is",
+                        first.display()
+                    ),
                 ));
             }
             default_file = Some(file);
@@ -327,7 +358,10 @@ pub fn load_frameworks(dir: &Path) -> Result<Vec<FrameworkContent>, ContentError
         frameworks.push(framework);
     }
     if default_file.is_none() {
-        return Err(ContentError::whole_file(dir, "one framework file must say `default = true`"));
+        return Err(ContentError::whole_file(
+            dir,
+            "one framework file must say `default = true`",
+        ));
     }
     Ok(frameworks)
 }
@@ -430,7 +464,10 @@ indicators = [
     fn a_bad_language_or_priority_is_refused() {
         let text = MINIMAL.replace("language = \"en\"", "language = \"English\"");
         assert!(err(&text).contains("language must be a two- or three-letter code"));
-        let text = MINIMAL.replace("description = [\"Doing", "priority = -1.0\ndescription = [\"Doing");
+        let text = MINIMAL.replace(
+            "description = [\"Doing",
+            "priority = -1.0\ndescription = [\"Doing",
+        );
         assert!(err(&text).ends_with("priority must be a number from 0 to 10"));
     }
 }

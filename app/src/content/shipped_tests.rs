@@ -14,7 +14,10 @@ fn shipped() -> Vec<super::FrameworkContent> {
 #[test]
 fn the_mcf_has_4_domains_7_competencies_and_38_indicators() {
     let all = shipped();
-    let mcf = all.iter().find(|f| f.slug.as_str() == "mcf").expect("mcf.toml");
+    let mcf = all
+        .iter()
+        .find(|f| f.slug.as_str() == "mcf")
+        .expect("mcf.toml");
     assert!(mcf.is_default, "the MCF is the default framework");
     let domains: Vec<_> = mcf.domains.iter().map(|d| d.title.as_str()).collect();
     assert_eq!(
@@ -51,7 +54,10 @@ fn the_mcf_has_4_domains_7_competencies_and_38_indicators() {
 #[test]
 fn every_mcf_domain_charts_growth_through_critical_reflection() {
     let all = shipped();
-    let mcf = all.iter().find(|f| f.slug.as_str() == "mcf").expect("mcf.toml");
+    let mcf = all
+        .iter()
+        .find(|f| f.slug.as_str() == "mcf")
+        .expect("mcf.toml");
     for d in &mcf.domains {
         let charts = d
             .competencies
@@ -65,7 +71,10 @@ fn every_mcf_domain_charts_growth_through_critical_reflection() {
 #[test]
 fn pl2_has_13_competencies_in_five_smart_supports_with_their_ratings() {
     let all = shipped();
-    let pl2 = all.iter().find(|f| f.slug.as_str() == "pl2").expect("pl2.toml");
+    let pl2 = all
+        .iter()
+        .find(|f| f.slug.as_str() == "pl2")
+        .expect("pl2.toml");
     assert!(!pl2.is_default);
     let supports: Vec<_> = pl2
         .domains

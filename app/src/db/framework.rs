@@ -70,10 +70,10 @@ pub async fn import(db: &Db, framework: &FrameworkContent) -> anyhow::Result<Imp
         for (c_pos, competency) in domain.competencies.iter().enumerate() {
             let competency_id: i64 = sqlx::query_scalar(
                 "INSERT INTO competencies (framework_id, domain_id, slug, position, title, \
-                 description, priority, retired_at) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL) \
+                 description, priority_hundredths, retired_at) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL) \
                  ON CONFLICT (framework_id, slug) DO UPDATE SET domain_id = excluded.domain_id, \
                  position = excluded.position, title = excluded.title, \
-                 description = excluded.description, priority = excluded.priority, \
+                 description = excluded.description, priority_hundredths = excluded.priority_hundredths, \
                  retired_at = NULL RETURNING id",
             )
             .bind(framework_id)
@@ -82,7 +82,7 @@ pub async fn import(db: &Db, framework: &FrameworkContent) -> anyhow::Result<Imp
             .bind(position(c_pos))
             .bind(&competency.title)
             .bind(competency.description.join("\n"))
-            .bind(competency.priority)
+            .bind(competency.priority.map(to_hundredths))
             .fetch_one(&mut *tx)
             .await
             .context("upsert competency")?;
@@ -112,8 +112,23 @@ pub async fn import(db: &Db, framework: &FrameworkContent) -> anyhow::Result<Imp
         report.retired += retire_missing(&mut tx, table, framework_id, ids, now).await?;
     }
     tx.commit().await.context("commit import")?;
-    tracing::info!(current = report.current, retired = report.retired, "framework imported");
+    tracing::info!(
+        current = report.current,
+        retired = report.retired,
+        "framework imported"
+    );
     Ok(report)
+}
+
+/// Ratings are stored as whole hundredths: sqlx's `Any` driver mis-types a NULL `f64` for
+/// PostgreSQL (it binds a NULL FLOAT4), so no nullable float column is used.
+fn to_hundredths(rating: f64) -> i64 {
+    // Ratings are validated to 0..=10 on load, so this cannot overflow.
+    (rating * 100.0).round() as i64
+}
+
+fn from_hundredths(stored: Option<i64>) -> Option<f64> {
+    stored.map(|h| h as f64 / 100.0)
 }
 
 fn position(index: usize) -> i64 {
@@ -230,7 +245,7 @@ pub async fn overview(db: &Db, slug: &str) -> anyhow::Result<Option<FrameworkVie
     .await
     .context("list domains")?;
     let competency_rows = sqlx::query(
-        "SELECT c.domain_id, c.slug, c.title, c.priority, \
+        "SELECT c.domain_id, c.slug, c.title, c.priority_hundredths, \
          (SELECT COUNT(*) FROM indicators i WHERE i.competency_id = c.id AND i.retired_at IS NULL) \
          FROM competencies c WHERE c.framework_id = $1 AND c.retired_at IS NULL \
          ORDER BY c.position",
@@ -249,7 +264,7 @@ pub async fn overview(db: &Db, slug: &str) -> anyhow::Result<Option<FrameworkVie
                 competencies.push(CompetencySummary {
                     slug: c.try_get(1)?,
                     title: c.try_get(2)?,
-                    priority: c.try_get(3)?,
+                    priority: from_hundredths(c.try_get(3)?),
                     indicator_count: count(c.try_get(4)?),
                 });
             }
@@ -283,7 +298,7 @@ pub async fn competency(
     };
     // All current competencies in framework order, to find this one and its neighbours.
     let rows = sqlx::query(
-        "SELECT c.id, c.slug, c.title, c.description, c.priority, d.slug, d.title \
+        "SELECT c.id, c.slug, c.title, c.description, c.priority_hundredths, d.slug, d.title \
          FROM competencies c JOIN domains d ON d.id = c.domain_id \
          WHERE c.framework_id = $1 AND c.retired_at IS NULL \
          ORDER BY d.position, c.position",
@@ -327,7 +342,7 @@ pub async fn competency(
         slug: ordered[index].0.clone(),
         title: ordered[index].1.clone(),
         description: description.lines().map(str::to_owned).collect(),
-        priority: row.try_get(4)?,
+        priority: from_hundredths(row.try_get(4)?),
         indicators,
         previous: index.checked_sub(1).and_then(|i| ordered.get(i)).cloned(),
         next: ordered.get(index + 1).cloned(),

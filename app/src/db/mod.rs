@@ -126,7 +126,10 @@ impl Db {
 
     /// A cheap round trip, for health checks.
     pub async fn ping(&self) -> sqlx::Result<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
     }
 
     /// Closes every connection (on shutdown).
@@ -144,8 +147,9 @@ fn prepare_sqlite_url(url: &str) -> anyhow::Result<String> {
     }
     if let Some(parent) = std::path::Path::new(path).parent() {
         if !parent.as_os_str().is_empty() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create the database folder {}", parent.display()))?;
+            std::fs::create_dir_all(parent).with_context(|| {
+                format!("cannot create the database folder {}", parent.display())
+            })?;
         }
     }
     let query = if query.contains("mode=") {
@@ -164,9 +168,18 @@ mod tests {
 
     #[test]
     fn engine_is_chosen_by_url_scheme() {
-        assert_eq!(Engine::from_url("sqlite://data/x.db").ok(), Some(Engine::Sqlite));
-        assert_eq!(Engine::from_url("postgres://u@h/db").ok(), Some(Engine::Postgres));
-        let e = Engine::from_url("mysql://x").map(|_| ()).unwrap_err().to_string();
+        assert_eq!(
+            Engine::from_url("sqlite://data/x.db").ok(),
+            Some(Engine::Sqlite)
+        );
+        assert_eq!(
+            Engine::from_url("postgres://u@h/db").ok(),
+            Some(Engine::Postgres)
+        );
+        let e = Engine::from_url("mysql://x")
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("DATABASE_URL"), "{e}");
     }
 

@@ -1,0 +1,84 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both install what is missing.
+# Everything else here is a step of those two, or a developer convenience (`make watch`).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO_LEPTOS_VERSION := 0.3.11
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+CARGO_BIN := $(HOME)/.cargo/bin
+export PATH := $(CURDIR)/node_modules/.bin:$(CARGO_BIN):$(PATH)
+
+SITE_ADDR ?= 127.0.0.1:3000
+DATABASE_URL ?= sqlite://data/mcf.db
+SERVER_ENV := LEPTOS_SITE_ROOT=target/site LEPTOS_HASH_FILES=true LEPTOS_SITE_ADDR=$(SITE_ADDR)
+
+.PHONY: help run test build watch bundle-report tools test-tools lint unit e2e clean
+
+help:
+	@echo "make run            build in release and serve on http://$(SITE_ADDR) (SQLite in ./data)"
+	@echo "make test           every check: fmt, clippy, unit, integration (SQLite + PostgreSQL), end-to-end"
+	@echo "make watch          rebuild and reload the browser on every change (development)"
+	@echo "make bundle-report  raw / gzip / brotli sizes of what a first visit downloads"
+
+## ---- the two commands -------------------------------------------------------------------
+
+run: tools build
+	@mkdir -p data
+	$(SERVER_ENV) DATABASE_URL=$(DATABASE_URL) target/release/server
+
+test: tools test-tools lint unit build e2e
+	@echo "make test: all checks passed"
+
+## ---- steps -------------------------------------------------------------------------------
+
+build: tools
+	cargo leptos build --release --precompress
+
+watch: tools
+	cargo leptos watch
+
+lint: tools
+	cargo fmt --all -- --check
+	cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+unit: tools test-tools
+	REQUIRE_POSTGRES=1 scripts/with-postgres.sh cargo test --workspace --exclude frontend
+
+e2e: test-tools build
+	cd end2end && npx playwright test
+
+bundle-report: build
+	@scripts/bundle-report.sh target/site/pkg
+
+clean:
+	cargo clean
+	rm -rf node_modules end2end/node_modules
+
+## ---- installs (each skipped when already present at the pinned version) ---------------------
+
+tools: .tools/npm-build.stamp
+	@rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown \
+	  || rustup target add wasm32-unknown-unknown
+	@if [ "$$(cargo leptos --version 2>/dev/null)" != "cargo-leptos $(CARGO_LEPTOS_VERSION)" ]; then \
+	  echo "installing cargo-leptos $(CARGO_LEPTOS_VERSION) (about 11 minutes, once per machine)"; \
+	  cargo install --locked --version $(CARGO_LEPTOS_VERSION) cargo-leptos; \
+	fi
+	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
+	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (about 2 minutes, once per machine)"; \
+	  cargo install --force --version $(WASM_BINDGEN_VERSION) wasm-bindgen-cli; \
+	fi
+
+.tools/npm-build.stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@mkdir -p .tools && touch $@
+
+test-tools: .tools/npm-e2e.stamp
+	@scripts/apt-ensure.sh chromium postgresql python3
+
+.tools/npm-e2e.stamp: end2end/package.json end2end/package-lock.json
+	cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+	@mkdir -p .tools && touch $@

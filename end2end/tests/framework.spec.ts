@@ -1,0 +1,78 @@
+import { expect, test } from "@playwright/test";
+import { hydrated, open } from "./helpers";
+
+test("home → framework → competency, found by role", async ({ page }, testInfo) => {
+  await open(page, testInfo, "/");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(
+    "Mentoring micro-credential for teachers",
+  );
+  for (const step of ["Learn", "Reflect", "Submit", "Get assessed", "Earn badges"]) {
+    await expect(page.getByRole("heading", { level: 3, name: step })).toBeVisible();
+  }
+
+  await page.getByRole("link", { name: "Explore the framework" }).click();
+  await expect(page).toHaveURL(/\/frameworks\/mcf$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Mentoring Competency Framework");
+  await expect(page.getByText("4 domains · 7 competencies · 38 indicators")).toBeVisible();
+  for (const domain of [
+    "Professional Identity",
+    "Professional Knowledge and Skills",
+    "Professional Relationships",
+    "Professional Dispositions",
+  ]) {
+    await expect(page.getByRole("heading", { level: 2, name: new RegExp(domain) })).toBeVisible();
+  }
+  await expect(page).toHaveTitle(/Mentoring Competency Framework/);
+
+  await page.getByRole("link", { name: "Communication" }).click();
+  await expect(page).toHaveURL(/\/frameworks\/mcf\/competencies\/communication$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Communication");
+  await expect(page.getByRole("heading", { name: "Indicators (9)" })).toBeVisible();
+  const indicators = page.getByRole("list").filter({ hasText: "Actively listening" });
+  await expect(indicators.getByRole("listitem")).toHaveCount(9);
+
+  await page.getByRole("link", { name: "Collaboration →" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Collaboration");
+});
+
+test("the skip link moves focus to the main content", async ({ page }, testInfo) => {
+  await open(page, testInfo, "/frameworks/mcf");
+  await page.keyboard.press("Tab");
+  const skip = page.getByRole("link", { name: "Skip to main content" });
+  await expect(skip).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/#main$/);
+});
+
+test("an unknown competency is a 404 page", async ({ page }) => {
+  const response = await page.goto("/frameworks/mcf/competencies/does-not-exist");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Not found");
+});
+
+test("navigation after hydration is client-side: the document is not reloaded", async ({ page }, testInfo) => {
+  test.skip(!hydrated(testInfo), "needs JavaScript");
+  await open(page, testInfo, "/");
+  // A marker on window survives client-side navigation but not a document load.
+  await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+  let documentRequests = 0;
+  page.on("request", (r) => {
+    if (r.resourceType() === "document") documentRequests += 1;
+  });
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Framework" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Mentoring Competency Framework");
+  await page.getByRole("link", { name: "Problem-solving" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Problem-solving");
+  const marker = await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument);
+  expect(marker).toBe(true);
+  expect(documentRequests).toBe(0);
+});
+
+test("readable at 360 px wide without horizontal scrolling", async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await open(page, testInfo, "/frameworks/mcf/competencies/specialized-development-of-self");
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(overflow).toBeLessThanOrEqual(0);
+});
