@@ -59,7 +59,7 @@ test("navigation after hydration is client-side: the document is not reloaded", 
   page.on("request", (r) => {
     if (r.resourceType() === "document") documentRequests += 1;
   });
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Framework" }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Framework", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Mentoring Competency Framework");
   await page.getByRole("link", { name: "Problem-solving" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Problem-solving");

@@ -4,6 +4,7 @@ use super::{now_ms, Db};
 use crate::content::FrameworkContent;
 use crate::domain::framework::{
     CompetencySummary, CompetencyView, DomainView, FrameworkSummary, FrameworkView, IndicatorView,
+    Priority,
 };
 use anyhow::Context as _;
 use sqlx::{Any, Row as _, Transaction};
@@ -127,8 +128,8 @@ fn to_hundredths(rating: f64) -> i64 {
     (rating * 100.0).round() as i64
 }
 
-fn from_hundredths(stored: Option<i64>) -> Option<f64> {
-    stored.map(|h| h as f64 / 100.0)
+fn from_hundredths(stored: Option<i64>) -> Option<Priority> {
+    stored.and_then(|h| u16::try_from(h).ok()).map(Priority)
 }
 
 fn position(index: usize) -> i64 {

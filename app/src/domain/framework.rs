@@ -81,7 +81,7 @@ pub struct CompetencySummary {
     /// How many current (not retired) indicators it has.
     pub indicator_count: usize,
     /// A priority rating from a survey, where the framework has one (PL2: 1 = low to 4 = urgent).
-    pub priority: Option<f64>,
+    pub priority: Option<Priority>,
 }
 
 /// A competency with everything needed for its own page.
@@ -104,7 +104,7 @@ pub struct CompetencyView {
     /// Description, one statement per entry.
     pub description: Vec<String>,
     /// A priority rating from a survey, where the framework has one.
-    pub priority: Option<f64>,
+    pub priority: Option<Priority>,
     /// Indicators in order.
     pub indicators: Vec<IndicatorView>,
     /// The competency before this one in the framework, as (slug, title).
@@ -120,4 +120,30 @@ pub struct IndicatorView {
     pub slug: String,
     /// The indicator as the framework words it.
     pub text: String,
+}
+
+/// A survey priority rating, kept in whole hundredths (3.7 is 370) so no floating point crosses
+/// the wire (float formatting alone would add kilobytes to the browser bundle).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Priority(pub u16);
+
+impl Priority {
+    /// The rating with one decimal, rounded half up: `370` is "3.7", `365` is "3.7".
+    pub fn label(self) -> String {
+        let tenths = (u32::from(self.0) + 5) / 10;
+        format!("{}.{}", tenths / 10, tenths % 10)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn priority_labels_have_one_decimal() {
+        assert_eq!(Priority(370).label(), "3.7");
+        assert_eq!(Priority(300).label(), "3.0");
+        assert_eq!(Priority(365).label(), "3.7");
+        assert_eq!(Priority(0).label(), "0.0");
+    }
 }

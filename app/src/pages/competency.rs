@@ -69,7 +69,7 @@ fn Competency(competency: CompetencyView) -> impl IntoView {
         </nav>
         <h1>{competency.title.clone()}</h1>
         {competency.priority.map(|p| {
-            view! { <p class="meta">{format!("Survey priority {p:.1} of 4")}</p> }
+            view! { <p class="meta">{format!("Survey priority {} of 4", p.label())}</p> }
         })}
         <section class="section" aria-labelledby="description-heading">
             <h2 id="description-heading">"What it means"</h2>

@@ -87,7 +87,7 @@ fn DomainCard(number: usize, domain: DomainView, framework: String) -> impl Into
                                 <span class="meta">
                                     " · "
                                     {count}
-                                    {c.priority.map(|p| format!(" · priority {p:.1} of 4"))}
+                                    {c.priority.map(|p| format!(" · priority {} of 4", p.label()))}
                                 </span>
                             </li>
                         }
