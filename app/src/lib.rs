@@ -4,6 +4,8 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod auth;
 pub mod components;
 #[cfg(feature = "ssr")]
 pub mod content;

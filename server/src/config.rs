@@ -13,6 +13,15 @@ pub enum LogFormat {
     Json,
 }
 
+/// Development (the default) or production.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AppEnv {
+    /// Local development: demo accounts may be seeded and printed.
+    Development,
+    /// Production: HTTPS public URL required, no demo data.
+    Production,
+}
+
 /// Everything the server reads from its environment.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -30,6 +39,23 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `SHUTDOWN_GRACE_SECONDS`: how long in-flight requests may finish after SIGTERM (default 10).
     pub shutdown_grace: Duration,
+    /// `APP_ENV`: `development` (default) or `production`.
+    pub app_env: AppEnv,
+    /// `PUBLIC_BASE_URL`: the origin people reach us at (default `http://` + the site address).
+    /// Plain `http` is accepted only for a loopback host; cookies are `Secure` otherwise.
+    pub public_base_url: String,
+    /// `TRUST_FORWARDED_FOR`: take the client address from `X-Forwarded-For` (behind a proxy;
+    /// default false).
+    pub trust_forwarded_for: bool,
+    /// `SEED_DEMO`: create the demo cohort and accounts at start (development only; default false).
+    pub seed_demo: bool,
+}
+
+impl Config {
+    /// Whether session cookies carry `Secure` (everything but plain-HTTP loopback development).
+    pub fn cookie_secure(&self) -> bool {
+        self.public_base_url.starts_with("https://")
+    }
 }
 
 /// A configuration value that cannot be used, naming the variable.
@@ -110,7 +136,52 @@ impl Config {
                 ))
             }
         };
+        let env = get("APP_ENV", "development");
+        let app_env = match env.as_str() {
+            "development" | "dev" => AppEnv::Development,
+            "production" | "prod" => AppEnv::Production,
+            _ => return Err(bad("APP_ENV", env, "development or production")),
+        };
+        let base = get("PUBLIC_BASE_URL", &format!("http://{site_addr}"));
+        let base = base.trim_end_matches('/').to_owned();
+        let host = base
+            .split_once("://")
+            .map(|(_, rest)| rest.split('/').next().unwrap_or_default())
+            .unwrap_or_default();
+        let hostname = host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host);
+        let loopback = matches!(hostname, "127.0.0.1" | "localhost" | "[::1]");
+        let base_ok = !host.is_empty()
+            && (base.starts_with("https://")
+                || (base.starts_with("http://") && loopback && app_env == AppEnv::Development));
+        if !base_ok {
+            return Err(bad(
+                "PUBLIC_BASE_URL",
+                base,
+                "an https:// origin (plain http only for 127.0.0.1 or localhost in development)",
+            ));
+        }
+        let flag = |name: &'static str| -> Result<bool, ConfigError> {
+            let v = get(name, "false");
+            match v.as_str() {
+                "1" | "true" | "yes" => Ok(true),
+                "0" | "false" | "no" => Ok(false),
+                _ => Err(bad(name, v, "true or false")),
+            }
+        };
+        let trust_forwarded_for = flag("TRUST_FORWARDED_FOR")?;
+        let seed_demo = flag("SEED_DEMO")?;
+        if seed_demo && app_env == AppEnv::Production {
+            return Err(bad(
+                "SEED_DEMO",
+                "true".into(),
+                "false in production (demo accounts have published passwords)",
+            ));
+        }
         Ok(Self {
+            app_env,
+            public_base_url: base,
+            trust_forwarded_for,
+            seed_demo,
             database_url,
             db_max_connections,
             content_dir: PathBuf::from(get("CONTENT_DIR", "content")),
@@ -157,5 +228,26 @@ mod tests {
         assert_eq!(e.name, "LOG_FORMAT");
         let e = with(&[("LEPTOS_SITE_ADDR", "localhost")]).expect_err("invalid");
         assert_eq!(e.name, "LEPTOS_SITE_ADDR");
+    }
+
+    #[test]
+    fn plain_http_is_only_for_loopback_development() {
+        let c = with(&[]).expect("defaults");
+        assert_eq!(c.public_base_url, "http://127.0.0.1:3000");
+        assert!(!c.cookie_secure());
+        let c = with(&[("PUBLIC_BASE_URL", "https://mentoring.example.org/")]).expect("https");
+        assert!(c.cookie_secure());
+        assert_eq!(c.public_base_url, "https://mentoring.example.org");
+        let e = with(&[("PUBLIC_BASE_URL", "http://mentoring.example.org")]).expect_err("http");
+        assert_eq!(e.name, "PUBLIC_BASE_URL");
+        let e = with(&[("APP_ENV", "production")]).expect_err("http in production");
+        assert_eq!(e.name, "PUBLIC_BASE_URL");
+        let e = with(&[
+            ("APP_ENV", "production"),
+            ("PUBLIC_BASE_URL", "https://x.org"),
+            ("SEED_DEMO", "1"),
+        ])
+        .expect_err("demo in production");
+        assert_eq!(e.name, "SEED_DEMO");
     }
 }

@@ -1,6 +1,8 @@
 //! The axum server: configuration, start-up and the router, as a library so integration tests
 //! can build the exact router the binary serves.
 
+pub mod cli;
 pub mod config;
+pub mod middleware;
 pub mod startup;
 pub mod telemetry;

@@ -1,13 +1,27 @@
-//! `server`: serves the mentoring micro-credential.
+//! `server`: serves the mentoring micro-credential (see `server --help`).
 
 use anyhow::Context as _;
-use server::config::Config;
+use server::cli::{self, Command};
+use server::config::{AppEnv, Config};
 use server::startup::{self, AppState};
+use std::net::SocketAddr;
 use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{}", cli::USAGE);
+        return ExitCode::SUCCESS;
+    }
+    let command = match cli::parse(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}\n{}", cli::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    match run(command).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!(error = format!("{e:#}"), "server stopped");
@@ -17,24 +31,50 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run() -> anyhow::Result<()> {
+async fn run(command: Command) -> anyhow::Result<()> {
     let config = Config::from_env()?;
     server::telemetry::init(config.log_format);
-    let leptos_options = startup::leptos_options(&config)?;
     let db = startup::prepare(&config).await?;
-    let state = AppState {
-        leptos_options,
-        db: db.clone(),
-    };
+    match command {
+        Command::CreateCoordinator { email, name } => {
+            let password = cli::read_password()?;
+            let id = cli::create_coordinator(&db, &email, &name, &password).await?;
+            println!("created coordinator {email} (user {id})");
+            db.close().await;
+            Ok(())
+        }
+        Command::Serve => serve(config, db).await,
+    }
+}
+
+async fn serve(config: Config, db: app::db::Db) -> anyhow::Result<()> {
+    if config.seed_demo && config.app_env == AppEnv::Development {
+        if cli::seed_demo(&db).await? {
+            tracing::info!("demo cohort created");
+        }
+        println!(
+            "\nDemo accounts (development only) — sign in at {}/sign-in",
+            config.public_base_url
+        );
+        for (email, _, role, password) in cli::DEMO_ACCOUNTS {
+            println!("  {:<12} {email:<24} password: {password}", role.label());
+        }
+        println!();
+    }
+    let leptos_options = startup::leptos_options(&config)?;
+    let state = AppState::new(&config, leptos_options, db.clone());
     let app = startup::router(state);
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.site_addr))?;
-    tracing::info!(addr = %config.site_addr, "listening on http://{}", config.site_addr);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal(config.shutdown_grace))
-        .await
-        .context("server error")?;
+    tracing::info!(addr = %config.site_addr, "listening on {}", config.public_base_url);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal(config.shutdown_grace))
+    .await
+    .context("server error")?;
     db.close().await;
     tracing::info!("stopped cleanly");
     Ok(())

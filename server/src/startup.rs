@@ -2,6 +2,7 @@
 
 use crate::config::Config;
 use anyhow::Context as _;
+use app::auth::AuthSettings;
 use app::db::Db;
 use app::{shell, App};
 use axum::extract::{FromRef, State};
@@ -22,6 +23,25 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The database.
     pub db: Db,
+    /// Cookie and link settings.
+    pub auth: AuthSettings,
+    /// Take the client address from `X-Forwarded-For`.
+    pub trust_forwarded_for: bool,
+}
+
+impl AppState {
+    /// The state for a configuration and an opened database.
+    pub fn new(config: &Config, leptos_options: LeptosOptions, db: Db) -> Self {
+        Self {
+            leptos_options,
+            db,
+            auth: AuthSettings {
+                cookie_secure: config.cookie_secure(),
+                public_base_url: config.public_base_url.clone(),
+            },
+            trust_forwarded_for: config.trust_forwarded_for,
+        }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -73,6 +93,7 @@ pub async fn import_content(db: &Db, content_dir: &Path) -> anyhow::Result<()> {
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let db = state.db.clone();
+    let auth = state.auth.clone();
     let options = state.leptos_options.clone();
     let pkg_dir = Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
     // Hashed names change whenever content does, so they can be cached for a year.
@@ -92,10 +113,24 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(db.clone()),
+            move || {
+                provide_context(db.clone());
+                provide_context(auth.clone());
+                leptos::nonce::provide_nonce();
+            },
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::middleware::request_context,
+        ))
+        // Pages set their own policy with a per-request nonce (see `app::shell`); this one covers
+        // every other response.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -1,5 +1,7 @@
-//! Server functions, one area per module. Reads are GET, writes POST.
+//! Server functions, one area per module. Reads are GET, writes POST. Each one states who may
+//! call it first thing (`auth::authorize` or `auth::public`).
 
+pub mod account;
 pub mod framework;
 
 /// The database handle from the request's context (server only).
@@ -20,4 +22,105 @@ pub(crate) fn answer<T>(
         crate::components::status::set_http_status(e.status());
     }
     result
+}
+
+/// Like [`answer`], and for a plain HTML form post (JavaScript off) sends the browser back to
+/// the form's page with the error in the query (`?error=FIELD&message=TEXT`), where the page
+/// shows it beside the field.
+#[cfg(feature = "ssr")]
+pub(crate) fn form_answer<T>(
+    result: Result<T, crate::error::AppError>,
+) -> Result<T, crate::error::AppError> {
+    let result = answer(result);
+    if let Err(e) = &result {
+        if let Some(back) = plain_form_referer_path() {
+            let (field, message) = match e {
+                crate::error::AppError::Invalid { field, message } => {
+                    (field.clone(), message.clone())
+                }
+                other => ("form".to_owned(), other.to_string()),
+            };
+            let base = back.split('?').next().unwrap_or("/").to_owned();
+            let keep: Vec<String> = back
+                .split_once('?')
+                .map(|(_, q)| {
+                    q.split('&')
+                        .filter(|kv| !kv.starts_with("error=") && !kv.starts_with("message="))
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default();
+            let mut query = keep;
+            query.push(format!("error={}", crate::domain::url::encode(&field)));
+            query.push(format!("message={}", crate::domain::url::encode(&message)));
+            leptos_axum::redirect(&format!("{base}?{}", query.join("&")));
+        }
+    }
+    result
+}
+
+/// For a plain HTML form post, redirects to `path` (with JavaScript, the page decides).
+#[cfg(feature = "ssr")]
+pub(crate) fn redirect_plain_form(path: &str) {
+    if plain_form_referer_path().is_some() {
+        leptos_axum::redirect(path);
+    }
+}
+
+/// The referring path of a plain HTML form post, `None` for calls made by the app's JavaScript.
+#[cfg(feature = "ssr")]
+fn plain_form_referer_path() -> Option<String> {
+    let parts = leptos::prelude::use_context::<http::request::Parts>()?;
+    let accepts_html = parts
+        .headers
+        .get(http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if !accepts_html || parts.method != http::Method::POST {
+        return None;
+    }
+    let referer = parts.headers.get(http::header::REFERER)?.to_str().ok()?;
+    // Keep only the path and query of the referring page (it is our own page: cross-site
+    // posts are refused before reaching here).
+    let after_scheme = referer.split_once("://").map(|(_, r)| r).unwrap_or(referer);
+    let path = after_scheme
+        .find('/')
+        .map(|i| &after_scheme[i..])
+        .unwrap_or("/");
+    Some(crate::domain::account::safe_next(path))
+}
+
+/// Who is calling, for session records and throttling.
+#[cfg(feature = "ssr")]
+pub(crate) struct ClientInfo {
+    pub ip: String,
+    pub user_agent: String,
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) fn client_info() -> ClientInfo {
+    let parts = leptos::prelude::use_context::<http::request::Parts>();
+    let ip = parts
+        .as_ref()
+        .and_then(|p| p.extensions.get::<crate::auth::ClientAddr>())
+        .map(|a| a.0.clone())
+        .unwrap_or_else(|| "unknown".to_owned());
+    let user_agent = parts
+        .as_ref()
+        .and_then(|p| p.headers.get(http::header::USER_AGENT))
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("unknown")
+        .to_owned();
+    ClientInfo { ip, user_agent }
+}
+
+/// Adds a `Set-Cookie` header to the response.
+#[cfg(feature = "ssr")]
+pub(crate) fn set_cookie(value: &str) {
+    if let (Some(response), Ok(value)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(value),
+    ) {
+        response.append_header(http::header::SET_COOKIE, value);
+    }
 }

@@ -4,6 +4,9 @@
 //! engines; times are epoch milliseconds, flags 0/1 integers). Only the migrations differ, one
 //! folder per engine. See docs/decisions.md.
 
+pub mod account;
+pub mod audit;
+pub mod cohort;
 pub mod framework;
 
 use anyhow::Context as _;
@@ -135,6 +138,17 @@ impl Db {
     /// Closes every connection (on shutdown).
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// Whether an error is a violation of the named unique constraint. PostgreSQL reports the
+/// constraint's name; SQLite reports the columns (`table.column`), so both are given.
+pub fn is_unique_violation(error: &sqlx::Error, pg_constraint: &str, sqlite_columns: &str) -> bool {
+    match error {
+        sqlx::Error::Database(e) if e.is_unique_violation() => {
+            e.constraint() == Some(pg_constraint) || e.message().contains(sqlite_columns)
+        }
+        _ => false,
     }
 }
 

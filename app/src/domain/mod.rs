@@ -1,4 +1,6 @@
 //! Types and rules shared by the browser and the server.
 
+pub mod account;
 pub mod framework;
 pub mod slug;
+pub mod url;

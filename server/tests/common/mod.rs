@@ -105,15 +105,58 @@ impl TestApp {
             .output_name("mcf")
             .site_root("target/site")
             .build();
-        let router = startup::router(AppState {
-            leptos_options,
-            db: db.clone(),
-        });
+        let config = server::config::Config::from_lookup(|name| match name {
+            "TRUST_FORWARDED_FOR" => Some("true".to_owned()),
+            _ => None,
+        })
+        .expect("test config");
+        let router = startup::router(AppState::new(&config, leptos_options, db.clone()));
         Some(Self { db, router })
     }
 
     pub async fn get(&self, uri: &str) -> Reply {
         let request = Request::get(uri).body(Body::empty()).expect("request");
+        self.send(request).await
+    }
+
+    /// A POST of form fields, as a server function call from the app (or a plain form post when
+    /// `accept_html`), with an optional session cookie.
+    pub async fn post_form(
+        &self,
+        uri: &str,
+        fields: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> Reply {
+        let body = fields
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{}={}",
+                    app::domain::url::encode(k),
+                    app::domain::url::encode(v)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut request = Request::post(uri)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("host", "127.0.0.1:3000")
+            .header("origin", "http://127.0.0.1:3000")
+            .header("sec-fetch-site", "same-origin")
+            .header("x-forwarded-for", "198.51.100.7");
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        self.send(request.body(Body::from(body)).expect("request"))
+            .await
+    }
+
+    /// A GET with a session cookie.
+    pub async fn get_as(&self, uri: &str, cookie: &str) -> Reply {
+        let request = Request::get(uri)
+            .header("cookie", cookie)
+            .body(Body::empty())
+            .expect("request");
         self.send(request).await
     }
 
@@ -138,6 +181,38 @@ impl TestApp {
             body: String::from_utf8_lossy(&bytes).into_owned(),
         }
     }
+}
+
+impl Reply {
+    /// The `name=value` part of the session cookie this reply sets, if any.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.contains("session=") && !v.contains("Max-Age=0"))
+            .and_then(|v| v.split(';').next())
+            .map(str::to_owned)
+    }
+}
+
+/// Creates an account directly (as the CLI would) and returns its id.
+pub async fn create_user(
+    db: &app::db::Db,
+    email: &str,
+    name: &str,
+    password: &str,
+    admin: bool,
+) -> i64 {
+    let hash = app::auth::password::hash(password.to_owned())
+        .await
+        .expect("hash");
+    let mut tx = db.begin_write().await.expect("begin");
+    let id = app::db::account::create(&mut tx, email, name, &hash, admin)
+        .await
+        .expect("create user");
+    tx.commit().await.expect("commit");
+    id
 }
 
 /// Declares one async test per engine: `name::sqlite` and `name::postgres`.

@@ -1,0 +1,225 @@
+//! Signing in and out, the current person, sessions and password changes.
+
+use crate::domain::account::Viewer;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+#[cfg(feature = "ssr")]
+use {
+    crate::auth::{self, session, throttle, Access},
+    crate::domain::account::Email,
+    crate::error::internal,
+};
+
+pub use crate::domain::account::safe_next;
+
+/// A live session, for its owner.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SessionView {
+    /// Session id.
+    pub id: String,
+    /// Started (epoch ms).
+    pub created_at: i64,
+    /// Last activity (epoch ms).
+    pub last_seen_at: i64,
+    /// Browser.
+    pub user_agent: String,
+    /// Address.
+    pub client_ip: String,
+    /// The session making this request.
+    pub current: bool,
+}
+
+/// The signed-in person, or `None`. Anyone may ask.
+#[server(endpoint = "account/me", input = GetUrl)]
+pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
+    Ok(auth::public().map(|p| Viewer {
+        name: p.name,
+        email: p.email,
+        is_admin: p.is_admin,
+        roles: p.roles,
+    }))
+}
+
+/// Signs in with email and password; on success the session cookie is set and the answer is
+/// where to go next. Unknown email and wrong password get the same message and similar timing.
+#[server(endpoint = "account/sign-in")]
+pub async fn sign_in(email: String, password: String, next: String) -> Result<String, AppError> {
+    let _anyone_may_sign_in = auth::public();
+    super::form_answer(sign_in_inner(email, password, next).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn sign_in_inner(email: String, password: String, next: String) -> Result<String, AppError> {
+    let db = super::db()?;
+    let settings = auth::settings()?;
+    let email = Email::parse(&email).map_err(|m| AppError::invalid("email", m))?;
+    if password.is_empty() {
+        return Err(AppError::invalid("password", "enter your password"));
+    }
+    if password.len() > 4 * crate::domain::account::PASSWORD_MAX {
+        return Err(AppError::invalid("password", "is too long"));
+    }
+    let client = super::client_info();
+    let scopes = throttle::scopes(email.as_str(), &client.ip);
+    if let Err(minutes) = throttle::check(&db, &scopes).await.map_err(internal)? {
+        return Err(AppError::TooManyRequests(minutes * 60));
+    }
+    let account = crate::db::account::find_by_email(&db, email.as_str())
+        .await
+        .map_err(internal)?;
+    let (user_id, stored) = match account {
+        Some(a) if a.active => (Some(a.id), Some(a.password_hash)),
+        _ => (None, None),
+    };
+    let ok = auth::password::verify(password, stored)
+        .await
+        .map_err(internal)?;
+    let Some(user_id) = user_id.filter(|_| ok) else {
+        throttle::record_failure(&db, &scopes)
+            .await
+            .map_err(internal)?;
+        return Err(AppError::invalid(
+            "password",
+            "that email and password do not match an active account",
+        ));
+    };
+    throttle::clear(&db, &scopes[0].0).await.map_err(internal)?;
+    let token = session::create(&db, user_id, &client.user_agent, &client.ip)
+        .await
+        .map_err(internal)?;
+    super::set_cookie(&session::set_cookie(&token, settings.cookie_secure));
+    crate::db::audit::record(
+        &db,
+        Some(user_id),
+        "session.start",
+        &format!("user:{user_id}"),
+        "{}",
+    )
+    .await
+    .map_err(internal)?;
+    let next = safe_next(&next);
+    super::redirect_plain_form(&next);
+    Ok(next)
+}
+
+/// Ends the current session on the server and clears the cookie.
+#[server(endpoint = "account/sign-out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    let who = auth::authorize(Access::SignedIn)?;
+    let db = super::db()?;
+    let settings = auth::settings()?;
+    session::end(&db, who.user_id, &who.session_id)
+        .await
+        .map_err(internal)?;
+    super::set_cookie(&session::clear_cookie(settings.cookie_secure));
+    super::redirect_plain_form("/");
+    Ok(())
+}
+
+/// The caller's live sessions, most recent first.
+#[server(endpoint = "account/sessions", input = GetUrl)]
+pub async fn list_sessions() -> Result<Vec<SessionView>, AppError> {
+    let who = auth::authorize(Access::SignedIn)?;
+    let db = super::db()?;
+    let rows = session::list(&db, who.user_id, &who.session_id)
+        .await
+        .map_err(internal)?;
+    Ok(rows
+        .into_iter()
+        .map(|s| SessionView {
+            id: s.id,
+            created_at: s.created_at,
+            last_seen_at: s.last_seen_at,
+            user_agent: s.user_agent,
+            client_ip: s.client_ip,
+            current: s.current,
+        })
+        .collect())
+}
+
+/// Ends one of the caller's own sessions.
+#[server(endpoint = "account/sessions/end")]
+pub async fn end_session(id: String) -> Result<(), AppError> {
+    let who = auth::authorize(Access::SignedIn)?;
+    let db = super::db()?;
+    // Only the caller's own sessions match: the query is scoped by user id.
+    let ended = session::end(&db, who.user_id, &id)
+        .await
+        .map_err(internal)?;
+    let result = if ended {
+        Ok(())
+    } else {
+        Err(AppError::NotFound("That session".into()))
+    };
+    if result.is_ok() && id == who.session_id {
+        let settings = auth::settings()?;
+        super::set_cookie(&session::clear_cookie(settings.cookie_secure));
+    }
+    let result = super::form_answer(result);
+    if result.is_ok() {
+        super::redirect_plain_form("/profile");
+    }
+    result
+}
+
+/// Changes the caller's password and ends their other sessions.
+#[server(endpoint = "account/password")]
+pub async fn change_password(
+    current: String,
+    new_password: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    let who = auth::authorize(Access::SignedIn)?;
+    let result = change_password_inner(who, current, new_password, confirm).await;
+    let result = super::form_answer(result);
+    if result.is_ok() {
+        super::redirect_plain_form("/profile?changed=1");
+    }
+    result
+}
+
+#[cfg(feature = "ssr")]
+async fn change_password_inner(
+    who: auth::Principal,
+    current: String,
+    new_password: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    let db = super::db()?;
+    auth::password::check_new(&new_password, &who.email, &who.name)
+        .map_err(|m| AppError::invalid("new_password", m))?;
+    if new_password != confirm {
+        return Err(AppError::invalid(
+            "confirm",
+            "does not match the new password",
+        ));
+    }
+    let account = crate::db::account::find_by_email(&db, &who.email)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::Unauthorized)?;
+    let ok = auth::password::verify(current, Some(account.password_hash))
+        .await
+        .map_err(internal)?;
+    if !ok {
+        return Err(AppError::invalid("current", "is not your current password"));
+    }
+    let hash = auth::password::hash(new_password).await.map_err(internal)?;
+    crate::db::account::set_password(&db, who.user_id, &hash)
+        .await
+        .map_err(internal)?;
+    session::end_all_but(&db, who.user_id, Some(&who.session_id))
+        .await
+        .map_err(internal)?;
+    crate::db::audit::record(
+        &db,
+        Some(who.user_id),
+        "password.change",
+        &format!("user:{}", who.user_id),
+        "{}",
+    )
+    .await
+    .map_err(internal)?;
+    Ok(())
+}

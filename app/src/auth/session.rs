@@ -1,0 +1,290 @@
+//! Sessions stored in the database, so every server instance behind a load balancer shares them.
+//!
+//! The browser holds a random 256-bit token in an HttpOnly cookie; the database holds only its
+//! SHA-256, so a copy of the database does not let anyone sign in.
+
+use crate::db::{now_ms, Db};
+use crate::domain::account::Role;
+use anyhow::Context as _;
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+use sqlx::Row as _;
+
+/// A session ends after this long without activity (autosave counts as activity): long enough
+/// for a teacher to think over a reflection over lunch, short enough for a shared staff-room PC.
+pub const IDLE_TIMEOUT_MS: i64 = 8 * 60 * 60 * 1000;
+/// A session ends this long after sign-in, active or not.
+pub const ABSOLUTE_TIMEOUT_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+/// `last_seen_at` is written at most this often per session, to spare the database.
+const TOUCH_EVERY_MS: i64 = 60 * 1000;
+
+/// Cookie name when served over HTTPS (the `__Host-` prefix pins it to this host and path `/`).
+pub const COOKIE_SECURE: &str = "__Host-mcf_session";
+/// Cookie name for plain-HTTP development on loopback, where `Secure` cannot be used.
+pub const COOKIE_DEV: &str = "mcf_session";
+
+/// The signed-in person behind a request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Principal {
+    /// User id.
+    pub user_id: i64,
+    /// Name to show.
+    pub name: String,
+    /// Sign-in email.
+    pub email: String,
+    /// Institution coordinator: may create cohorts and acts as coordinator of every cohort.
+    pub is_admin: bool,
+    /// Roles held, per cohort id.
+    pub roles: Vec<(i64, Role)>,
+    /// This session's id (the SHA-256 of its token).
+    pub session_id: String,
+}
+
+impl Principal {
+    /// Whether the person holds `role` in `cohort_id` (an admin holds coordinator everywhere).
+    pub fn has_role(&self, cohort_id: i64, role: Role) -> bool {
+        (self.is_admin && role == Role::Coordinator)
+            || self
+                .roles
+                .iter()
+                .any(|(c, r)| *c == cohort_id && *r == role)
+    }
+
+    /// Whether the person holds `role` in any cohort.
+    pub fn has_role_anywhere(&self, role: Role) -> bool {
+        (self.is_admin && role == Role::Coordinator) || self.roles.iter().any(|(_, r)| *r == role)
+    }
+}
+
+/// A fresh random token (256 bits, URL-safe base64) and the hash stored for it.
+pub fn new_token() -> (String, String) {
+    let mut bytes = [0u8; 32];
+    rand::Rng::fill(&mut rand::rng(), &mut bytes);
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let hash = hash_token(&token);
+    (token, hash)
+}
+
+/// The SHA-256 (hex) of a token: what the database stores.
+pub fn hash_token(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The `Set-Cookie` value that starts a session.
+pub fn set_cookie(token: &str, secure: bool) -> String {
+    let max_age = ABSOLUTE_TIMEOUT_MS / 1000;
+    if secure {
+        format!(
+            "{COOKIE_SECURE}={token}; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age={max_age}"
+        )
+    } else {
+        format!("{COOKIE_DEV}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}")
+    }
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn clear_cookie(secure: bool) -> String {
+    if secure {
+        format!("{COOKIE_SECURE}=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0")
+    } else {
+        format!("{COOKIE_DEV}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+    }
+}
+
+/// The session token in a `Cookie` header, if any.
+pub fn token_from_cookie_header(header: &str, secure: bool) -> Option<&str> {
+    let name = if secure { COOKIE_SECURE } else { COOKIE_DEV };
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim())
+        .filter(|v| !v.is_empty() && v.len() <= 128)
+}
+
+/// Starts a session; returns the token for the cookie.
+pub async fn create(
+    db: &Db,
+    user_id: i64,
+    user_agent: &str,
+    client_ip: &str,
+) -> anyhow::Result<String> {
+    let (token, hash) = new_token();
+    let now = now_ms();
+    let user_agent: String = user_agent.chars().take(300).collect();
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, absolute_expires_at, \
+         user_agent, client_ip) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&hash)
+    .bind(user_id)
+    .bind(now)
+    .bind(now)
+    .bind(now + ABSOLUTE_TIMEOUT_MS)
+    .bind(user_agent)
+    .bind(client_ip)
+    .execute(db.pool())
+    .await
+    .context("insert session")?;
+    Ok(token)
+}
+
+/// The person behind a token, if the session is live; refreshes its idle clock.
+pub async fn resolve(db: &Db, token: &str) -> anyhow::Result<Option<Principal>> {
+    let hash = hash_token(token);
+    let now = now_ms();
+    let row = sqlx::query(
+        "SELECT s.user_id, s.last_seen_at, u.name, u.email, u.is_admin \
+         FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.id_hash = $1 AND s.ended_at IS NULL AND u.deactivated_at IS NULL \
+         AND s.absolute_expires_at > $2 AND s.last_seen_at > $3",
+    )
+    .bind(&hash)
+    .bind(now)
+    .bind(now - IDLE_TIMEOUT_MS)
+    .fetch_optional(db.pool())
+    .await
+    .context("look up session")?;
+    let Some(row) = row else { return Ok(None) };
+    let user_id: i64 = row.try_get(0)?;
+    let last_seen: i64 = row.try_get(1)?;
+    if now - last_seen > TOUCH_EVERY_MS {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+            .bind(now)
+            .bind(&hash)
+            .execute(db.pool())
+            .await
+            .context("touch session")?;
+    }
+    let roles = sqlx::query(
+        "SELECT cohort_id, role FROM memberships WHERE user_id = $1 ORDER BY cohort_id, role",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await
+    .context("load roles")?
+    .iter()
+    .filter_map(|r| {
+        let cohort: i64 = r.try_get(0).ok()?;
+        let role: String = r.try_get(1).ok()?;
+        Role::parse(&role).map(|role| (cohort, role))
+    })
+    .collect();
+    Ok(Some(Principal {
+        user_id,
+        name: row.try_get(2)?,
+        email: row.try_get(3)?,
+        is_admin: row.try_get::<i64, _>(4)? != 0,
+        roles,
+        session_id: hash,
+    }))
+}
+
+/// Ends one session of a user (sign-out, or "end" on the profile page). Returns whether it was live.
+pub async fn end(db: &Db, user_id: i64, session_id: &str) -> anyhow::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE sessions SET ended_at = $1 WHERE id_hash = $2 AND user_id = $3 AND ended_at IS NULL",
+    )
+    .bind(now_ms())
+    .bind(session_id)
+    .bind(user_id)
+    .execute(db.pool())
+    .await
+    .context("end session")?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Ends every session of a user but `keep` (after a password change), or all when `keep` is `None`.
+pub async fn end_all_but(db: &Db, user_id: i64, keep: Option<&str>) -> anyhow::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE sessions SET ended_at = $1 WHERE user_id = $2 AND ended_at IS NULL AND id_hash <> $3",
+    )
+    .bind(now_ms())
+    .bind(user_id)
+    .bind(keep.unwrap_or(""))
+    .execute(db.pool())
+    .await
+    .context("end other sessions")?;
+    Ok(done.rows_affected())
+}
+
+/// A live session as the profile page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// Session id (hash of the token; harmless to show its owner).
+    pub id: String,
+    /// When it started (epoch ms).
+    pub created_at: i64,
+    /// Last activity (epoch ms, to the minute).
+    pub last_seen_at: i64,
+    /// Browser description.
+    pub user_agent: String,
+    /// Client address.
+    pub client_ip: String,
+    /// Whether this is the session making the request.
+    pub current: bool,
+}
+
+/// Live sessions of a user, most recent first.
+pub async fn list(db: &Db, user_id: i64, current: &str) -> anyhow::Result<Vec<SessionInfo>> {
+    let now = now_ms();
+    let rows = sqlx::query(
+        "SELECT id_hash, created_at, last_seen_at, user_agent, client_ip FROM sessions \
+         WHERE user_id = $1 AND ended_at IS NULL AND absolute_expires_at > $2 AND last_seen_at > $3 \
+         ORDER BY last_seen_at DESC",
+    )
+    .bind(user_id)
+    .bind(now)
+    .bind(now - IDLE_TIMEOUT_MS)
+    .fetch_all(db.pool())
+    .await
+    .context("list sessions")?;
+    rows.iter()
+        .map(|r| {
+            let id: String = r.try_get(0)?;
+            Ok(SessionInfo {
+                current: id == current,
+                id,
+                created_at: r.try_get(1)?,
+                last_seen_at: r.try_get(2)?,
+                user_agent: r.try_get(3)?,
+                client_ip: r.try_get(4)?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .context("read sessions")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_256_bit_and_stored_hashed() {
+        let (a, ha) = new_token();
+        let (b, _) = new_token();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43, "32 bytes in unpadded base64url");
+        assert_eq!(ha.len(), 64);
+        assert_eq!(hash_token(&a), ha);
+        assert_ne!(ha, a);
+    }
+
+    #[test]
+    fn cookies_are_http_only_lax_and_prefixed_when_secure() {
+        let c = set_cookie("tok", true);
+        assert!(c.starts_with("__Host-mcf_session=tok; Path=/; HttpOnly; Secure; SameSite=Lax"));
+        assert!(!set_cookie("tok", false).contains("Secure"));
+        assert!(clear_cookie(true).contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn the_token_is_found_among_other_cookies() {
+        let header = "theme=dark; __Host-mcf_session=abc; other=1";
+        assert_eq!(token_from_cookie_header(header, true), Some("abc"));
+        assert_eq!(token_from_cookie_header(header, false), None);
+        assert_eq!(token_from_cookie_header("mcf_session=", false), None);
+    }
+}

@@ -1,0 +1,78 @@
+//! Sign-in throttling, kept in the database so it holds across server instances.
+
+use crate::db::{now_ms, Db};
+use anyhow::Context as _;
+
+/// Failures are counted over this window.
+pub const WINDOW_MS: i64 = 15 * 60 * 1000;
+/// Failed sign-ins allowed per account within the window.
+pub const PER_ACCOUNT: i64 = 5;
+/// Failed sign-ins allowed per client address within the window (a school shares one address).
+pub const PER_ADDRESS: i64 = 50;
+
+/// The throttling keys of one sign-in attempt.
+pub fn scopes(email: &str, client_ip: &str) -> [(String, i64); 2] {
+    [
+        (format!("account:{email}"), PER_ACCOUNT),
+        (format!("ip:{client_ip}"), PER_ADDRESS),
+    ]
+}
+
+/// `Err(minutes)` when any scope is over its limit: how long until it may try again.
+pub async fn check(db: &Db, scopes: &[(String, i64)]) -> anyhow::Result<Result<(), u64>> {
+    let now = now_ms();
+    let mut wait_ms = 0i64;
+    for (scope, limit) in scopes {
+        let times: Vec<i64> = sqlx::query_scalar(
+            "SELECT at FROM sign_in_failures WHERE scope = $1 AND at > $2 ORDER BY at DESC",
+        )
+        .bind(scope)
+        .bind(now - WINDOW_MS)
+        .fetch_all(db.pool())
+        .await
+        .context("count sign-in failures")?;
+        if i64::try_from(times.len()).unwrap_or(i64::MAX) >= *limit {
+            // Allowed again once the oldest failure that keeps it at the limit leaves the window.
+            let idx = usize::try_from(*limit - 1).unwrap_or(0);
+            let pivot = times.get(idx).copied().unwrap_or(now);
+            wait_ms = wait_ms.max(pivot + WINDOW_MS - now);
+        }
+    }
+    if wait_ms > 0 {
+        let minutes = u64::try_from((wait_ms + 59_999) / 60_000)
+            .unwrap_or(1)
+            .max(1);
+        Ok(Err(minutes))
+    } else {
+        Ok(Ok(()))
+    }
+}
+
+/// Records one failed attempt against every scope, and forgets failures older than the window.
+pub async fn record_failure(db: &Db, scopes: &[(String, i64)]) -> anyhow::Result<()> {
+    let now = now_ms();
+    for (scope, _) in scopes {
+        sqlx::query("INSERT INTO sign_in_failures (scope, at) VALUES ($1, $2)")
+            .bind(scope)
+            .bind(now)
+            .execute(db.pool())
+            .await
+            .context("record sign-in failure")?;
+    }
+    sqlx::query("DELETE FROM sign_in_failures WHERE at <= $1")
+        .bind(now - WINDOW_MS)
+        .execute(db.pool())
+        .await
+        .context("forget old failures")?;
+    Ok(())
+}
+
+/// Clears an account's failures after it signs in successfully.
+pub async fn clear(db: &Db, scope: &str) -> anyhow::Result<()> {
+    sqlx::query("DELETE FROM sign_in_failures WHERE scope = $1")
+        .bind(scope)
+        .execute(db.pool())
+        .await
+        .context("clear sign-in failures")?;
+    Ok(())
+}

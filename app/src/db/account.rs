@@ -1,0 +1,100 @@
+//! Users: lookup, creation, password changes.
+
+use super::{now_ms, Db};
+use crate::auth::password::StoredHash;
+use anyhow::Context as _;
+use sqlx::Row as _;
+
+/// A user row as the auth layer needs it.
+#[derive(Debug, Clone)]
+pub struct Account {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Email.
+    pub email: String,
+    /// Hash of the password.
+    pub password_hash: StoredHash,
+    /// Institution coordinator.
+    pub is_admin: bool,
+    /// Not deactivated.
+    pub active: bool,
+}
+
+/// The account with this (normalised) email.
+pub async fn find_by_email(db: &Db, email: &str) -> anyhow::Result<Option<Account>> {
+    let row = sqlx::query(
+        "SELECT id, name, email, password_hash, is_admin, deactivated_at FROM users WHERE email = $1",
+    )
+    .bind(email)
+    .fetch_optional(db.pool())
+    .await
+    .context("find user by email")?;
+    row.map(|r| {
+        Ok(Account {
+            id: r.try_get(0)?,
+            name: r.try_get(1)?,
+            email: r.try_get(2)?,
+            password_hash: StoredHash::from_db(r.try_get(3)?),
+            is_admin: r.try_get::<i64, _>(4)? != 0,
+            active: r.try_get::<Option<i64>, _>(5)?.is_none(),
+        })
+    })
+    .transpose()
+    .map_err(|e: sqlx::Error| anyhow::Error::from(e).context("read user"))
+}
+
+/// What creating a user can run into.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateUserError {
+    /// The email is already registered (constraint `users_email_key`).
+    #[error("an account with this email already exists")]
+    EmailTaken,
+    /// Anything else.
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// Creates a user inside a transaction; the email must be normalised already.
+pub async fn create(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    email: &str,
+    name: &str,
+    hash: &StoredHash,
+    is_admin: bool,
+) -> Result<i64, CreateUserError> {
+    let now = now_ms();
+    let id = sqlx::query_scalar(
+        "INSERT INTO users (email, name, password_hash, is_admin, created_at, password_changed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(email)
+    .bind(name)
+    .bind(hash.as_str())
+    .bind(i64::from(is_admin))
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| {
+        if super::is_unique_violation(&e, "users_email_key", "users.email") {
+            CreateUserError::EmailTaken
+        } else {
+            CreateUserError::Other(anyhow::Error::from(e).context("insert user"))
+        }
+    })?;
+    Ok(id)
+}
+
+/// Replaces a user's password hash.
+pub async fn set_password(db: &Db, user_id: i64, hash: &StoredHash) -> anyhow::Result<()> {
+    sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
+        .bind(hash.as_str())
+        .bind(now_ms())
+        .bind(user_id)
+        .execute(db.pool())
+        .await
+        .context("update password")?;
+    Ok(())
+}

@@ -1,0 +1,186 @@
+//! Command-line subcommands besides serving: creating the first coordinator, seeding the demo.
+
+use anyhow::Context as _;
+use app::db::Db;
+use app::domain::account::{Email, PersonName, Role};
+use std::io::BufRead as _;
+
+/// What the binary was asked to do.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Serve the application (the default).
+    Serve,
+    /// Create an institution coordinator account.
+    CreateCoordinator {
+        /// Their email.
+        email: String,
+        /// Their name.
+        name: String,
+    },
+}
+
+/// Usage text.
+pub const USAGE: &str = "usage:
+  server                                   serve the application
+  server create-coordinator --email E --name N
+                                           create an institution coordinator; the password is
+                                           read from COORDINATOR_PASSWORD or the first line of stdin";
+
+/// Parses the arguments after the program name.
+pub fn parse(args: &[String]) -> Result<Command, String> {
+    match args.first().map(String::as_str) {
+        None | Some("serve") => Ok(Command::Serve),
+        Some("create-coordinator") => {
+            let mut email = None;
+            let mut name = None;
+            let mut rest = args[1..].iter();
+            while let Some(flag) = rest.next() {
+                let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
+                match flag.as_str() {
+                    "--email" => email = Some(value.clone()),
+                    "--name" => name = Some(value.clone()),
+                    other => return Err(format!("unknown option {other}")),
+                }
+            }
+            Ok(Command::CreateCoordinator {
+                email: email.ok_or("--email is required")?,
+                name: name.ok_or("--name is required")?,
+            })
+        }
+        Some(other) => Err(format!("unknown command {other}")),
+    }
+}
+
+/// Creates an institution coordinator (admin) account.
+pub async fn create_coordinator(
+    db: &Db,
+    email: &str,
+    name: &str,
+    password: &str,
+) -> anyhow::Result<i64> {
+    let email = Email::parse(email).map_err(|m| anyhow::anyhow!("--email {m}"))?;
+    let name = PersonName::parse(name).map_err(|m| anyhow::anyhow!("--name {m}"))?;
+    app::auth::password::check_new(password, email.as_str(), name.as_str())
+        .map_err(|m| anyhow::anyhow!("the password {m}"))?;
+    let hash = app::auth::password::hash(password.to_owned()).await?;
+    let mut tx = db.begin_write().await.context("begin")?;
+    let id = app::db::account::create(&mut tx, email.as_str(), name.as_str(), &hash, true)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    app::db::audit::record_in(
+        &mut tx,
+        None,
+        "user.create_coordinator",
+        &format!("user:{id}"),
+        "{}",
+    )
+    .await?;
+    tx.commit().await.context("commit")?;
+    Ok(id)
+}
+
+/// The password for `create-coordinator`: `COORDINATOR_PASSWORD`, else the first line of stdin.
+pub fn read_password() -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var("COORDINATOR_PASSWORD") {
+        return Ok(p);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("read the password from stdin")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+/// The demo accounts: published, for development only.
+pub const DEMO_ACCOUNTS: [(&str, &str, Role, &str); 3] = [
+    (
+        "coordinator@demo.test",
+        "Dana Coordinator",
+        Role::Coordinator,
+        "demo coordinator password",
+    ),
+    (
+        "assessor@demo.test",
+        "Asha Assessor",
+        Role::Assessor,
+        "demo assessor password",
+    ),
+    (
+        "teacher@demo.test",
+        "Tomas Teacher",
+        Role::Teacher,
+        "demo teacher password",
+    ),
+];
+
+/// Creates the demo cohort and its three accounts, once. Returns whether anything was created.
+pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
+    if app::db::account::find_by_email(db, DEMO_ACCOUNTS[0].0)
+        .await?
+        .is_some()
+    {
+        return Ok(false);
+    }
+    let mut hashes = Vec::new();
+    for (_, _, _, password) in DEMO_ACCOUNTS {
+        hashes.push(app::auth::password::hash(password.to_owned()).await?);
+    }
+    let mut tx = db.begin_write().await.context("begin")?;
+    let mut ids = Vec::new();
+    for ((email, name, role, _), hash) in DEMO_ACCOUNTS.iter().zip(&hashes) {
+        let admin = *role == Role::Coordinator;
+        let id = app::db::account::create(&mut tx, email, name, hash, admin)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        ids.push((id, *role));
+    }
+    let cohort = app::db::cohort::create(
+        &mut tx,
+        "Demo cohort",
+        "mcf",
+        "2026-09-01",
+        "2027-06-30",
+        ids[0].0,
+    )
+    .await?;
+    for (id, role) in &ids {
+        app::db::cohort::add_member(&mut tx, cohort, *id, *role, None).await?;
+    }
+    tx.commit().await.context("commit demo seed")?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn parses_subcommands() {
+        assert_eq!(parse(&args(&[])), Ok(Command::Serve));
+        assert_eq!(
+            parse(&args(&[
+                "create-coordinator",
+                "--email",
+                "a@b.org",
+                "--name",
+                "Ana"
+            ])),
+            Ok(Command::CreateCoordinator {
+                email: "a@b.org".into(),
+                name: "Ana".into()
+            })
+        );
+        assert!(parse(&args(&["create-coordinator", "--email"]))
+            .unwrap_err()
+            .contains("needs a value"));
+        assert!(parse(&args(&["create-coordinator", "--name", "x"]))
+            .unwrap_err()
+            .contains("--email"));
+        assert!(parse(&args(&["frobnicate"])).is_err());
+    }
+}
