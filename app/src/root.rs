@@ -1,9 +1,10 @@
 //! The HTML shell and the router.
 
 use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
+use crate::components::session_guard::provide_viewer;
 use crate::pages::{
     competency::CompetencyPage, framework::FrameworkPage, frameworks::FrameworksPage,
-    home::HomePage, not_found::NotFound,
+    home::HomePage, not_found::NotFound, profile::ProfilePage, sign_in::SignInPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
@@ -65,6 +66,7 @@ fn set_content_security_policy(options: &LeptosOptions) {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_viewer();
     mark_hydrated();
     view! {
         <Title formatter=|page: String| {
@@ -80,7 +82,9 @@ pub fn App() -> impl IntoView {
             <SiteHeader />
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/profile") view=ProfilePage ssr=SsrMode::Async />
                     <Route path=path!("/frameworks") view=FrameworksPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/frameworks/:framework")

@@ -30,14 +30,33 @@ pub struct SessionView {
     pub current: bool,
 }
 
+impl SessionView {
+    /// When it started, for people.
+    pub fn started(&self) -> String {
+        crate::domain::time::utc_minute(self.created_at)
+    }
+
+    /// Last activity, for people.
+    pub fn last_active(&self) -> String {
+        crate::domain::time::utc_minute(self.last_seen_at)
+    }
+}
+
 /// The signed-in person, or `None`. Anyone may ask.
 #[server(endpoint = "account/me", input = GetUrl)]
 pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
-    Ok(auth::public().map(|p| Viewer {
-        name: p.name,
-        email: p.email,
-        is_admin: p.is_admin,
-        roles: p.roles,
+    let Some(who) = auth::public() else {
+        return Ok(None);
+    };
+    let db = super::db()?;
+    let roles = crate::db::cohort::memberships_of(&db, who.user_id)
+        .await
+        .map_err(internal)?;
+    Ok(Some(Viewer {
+        name: who.name,
+        email: who.email,
+        is_admin: who.is_admin,
+        roles,
     }))
 }
 

@@ -1,5 +1,8 @@
 //! The frame around every page: skip link, header with navigation, footer.
 
+use crate::api::account::SignOut;
+use crate::components::session_guard::use_viewer;
+use crate::domain::account::{Role, Viewer};
 use crate::root::SITE_NAME;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -17,6 +20,7 @@ pub fn SkipLink() -> impl IntoView {
 /// The site header with the primary navigation.
 #[component]
 pub fn SiteHeader() -> impl IntoView {
+    let viewer = use_viewer().0;
     view! {
         <header class="site-header">
             <div class="site-header__inner">
@@ -41,10 +45,56 @@ pub fn SiteHeader() -> impl IntoView {
                                 "All frameworks"
                             </A>
                         </li>
+                        <Transition fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                match viewer.await {
+                                    Ok(Some(v)) => view! { <AccountLinks viewer=v /> }.into_any(),
+                                    _ => {
+                                        view! {
+                                            <li>
+                                                <A href="/sign-in">"Sign in"</A>
+                                            </li>
+                                        }
+                                            .into_any()
+                                    }
+                                }
+                            })}
+                        </Transition>
                     </ul>
                 </nav>
             </div>
         </header>
+    }
+}
+
+#[component]
+fn AccountLinks(viewer: Viewer) -> impl IntoView {
+    let sign_out = ServerAction::<SignOut>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = sign_out.value().get() {
+            let _ = window().location().set_href("/");
+        }
+    });
+    let coordinates = viewer.has_role_anywhere(Role::Coordinator);
+    view! {
+        {coordinates
+            .then(|| {
+                view! {
+                    <li>
+                        <A href="/coordinator">"Cohorts"</A>
+                    </li>
+                }
+            })}
+        <li>
+            <A href="/profile">"Profile"</A>
+        </li>
+        <li>
+            <ActionForm action=sign_out attr:class="inline-form">
+                <button class="link-button" type="submit">
+                    {format!("Sign out ({})", viewer.name)}
+                </button>
+            </ActionForm>
+        </li>
     }
 }
 

@@ -1,5 +1,7 @@
 //! Reusable pieces, one per file.
 
 pub mod error_panel;
+pub mod form;
 pub mod layout;
+pub mod session_guard;
 pub mod status;

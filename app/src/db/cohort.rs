@@ -3,6 +3,7 @@
 use super::now_ms;
 use crate::domain::account::Role;
 use anyhow::Context as _;
+use sqlx::Row as _;
 
 /// Creates a cohort on a framework (by slug) inside a transaction; returns its id.
 pub async fn create(
@@ -54,4 +55,31 @@ pub async fn add_member(
     .await
     .context("insert membership")?;
     Ok(())
+}
+
+/// Every role a person holds, with cohort names.
+pub async fn memberships_of(
+    db: &super::Db,
+    user_id: i64,
+) -> anyhow::Result<Vec<crate::domain::account::Membership>> {
+    let rows = sqlx::query(
+        "SELECT m.cohort_id, c.name, m.role FROM memberships m JOIN cohorts c ON c.id = m.cohort_id \
+         WHERE m.user_id = $1 ORDER BY c.name, m.role",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await
+    .context("list memberships")?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let role: String = r.try_get(2)?;
+        if let Some(role) = Role::parse(&role) {
+            out.push(crate::domain::account::Membership {
+                cohort_id: r.try_get(0)?,
+                cohort_name: r.try_get(1)?,
+                role,
+            });
+        }
+    }
+    Ok(out)
 }

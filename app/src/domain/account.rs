@@ -170,14 +170,25 @@ pub struct Viewer {
     pub email: String,
     /// Institution coordinator.
     pub is_admin: bool,
-    /// Roles held, per cohort id.
-    pub roles: Vec<(i64, Role)>,
+    /// Roles held, per cohort.
+    pub roles: Vec<Membership>,
+}
+
+/// A role held in a cohort.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    /// Cohort id.
+    pub cohort_id: i64,
+    /// Cohort name.
+    pub cohort_name: String,
+    /// The role.
+    pub role: Role,
 }
 
 impl Viewer {
     /// Whether the person holds `role` in any cohort (an admin counts as coordinator).
     pub fn has_role_anywhere(&self, role: Role) -> bool {
-        (self.is_admin && role == Role::Coordinator) || self.roles.iter().any(|(_, r)| *r == role)
+        (self.is_admin && role == Role::Coordinator) || self.roles.iter().any(|m| m.role == role)
     }
 }
 

@@ -3,4 +3,5 @@
 pub mod account;
 pub mod framework;
 pub mod slug;
+pub mod time;
 pub mod url;

@@ -5,3 +5,5 @@ pub mod framework;
 pub mod frameworks;
 pub mod home;
 pub mod not_found;
+pub mod profile;
+pub mod sign_in;

@@ -1,0 +1,134 @@
+//! Form pieces: labelled fields that show their error beside them, for both the hydrated app
+//! (errors from the action's answer) and plain form posts with JavaScript off (errors from the
+//! `?error=FIELD&message=TEXT` the server redirects back with).
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// A message about one field (`form` for the form as a whole).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldMessage {
+    /// The field's `name`.
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl FieldMessage {
+    fn from_error(e: &AppError) -> Self {
+        match e {
+            AppError::Invalid { field, message } => Self {
+                field: field.clone(),
+                message: message.clone(),
+            },
+            other => Self {
+                field: "form".into(),
+                message: other.to_string(),
+            },
+        }
+    }
+}
+
+/// The error to show for a form: the action's latest answer once it has one, otherwise what a
+/// plain form post brought back in the query string.
+pub fn use_form_error<O>(action: ServerAction<O>) -> Signal<Option<FieldMessage>>
+where
+    O: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    O::Output: Clone + Send + Sync + 'static,
+{
+    let query = use_query_map();
+    let value = action.value();
+    Signal::derive(move || match value.get() {
+        Some(Err(e)) => Some(FieldMessage::from_error(&e)),
+        Some(Ok(_)) => None,
+        None => {
+            let q = query.read();
+            q.get("message").map(|message| FieldMessage {
+                field: q.get("error").unwrap_or_else(|| "form".into()),
+                message,
+            })
+        }
+    })
+}
+
+/// A labelled input with its hint and error wired up for screen readers.
+#[component]
+pub fn TextField(
+    /// The visible label.
+    label: &'static str,
+    /// The input's `name` (the server function's argument).
+    name: &'static str,
+    /// The input's `type`.
+    #[prop(default = "text")]
+    kind: &'static str,
+    /// The `autocomplete` hint for browsers and password managers.
+    #[prop(default = "off")]
+    autocomplete: &'static str,
+    /// A help text shown under the label.
+    #[prop(optional)]
+    hint: Option<&'static str>,
+    /// Initial value.
+    #[prop(optional, into)]
+    value: Option<String>,
+    /// The form's current error.
+    error: Signal<Option<FieldMessage>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let mine = move || error.get().filter(|e| e.field == name).map(|e| e.message);
+    let described_by = {
+        let hint_id = hint_id.clone();
+        let error_id = error_id.clone();
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if mine().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:field--invalid=move || mine().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="field__hint" id=hint_id.clone()>{h}</p> })}
+            <input
+                id=id.clone()
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                value=value
+                aria-invalid=move || mine().map(|_| "true")
+                aria-describedby=described_by
+            />
+            <p class="field__error" id=error_id.clone() role="alert">
+                {move || mine()}
+            </p>
+        </div>
+    }
+}
+
+/// The form-level error (one not tied to a visible field).
+#[component]
+pub fn FormAlert(
+    /// The form's current error.
+    error: Signal<Option<FieldMessage>>,
+    /// Fields the form shows inputs for; errors about any other field show here.
+    fields: &'static [&'static str],
+) -> impl IntoView {
+    let message = move || {
+        error
+            .get()
+            .filter(|e| !fields.contains(&e.field.as_str()))
+            .map(|e| e.message)
+    };
+    view! {
+        <div class="form-alert" role="alert">
+            {move || message().map(|m| view! { <p>{m}</p> })}
+        </div>
+    }
+}

@@ -1,0 +1,160 @@
+//! `/profile`: who you are, your roles, your sessions, your password.
+
+use crate::api::account::{list_sessions, ChangePassword, EndSession, SessionView};
+use crate::components::error_panel::ErrorPanel;
+use crate::components::form::{use_form_error, FormAlert, TextField};
+use crate::components::session_guard::Private;
+use crate::domain::account::Viewer;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// The profile page (signed-in only).
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    view! {
+        <Title text="Your profile" />
+        <Private children=|viewer| view! { <Profile viewer /> } />
+    }
+}
+
+#[component]
+fn Profile(viewer: Viewer) -> impl IntoView {
+    let roles = viewer
+        .roles
+        .iter()
+        .map(|m| view! { <li>{format!("{} in {}", m.role.label(), m.cohort_name)}</li> })
+        .collect_view();
+    view! {
+        <h1>"Your profile"</h1>
+        <dl class="facts">
+            <dt>"Name"</dt>
+            <dd>{viewer.name.clone()}</dd>
+            <dt>"Email"</dt>
+            <dd>{viewer.email.clone()}</dd>
+        </dl>
+        <section class="section" aria-labelledby="roles-heading">
+            <h2 id="roles-heading">"Your roles"</h2>
+            {viewer.is_admin.then(|| view! { <p>"Institution coordinator: you can create cohorts."</p> })}
+            <ul>{roles}</ul>
+        </section>
+        <Sessions />
+        <PasswordChange />
+    }
+}
+
+#[component]
+fn Sessions() -> impl IntoView {
+    let end = ServerAction::<EndSession>::new();
+    let sessions = Resource::new(move || end.version().get(), |_| list_sessions());
+    view! {
+        <section class="section" aria-labelledby="sessions-heading">
+            <h2 id="sessions-heading">"Where you are signed in"</h2>
+            <Suspense fallback=|| view! { <p class="loading">"Loading sessions…"</p> }>
+                {move || Suspend::new(async move {
+                    match sessions.await {
+                        Ok(list) => view! { <SessionTable list end /> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn SessionTable(list: Vec<SessionView>, end: ServerAction<EndSession>) -> impl IntoView {
+    view! {
+        <div class="table-scroll">
+        <table class="table">
+            <caption class="visually-hidden">"Your active sessions"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Browser"</th>
+                    <th scope="col">"Address"</th>
+                    <th scope="col">"Signed in"</th>
+                    <th scope="col">"Last active"</th>
+                    <th scope="col">
+                        <span class="visually-hidden">"Action"</span>
+                    </th>
+                </tr>
+            </thead>
+            <tbody>
+                {list
+                    .into_iter()
+                    .map(|s| {
+                        let label = if s.current { "Sign out here" } else { "End this session" };
+                        view! {
+                            <tr>
+                                <td>
+                                    {s.user_agent.clone()}
+                                    {s.current.then(|| view! { <strong>" (this browser)"</strong> })}
+                                </td>
+                                <td>{s.client_ip.clone()}</td>
+                                <td>{s.started()}</td>
+                                <td>{s.last_active()}</td>
+                                <td>
+                                    <ActionForm action=end>
+                                        <input type="hidden" name="id" value=s.id.clone() />
+                                        <button class="button button--small" type="submit">
+                                            {label}
+                                        </button>
+                                    </ActionForm>
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+        </div>
+    }
+}
+
+#[component]
+fn PasswordChange() -> impl IntoView {
+    let action = ServerAction::<ChangePassword>::new();
+    let error = use_form_error(action);
+    let query = use_query_map();
+    let done = move || {
+        matches!(action.value().get(), Some(Ok(())))
+            || (action.value().get().is_none() && query.read().get("changed").is_some())
+    };
+    view! {
+        <section class="section" aria-labelledby="password-heading">
+            <h2 id="password-heading">"Change your password"</h2>
+            <p>"Changing it signs you out everywhere else."</p>
+            <p class="notice" role="status">
+                {move || done().then_some("Your password was changed. Your other sessions were ended.")}
+            </p>
+            <ActionForm action>
+                <FormAlert error fields=&["current", "new_password", "confirm"] />
+                <TextField
+                    label="Current password"
+                    name="current"
+                    kind="password"
+                    autocomplete="current-password"
+                    error
+                />
+                <TextField
+                    label="New password"
+                    name="new_password"
+                    kind="password"
+                    autocomplete="new-password"
+                    hint="At least 12 characters. A few unrelated words are easy to remember and hard to guess."
+                    error
+                />
+                <TextField
+                    label="New password again"
+                    name="confirm"
+                    kind="password"
+                    autocomplete="new-password"
+                    error
+                />
+                <button class="button" type="submit">
+                    "Change password"
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
