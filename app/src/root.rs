@@ -4,7 +4,8 @@ use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
 use crate::components::session_guard::provide_viewer;
 use crate::pages::{
     competency::CompetencyPage, framework::FrameworkPage, frameworks::FrameworksPage,
-    home::HomePage, not_found::NotFound, profile::ProfilePage, sign_in::SignInPage,
+    cohort::CohortPage, coordinator::CoordinatorPage, home::HomePage, join::JoinPage,
+    not_found::NotFound, profile::ProfilePage, reset::ResetPage, sign_in::SignInPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
@@ -85,6 +86,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("/profile") view=ProfilePage ssr=SsrMode::Async />
+                    <Route path=path!("/join/:token") view=JoinPage ssr=SsrMode::Async />
+                    <Route path=path!("/reset/:token") view=ResetPage ssr=SsrMode::Async />
+                    <Route path=path!("/coordinator") view=CoordinatorPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/coordinator/cohorts/:id")
+                        view=CohortPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/frameworks") view=FrameworksPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/frameworks/:framework")

@@ -2,6 +2,8 @@
 //! call it first thing (`auth::authorize` or `auth::public`).
 
 pub mod account;
+pub mod cohort;
+pub mod join;
 pub mod framework;
 
 /// The database handle from the request's context (server only).

@@ -1,9 +1,13 @@
 //! One module per route.
 
+pub mod cohort;
 pub mod competency;
+pub mod coordinator;
 pub mod framework;
 pub mod frameworks;
 pub mod home;
+pub mod join;
 pub mod not_found;
 pub mod profile;
+pub mod reset;
 pub mod sign_in;

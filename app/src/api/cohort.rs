@@ -1,0 +1,225 @@
+//! Coordinators' server functions: cohorts, invitations, members.
+
+use crate::domain::account::Role;
+use crate::domain::cohort::{CohortDetail, CohortSummary};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+#[cfg(feature = "ssr")]
+use {
+    crate::auth::{self, Access},
+    crate::error::internal,
+};
+
+/// The fields of a new cohort.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NewCohort {
+    /// Name, unique.
+    pub name: String,
+    /// First day, `YYYY-MM-DD`.
+    pub starts_on: String,
+    /// Last day, `YYYY-MM-DD`.
+    pub ends_on: String,
+}
+
+/// Cohorts the caller coordinates (all of them for an institution coordinator).
+#[server(endpoint = "cohorts", input = GetUrl)]
+pub async fn list_cohorts() -> Result<Vec<CohortSummary>, AppError> {
+    let who = auth::authorize(Access::SignedIn)?;
+    if !who.has_role_anywhere(Role::Coordinator) {
+        return super::answer(Err(AppError::Forbidden));
+    }
+    let db = super::db()?;
+    crate::db::cohort::list_coordinated(&db, who.user_id, who.is_admin)
+        .await
+        .map_err(internal)
+}
+
+/// Creates a cohort on the default framework (institution coordinators only).
+#[server(endpoint = "cohorts/create")]
+pub async fn create_cohort(cohort: NewCohort) -> Result<i64, AppError> {
+    let who = auth::authorize(Access::Admin);
+    let result = match who {
+        Ok(who) => create_cohort_inner(who, cohort).await,
+        Err(e) => Err(e),
+    };
+    let result = super::form_answer(result);
+    if let Ok(id) = &result {
+        super::redirect_plain_form(&format!("/coordinator/cohorts/{id}"));
+    }
+    result
+}
+
+#[cfg(feature = "ssr")]
+async fn create_cohort_inner(who: auth::Principal, cohort: NewCohort) -> Result<i64, AppError> {
+    use crate::domain::cohort::{parse_cohort_name, Day};
+    let name = parse_cohort_name(&cohort.name).map_err(|m| AppError::invalid("cohort[name]", m))?;
+    let starts = Day::parse(&cohort.starts_on).map_err(|m| AppError::invalid("cohort[starts_on]", m))?;
+    let ends = Day::parse(&cohort.ends_on).map_err(|m| AppError::invalid("cohort[ends_on]", m))?;
+    if ends < starts {
+        return Err(AppError::invalid("cohort[ends_on]", "must not be before the start date"));
+    }
+    let db = super::db()?;
+    let mut tx = db.begin_write().await.map_err(|e| internal(e.into()))?;
+    let framework: String = sqlx::query_scalar("SELECT slug FROM frameworks WHERE is_default = 1")
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| internal(e.into()))?;
+    let id = match crate::db::cohort::create(&mut tx, &name, &framework, starts.as_str(), ends.as_str(), who.user_id).await {
+        Ok(id) => id,
+        Err(e) => {
+            let taken = e
+                .downcast_ref::<sqlx::Error>()
+                .is_some_and(|e| crate::db::is_unique_violation(e, "cohorts_name_key", "cohorts.name"));
+            return Err(if taken {
+                AppError::invalid("cohort[name]", "another cohort already has this name")
+            } else {
+                internal(e)
+            });
+        }
+    };
+    crate::db::cohort::add_member(&mut tx, id, who.user_id, Role::Coordinator, None)
+        .await
+        .map_err(internal)?;
+    crate::db::audit::record_in(&mut tx, Some(who.user_id), "cohort.create", &format!("cohort:{id}"), "{}")
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(|e| internal(e.into()))?;
+    Ok(id)
+}
+
+/// A cohort with its members and invitations (its coordinators only).
+#[server(endpoint = "cohorts/detail", input = GetUrl)]
+pub async fn get_cohort(cohort_id: i64) -> Result<CohortDetail, AppError> {
+    let result = async {
+        auth::authorize(Access::Cohort { cohort_id, roles: &[Role::Coordinator] })?;
+        let db = super::db()?;
+        let base = auth::settings()?.public_base_url;
+        crate::db::cohort::detail(&db, cohort_id, &base)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| AppError::NotFound("That cohort".into()))
+    }
+    .await;
+    super::answer(result)
+}
+
+/// Creates an invitation link (its cohort's coordinators only). Returns the link.
+#[server(endpoint = "invitations/create")]
+pub async fn create_invitation(
+    cohort_id: i64,
+    role: String,
+    valid_days: String,
+    seats: String,
+) -> Result<String, AppError> {
+    let result = async {
+        let who = auth::authorize(Access::Cohort { cohort_id, roles: &[Role::Coordinator] })?;
+        let role = Role::parse(&role).ok_or_else(|| AppError::invalid("role", "choose teacher, assessor or coordinator"))?;
+        use crate::domain::cohort::{INVITATION_MAX_DAYS, INVITATION_MAX_SEATS};
+        let days = valid_days
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|d| (1..=INVITATION_MAX_DAYS).contains(d))
+            .ok_or_else(|| AppError::invalid("valid_days", format!("must be a whole number of days from 1 to {INVITATION_MAX_DAYS}")))?;
+        let seats = seats
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|s| (1..=INVITATION_MAX_SEATS).contains(s))
+            .ok_or_else(|| AppError::invalid("seats", format!("must be a whole number from 1 to {INVITATION_MAX_SEATS}")))?;
+        let db = super::db()?;
+        let expires = crate::db::now_ms() + days * 24 * 60 * 60 * 1000;
+        let token = crate::db::cohort::create_invitation(&db, cohort_id, role, expires, seats, who.user_id)
+            .await
+            .map_err(internal)?;
+        Ok(format!("{}/join/{token}", auth::settings()?.public_base_url))
+    }
+    .await;
+    let result = super::form_answer(result);
+    if result.is_ok() {
+        super::redirect_plain_form(&format!("/coordinator/cohorts/{cohort_id}"));
+    }
+    result
+}
+
+/// Revokes an invitation (its cohort's coordinators only).
+#[server(endpoint = "invitations/revoke")]
+pub async fn revoke_invitation(invitation_id: i64) -> Result<(), AppError> {
+    let result = async {
+        let db = super::db()?;
+        // The invitation's cohort decides who may revoke it; unknown ids look the same as
+        // forbidden ones to anyone who is not a coordinator of that cohort.
+        let cohort_id = crate::db::cohort::invitation_cohort(&db, invitation_id)
+            .await
+            .map_err(internal)?;
+        let cohort_id = match cohort_id {
+            Some(c) => c,
+            None => {
+                auth::authorize(Access::SignedIn)?;
+                return Err(AppError::NotFound("That invitation".into()));
+            }
+        };
+        let who = auth::authorize(Access::Cohort { cohort_id, roles: &[Role::Coordinator] })?;
+        crate::db::cohort::revoke_invitation(&db, cohort_id, invitation_id, who.user_id)
+            .await
+            .map_err(internal)?;
+        Ok(cohort_id)
+    }
+    .await;
+    let result = super::form_answer(result);
+    if let Ok(cohort_id) = &result {
+        super::redirect_plain_form(&format!("/coordinator/cohorts/{cohort_id}"));
+    }
+    result.map(|_| ())
+}
+
+/// Deactivates a member of a cohort: they can no longer sign in; their work is kept.
+#[server(endpoint = "members/deactivate")]
+pub async fn deactivate_member(cohort_id: i64, user_id: i64) -> Result<(), AppError> {
+    let result = async {
+        let who = auth::authorize(Access::Cohort { cohort_id, roles: &[Role::Coordinator] })?;
+        let db = super::db()?;
+        if !crate::db::cohort::is_member(&db, cohort_id, user_id).await.map_err(internal)? {
+            return Err(AppError::NotFound("That member".into()));
+        }
+        if user_id == who.user_id {
+            return Err(AppError::invalid("user_id", "you cannot deactivate yourself"));
+        }
+        crate::db::cohort::deactivate(&db, cohort_id, user_id, who.user_id)
+            .await
+            .map_err(internal)
+    }
+    .await;
+    let result = super::form_answer(result);
+    if result.is_ok() {
+        super::redirect_plain_form(&format!("/coordinator/cohorts/{cohort_id}"));
+    }
+    result
+}
+
+/// Issues a one-time password-reset link for a member (valid 24 hours). Returns the link.
+#[server(endpoint = "members/reset-link")]
+pub async fn issue_reset_link(cohort_id: i64, user_id: i64) -> Result<String, AppError> {
+    let result = async {
+        let who = auth::authorize(Access::Cohort { cohort_id, roles: &[Role::Coordinator] })?;
+        let db = super::db()?;
+        if !crate::db::cohort::is_member(&db, cohort_id, user_id).await.map_err(internal)? {
+            return Err(AppError::NotFound("That member".into()));
+        }
+        let token = crate::db::cohort::create_reset(&db, user_id, who.user_id, 24 * 60 * 60 * 1000)
+            .await
+            .map_err(internal)?;
+        Ok(format!("{}/reset/{token}", auth::settings()?.public_base_url))
+    }
+    .await;
+    let result = super::form_answer(result);
+    if let Ok(link) = &result {
+        // Without JavaScript the page can only learn the link from where it is sent back to.
+        super::redirect_plain_form(&format!(
+            "/coordinator/cohorts/{cohort_id}?reset_user={user_id}&reset_link={}",
+            crate::domain::url::encode(link)
+        ));
+    }
+    result
+}

@@ -1,0 +1,187 @@
+//! Joining through an invitation link, and using a password-reset link. Both are open to
+//! anyone holding the link: the token is the permission.
+
+use crate::domain::cohort::InvitationInfo;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+#[cfg(feature = "ssr")]
+use {
+    crate::auth::{self, session, Access},
+    crate::domain::account::{Email, PersonName},
+    crate::domain::cohort::InvitationState,
+    crate::error::internal,
+};
+
+/// The details of a sign-up form.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SignUpForm {
+    /// The invitation token from the link.
+    pub token: String,
+    /// Name to show.
+    pub name: String,
+    /// Sign-in email.
+    pub email: String,
+    /// New password.
+    pub password: String,
+    /// The same again.
+    pub confirm: String,
+}
+
+/// What an invitation link offers. Anyone holding the link may ask.
+#[server(endpoint = "join/info", input = GetUrl)]
+pub async fn get_invitation(token: String) -> Result<InvitationInfo, AppError> {
+    let _anyone_with_the_link = auth::public();
+    let db = super::db()?;
+    let found = crate::db::cohort::invitation_info(&db, token.trim())
+        .await
+        .map_err(internal)?;
+    super::answer(found.map(|(_, _, info)| info).ok_or_else(|| AppError::NotFound("That invitation".into())))
+}
+
+#[cfg(feature = "ssr")]
+async fn open_invitation(db: &crate::db::Db, token: &str) -> Result<(i64, i64, InvitationInfo), AppError> {
+    let (id, cohort_id, info) = crate::db::cohort::invitation_info(db, token.trim())
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| AppError::NotFound("That invitation".into()))?;
+    if info.state != InvitationState::Open {
+        return Err(AppError::invalid("token", info.state.explanation()));
+    }
+    Ok((id, cohort_id, info))
+}
+
+/// Creates an account through an invitation, joins the cohort and signs in.
+#[server(endpoint = "join/sign-up")]
+pub async fn sign_up(form: SignUpForm) -> Result<String, AppError> {
+    let _anyone_with_the_link = auth::public();
+    let result = super::form_answer(sign_up_inner(form).await);
+    if let Ok(next) = &result {
+        super::redirect_plain_form(next);
+    }
+    result
+}
+
+#[cfg(feature = "ssr")]
+async fn sign_up_inner(form: SignUpForm) -> Result<String, AppError> {
+    let db = super::db()?;
+    let (invitation_id, cohort_id, info) = open_invitation(&db, &form.token).await?;
+    let name = PersonName::parse(&form.name).map_err(|m| AppError::invalid("form[name]", m))?;
+    let email = Email::parse(&form.email).map_err(|m| AppError::invalid("form[email]", m))?;
+    auth::password::check_new(&form.password, email.as_str(), name.as_str())
+        .map_err(|m| AppError::invalid("form[password]", m))?;
+    if form.password != form.confirm {
+        return Err(AppError::invalid("form[confirm]", "does not match the password"));
+    }
+    let hash = auth::password::hash(form.password).await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(|e| internal(e.into()))?;
+    if !crate::db::cohort::take_seat(&mut tx, invitation_id).await.map_err(internal)? {
+        return Err(AppError::invalid("token", InvitationState::UsedUp.explanation()));
+    }
+    let user_id = match crate::db::account::create(&mut tx, email.as_str(), name.as_str(), &hash, false).await {
+        Ok(id) => id,
+        Err(crate::db::account::CreateUserError::EmailTaken) => {
+            return Err(AppError::invalid(
+                "form[email]",
+                "already has an account: sign in with it, then open this link again to join",
+            ))
+        }
+        Err(crate::db::account::CreateUserError::Other(e)) => return Err(internal(e)),
+    };
+    crate::db::cohort::add_member(&mut tx, cohort_id, user_id, info.role, Some(invitation_id))
+        .await
+        .map_err(internal)?;
+    crate::db::audit::record_in(
+        &mut tx,
+        Some(user_id),
+        "invitation.accept",
+        &format!("cohort:{cohort_id}"),
+        &serde_json::json!({ "invitation": invitation_id, "role": info.role.as_str(), "new_account": true }).to_string(),
+    )
+    .await
+    .map_err(internal)?;
+    tx.commit().await.map_err(|e| internal(e.into()))?;
+    let client = super::client_info();
+    let token = session::create(&db, user_id, &client.user_agent, &client.ip)
+        .await
+        .map_err(internal)?;
+    super::set_cookie(&session::set_cookie(&token, auth::settings()?.cookie_secure));
+    Ok("/".to_owned())
+}
+
+/// Joins a cohort through an invitation with the account the caller is signed in with.
+#[server(endpoint = "join/accept")]
+pub async fn accept_invitation(token: String) -> Result<String, AppError> {
+    let result = async {
+        let who = auth::authorize(Access::SignedIn)?;
+        let db = super::db()?;
+        let (invitation_id, cohort_id, info) = open_invitation(&db, &token).await?;
+        if who.has_role(cohort_id, info.role) {
+            return Ok("/".to_owned());
+        }
+        let mut tx = db.begin_write().await.map_err(|e| internal(e.into()))?;
+        if !crate::db::cohort::take_seat(&mut tx, invitation_id).await.map_err(internal)? {
+            return Err(AppError::invalid("token", InvitationState::UsedUp.explanation()));
+        }
+        crate::db::cohort::add_member(&mut tx, cohort_id, who.user_id, info.role, Some(invitation_id))
+            .await
+            .map_err(internal)?;
+        crate::db::audit::record_in(
+            &mut tx,
+            Some(who.user_id),
+            "invitation.accept",
+            &format!("cohort:{cohort_id}"),
+            &serde_json::json!({ "invitation": invitation_id, "role": info.role.as_str(), "new_account": false }).to_string(),
+        )
+        .await
+        .map_err(internal)?;
+        tx.commit().await.map_err(|e| internal(e.into()))?;
+        Ok("/".to_owned())
+    }
+    .await;
+    let result = super::form_answer(result);
+    if let Ok(next) = &result {
+        super::redirect_plain_form(next);
+    }
+    result
+}
+
+/// Whether a reset link is live, and for whom (their name). Anyone holding the link may ask.
+#[server(endpoint = "reset/info", input = GetUrl)]
+pub async fn reset_info(token: String) -> Result<String, AppError> {
+    let _anyone_with_the_link = auth::public();
+    let db = super::db()?;
+    let found = crate::db::cohort::find_reset(&db, token.trim()).await.map_err(internal)?;
+    super::answer(found.map(|(_, _, _, name)| name).ok_or_else(|| {
+        AppError::NotFound("That reset link (it may have been used or have expired)".into())
+    }))
+}
+
+/// Sets a new password through a one-time reset link; every session of the person ends.
+#[server(endpoint = "reset/complete")]
+pub async fn reset_password(token: String, new_password: String, confirm: String) -> Result<(), AppError> {
+    let _anyone_with_the_link = auth::public();
+    let result = async {
+        let db = super::db()?;
+        let (reset_id, user_id, email, name) = crate::db::cohort::find_reset(&db, token.trim())
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| AppError::invalid("token", "this reset link has been used or has expired; ask your coordinator for a new one"))?;
+        auth::password::check_new(&new_password, &email, &name)
+            .map_err(|m| AppError::invalid("new_password", m))?;
+        if new_password != confirm {
+            return Err(AppError::invalid("confirm", "does not match the new password"));
+        }
+        let hash = auth::password::hash(new_password).await.map_err(internal)?;
+        if !crate::db::cohort::complete_reset(&db, reset_id, user_id, &hash).await.map_err(internal)? {
+            return Err(AppError::invalid("token", "this reset link has just been used"));
+        }
+        Ok(())
+    }
+    .await;
+    let result = super::form_answer(result);
+    if result.is_ok() {
+        super::redirect_plain_form("/sign-in?reset=1");
+    }
+    result
+}

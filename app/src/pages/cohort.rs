@@ -1,0 +1,301 @@
+//! `/coordinator/cohorts/:id`: members and invitations of one cohort.
+
+use crate::api::cohort::{
+    get_cohort, CreateInvitation, DeactivateMember, IssueResetLink, RevokeInvitation,
+};
+use crate::components::error_panel::ErrorPanel;
+use crate::components::form::{use_form_error, FormAlert, TextField};
+use crate::components::session_guard::Private;
+use crate::domain::account::Role;
+use crate::domain::cohort::{CohortDetail, InvitationState, InvitationView, MemberView};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// One cohort's page (its coordinators only).
+#[component]
+pub fn CohortPage() -> impl IntoView {
+    view! { <Private role=Role::Coordinator children=|_| view! { <Cohort /> } /> }
+}
+
+#[derive(Clone, Copy)]
+struct Actions {
+    invite: ServerAction<CreateInvitation>,
+    revoke: ServerAction<RevokeInvitation>,
+    deactivate: ServerAction<DeactivateMember>,
+    reset: ServerAction<IssueResetLink>,
+}
+
+#[component]
+fn Cohort() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+    let actions = Actions {
+        invite: ServerAction::new(),
+        revoke: ServerAction::new(),
+        deactivate: ServerAction::new(),
+        reset: ServerAction::new(),
+    };
+    let versions = move || {
+        (
+            actions.invite.version().get(),
+            actions.revoke.version().get(),
+            actions.deactivate.version().get(),
+        )
+    };
+    let cohort = Resource::new(move || (id(), versions()), |(id, _)| get_cohort(id));
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading the cohort…"</p> }>
+            {move || Suspend::new(async move {
+                match cohort.await {
+                    Ok(detail) => view! { <CohortBody detail actions /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CohortBody(detail: CohortDetail, actions: Actions) -> impl IntoView {
+    let s = detail.summary.clone();
+    view! {
+        <Title text=s.name.clone() />
+        <nav aria-label="Breadcrumb" class="breadcrumb">
+            <ol>
+                <li>
+                    <A href="/coordinator">"Cohorts"</A>
+                </li>
+                <li aria-current="page">{s.name.clone()}</li>
+            </ol>
+        </nav>
+        <h1>{s.name.clone()}</h1>
+        <p class="meta">{format!("{} to {} · {} framework", s.starts_on, s.ends_on, s.framework)}</p>
+        <Members cohort_id=s.id members=detail.members actions />
+        <Invitations cohort_id=s.id invitations=detail.invitations actions />
+    }
+}
+
+#[component]
+fn Members(cohort_id: i64, members: Vec<MemberView>, actions: Actions) -> impl IntoView {
+    let query = use_query_map();
+    // The reset link just issued: from the action (JavaScript) or the redirect (no JavaScript).
+    let issued = move || match actions.reset.value().get() {
+        Some(Ok(link)) => Some(link),
+        Some(Err(_)) => None,
+        None => query.read().get("reset_link"),
+    };
+    let deactivate_error = use_form_error(actions.deactivate);
+    view! {
+        <section class="section" aria-labelledby="members-heading">
+            <h2 id="members-heading">{format!("Members ({})", members.len())}</h2>
+            <FormAlert error=deactivate_error fields=&[] />
+            <div class="notice" role="status">
+                {move || {
+                    issued()
+                        .map(|link| {
+                            view! {
+                                <p>
+                                    "One-time reset link (valid 24 hours). Give it to the member privately:"
+                                </p>
+                                <CopyField label="Reset link" value=link />
+                            }
+                        })
+                }}
+            </div>
+            <div class="table-scroll">
+                <table class="table">
+                    <caption class="visually-hidden">"Members of this cohort"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Name"</th>
+                            <th scope="col">"Email"</th>
+                            <th scope="col">"Roles"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col">"Actions"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {members
+                            .into_iter()
+                            .map(|m| view! { <MemberRow cohort_id member=m actions /> })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn MemberRow(cohort_id: i64, member: MemberView, actions: Actions) -> impl IntoView {
+    let roles = member.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ");
+    let status = if member.active { "Active" } else { "Deactivated" };
+    let reset_label = format!("Reset link for {}", member.name);
+    let deactivate_label = format!("Deactivate {}", member.name);
+    view! {
+        <tr>
+            <td>{member.name.clone()}</td>
+            <td>{member.email.clone()}</td>
+            <td>{roles}</td>
+            <td>{status}</td>
+            <td class="actions">
+                {member
+                    .active
+                    .then(|| {
+                        view! {
+                            <ActionForm action=actions.reset attr:class="inline-form">
+                                <input type="hidden" name="cohort_id" value=cohort_id />
+                                <input type="hidden" name="user_id" value=member.user_id />
+                                <button class="button button--small" type="submit">
+                                    {reset_label}
+                                </button>
+                            </ActionForm>
+                            " "
+                            <ActionForm action=actions.deactivate attr:class="inline-form">
+                                <input type="hidden" name="cohort_id" value=cohort_id />
+                                <input type="hidden" name="user_id" value=member.user_id />
+                                <button class="button button--small button--danger" type="submit">
+                                    {deactivate_label}
+                                </button>
+                            </ActionForm>
+                        }
+                    })}
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn Invitations(cohort_id: i64, invitations: Vec<InvitationView>, actions: Actions) -> impl IntoView {
+    let error = use_form_error(actions.invite);
+    let created = move || match actions.invite.value().get() {
+        Some(Ok(link)) => Some(link),
+        _ => None,
+    };
+    view! {
+        <section class="section" aria-labelledby="invitations-heading">
+            <h2 id="invitations-heading">"Invitations"</h2>
+            <p>
+                "People join this cohort only through an invitation link. Each link gives one role, a number of places and an expiry date."
+            </p>
+            <div class="notice" role="status">
+                {move || {
+                    created()
+                        .map(|link| {
+                            view! {
+                                <p>"Invitation created. Share this link:"</p>
+                                <CopyField label="New invitation link" value=link />
+                            }
+                        })
+                }}
+            </div>
+            <ActionForm action=actions.invite attr:class="inline-fields">
+                <input type="hidden" name="cohort_id" value=cohort_id />
+                <FormAlert error fields=&["role", "valid_days", "seats"] />
+                <div class="field">
+                    <label for="field-role">"Role"</label>
+                    <select id="field-role" name="role">
+                        {Role::ALL
+                            .iter()
+                            .map(|r| view! { <option value=r.as_str()>{r.label()}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+                <TextField label="Valid for (days)" name="valid_days" kind="number" value="14" error />
+                <TextField label="Places" name="seats" kind="number" value="30" error />
+                <button class="button" type="submit">
+                    "Create invitation"
+                </button>
+            </ActionForm>
+            {(!invitations.is_empty())
+                .then(|| {
+                    view! {
+                        <div class="table-scroll">
+                            <table class="table">
+                                <caption class="visually-hidden">"Invitations of this cohort"</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Role"</th>
+                                        <th scope="col">"Link"</th>
+                                        <th scope="col">"Places used"</th>
+                                        <th scope="col">"Expires"</th>
+                                        <th scope="col">"Status"</th>
+                                        <th scope="col">"Action"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {invitations
+                                        .into_iter()
+                                        .map(|i| view! { <InvitationRow invitation=i actions /> })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                })}
+        </section>
+    }
+}
+
+#[component]
+fn InvitationRow(invitation: InvitationView, actions: Actions) -> impl IntoView {
+    let open = invitation.state == InvitationState::Open;
+    let label = format!("{} invitation link", invitation.role.label());
+    view! {
+        <tr>
+            <td>{invitation.role.label()}</td>
+            <td>
+                <CopyField label=label value=invitation.link.clone() />
+            </td>
+            <td>{format!("{} of {}", invitation.uses, invitation.max_uses)}</td>
+            <td>{invitation.expires.clone()}</td>
+            <td>{invitation.state.label()}</td>
+            <td>
+                {open
+                    .then(|| {
+                        view! {
+                            <ActionForm action=actions.revoke attr:class="inline-form">
+                                <input type="hidden" name="invitation_id" value=invitation.id />
+                                <button class="button button--small button--danger" type="submit">
+                                    "Revoke"
+                                </button>
+                            </ActionForm>
+                        }
+                    })}
+            </td>
+        </tr>
+    }
+}
+
+/// A read-only text box holding a link, and (with JavaScript) a button copying it.
+#[component]
+fn CopyField(
+    /// Accessible name of the text box.
+    #[prop(into)]
+    label: String,
+    /// The text.
+    value: String,
+) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let to_copy = value.clone();
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let clipboard = window().navigator().clipboard();
+            let _ = clipboard.write_text(&to_copy);
+            copied.set(true);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &to_copy;
+    };
+    view! {
+        <span class="copy-field">
+            <input type="text" readonly value=value aria-label=label.clone() />
+            <button class="button button--small js-only" type="button" on:click=copy>
+                {move || if copied.get() { "Copied" } else { "Copy" }}
+            </button>
+        </span>
+    }
+}

@@ -1,0 +1,111 @@
+//! `/coordinator`: the cohorts a coordinator runs, and creating one.
+
+use crate::api::cohort::{list_cohorts, CreateCohort};
+use crate::components::error_panel::ErrorPanel;
+use crate::components::form::{use_form_error, FormAlert, TextField};
+use crate::components::session_guard::Private;
+use crate::domain::account::{Role, Viewer};
+use crate::domain::cohort::CohortSummary;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+/// Cohorts list (coordinators only).
+#[component]
+pub fn CoordinatorPage() -> impl IntoView {
+    view! {
+        <Title text="Cohorts" />
+        <Private role=Role::Coordinator children=|viewer| view! { <Cohorts viewer /> } />
+    }
+}
+
+#[component]
+fn Cohorts(viewer: Viewer) -> impl IntoView {
+    let create = ServerAction::<CreateCohort>::new();
+    let cohorts = Resource::new(move || create.version().get(), |_| list_cohorts());
+    view! {
+        <h1>"Cohorts"</h1>
+        <Suspense fallback=|| view! { <p class="loading">"Loading cohorts…"</p> }>
+            {move || Suspend::new(async move {
+                match cohorts.await {
+                    Ok(list) if list.is_empty() => {
+                        view! { <p>"No cohorts yet."</p> }.into_any()
+                    }
+                    Ok(list) => view! { <CohortTable list /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+        {viewer.is_admin.then(|| view! { <NewCohortForm create /> })}
+    }
+}
+
+#[component]
+fn CohortTable(list: Vec<CohortSummary>) -> impl IntoView {
+    view! {
+        <div class="table-scroll">
+            <table class="table">
+                <caption class="visually-hidden">"Your cohorts"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Cohort"</th>
+                        <th scope="col">"Dates"</th>
+                        <th scope="col">"Framework"</th>
+                        <th scope="col">"Members"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {list
+                        .into_iter()
+                        .map(|c| {
+                            view! {
+                                <tr>
+                                    <td>
+                                        <A href=format!("/coordinator/cohorts/{}", c.id)>{c.name}</A>
+                                    </td>
+                                    <td>{format!("{} to {}", c.starts_on, c.ends_on)}</td>
+                                    <td>{c.framework}</td>
+                                    <td>{c.member_count}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn NewCohortForm(create: ServerAction<CreateCohort>) -> impl IntoView {
+    let error = use_form_error(create);
+    view! {
+        <section class="section narrow" aria-labelledby="new-cohort-heading">
+            <h2 id="new-cohort-heading">"New cohort"</h2>
+            <p class="notice" role="status">
+                {move || {
+                    matches!(create.value().get(), Some(Ok(_)))
+                        .then_some("Cohort created. It is listed above.")
+                }}
+            </p>
+            <ActionForm action=create>
+                <FormAlert
+                    error
+                    fields=&["cohort[name]", "cohort[starts_on]", "cohort[ends_on]"]
+                />
+                <TextField label="Name" name="cohort[name]" error />
+                <TextField
+                    label="First day"
+                    name="cohort[starts_on]"
+                    kind="date"
+                    hint="As YYYY-MM-DD if your browser shows a text box."
+                    error
+                />
+                <TextField label="Last day" name="cohort[ends_on]" kind="date" error />
+                <button class="button" type="submit">
+                    "Create cohort"
+                </button>
+            </ActionForm>
+        </section>
+    }
+}

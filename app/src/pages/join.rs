@@ -1,0 +1,131 @@
+//! `/join/:token`: joining a cohort through an invitation link.
+
+use crate::api::join::{get_invitation, AcceptInvitation, SignUp};
+use crate::components::error_panel::ErrorPanel;
+use crate::components::form::{use_form_error, FormAlert, TextField};
+use crate::components::session_guard::use_viewer;
+use crate::domain::account::Viewer;
+use crate::domain::cohort::{InvitationInfo, InvitationState};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+/// The invitation page: explains the invitation, then a sign-up form (or, when signed in, a
+/// button to join with the current account). Unusable links get a clear explanation.
+#[component]
+pub fn JoinPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let invitation = Resource::new(token, get_invitation);
+    let viewer = use_viewer().0;
+    view! {
+        <Title text="Join a cohort" />
+        <Suspense fallback=|| view! { <p class="loading">"Loading the invitation…"</p> }>
+            {move || Suspend::new(async move {
+                let viewer = viewer.await.ok().flatten();
+                match invitation.await {
+                    Ok(info) if info.state == InvitationState::Open => {
+                        view! { <Join info token=token() viewer /> }.into_any()
+                    }
+                    Ok(info) => {
+                        crate::components::status::set_http_status(410);
+                        view! {
+                            <section class="panel panel--error">
+                                <h1>"This invitation cannot be used"</h1>
+                                <p>{info.state.explanation()}</p>
+                            </section>
+                        }
+                            .into_any()
+                    }
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Join(info: InvitationInfo, token: String, viewer: Option<Viewer>) -> impl IntoView {
+    let heading = format!("Join {} as {}", info.cohort_name, article(info.role.label()));
+    view! {
+        <div class="narrow">
+            <h1>{heading}</h1>
+            {match viewer {
+                Some(v) => view! { <JoinSignedIn token viewer=v /> }.into_any(),
+                None => view! { <SignUpForm token /> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+fn article(role: &str) -> String {
+    let vowel = role.starts_with(['A', 'E', 'I', 'O', 'U']);
+    format!("{} {}", if vowel { "an" } else { "a" }, role.to_lowercase())
+}
+
+#[component]
+fn JoinSignedIn(token: String, viewer: Viewer) -> impl IntoView {
+    let action = ServerAction::<AcceptInvitation>::new();
+    let error = use_form_error(action);
+    Effect::new(move |_| {
+        if let Some(Ok(next)) = action.value().get() {
+            let _ = window().location().set_href(&next);
+        }
+    });
+    view! {
+        <p>{format!("You are signed in as {} ({}).", viewer.name, viewer.email)}</p>
+        <ActionForm action>
+            <FormAlert error fields=&[] />
+            <input type="hidden" name="token" value=token />
+            <button class="button" type="submit">
+                "Join with this account"
+            </button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn SignUpForm(token: String) -> impl IntoView {
+    let action = ServerAction::<SignUp>::new();
+    let error = use_form_error(action);
+    Effect::new(move |_| {
+        if let Some(Ok(next)) = action.value().get() {
+            let _ = window().location().set_href(&next);
+        }
+    });
+    view! {
+        <p>"Create your account. You will use your email and this password to sign in."</p>
+        <ActionForm action>
+            <input type="hidden" name="form[token]" value=token />
+            <FormAlert
+                error
+                fields=&["form[name]", "form[email]", "form[password]", "form[confirm]"]
+            />
+            <TextField label="Your name" name="form[name]" autocomplete="name" error />
+            <TextField label="Email" name="form[email]" kind="email" autocomplete="email" error />
+            <TextField
+                label="Password"
+                name="form[password]"
+                kind="password"
+                autocomplete="new-password"
+                hint="At least 12 characters. A few unrelated words are easy to remember and hard to guess."
+                error
+            />
+            <TextField
+                label="Password again"
+                name="form[confirm]"
+                kind="password"
+                autocomplete="new-password"
+                error
+            />
+            <button class="button" type="submit">
+                "Create account and join"
+            </button>
+        </ActionForm>
+        <p class="meta">
+            "Already have an account? " <A href="/sign-in">"Sign in"</A>
+            ", then open this link again."
+        </p>
+    }
+}
