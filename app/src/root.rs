@@ -3,8 +3,8 @@
 use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
 use crate::components::session_guard::provide_viewer;
 use crate::pages::{
-    competency::CompetencyPage, framework::FrameworkPage, frameworks::FrameworksPage,
-    cohort::CohortPage, coordinator::CoordinatorPage, home::HomePage, join::JoinPage,
+    cohort::CohortPage, competency::CompetencyPage, coordinator::CoordinatorPage,
+    framework::FrameworkPage, frameworks::FrameworksPage, home::HomePage, join::JoinPage,
     not_found::NotFound, profile::ProfilePage, reset::ResetPage, sign_in::SignInPage,
 };
 use leptos::prelude::*;

@@ -1,6 +1,5 @@
 //! Coordinators' server functions: cohorts, invitations, members.
 
-use crate::domain::account::Role;
 use crate::domain::cohort::{CohortDetail, CohortSummary};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -8,6 +7,7 @@ use leptos::server_fn::codec::GetUrl;
 #[cfg(feature = "ssr")]
 use {
     crate::auth::{self, Access},
+    crate::domain::account::Role,
     crate::error::internal,
 };
 
@@ -54,10 +54,14 @@ pub async fn create_cohort(cohort: NewCohort) -> Result<i64, AppError> {
 async fn create_cohort_inner(who: auth::Principal, cohort: NewCohort) -> Result<i64, AppError> {
     use crate::domain::cohort::{parse_cohort_name, Day};
     let name = parse_cohort_name(&cohort.name).map_err(|m| AppError::invalid("cohort[name]", m))?;
-    let starts = Day::parse(&cohort.starts_on).map_err(|m| AppError::invalid("cohort[starts_on]", m))?;
+    let starts =
+        Day::parse(&cohort.starts_on).map_err(|m| AppError::invalid("cohort[starts_on]", m))?;
     let ends = Day::parse(&cohort.ends_on).map_err(|m| AppError::invalid("cohort[ends_on]", m))?;
     if ends < starts {
-        return Err(AppError::invalid("cohort[ends_on]", "must not be before the start date"));
+        return Err(AppError::invalid(
+            "cohort[ends_on]",
+            "must not be before the start date",
+        ));
     }
     let db = super::db()?;
     let mut tx = db.begin_write().await.map_err(|e| internal(e.into()))?;
@@ -65,12 +69,21 @@ async fn create_cohort_inner(who: auth::Principal, cohort: NewCohort) -> Result<
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| internal(e.into()))?;
-    let id = match crate::db::cohort::create(&mut tx, &name, &framework, starts.as_str(), ends.as_str(), who.user_id).await {
+    let id = match crate::db::cohort::create(
+        &mut tx,
+        &name,
+        &framework,
+        starts.as_str(),
+        ends.as_str(),
+        who.user_id,
+    )
+    .await
+    {
         Ok(id) => id,
         Err(e) => {
-            let taken = e
-                .downcast_ref::<sqlx::Error>()
-                .is_some_and(|e| crate::db::is_unique_violation(e, "cohorts_name_key", "cohorts.name"));
+            let taken = e.downcast_ref::<sqlx::Error>().is_some_and(|e| {
+                crate::db::is_unique_violation(e, "cohorts_name_key", "cohorts.name")
+            });
             return Err(if taken {
                 AppError::invalid("cohort[name]", "another cohort already has this name")
             } else {
@@ -81,9 +94,15 @@ async fn create_cohort_inner(who: auth::Principal, cohort: NewCohort) -> Result<
     crate::db::cohort::add_member(&mut tx, id, who.user_id, Role::Coordinator, None)
         .await
         .map_err(internal)?;
-    crate::db::audit::record_in(&mut tx, Some(who.user_id), "cohort.create", &format!("cohort:{id}"), "{}")
-        .await
-        .map_err(internal)?;
+    crate::db::audit::record_in(
+        &mut tx,
+        Some(who.user_id),
+        "cohort.create",
+        &format!("cohort:{id}"),
+        "{}",
+    )
+    .await
+    .map_err(internal)?;
     tx.commit().await.map_err(|e| internal(e.into()))?;
     Ok(id)
 }
@@ -92,7 +111,10 @@ async fn create_cohort_inner(who: auth::Principal, cohort: NewCohort) -> Result<
 #[server(endpoint = "cohorts/detail", input = GetUrl)]
 pub async fn get_cohort(cohort_id: i64) -> Result<CohortDetail, AppError> {
     let result = async {
-        auth::authorize(Access::Cohort { cohort_id, roles: &[Role::Coordinator] })?;
+        auth::authorize(Access::Cohort {
+            cohort_id,
+            roles: &[Role::Coordinator],
+        })?;
         let db = super::db()?;
         let base = auth::settings()?.public_base_url;
         crate::db::cohort::detail(&db, cohort_id, &base)
@@ -113,27 +135,45 @@ pub async fn create_invitation(
     seats: String,
 ) -> Result<String, AppError> {
     let result = async {
-        let who = auth::authorize(Access::Cohort { cohort_id, roles: &[Role::Coordinator] })?;
-        let role = Role::parse(&role).ok_or_else(|| AppError::invalid("role", "choose teacher, assessor or coordinator"))?;
+        let who = auth::authorize(Access::Cohort {
+            cohort_id,
+            roles: &[Role::Coordinator],
+        })?;
+        let role = Role::parse(&role)
+            .ok_or_else(|| AppError::invalid("role", "choose teacher, assessor or coordinator"))?;
         use crate::domain::cohort::{INVITATION_MAX_DAYS, INVITATION_MAX_SEATS};
         let days = valid_days
             .trim()
             .parse::<i64>()
             .ok()
             .filter(|d| (1..=INVITATION_MAX_DAYS).contains(d))
-            .ok_or_else(|| AppError::invalid("valid_days", format!("must be a whole number of days from 1 to {INVITATION_MAX_DAYS}")))?;
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "valid_days",
+                    format!("must be a whole number of days from 1 to {INVITATION_MAX_DAYS}"),
+                )
+            })?;
         let seats = seats
             .trim()
             .parse::<i64>()
             .ok()
             .filter(|s| (1..=INVITATION_MAX_SEATS).contains(s))
-            .ok_or_else(|| AppError::invalid("seats", format!("must be a whole number from 1 to {INVITATION_MAX_SEATS}")))?;
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "seats",
+                    format!("must be a whole number from 1 to {INVITATION_MAX_SEATS}"),
+                )
+            })?;
         let db = super::db()?;
         let expires = crate::db::now_ms() + days * 24 * 60 * 60 * 1000;
-        let token = crate::db::cohort::create_invitation(&db, cohort_id, role, expires, seats, who.user_id)
-            .await
-            .map_err(internal)?;
-        Ok(format!("{}/join/{token}", auth::settings()?.public_base_url))
+        let token =
+            crate::db::cohort::create_invitation(&db, cohort_id, role, expires, seats, who.user_id)
+                .await
+                .map_err(internal)?;
+        Ok(format!(
+            "{}/join/{token}",
+            auth::settings()?.public_base_url
+        ))
     }
     .await;
     let result = super::form_answer(result);
@@ -160,7 +200,10 @@ pub async fn revoke_invitation(invitation_id: i64) -> Result<(), AppError> {
                 return Err(AppError::NotFound("That invitation".into()));
             }
         };
-        let who = auth::authorize(Access::Cohort { cohort_id, roles: &[Role::Coordinator] })?;
+        let who = auth::authorize(Access::Cohort {
+            cohort_id,
+            roles: &[Role::Coordinator],
+        })?;
         crate::db::cohort::revoke_invitation(&db, cohort_id, invitation_id, who.user_id)
             .await
             .map_err(internal)?;
@@ -178,13 +221,22 @@ pub async fn revoke_invitation(invitation_id: i64) -> Result<(), AppError> {
 #[server(endpoint = "members/deactivate")]
 pub async fn deactivate_member(cohort_id: i64, user_id: i64) -> Result<(), AppError> {
     let result = async {
-        let who = auth::authorize(Access::Cohort { cohort_id, roles: &[Role::Coordinator] })?;
+        let who = auth::authorize(Access::Cohort {
+            cohort_id,
+            roles: &[Role::Coordinator],
+        })?;
         let db = super::db()?;
-        if !crate::db::cohort::is_member(&db, cohort_id, user_id).await.map_err(internal)? {
+        if !crate::db::cohort::is_member(&db, cohort_id, user_id)
+            .await
+            .map_err(internal)?
+        {
             return Err(AppError::NotFound("That member".into()));
         }
         if user_id == who.user_id {
-            return Err(AppError::invalid("user_id", "you cannot deactivate yourself"));
+            return Err(AppError::invalid(
+                "user_id",
+                "you cannot deactivate yourself",
+            ));
         }
         crate::db::cohort::deactivate(&db, cohort_id, user_id, who.user_id)
             .await
@@ -202,15 +254,24 @@ pub async fn deactivate_member(cohort_id: i64, user_id: i64) -> Result<(), AppEr
 #[server(endpoint = "members/reset-link")]
 pub async fn issue_reset_link(cohort_id: i64, user_id: i64) -> Result<String, AppError> {
     let result = async {
-        let who = auth::authorize(Access::Cohort { cohort_id, roles: &[Role::Coordinator] })?;
+        let who = auth::authorize(Access::Cohort {
+            cohort_id,
+            roles: &[Role::Coordinator],
+        })?;
         let db = super::db()?;
-        if !crate::db::cohort::is_member(&db, cohort_id, user_id).await.map_err(internal)? {
+        if !crate::db::cohort::is_member(&db, cohort_id, user_id)
+            .await
+            .map_err(internal)?
+        {
             return Err(AppError::NotFound("That member".into()));
         }
         let token = crate::db::cohort::create_reset(&db, user_id, who.user_id, 24 * 60 * 60 * 1000)
             .await
             .map_err(internal)?;
-        Ok(format!("{}/reset/{token}", auth::settings()?.public_base_url))
+        Ok(format!(
+            "{}/reset/{token}",
+            auth::settings()?.public_base_url
+        ))
     }
     .await;
     let result = super::form_answer(result);

@@ -36,11 +36,18 @@ pub async fn get_invitation(token: String) -> Result<InvitationInfo, AppError> {
     let found = crate::db::cohort::invitation_info(&db, token.trim())
         .await
         .map_err(internal)?;
-    super::answer(found.map(|(_, _, info)| info).ok_or_else(|| AppError::NotFound("That invitation".into())))
+    super::answer(
+        found
+            .map(|(_, _, info)| info)
+            .ok_or_else(|| AppError::NotFound("That invitation".into())),
+    )
 }
 
 #[cfg(feature = "ssr")]
-async fn open_invitation(db: &crate::db::Db, token: &str) -> Result<(i64, i64, InvitationInfo), AppError> {
+async fn open_invitation(
+    db: &crate::db::Db,
+    token: &str,
+) -> Result<(i64, i64, InvitationInfo), AppError> {
     let (id, cohort_id, info) = crate::db::cohort::invitation_info(db, token.trim())
         .await
         .map_err(internal)?
@@ -71,14 +78,33 @@ async fn sign_up_inner(form: SignUpForm) -> Result<String, AppError> {
     auth::password::check_new(&form.password, email.as_str(), name.as_str())
         .map_err(|m| AppError::invalid("form[password]", m))?;
     if form.password != form.confirm {
-        return Err(AppError::invalid("form[confirm]", "does not match the password"));
+        return Err(AppError::invalid(
+            "form[confirm]",
+            "does not match the password",
+        ));
     }
-    let hash = auth::password::hash(form.password).await.map_err(internal)?;
+    let hash = auth::password::hash(form.password)
+        .await
+        .map_err(internal)?;
     let mut tx = db.begin_write().await.map_err(|e| internal(e.into()))?;
-    if !crate::db::cohort::take_seat(&mut tx, invitation_id).await.map_err(internal)? {
-        return Err(AppError::invalid("token", InvitationState::UsedUp.explanation()));
+    if !crate::db::cohort::take_seat(&mut tx, invitation_id)
+        .await
+        .map_err(internal)?
+    {
+        return Err(AppError::invalid(
+            "token",
+            InvitationState::UsedUp.explanation(),
+        ));
     }
-    let user_id = match crate::db::account::create(&mut tx, email.as_str(), name.as_str(), &hash, false).await {
+    let user_id = match crate::db::account::create(
+        &mut tx,
+        email.as_str(),
+        name.as_str(),
+        &hash,
+        false,
+    )
+    .await
+    {
         Ok(id) => id,
         Err(crate::db::account::CreateUserError::EmailTaken) => {
             return Err(AppError::invalid(
@@ -105,7 +131,10 @@ async fn sign_up_inner(form: SignUpForm) -> Result<String, AppError> {
     let token = session::create(&db, user_id, &client.user_agent, &client.ip)
         .await
         .map_err(internal)?;
-    super::set_cookie(&session::set_cookie(&token, auth::settings()?.cookie_secure));
+    super::set_cookie(&session::set_cookie(
+        &token,
+        auth::settings()?.cookie_secure,
+    ));
     Ok("/".to_owned())
 }
 
@@ -151,7 +180,9 @@ pub async fn accept_invitation(token: String) -> Result<String, AppError> {
 pub async fn reset_info(token: String) -> Result<String, AppError> {
     let _anyone_with_the_link = auth::public();
     let db = super::db()?;
-    let found = crate::db::cohort::find_reset(&db, token.trim()).await.map_err(internal)?;
+    let found = crate::db::cohort::find_reset(&db, token.trim())
+        .await
+        .map_err(internal)?;
     super::answer(found.map(|(_, _, _, name)| name).ok_or_else(|| {
         AppError::NotFound("That reset link (it may have been used or have expired)".into())
     }))
@@ -159,7 +190,11 @@ pub async fn reset_info(token: String) -> Result<String, AppError> {
 
 /// Sets a new password through a one-time reset link; every session of the person ends.
 #[server(endpoint = "reset/complete")]
-pub async fn reset_password(token: String, new_password: String, confirm: String) -> Result<(), AppError> {
+pub async fn reset_password(
+    token: String,
+    new_password: String,
+    confirm: String,
+) -> Result<(), AppError> {
     let _anyone_with_the_link = auth::public();
     let result = async {
         let db = super::db()?;

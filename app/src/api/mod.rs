@@ -3,8 +3,8 @@
 
 pub mod account;
 pub mod cohort;
-pub mod join;
 pub mod framework;
+pub mod join;
 
 /// The database handle from the request's context (server only).
 #[cfg(feature = "ssr")]

@@ -60,6 +60,14 @@ pub fn public() -> Option<Principal> {
 /// Checks that the caller may do what `access` describes, before any work is done.
 /// `Unauthorized` when signed out, `Forbidden` when signed in without the right.
 pub fn authorize(access: Access<'_>) -> Result<Principal, AppError> {
+    let result = check(access);
+    if let Err(e) = &result {
+        crate::components::status::set_http_status(e.status());
+    }
+    result
+}
+
+fn check(access: Access<'_>) -> Result<Principal, AppError> {
     let who = current().ok_or(AppError::Unauthorized)?;
     let allowed = match access {
         Access::SignedIn => true,

@@ -110,9 +110,11 @@ pub async fn list_coordinated(
     is_admin: bool,
 ) -> anyhow::Result<Vec<CohortSummary>> {
     let rows = if is_admin {
-        sqlx::query(&format!("{SUMMARY_SELECT} WHERE c.archived_at IS NULL ORDER BY c.starts_on DESC, c.id DESC"))
-            .fetch_all(db.pool())
-            .await
+        sqlx::query(&format!(
+            "{SUMMARY_SELECT} WHERE c.archived_at IS NULL ORDER BY c.starts_on DESC, c.id DESC"
+        ))
+        .fetch_all(db.pool())
+        .await
     } else {
         sqlx::query(&format!(
             "{SUMMARY_SELECT} WHERE c.archived_at IS NULL AND EXISTS (SELECT 1 FROM memberships m \
@@ -130,7 +132,13 @@ pub async fn list_coordinated(
         .context("read cohorts")
 }
 
-fn invitation_state(now: i64, expires_at: i64, uses: i64, max_uses: i64, revoked: bool) -> InvitationState {
+fn invitation_state(
+    now: i64,
+    expires_at: i64,
+    uses: i64,
+    max_uses: i64,
+    revoked: bool,
+) -> InvitationState {
     if revoked {
         InvitationState::Revoked
     } else if expires_at <= now {
@@ -143,7 +151,11 @@ fn invitation_state(now: i64, expires_at: i64, uses: i64, max_uses: i64, revoked
 }
 
 /// A cohort with members and invitations; `None` when there is no such cohort.
-pub async fn detail(db: &super::Db, cohort_id: i64, base_url: &str) -> anyhow::Result<Option<CohortDetail>> {
+pub async fn detail(
+    db: &super::Db,
+    cohort_id: i64,
+    base_url: &str,
+) -> anyhow::Result<Option<CohortDetail>> {
     let Some(row) = sqlx::query(&format!("{SUMMARY_SELECT} WHERE c.id = $1"))
         .bind(cohort_id)
         .fetch_optional(db.pool())
@@ -242,7 +254,8 @@ pub async fn create_invitation(
         Some(created_by),
         "invitation.create",
         &format!("cohort:{cohort_id}"),
-        &serde_json::json!({ "invitation": id, "role": role.as_str(), "max_uses": max_uses }).to_string(),
+        &serde_json::json!({ "invitation": id, "role": role.as_str(), "max_uses": max_uses })
+            .to_string(),
     )
     .await?;
     tx.commit().await.context("commit")?;
@@ -259,7 +272,12 @@ pub async fn invitation_cohort(db: &super::Db, invitation_id: i64) -> anyhow::Re
 }
 
 /// Revokes an invitation of a cohort; `false` when there is none.
-pub async fn revoke_invitation(db: &super::Db, cohort_id: i64, invitation_id: i64, by: i64) -> anyhow::Result<bool> {
+pub async fn revoke_invitation(
+    db: &super::Db,
+    cohort_id: i64,
+    invitation_id: i64,
+    by: i64,
+) -> anyhow::Result<bool> {
     let mut tx = db.begin_write().await.context("begin")?;
     let done = sqlx::query(
         "UPDATE invitations SET revoked_at = $1 WHERE id = $2 AND cohort_id = $3 AND revoked_at IS NULL",
@@ -286,7 +304,10 @@ pub async fn revoke_invitation(db: &super::Db, cohort_id: i64, invitation_id: i6
 }
 
 /// What an invitation link offers, or `None` for an unknown (or forged) token.
-pub async fn invitation_info(db: &super::Db, token: &str) -> anyhow::Result<Option<(i64, i64, InvitationInfo)>> {
+pub async fn invitation_info(
+    db: &super::Db,
+    token: &str,
+) -> anyhow::Result<Option<(i64, i64, InvitationInfo)>> {
     let row = sqlx::query(
         "SELECT i.id, i.cohort_id, c.name, i.role, i.expires_at, i.uses, i.max_uses, i.revoked_at \
          FROM invitations i JOIN cohorts c ON c.id = i.cohort_id WHERE i.token = $1",
@@ -316,7 +337,10 @@ pub async fn invitation_info(db: &super::Db, token: &str) -> anyhow::Result<Opti
 
 /// Takes one seat of an invitation inside a transaction; `false` when it cannot be used
 /// (expired, used up or revoked by the time the transaction runs).
-pub async fn take_seat(tx: &mut sqlx::Transaction<'static, sqlx::Any>, invitation_id: i64) -> anyhow::Result<bool> {
+pub async fn take_seat(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    invitation_id: i64,
+) -> anyhow::Result<bool> {
     let done = sqlx::query(
         "UPDATE invitations SET uses = uses + 1 WHERE id = $1 AND uses < max_uses \
          AND revoked_at IS NULL AND expires_at > $2",
@@ -331,17 +355,24 @@ pub async fn take_seat(tx: &mut sqlx::Transaction<'static, sqlx::Any>, invitatio
 
 /// Whether a user holds any role in a cohort.
 pub async fn is_member(db: &super::Db, cohort_id: i64, user_id: i64) -> anyhow::Result<bool> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE cohort_id = $1 AND user_id = $2")
-        .bind(cohort_id)
-        .bind(user_id)
-        .fetch_one(db.pool())
-        .await
-        .context("check membership")?;
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM memberships WHERE cohort_id = $1 AND user_id = $2",
+    )
+    .bind(cohort_id)
+    .bind(user_id)
+    .fetch_one(db.pool())
+    .await
+    .context("check membership")?;
     Ok(n > 0)
 }
 
 /// Deactivates a user (they can no longer sign in; their work is kept) and ends their sessions.
-pub async fn deactivate(db: &super::Db, cohort_id: i64, user_id: i64, by: i64) -> anyhow::Result<()> {
+pub async fn deactivate(
+    db: &super::Db,
+    cohort_id: i64,
+    user_id: i64,
+    by: i64,
+) -> anyhow::Result<()> {
     let now = super::now_ms();
     let mut tx = db.begin_write().await.context("begin")?;
     sqlx::query("UPDATE users SET deactivated_at = $1 WHERE id = $2 AND deactivated_at IS NULL")
@@ -369,7 +400,12 @@ pub async fn deactivate(db: &super::Db, cohort_id: i64, user_id: i64, by: i64) -
 }
 
 /// Creates a one-time password-reset token for a user; returns the token.
-pub async fn create_reset(db: &super::Db, user_id: i64, by: i64, valid_ms: i64) -> anyhow::Result<String> {
+pub async fn create_reset(
+    db: &super::Db,
+    user_id: i64,
+    by: i64,
+    valid_ms: i64,
+) -> anyhow::Result<String> {
     let (token, hash) = crate::auth::session::new_token();
     let now = super::now_ms();
     let mut tx = db.begin_write().await.context("begin")?;
@@ -385,13 +421,23 @@ pub async fn create_reset(db: &super::Db, user_id: i64, by: i64, valid_ms: i64) 
     .execute(&mut *tx)
     .await
     .context("insert reset")?;
-    super::audit::record_in(&mut tx, Some(by), "password.reset_issued", &format!("user:{user_id}"), "{}").await?;
+    super::audit::record_in(
+        &mut tx,
+        Some(by),
+        "password.reset_issued",
+        &format!("user:{user_id}"),
+        "{}",
+    )
+    .await?;
     tx.commit().await.context("commit")?;
     Ok(token)
 }
 
 /// The user a live reset token is for: `(reset id, user id, email, name)`.
-pub async fn find_reset(db: &super::Db, token: &str) -> anyhow::Result<Option<(i64, i64, String, String)>> {
+pub async fn find_reset(
+    db: &super::Db,
+    token: &str,
+) -> anyhow::Result<Option<(i64, i64, String, String)>> {
     let row = sqlx::query(
         "SELECT r.id, u.id, u.email, u.name FROM password_resets r JOIN users u ON u.id = r.user_id \
          WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2 AND u.deactivated_at IS NULL",
@@ -416,12 +462,13 @@ pub async fn complete_reset(
 ) -> anyhow::Result<bool> {
     let now = super::now_ms();
     let mut tx = db.begin_write().await.context("begin")?;
-    let used = sqlx::query("UPDATE password_resets SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
-        .bind(now)
-        .bind(reset_id)
-        .execute(&mut *tx)
-        .await
-        .context("use reset")?;
+    let used =
+        sqlx::query("UPDATE password_resets SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
+            .bind(now)
+            .bind(reset_id)
+            .execute(&mut *tx)
+            .await
+            .context("use reset")?;
     if used.rows_affected() != 1 {
         return Ok(false);
     }
@@ -438,7 +485,14 @@ pub async fn complete_reset(
         .execute(&mut *tx)
         .await
         .context("end sessions")?;
-    super::audit::record_in(&mut tx, Some(user_id), "password.reset_used", &format!("user:{user_id}"), "{}").await?;
+    super::audit::record_in(
+        &mut tx,
+        Some(user_id),
+        "password.reset_used",
+        &format!("user:{user_id}"),
+        "{}",
+    )
+    .await?;
     tx.commit().await.context("commit")?;
     Ok(true)
 }

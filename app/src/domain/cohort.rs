@@ -184,7 +184,10 @@ mod tests {
 
     #[test]
     fn cohort_names_are_tidied() {
-        assert_eq!(parse_cohort_name("  Spring   2027 "), Ok("Spring 2027".into()));
+        assert_eq!(
+            parse_cohort_name("  Spring   2027 "),
+            Ok("Spring 2027".into())
+        );
         assert!(parse_cohort_name(" ").is_err());
     }
 }

@@ -30,7 +30,13 @@ struct Actions {
 #[component]
 fn Cohort() -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
     let actions = Actions {
         invite: ServerAction::new(),
         revoke: ServerAction::new(),
@@ -130,8 +136,17 @@ fn Members(cohort_id: i64, members: Vec<MemberView>, actions: Actions) -> impl I
 
 #[component]
 fn MemberRow(cohort_id: i64, member: MemberView, actions: Actions) -> impl IntoView {
-    let roles = member.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ");
-    let status = if member.active { "Active" } else { "Deactivated" };
+    let roles = member
+        .roles
+        .iter()
+        .map(|r| r.label())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let status = if member.active {
+        "Active"
+    } else {
+        "Deactivated"
+    };
     let reset_label = format!("Reset link for {}", member.name);
     let deactivate_label = format!("Deactivate {}", member.name);
     view! {
@@ -168,7 +183,11 @@ fn MemberRow(cohort_id: i64, member: MemberView, actions: Actions) -> impl IntoV
 }
 
 #[component]
-fn Invitations(cohort_id: i64, invitations: Vec<InvitationView>, actions: Actions) -> impl IntoView {
+fn Invitations(
+    cohort_id: i64,
+    invitations: Vec<InvitationView>,
+    actions: Actions,
+) -> impl IntoView {
     let error = use_form_error(actions.invite);
     let created = move || match actions.invite.value().get() {
         Some(Ok(link)) => Some(link),

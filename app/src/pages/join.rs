@@ -47,7 +47,11 @@ pub fn JoinPage() -> impl IntoView {
 
 #[component]
 fn Join(info: InvitationInfo, token: String, viewer: Option<Viewer>) -> impl IntoView {
-    let heading = format!("Join {} as {}", info.cohort_name, article(info.role.label()));
+    let heading = format!(
+        "Join {} as {}",
+        info.cohort_name,
+        article(info.role.label())
+    );
     view! {
         <div class="narrow">
             <h1>{heading}</h1>

@@ -115,7 +115,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, uri: &str) -> Reply {
-        let request = Request::get(uri).body(Body::empty()).expect("request");
+        // As a browser navigating would: pages redirect only requests that accept HTML.
+        let request = Request::get(uri)
+            .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+            .body(Body::empty())
+            .expect("request");
         self.send(request).await
     }
 
@@ -154,6 +158,7 @@ impl TestApp {
     /// A GET with a session cookie.
     pub async fn get_as(&self, uri: &str, cookie: &str) -> Reply {
         let request = Request::get(uri)
+            .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
             .header("cookie", cookie)
             .body(Body::empty())
             .expect("request");

@@ -1,0 +1,456 @@
+//! The access-control matrix: every server function, called by every kind of person, must be
+//! allowed or refused exactly as this table says. The list of server functions comes from the
+//! registered routes, so adding one without a row here fails the test.
+
+mod common;
+
+use common::{Reply, TestApp};
+use std::collections::BTreeSet;
+
+/// Everyone the matrix calls as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    TeacherA,
+    TeacherB,
+    AssessorOtherCohort,
+    AssessorOfCohort,
+    Coordinator,
+    InstitutionCoordinator,
+}
+
+const EVERYONE: [Who; 7] = [
+    Who::Anonymous,
+    Who::TeacherA,
+    Who::TeacherB,
+    Who::AssessorOtherCohort,
+    Who::AssessorOfCohort,
+    Who::Coordinator,
+    Who::InstitutionCoordinator,
+];
+
+/// What a call may come to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    /// Let through to the function's own checks (any status but 401, 403, 404).
+    Allow,
+    /// Refused: 401 or 403.
+    Deny,
+    /// Someone else's resource, answered as if it did not exist: 404.
+    Hidden,
+}
+use Outcome::{Allow as A, Deny as D, Hidden as H};
+
+/// The people and things of one fresh world.
+struct World {
+    app: TestApp,
+    cookies: Vec<(Who, String)>,
+    cohort: i64,
+    teacher_b: i64,
+    teacher_a: i64,
+    invitation_id: i64,
+    invitation_token: String,
+    reset_token: String,
+    a_session: String,
+}
+
+impl World {
+    async fn new(engine: common::Engine) -> Option<Self> {
+        let app = TestApp::new(engine).await?;
+        let db = app.db.clone();
+        // One hash for everyone keeps building a world cheap.
+        let hash = app::auth::password::hash("matrix password here".into())
+            .await
+            .expect("hash");
+        let mut tx = db.begin_write().await.expect("begin");
+        let mut ids = Vec::new();
+        for (i, who) in EVERYONE.iter().enumerate().skip(1) {
+            let admin = *who == Who::InstitutionCoordinator;
+            let id = app::db::account::create(
+                &mut tx,
+                &format!("p{i}@matrix.test"),
+                &format!("{who:?}"),
+                &hash,
+                admin,
+            )
+            .await
+            .expect("user");
+            ids.push((*who, id));
+        }
+        let id_of = |w: Who| {
+            ids.iter()
+                .find(|(x, _)| *x == w)
+                .map(|(_, id)| *id)
+                .expect("id")
+        };
+        let admin = id_of(Who::InstitutionCoordinator);
+        let cohort = app::db::cohort::create(
+            &mut tx,
+            "Cohort one",
+            "mcf",
+            "2026-09-01",
+            "2027-06-30",
+            admin,
+        )
+        .await
+        .expect("cohort");
+        let other = app::db::cohort::create(
+            &mut tx,
+            "Cohort two",
+            "mcf",
+            "2026-09-01",
+            "2027-06-30",
+            admin,
+        )
+        .await
+        .expect("cohort");
+        use app::domain::account::Role;
+        for (who, c, role) in [
+            (Who::TeacherA, cohort, Role::Teacher),
+            (Who::TeacherB, cohort, Role::Teacher),
+            (Who::AssessorOfCohort, cohort, Role::Assessor),
+            (Who::Coordinator, cohort, Role::Coordinator),
+            (Who::AssessorOtherCohort, other, Role::Assessor),
+        ] {
+            app::db::cohort::add_member(&mut tx, c, id_of(who), role, None)
+                .await
+                .expect("member");
+        }
+        tx.commit().await.expect("commit");
+        let coordinator = id_of(Who::Coordinator);
+        let invitation_token = app::db::cohort::create_invitation(
+            &db,
+            cohort,
+            Role::Teacher,
+            app::db::now_ms() + 86_400_000,
+            30,
+            coordinator,
+        )
+        .await
+        .expect("invitation");
+        let invitation_id = app::db::cohort::invitation_info(&db, &invitation_token)
+            .await
+            .expect("q")
+            .expect("found")
+            .0;
+        let reset_token =
+            app::db::cohort::create_reset(&db, id_of(Who::TeacherA), coordinator, 86_400_000)
+                .await
+                .expect("reset");
+        let mut cookies = Vec::new();
+        let mut a_session = String::new();
+        for (who, id) in &ids {
+            let token = app::auth::session::create(&db, *id, "matrix", "192.0.2.1")
+                .await
+                .expect("session");
+            if *who == Who::TeacherA {
+                a_session = app::auth::session::hash_token(&token);
+            }
+            cookies.push((*who, format!("mcf_session={token}")));
+        }
+        Some(Self {
+            app,
+            cookies,
+            cohort,
+            teacher_a: id_of(Who::TeacherA),
+            teacher_b: id_of(Who::TeacherB),
+            invitation_id,
+            invitation_token,
+            reset_token,
+            a_session,
+        })
+    }
+
+    fn cookie(&self, who: Who) -> Option<&str> {
+        self.cookies
+            .iter()
+            .find(|(w, _)| *w == who)
+            .map(|(_, c)| c.as_str())
+    }
+
+    async fn call(&self, who: Who, method: &str, path: &str, fields: &[(String, String)]) -> Reply {
+        let pairs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        if method == "GET" {
+            let query = pairs
+                .iter()
+                .map(|(k, v)| {
+                    format!(
+                        "{}={}",
+                        app::domain::url::encode(k),
+                        app::domain::url::encode(v)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("&");
+            let uri = if query.is_empty() {
+                path.to_owned()
+            } else {
+                format!("{path}?{query}")
+            };
+            match self.cookie(who) {
+                Some(c) => self.app.get_as(&uri, c).await,
+                None => self.app.get(&uri).await,
+            }
+        } else {
+            self.app.post_form(path, &pairs, self.cookie(who)).await
+        }
+    }
+}
+
+/// One row: a server function, its arguments in a given world, and the expected outcome for
+/// each person in the order of [`EVERYONE`].
+struct Row {
+    path: &'static str,
+    args: fn(&World) -> Vec<(String, String)>,
+    expect: [Outcome; 7],
+}
+
+fn kv(pairs: &[(&str, String)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
+}
+
+fn rows() -> Vec<Row> {
+    vec![
+        // Public reads.
+        Row {
+            path: "/api/frameworks",
+            args: |_| vec![],
+            expect: [A, A, A, A, A, A, A],
+        },
+        Row {
+            path: "/api/framework",
+            args: |_| kv(&[("slug", "mcf".into())]),
+            expect: [A, A, A, A, A, A, A],
+        },
+        Row {
+            path: "/api/competency",
+            args: |_| {
+                kv(&[
+                    ("framework", "mcf".into()),
+                    ("competency", "communication".into()),
+                ])
+            },
+            expect: [A, A, A, A, A, A, A],
+        },
+        // Account.
+        Row {
+            path: "/api/account/me",
+            args: |_| vec![],
+            expect: [A, A, A, A, A, A, A],
+        },
+        Row {
+            path: "/api/account/sign-in",
+            args: |_| {
+                kv(&[
+                    ("email", "p1@matrix.test".into()),
+                    ("password", "wrong password".into()),
+                    ("next", "/".into()),
+                ])
+            },
+            expect: [A, A, A, A, A, A, A],
+        },
+        Row {
+            path: "/api/account/sign-out",
+            args: |_| vec![],
+            expect: [D, A, A, A, A, A, A],
+        },
+        Row {
+            path: "/api/account/sessions",
+            args: |_| vec![],
+            expect: [D, A, A, A, A, A, A],
+        },
+        Row {
+            path: "/api/account/sessions/end",
+            args: |w| kv(&[("id", w.a_session.clone())]),
+            expect: [D, A, H, H, H, H, H],
+        },
+        Row {
+            path: "/api/account/password",
+            args: |_| {
+                kv(&[
+                    ("current", "not my password".into()),
+                    ("new_password", "brass compass meadow".into()),
+                    ("confirm", "brass compass meadow".into()),
+                ])
+            },
+            expect: [D, A, A, A, A, A, A],
+        },
+        // Coordination.
+        Row {
+            path: "/api/cohorts",
+            args: |_| vec![],
+            expect: [D, D, D, D, D, A, A],
+        },
+        Row {
+            path: "/api/cohorts/create",
+            args: |_| {
+                kv(&[
+                    ("cohort[name]", "New".into()),
+                    ("cohort[starts_on]", "2027-01-01".into()),
+                    ("cohort[ends_on]", "2027-06-01".into()),
+                ])
+            },
+            expect: [D, D, D, D, D, D, A],
+        },
+        Row {
+            path: "/api/cohorts/detail",
+            args: |w| kv(&[("cohort_id", w.cohort.to_string())]),
+            expect: [D, D, D, D, D, A, A],
+        },
+        Row {
+            path: "/api/invitations/create",
+            args: |w| {
+                kv(&[
+                    ("cohort_id", w.cohort.to_string()),
+                    ("role", "teacher".into()),
+                    ("valid_days", "7".into()),
+                    ("seats", "5".into()),
+                ])
+            },
+            expect: [D, D, D, D, D, A, A],
+        },
+        Row {
+            path: "/api/invitations/revoke",
+            args: |w| kv(&[("invitation_id", w.invitation_id.to_string())]),
+            expect: [D, D, D, D, D, A, A],
+        },
+        Row {
+            path: "/api/members/deactivate",
+            args: |w| {
+                kv(&[
+                    ("cohort_id", w.cohort.to_string()),
+                    ("user_id", w.teacher_b.to_string()),
+                ])
+            },
+            expect: [D, D, D, D, D, A, A],
+        },
+        Row {
+            path: "/api/members/reset-link",
+            args: |w| {
+                kv(&[
+                    ("cohort_id", w.cohort.to_string()),
+                    ("user_id", w.teacher_a.to_string()),
+                ])
+            },
+            expect: [D, D, D, D, D, A, A],
+        },
+        // Links: the token is the permission.
+        Row {
+            path: "/api/join/info",
+            args: |w| kv(&[("token", w.invitation_token.clone())]),
+            expect: [A, A, A, A, A, A, A],
+        },
+        Row {
+            path: "/api/join/sign-up",
+            args: |w| {
+                kv(&[
+                    ("form[token]", w.invitation_token.clone()),
+                    ("form[name]", "New Person".into()),
+                    ("form[email]", "new@matrix.test".into()),
+                    ("form[password]", "brass compass meadow".into()),
+                    ("form[confirm]", "brass compass meadow".into()),
+                ])
+            },
+            expect: [A, A, A, A, A, A, A],
+        },
+        Row {
+            path: "/api/join/accept",
+            args: |w| kv(&[("token", w.invitation_token.clone())]),
+            expect: [D, A, A, A, A, A, A],
+        },
+        Row {
+            path: "/api/reset/info",
+            args: |w| kv(&[("token", w.reset_token.clone())]),
+            expect: [A, A, A, A, A, A, A],
+        },
+        Row {
+            path: "/api/reset/complete",
+            args: |w| {
+                kv(&[
+                    ("token", w.reset_token.clone()),
+                    ("new_password", "brass compass meadow".into()),
+                    ("confirm", "brass compass meadow".into()),
+                ])
+            },
+            expect: [A, A, A, A, A, A, A],
+        },
+    ]
+}
+
+fn outcome(reply: &Reply) -> Outcome {
+    match reply.status.as_u16() {
+        401 | 403 => Outcome::Deny,
+        404 => Outcome::Hidden,
+        _ => Outcome::Allow,
+    }
+}
+
+async fn run_matrix(engine: common::Engine) {
+    let registered: BTreeSet<(String, String)> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, method)| (path.to_owned(), method.to_string()))
+        .collect();
+    let rows = rows();
+    let covered: BTreeSet<&str> = rows.iter().map(|r| r.path).collect();
+    let missing: Vec<_> = registered
+        .iter()
+        .filter(|(p, _)| !covered.contains(p.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "server functions without a row in the access matrix: {missing:?}"
+    );
+    let stale: Vec<_> = covered
+        .iter()
+        .filter(|p| !registered.iter().any(|(r, _)| r == *p))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "rows for server functions that no longer exist: {stale:?}"
+    );
+
+    let mut failures = Vec::new();
+    for row in &rows {
+        let Some(world) = World::new(engine).await else {
+            return;
+        };
+        let method = registered
+            .iter()
+            .find(|(p, _)| p == row.path)
+            .map(|(_, m)| m.clone())
+            .unwrap_or_default();
+        let args = (row.args)(&world);
+        for (who, expected) in EVERYONE.iter().zip(row.expect) {
+            let reply = world.call(*who, &method, row.path, &args).await;
+            let got = outcome(&reply);
+            if got != expected {
+                failures.push(format!(
+                    "{} as {who:?}: expected {expected:?}, got {got:?} ({}: {})",
+                    row.path,
+                    reply.status,
+                    reply.body.chars().take(120).collect::<String>()
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "access matrix violations:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn access_matrix_sqlite() {
+    run_matrix(common::Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn access_matrix_postgres() {
+    run_matrix(common::Engine::Postgres).await;
+}
