@@ -224,10 +224,10 @@ both_engines! {
         let (coordinator, cohort) = coordinator_with_cohort(&app).await;
         let token = token_of(&invite(&app, &coordinator, cohort, "teacher", "14", "5").await);
         let ana = sign_up(&app, &token, "Ana Silva", "ana@school.org").await.session_cookie().expect("cookie");
-        let page = app.get_as("/coordinator", &ana).await;
+        let page = app.page_as("/coordinator", &ana).await;
         assert_eq!(page.status, 403);
         assert!(page.body.contains("No access"));
-        let page = app.get_as(&format!("/coordinator/cohorts/{cohort}"), &coordinator).await;
+        let page = app.page_as(&format!("/coordinator/cohorts/{cohort}"), &coordinator).await;
         assert_eq!(page.status, 200);
         assert!(page.body.contains("Spring 2027") && page.body.contains("Ana Silva"));
     }

@@ -155,8 +155,17 @@ impl TestApp {
             .await
     }
 
-    /// A GET with a session cookie.
+    /// A GET with a session cookie, as the app's own calls make it.
     pub async fn get_as(&self, uri: &str, cookie: &str) -> Reply {
+        let request = Request::get(uri)
+            .header("cookie", cookie)
+            .body(Body::empty())
+            .expect("request");
+        self.send(request).await
+    }
+
+    /// A page load with a session cookie, as a browser makes it.
+    pub async fn page_as(&self, uri: &str, cookie: &str) -> Reply {
         let request = Request::get(uri)
             .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
             .header("cookie", cookie)
