@@ -49,6 +49,7 @@ export default defineConfig({
       LEPTOS_SITE_ROOT: "target/site",
       LEPTOS_HASH_FILES: "true",
       RUST_LOG: "warn",
+      SEED_DEMO: "true",
     },
   },
 });

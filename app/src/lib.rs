@@ -1,7 +1,7 @@
 //! The mentoring micro-credential: shared types, components, pages and server functions.
 //!
 //! Built twice: with `ssr` into the server binary, with `hydrate` into the browser's WebAssembly.
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
 pub mod api;
 #[cfg(feature = "ssr")]

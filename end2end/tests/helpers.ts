@@ -1,4 +1,4 @@
-import { expect, type Page, type TestInfo } from "@playwright/test";
+import { expect, type Locator, type Page, type TestInfo } from "@playwright/test";
 
 /** Whether this project runs with JavaScript enabled. */
 export function hydrated(testInfo: TestInfo): boolean {
@@ -12,6 +12,58 @@ export function hydrated(testInfo: TestInfo): boolean {
 export async function open(page: Page, testInfo: TestInfo, path: string): Promise<void> {
   const response = await page.goto(path);
   expect(response?.status(), `status of ${path}`).toBeLessThan(400);
+  if (hydrated(testInfo)) {
+    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  }
+}
+
+/**
+ * Moves focus with the Tab key (forwards) until `target` has it, as a keyboard user would.
+ * Fails if it is not reached within `limit` presses.
+ */
+export async function tabTo(page: Page, target: Locator, limit = 60): Promise<void> {
+  for (let i = 0; i < limit; i++) {
+    if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) return;
+    await page.keyboard.press("Tab");
+  }
+  await expect(target, "reached with the Tab key").toBeFocused();
+}
+
+/** Tabs to a labelled field and types into it. */
+export async function typeInto(page: Page, label: string, text: string): Promise<void> {
+  await tabTo(page, page.getByLabel(label, { exact: true }));
+  await page.keyboard.type(text);
+}
+
+/** Tabs to a button or link and presses Enter on it. */
+export async function activate(page: Page, target: Locator): Promise<void> {
+  await tabTo(page, target);
+  await page.keyboard.press("Enter");
+}
+
+/** The demo accounts `SEED_DEMO=true` creates. */
+export const DEMO = {
+  coordinator: { email: "coordinator@demo.test", password: "demo coordinator password" },
+  assessor: { email: "assessor@demo.test", password: "demo assessor password" },
+  teacher: { email: "teacher@demo.test", password: "demo teacher password" },
+};
+
+/** Signs in from the sign-in page with the keyboard only. */
+export async function signIn(page: Page, testInfo: TestInfo, email: string, password: string, path = "/sign-in"): Promise<void> {
+  await open(page, testInfo, path);
+  await typeInto(page, "Email", email);
+  await typeInto(page, "Password", password);
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("button", { name: /^Sign out \(/ })).toBeVisible();
+  if (hydrated(testInfo)) {
+    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  }
+}
+
+/** Signs out with the keyboard from any page. */
+export async function signOut(page: Page, testInfo: TestInfo): Promise<void> {
+  await activate(page, page.getByRole("button", { name: /^Sign out \(/ }));
+  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
   if (hydrated(testInfo)) {
     await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
   }

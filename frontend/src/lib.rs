@@ -1,3 +1,4 @@
+#![recursion_limit = "512"]
 //! The browser entry point: hydrates the server-rendered page. Everything else lives in `app`.
 
 /// Called by the hydration script once the WebAssembly module has loaded.

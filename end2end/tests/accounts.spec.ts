@@ -1,0 +1,71 @@
+import { expect, test } from "@playwright/test";
+import { activate, DEMO, hydrated, open, signIn, signOut, typeInto } from "./helpers";
+
+test("a coordinator invites, a teacher signs up through the link, signs out and in — keyboard only", async ({ page }, testInfo) => {
+  const unique = `${testInfo.project.name}-${Date.now()}`;
+  const teacher = { name: `Nadia ${unique}`, email: `nadia-${unique}@school.test`, password: "river lantern pebble" };
+
+  // The coordinator creates an invitation for teachers in the demo cohort.
+  await signIn(page, testInfo, DEMO.coordinator.email, DEMO.coordinator.password);
+  await activate(page, page.getByRole("link", { name: "Cohorts" }));
+  await expect(page.getByRole("heading", { level: 1, name: "Cohorts" })).toBeVisible();
+  await activate(page, page.getByRole("link", { name: "Demo cohort" }));
+  await expect(page.getByRole("heading", { level: 1, name: "Demo cohort" })).toBeVisible();
+  if (hydrated(testInfo)) await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  const before = await page.getByRole("textbox", { name: "Teacher invitation link" }).count();
+  await activate(page, page.getByRole("button", { name: "Create invitation" }));
+  await expect(page.getByRole("textbox", { name: "Teacher invitation link" })).toHaveCount(before + 1);
+  const link = await page.getByRole("textbox", { name: "Teacher invitation link" }).first().inputValue();
+  expect(link).toMatch(/\/join\/[A-Za-z0-9_-]{20,}$/);
+  await signOut(page, testInfo);
+
+  // The teacher opens the link and creates an account.
+  await open(page, testInfo, new URL(link).pathname);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Join Demo cohort as a teacher");
+  await typeInto(page, "Your name", teacher.name);
+  await typeInto(page, "Email", teacher.email);
+  await typeInto(page, "Password", "short");
+  await typeInto(page, "Password again", "short");
+  await page.keyboard.press("Enter");
+  // A refused password says why, beside the field.
+  await expect(page.getByText("must be at least 12 characters")).toBeVisible();
+  if (hydrated(testInfo)) {
+    // With JavaScript the form keeps what was typed.
+    await expect(page.getByLabel("Your name", { exact: true })).toHaveValue(teacher.name);
+    await page.getByLabel("Password", { exact: true }).fill("");
+    await page.getByLabel("Password again", { exact: true }).fill("");
+  } else {
+    await expect(page.locator("body")).toBeVisible();
+    await typeInto(page, "Your name", teacher.name);
+    await typeInto(page, "Email", teacher.email);
+  }
+  await typeInto(page, "Password", teacher.password);
+  await typeInto(page, "Password again", teacher.password);
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("button", { name: `Sign out (${teacher.name})` })).toBeVisible();
+
+  // Out, and back in.
+  if (hydrated(testInfo)) await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await signOut(page, testInfo);
+  await signIn(page, testInfo, teacher.email, teacher.password, "/sign-in?next=/profile");
+  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Your profile" })).toBeVisible();
+  await expect(page.getByText("Teacher in Demo cohort")).toBeVisible();
+});
+
+test("a wrong password is refused with a message, and a private page asks to sign in first", async ({ page }, testInfo) => {
+  await open(page, testInfo, "/profile");
+  await expect(page).toHaveURL(/\/sign-in\?next=%2Fprofile$/);
+  await typeInto(page, "Email", DEMO.teacher.email);
+  await typeInto(page, "Password", "not the right one");
+  await page.keyboard.press("Enter");
+  await expect(page.getByText("that email and password do not match an active account")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+});
+
+test("a teacher on a coordinator page gets a polite 403", async ({ page }, testInfo) => {
+  await signIn(page, testInfo, DEMO.teacher.email, DEMO.teacher.password);
+  const response = await page.goto("/coordinator");
+  expect(response?.status()).toBe(403);
+  await expect(page.getByRole("heading", { level: 1, name: "No access" })).toBeVisible();
+});
