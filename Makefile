@@ -27,7 +27,7 @@ help:
 
 run: tools build
 	@mkdir -p data
-	$(SERVER_ENV) DATABASE_URL=$(DATABASE_URL) target/release/server
+	$(SERVER_ENV) DATABASE_URL=$(DATABASE_URL) SEED_DEMO=true target/release/server
 
 test: tools test-tools lint unit build e2e
 	@echo "make test: all checks passed"
@@ -35,7 +35,7 @@ test: tools test-tools lint unit build e2e
 ## ---- steps -------------------------------------------------------------------------------
 
 build: tools
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 
 watch: tools
 	cargo leptos watch

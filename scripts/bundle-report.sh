@@ -1,18 +1,29 @@
 #!/usr/bin/env bash
-# Prints raw / gzip / brotli bytes of what the browser downloads on a first visit: the wasm,
-# the JS glue, the CSS and their sum. Uses the .gz/.br files the release build precompressed.
+# Prints raw / gzip / brotli bytes of what the browser downloads: the first visit (main wasm,
+# JS glue, split loader, CSS) and then each lazily loaded route and the shared chunks.
+# Uses the .gz/.br files the release build precompressed.
 set -euo pipefail
 dir=${1:-target/site/pkg}
 size() { [ -f "$1" ] && stat -c %s "$1" || echo 0; }
-printf '%-8s %-44s %10s %10s %10s\n' kind file raw gzip brotli
-total_raw=0 total_gz=0 total_br=0
-for kind in wasm js css; do
-  for f in "$dir"/*."$kind"; do
-    [ -e "$f" ] || continue
-    raw=$(size "$f"); gz=$(size "$f.gz"); br=$(size "$f.br")
-    [ "$gz" = 0 ] && gz=$(gzip -9 -c "$f" | wc -c)
-    printf '%-8s %-44s %10d %10d %10d\n' "$kind" "$(basename "$f")" "$raw" "$gz" "$br"
-    total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz)); total_br=$((total_br + br))
-  done
+row() { printf '%-58s %10s %10s %10s\n' "$@"; }
+sum_raw=0 sum_gz=0 sum_br=0
+add() {
+  local f=$1 raw gz br
+  raw=$(size "$f"); gz=$(size "$f.gz"); br=$(size "$f.br")
+  [ "$gz" = 0 ] && gz=$(gzip -9 -c "$f" | wc -c)
+  row "$(basename "$f" | sed -E 's/\.[A-Za-z0-9_-]{22}\././')" "$raw" "$gz" "$br"
+  sum_raw=$((sum_raw + raw)); sum_gz=$((sum_gz + gz)); sum_br=$((sum_br + br))
+}
+total() { row "$1" "$sum_raw" "$sum_gz" "$sum_br"; sum_raw=0 sum_gz=0 sum_br=0; }
+row "file (hash removed)" raw gzip brotli
+echo "-- first visit to the home page (other pages add their route below) --"
+for f in "$dir"/mcf.*.wasm "$dir"/mcf.*.js "$dir"/__wasm_split.*.js "$dir"/mcf.*.css; do
+  [ -e "$f" ] && add "$f"
 done
-printf '%-8s %-44s %10d %10d %10d\n' total "" "$total_raw" "$total_gz" "$total_br"
+total "FIRST VISIT TOTAL"
+echo "-- loaded with the route that needs it --"
+for f in "$dir"/split___*.wasm; do [ -e "$f" ] && add "$f"; done
+total "routes total"
+n=0
+for f in "$dir"/chunk_*.wasm; do [ -e "$f" ] || continue; n=$((n + 1)); r=$(size "$f"); g=$(size "$f.gz"); b=$(size "$f.br"); sum_raw=$((sum_raw + r)); sum_gz=$((sum_gz + g)); sum_br=$((sum_br + b)); done
+total "shared chunks ($n files)"

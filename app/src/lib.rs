@@ -16,4 +16,4 @@ pub mod error;
 pub mod pages;
 
 mod root;
-pub use root::{shell, App};
+pub use root::{mark_hydrated, shell, App};

@@ -10,7 +10,7 @@ use crate::pages::{
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
 /// The name the product goes by in titles and the header.
 pub const SITE_NAME: &str = "Mentoring Micro-credential";
@@ -68,7 +68,6 @@ fn set_content_security_policy(options: &LeptosOptions) {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_viewer();
-    mark_hydrated();
     view! {
         <Title formatter=|page: String| {
             if page.is_empty() { SITE_NAME.to_owned() } else { format!("{page} · {SITE_NAME}") }
@@ -84,25 +83,49 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
-                    <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
-                    <Route path=path!("/profile") view=ProfilePage ssr=SsrMode::Async />
-                    <Route path=path!("/join/:token") view=JoinPage ssr=SsrMode::Async />
-                    <Route path=path!("/reset/:token") view=ResetPage ssr=SsrMode::Async />
-                    <Route path=path!("/coordinator") view=CoordinatorPage ssr=SsrMode::Async />
                     <Route
-                        path=path!("/coordinator/cohorts/:id")
-                        view=CohortPage
+                        path=path!("/sign-in")
+                        view={Lazy::<SignInRoute>::new()}
                         ssr=SsrMode::Async
                     />
-                    <Route path=path!("/frameworks") view=FrameworksPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/profile")
+                        view={Lazy::<ProfileRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/join/:token")
+                        view={Lazy::<JoinRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/reset/:token")
+                        view={Lazy::<ResetRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/coordinator")
+                        view={Lazy::<CoordinatorRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/coordinator/cohorts/:id")
+                        view={Lazy::<CohortRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/frameworks")
+                        view={Lazy::<FrameworksRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=path!("/frameworks/:framework")
-                        view=FrameworkPage
+                        view={Lazy::<FrameworkRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/frameworks/:framework/competencies/:competency")
-                        view=CompetencyPage
+                        view={Lazy::<CompetencyRoute>::new()}
                         ssr=SsrMode::Async
                     />
                 </Routes>
@@ -112,9 +135,42 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Once the app has hydrated, says so on `<body data-hydrated>`: end-to-end tests wait for it
-/// before clicking, since a click on the server-rendered page before hydration would be lost.
-fn mark_hydrated() {
+/// Declares a route whose code is split out of the main WebAssembly file and fetched the first
+/// time it is visited (`cargo leptos build --split`): what every visitor downloads stays small.
+macro_rules! lazy_page {
+    ($route:ident, $page:ident) => {
+        #[doc = concat!("The lazily loaded route of [`", stringify!($page), "`].")]
+        pub struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            fn view(_this: Self) -> AnyView {
+                mark_hydrated();
+                view! { <$page /> }.into_any()
+            }
+        }
+    };
+}
+
+lazy_page!(FrameworksRoute, FrameworksPage);
+lazy_page!(FrameworkRoute, FrameworkPage);
+lazy_page!(CompetencyRoute, CompetencyPage);
+lazy_page!(SignInRoute, SignInPage);
+lazy_page!(ProfileRoute, ProfilePage);
+lazy_page!(JoinRoute, JoinPage);
+lazy_page!(ResetRoute, ResetPage);
+lazy_page!(CoordinatorRoute, CoordinatorPage);
+lazy_page!(CohortRoute, CohortPage);
+
+/// Once the page (including its lazily loaded route) has hydrated, says so on
+/// `<body data-hydrated>`: end-to-end tests wait for it before clicking, since a click on the
+/// server-rendered page before hydration would be handled as a plain form post or link.
+/// Every route calls it: eager ones in their component, lazy ones in [`lazy_page!`].
+pub fn mark_hydrated() {
     Effect::new(|_| {
         #[cfg(feature = "hydrate")]
         if let Some(body) = document().body() {

@@ -10,11 +10,16 @@ export function hydrated(testInfo: TestInfo): boolean {
  * the server-rendered page before that would be lost.
  */
 export async function open(page: Page, testInfo: TestInfo, path: string): Promise<void> {
+  const errors: string[] = [];
+  const onError = (e: Error) => errors.push(e.message);
+  page.on("pageerror", onError);
   const response = await page.goto(path);
   expect(response?.status(), `status of ${path}`).toBeLessThan(400);
   if (hydrated(testInfo)) {
     await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
   }
+  page.off("pageerror", onError);
+  expect(errors, `errors in the page while loading ${path}`).toEqual([]);
 }
 
 /**

@@ -5,6 +5,7 @@ use crate::components::session_guard::use_viewer;
 use crate::domain::account::{Role, Viewer};
 use crate::root::SITE_NAME;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
 use leptos_router::components::A;
 
 /// The first focusable element: jumps over the navigation to the page's main content.
@@ -67,14 +68,10 @@ pub fn SiteHeader() -> impl IntoView {
     }
 }
 
+/// Signing out is a plain form post, with or without JavaScript: the server ends the session
+/// and redirects to the home page, and the full page load forgets everything about the person.
 #[component]
 fn AccountLinks(viewer: Viewer) -> impl IntoView {
-    let sign_out = ServerAction::<SignOut>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = sign_out.value().get() {
-            let _ = window().location().set_href("/");
-        }
-    });
     let coordinates = viewer.has_role_anywhere(Role::Coordinator);
     view! {
         {coordinates
@@ -89,11 +86,11 @@ fn AccountLinks(viewer: Viewer) -> impl IntoView {
             <A href="/profile">"Profile"</A>
         </li>
         <li>
-            <ActionForm action=sign_out attr:class="inline-form">
+            <form method="post" action=SignOut::url() class="inline-form">
                 <button class="link-button" type="submit">
                     {format!("Sign out ({})", viewer.name)}
                 </button>
-            </ActionForm>
+            </form>
         </li>
     }
 }

@@ -36,6 +36,7 @@ const STEPS: [Step; 5] = [
 /// The home page.
 #[component]
 pub fn HomePage() -> impl IntoView {
+    crate::mark_hydrated();
     view! {
         <Title text="" />
         <section class="hero">

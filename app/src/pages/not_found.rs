@@ -7,5 +7,6 @@ use leptos::prelude::*;
 /// Shown (with status 404) when no route matches.
 #[component]
 pub fn NotFound() -> impl IntoView {
+    crate::mark_hydrated();
     view! { <ErrorPanel error=AppError::NotFound("That page".into()) /> }
 }
