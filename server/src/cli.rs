@@ -57,7 +57,7 @@ pub async fn create_coordinator(
     email: &str,
     name: &str,
     password: &str,
-) -> anyhow::Result<i64> {
+) -> anyhow::Result<(i64, String)> {
     let email = Email::parse(email).map_err(|m| anyhow::anyhow!("--email {m}"))?;
     let name = PersonName::parse(name).map_err(|m| anyhow::anyhow!("--name {m}"))?;
     app::auth::password::check_new(password, email.as_str(), name.as_str())
@@ -76,7 +76,7 @@ pub async fn create_coordinator(
     )
     .await?;
     tx.commit().await.context("commit")?;
-    Ok(id)
+    Ok((id, email.as_str().to_owned()))
 }
 
 /// The password for `create-coordinator`: `COORDINATOR_PASSWORD`, else the first line of stdin.

@@ -38,7 +38,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::CreateCoordinator { email, name } => {
             let password = cli::read_password()?;
-            let id = cli::create_coordinator(&db, &email, &name, &password).await?;
+            let (id, email) = cli::create_coordinator(&db, &email, &name, &password).await?;
             println!("created coordinator {email} (user {id})");
             db.close().await;
             Ok(())

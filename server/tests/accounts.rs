@@ -77,6 +77,18 @@ both_engines! {
         assert_eq!(sign_in(&app, "ben@school.org", PASSWORD).await.status, 200);
     }
 
+    async fn many_failures_from_one_address_are_throttled(engine: Engine) {
+        let Some(app) = TestApp::new(engine).await else { return };
+        create_user(&app.db, "ana@school.org", "Ana Silva", PASSWORD, false).await;
+        // Different (unknown) accounts from one address: the per-address limit applies.
+        for i in 0..app::auth::throttle::PER_ADDRESS {
+            let reply = sign_in(&app, &format!("guess{i}@school.org"), "wrong guess here").await;
+            assert_eq!(reply.status, 422, "attempt {i}: {}", reply.body);
+        }
+        let blocked = sign_in(&app, "ana@school.org", PASSWORD).await;
+        assert_eq!(blocked.status, 429, "{}", blocked.body);
+    }
+
     async fn sessions_expire_when_idle_and_absolutely(engine: Engine) {
         let Some(app) = TestApp::new(engine).await else { return };
         create_user(&app.db, "ana@school.org", "Ana Silva", PASSWORD, false).await;

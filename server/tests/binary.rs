@@ -132,3 +132,46 @@ fn serves_health_and_stops_cleanly_on_sigterm() {
     assert!(log.contains("stopped cleanly"), "{log}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn create_coordinator_makes_an_institution_coordinator_once() {
+    let dir = temp_dir("coordinator");
+    let db = format!("sqlite://{}/db.sqlite", dir.display());
+    let run = |password: &str| {
+        server()
+            .env("DATABASE_URL", &db)
+            .env("COORDINATOR_PASSWORD", password)
+            .args([
+                "create-coordinator",
+                "--email",
+                "Dana@School.org",
+                "--name",
+                "Dana Mensah",
+            ])
+            .output()
+            .expect("run")
+    };
+    let weak = run("password1234");
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("the password is too common"));
+
+    let ok = run("brass compass meadow");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("created coordinator dana@school.org"));
+
+    let again = run("brass compass meadow");
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+
+    let usage = server()
+        .args(["create-coordinator", "--email", "x@y.org"])
+        .output()
+        .expect("run");
+    assert_eq!(usage.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&usage.stderr).contains("--name is required"));
+    let _ = std::fs::remove_dir_all(dir);
+}
