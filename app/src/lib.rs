@@ -13,6 +13,8 @@ pub mod content;
 pub mod db;
 pub mod domain;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod markdown;
 pub mod pages;
 
 mod root;

@@ -6,6 +6,7 @@ use crate::pages::{
     cohort::CohortPage, competency::CompetencyPage, coordinator::CoordinatorPage,
     framework::FrameworkPage, frameworks::FrameworksPage, home::HomePage, join::JoinPage,
     not_found::NotFound, profile::ProfilePage, reset::ResetPage, sign_in::SignInPage,
+    unit::UnitPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
@@ -84,6 +85,11 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route
+                        path=path!("/frameworks/:framework/units/:unit")
+                        view={Lazy::<UnitRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("/sign-in")
                         view={Lazy::<SignInRoute>::new()}
                         ssr=SsrMode::Async
@@ -159,6 +165,7 @@ macro_rules! lazy_page {
 lazy_page!(FrameworksRoute, FrameworksPage);
 lazy_page!(FrameworkRoute, FrameworkPage);
 lazy_page!(CompetencyRoute, CompetencyPage);
+lazy_page!(UnitRoute, UnitPage);
 lazy_page!(SignInRoute, SignInPage);
 lazy_page!(ProfileRoute, ProfilePage);
 lazy_page!(JoinRoute, JoinPage);

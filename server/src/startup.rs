@@ -77,14 +77,22 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-/// Validates every content file, then imports the frameworks (idempotent).
+/// Validates every content file, then imports the frameworks and their units (idempotent).
 pub async fn import_content(db: &Db, content_dir: &Path) -> anyhow::Result<()> {
-    let frameworks = app::content::load_frameworks(&content_dir.join("frameworks"))
-        .map_err(|e| anyhow::anyhow!("invalid course content: {e}"))?;
+    let invalid = |e: app::content::ContentError| anyhow::anyhow!("invalid course content: {e}");
+    let frameworks =
+        app::content::load_frameworks(&content_dir.join("frameworks")).map_err(invalid)?;
+    let units = app::content::units::load_units(&content_dir.join("units"), &frameworks)
+        .map_err(invalid)?;
     for framework in &frameworks {
         app::db::framework::import(db, framework)
             .await
             .with_context(|| format!("importing framework {}", framework.slug))?;
+    }
+    for (framework, units) in &units {
+        app::db::unit::import(db, framework.as_str(), units)
+            .await
+            .with_context(|| format!("importing the units of {framework}"))?;
     }
     Ok(())
 }

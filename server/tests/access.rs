@@ -192,7 +192,7 @@ impl World {
             };
             match self.cookie(who) {
                 Some(c) => self.app.get_as(&uri, c).await,
-                None => self.app.get(&uri).await,
+                None => self.app.api_get(&uri).await,
             }
         } else {
             self.app.post_form(path, &pairs, self.cookie(who)).await
@@ -237,6 +237,38 @@ fn rows() -> Vec<Row> {
                 ])
             },
             expect: [A, A, A, A, A, A, A],
+        },
+        // Units: anyone reads; progress is the caller's own.
+        Row {
+            path: "/api/units",
+            args: |_| {
+                kv(&[
+                    ("framework", "mcf".into()),
+                    ("competency", "communication".into()),
+                ])
+            },
+            expect: [A, A, A, A, A, A, A],
+        },
+        Row {
+            path: "/api/unit",
+            args: |_| {
+                kv(&[
+                    ("framework", "mcf".into()),
+                    ("unit", "listening-and-asking-better-questions".into()),
+                ])
+            },
+            expect: [A, A, A, A, A, A, A],
+        },
+        Row {
+            path: "/api/unit/done",
+            args: |_| {
+                kv(&[
+                    ("framework", "mcf".into()),
+                    ("unit", "listening-and-asking-better-questions".into()),
+                    ("done", "true".into()),
+                ])
+            },
+            expect: [D, A, A, A, A, A, A],
         },
         // Account.
         Row {

@@ -92,7 +92,7 @@ both_engines! {
         let (coordinator, cohort) = coordinator_with_cohort(&app).await;
         let token = token_of(&invite(&app, &coordinator, cohort, "teacher", "14", "2").await);
 
-        let info: serde_json::Value = serde_json::from_str(&app.get(&format!("/api/join/info?token={token}")).await.body).expect("json");
+        let info: serde_json::Value = serde_json::from_str(&app.api_get(&format!("/api/join/info?token={token}")).await.body).expect("json");
         assert_eq!(info["cohort_name"], "Spring 2027");
         assert_eq!(info["role"], "Teacher");
         assert_eq!(info["state"], "Open");
@@ -130,7 +130,7 @@ both_engines! {
         sqlx::query("UPDATE invitations SET expires_at = 1 WHERE token = $1").bind(&expired).execute(app.db.pool()).await.expect("expire");
         let reply = sign_up(&app, &expired, "Ben Okoro", "ben@school.org").await;
         assert!(reply.body.contains("expired"), "{}", reply.body);
-        let info = app.get(&format!("/api/join/info?token={expired}")).await;
+        let info = app.api_get(&format!("/api/join/info?token={expired}")).await;
         assert!(info.body.contains("Expired"), "{}", info.body);
 
         let revoked = token_of(&invite(&app, &coordinator, cohort, "assessor", "14", "5").await);
@@ -141,7 +141,7 @@ both_engines! {
         let reply = sign_up(&app, &revoked, "Ben Okoro", "ben@school.org").await;
         assert!(reply.body.contains("withdrawn"), "{}", reply.body);
 
-        let forged = app.get("/api/join/info?token=not-a-real-token").await;
+        let forged = app.api_get("/api/join/info?token=not-a-real-token").await;
         assert_eq!(forged.status, 404);
         let forged_page = app.get("/join/not-a-real-token").await;
         assert_eq!(forged_page.status, 404);
@@ -180,7 +180,7 @@ both_engines! {
         assert_eq!(reply.status, 200, "{}", reply.body);
         let link: String = serde_json::from_str(&reply.body).expect("link");
         let reset = link.rsplit('/').next().expect("token").to_owned();
-        let name: String = serde_json::from_str(&app.get(&format!("/api/reset/info?token={reset}")).await.body).expect("name");
+        let name: String = serde_json::from_str(&app.api_get(&format!("/api/reset/info?token={reset}")).await.body).expect("name");
         assert_eq!(name, "Ana Silva");
 
         let new = "brass compass meadow";

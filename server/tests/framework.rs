@@ -128,11 +128,11 @@ both_engines! {
 
     async fn server_functions_answer_json(engine: Engine) {
         let Some(app) = TestApp::new(engine).await else { return };
-        let reply = app.get("/api/competency?framework=mcf&competency=problem-solving").await;
+        let reply = app.api_get("/api/competency?framework=mcf&competency=problem-solving").await;
         assert_eq!(reply.status, 200, "{}", reply.body);
         let json: serde_json::Value = serde_json::from_str(&reply.body).expect("json");
         assert_eq!(json["indicators"].as_array().map(Vec::len), Some(4));
-        let reply = app.get("/api/framework?slug=nope").await;
+        let reply = app.api_get("/api/framework?slug=nope").await;
         assert_eq!(reply.status, 404, "{}", reply.body);
         assert!(reply.body.contains("NotFound"), "a typed error: {}", reply.body);
     }

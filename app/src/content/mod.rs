@@ -4,6 +4,7 @@
 //! the file, the line and the problem.
 
 pub mod framework;
+pub mod units;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

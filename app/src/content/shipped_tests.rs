@@ -104,3 +104,48 @@ fn pl2_has_13_competencies_in_five_smart_supports_with_their_ratings() {
     // 3.7+3.5+3.5+3.5+3.4+3.4+3.3+3.1+3.0+2.9+2.7+2.5+2.2 from Table 1.
     assert!((sum - 40.7).abs() < 1e-9, "sum of ratings was {sum}");
 }
+
+#[test]
+fn the_course_has_units_for_every_mcf_competency() {
+    use crate::domain::unit::UnitKind;
+    let frameworks = shipped();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/units");
+    let loaded = match super::units::load_units(&dir, &frameworks) {
+        Ok(u) => u,
+        Err(e) => panic!("shipped units must load: {e}"),
+    };
+    let (_, units) = loaded
+        .iter()
+        .find(|(f, _)| f.as_str() == "mcf")
+        .expect("mcf units");
+    let mcf = frameworks
+        .iter()
+        .find(|f| f.slug.as_str() == "mcf")
+        .expect("mcf");
+    for competency in mcf.competencies() {
+        let mine: Vec<_> = units
+            .iter()
+            .filter(|u| u.competency == competency.slug)
+            .collect();
+        assert!(
+            mine.len() >= 2,
+            "{} has {} units",
+            competency.slug,
+            mine.len()
+        );
+        assert!(
+            mine.iter()
+                .any(|u| u.kind == UnitKind::Reflection && u.prompt.is_some()),
+            "{} lacks a reflection prompt",
+            competency.slug
+        );
+    }
+    for domain in &mcf.domains {
+        let scenario = domain.competencies.iter().any(|c| {
+            units.iter().any(|u| {
+                u.competency == c.slug && u.kind == UnitKind::Scenario && u.considerations.is_some()
+            })
+        });
+        assert!(scenario, "domain {} has no scenario", domain.title);
+    }
+}

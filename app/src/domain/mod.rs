@@ -5,4 +5,5 @@ pub mod cohort;
 pub mod framework;
 pub mod slug;
 pub mod time;
+pub mod unit;
 pub mod url;

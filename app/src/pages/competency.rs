@@ -1,6 +1,7 @@
 //! A competency's page: its description and indicators.
 
 use crate::api::framework::get_competency;
+use crate::api::unit::list_units;
 use crate::components::error_panel::ErrorPanel;
 use crate::domain::framework::CompetencyView;
 use leptos::prelude::*;
@@ -94,10 +95,62 @@ fn Competency(competency: CompetencyView) -> impl IntoView {
                     .collect_view()}
             </ol>
         </section>
+        <UnitList framework=competency.framework_slug.clone() competency=competency.slug.clone() />
         <nav class="pager" aria-label="Competencies">
             <span>{previous}</span>
             <span>{next}</span>
         </nav>
         <p class="attribution">{competency.attribution.clone()}</p>
+    }
+}
+
+/// The competency's micro-learning units, with what the signed-in teacher has done.
+#[component]
+fn UnitList(framework: String, competency: String) -> impl IntoView {
+    let key = (framework.clone(), competency);
+    let units = Resource::new(move || key.clone(), |(f, c)| list_units(f, c));
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let framework = framework.clone();
+                Suspend::new(async move {
+                    let units = units.await.unwrap_or_default();
+                    (!units.is_empty())
+                        .then(|| {
+                            let total: u32 = units.iter().map(|u| u.minutes).sum();
+                            let done = units.iter().filter(|u| u.done).count();
+                            view! {
+                                <section class="section" aria-labelledby="units-heading">
+                                    <h2 id="units-heading">"Learn"</h2>
+                                    <p class="meta">
+                                        {format!(
+                                            "{} units · about {total} minutes · {done} done",
+                                            units.len(),
+                                        )}
+                                    </p>
+                                    <ol class="unit-list">
+                                        {units
+                                            .into_iter()
+                                            .map(|u| {
+                                                let href = format!("/frameworks/{framework}/units/{}", u.slug);
+                                                view! {
+                                                    <li class="unit-list__item">
+                                                        <A href=href>{u.title}</A>
+                                                        <span class="meta">
+                                                            {format!(" · {} · {} min", u.kind.label(), u.minutes)}
+                                                        </span>
+                                                        {u.done.then(|| view! { <span class="done-mark">" · done ✓"</span> })}
+                                                        <p>{u.summary}</p>
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ol>
+                                </section>
+                            }
+                        })
+                })
+            }}
+        </Suspense>
     }
 }

@@ -11,3 +11,4 @@ pub mod not_found;
 pub mod profile;
 pub mod reset;
 pub mod sign_in;
+pub mod unit;

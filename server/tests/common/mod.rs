@@ -123,6 +123,12 @@ impl TestApp {
         self.send(request).await
     }
 
+    /// A GET as the app's own server-function calls make it (no HTML accepted).
+    pub async fn api_get(&self, uri: &str) -> Reply {
+        let request = Request::get(uri).body(Body::empty()).expect("request");
+        self.send(request).await
+    }
+
     /// A POST of form fields, as a server function call from the app (or a plain form post when
     /// `accept_html`), with an optional session cookie.
     pub async fn post_form(

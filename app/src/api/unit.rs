@@ -1,0 +1,60 @@
+//! Micro-learning units: reading them (anyone) and marking them done (signed in).
+
+use crate::domain::unit::{UnitSummary, UnitView};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+#[cfg(feature = "ssr")]
+use {
+    crate::auth::{self, Access},
+    crate::error::internal,
+};
+
+/// A competency's units, with done flags for the signed-in person. Anyone may read.
+#[server(endpoint = "units", input = GetUrl)]
+pub async fn list_units(
+    framework: String,
+    competency: String,
+) -> Result<Vec<UnitSummary>, AppError> {
+    let who = auth::public();
+    let db = super::db()?;
+    crate::db::unit::list_for_competency(&db, &framework, &competency, who.map(|w| w.user_id))
+        .await
+        .map_err(internal)
+}
+
+/// One unit, rendered. Anyone may read.
+#[server(endpoint = "unit", input = GetUrl)]
+pub async fn get_unit(framework: String, unit: String) -> Result<UnitView, AppError> {
+    let who = auth::public();
+    let db = super::db()?;
+    super::answer(
+        crate::db::unit::view(&db, &framework, &unit, who.map(|w| w.user_id))
+            .await
+            .map_err(internal)
+            .and_then(|u| u.ok_or_else(|| AppError::NotFound("That unit".into()))),
+    )
+}
+
+/// Marks a unit done, or not done, for the caller.
+#[server(endpoint = "unit/done")]
+pub async fn set_unit_done(framework: String, unit: String, done: bool) -> Result<bool, AppError> {
+    let result = async {
+        let who = auth::authorize(Access::SignedIn)?;
+        let db = super::db()?;
+        let found = crate::db::unit::set_done(&db, &framework, &unit, who.user_id, done)
+            .await
+            .map_err(internal)?;
+        if found {
+            Ok(done)
+        } else {
+            Err(AppError::NotFound("That unit".into()))
+        }
+    }
+    .await;
+    let result = super::form_answer(result);
+    if result.is_ok() {
+        super::redirect_plain_form(&format!("/frameworks/{framework}/units/{unit}"));
+    }
+    result
+}

@@ -1,0 +1,165 @@
+//! `/frameworks/:framework/units/:unit`: one micro-learning unit.
+
+use crate::api::unit::{get_unit, SetUnitDone};
+use crate::components::error_panel::ErrorPanel;
+use crate::components::session_guard::use_viewer;
+use crate::domain::unit::{UnitKind, UnitView};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+/// The unit page.
+#[component]
+pub fn UnitPage() -> impl IntoView {
+    let params = use_params_map();
+    let key = move || {
+        let p = params.read();
+        (
+            p.get("framework").unwrap_or_default(),
+            p.get("unit").unwrap_or_default(),
+        )
+    };
+    let done = ServerAction::<SetUnitDone>::new();
+    let unit = Resource::new(
+        move || (key(), done.version().get()),
+        |((f, u), _)| get_unit(f, u),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading the unit…"</p> }>
+            {move || Suspend::new(async move {
+                match unit.await {
+                    Ok(unit) => view! { <Unit unit done /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Unit(unit: UnitView, done: ServerAction<SetUnitDone>) -> impl IntoView {
+    let s = unit.summary.clone();
+    let for_control = unit.clone();
+    let competency_title = unit.competency_title.clone();
+    let fw = unit.framework_slug.clone();
+    let competency_href = format!("/frameworks/{fw}/competencies/{}", unit.competency_slug);
+    let link = move |slug: &str| format!("/frameworks/{fw}/units/{slug}");
+    let previous = unit.previous.clone().map(|(slug, title)| {
+        view! {
+            <A href=link(&slug) attr:rel="prev">
+                "← "
+                {title}
+            </A>
+        }
+    });
+    let next = unit.next.clone().map(|(slug, title)| {
+        view! {
+            <A href=link(&slug) attr:rel="next">
+                {title}
+                " →"
+            </A>
+        }
+    });
+    view! {
+        <Title text=s.title.clone() />
+        <nav aria-label="Breadcrumb" class="breadcrumb">
+            <ol>
+                <li>
+                    <A href=competency_href>{competency_title}</A>
+                </li>
+                <li aria-current="page">{s.title.clone()}</li>
+            </ol>
+        </nav>
+        <article class="unit">
+            <p class="tag">{format!("{} · {} min", s.kind.label(), s.minutes)}</p>
+            <h1>{s.title.clone()}</h1>
+            <p class="lead">{s.summary.clone()}</p>
+            {unit
+                .prompt
+                .clone()
+                .map(|p| {
+                    view! {
+                        <p class="prompt">
+                            <strong>"Prompt: "</strong>
+                            {p}
+                        </p>
+                    }
+                })}
+            <div class="prose" inner_html=unit.body_html.clone()></div>
+            {unit
+                .considerations_html
+                .clone()
+                .map(|html| {
+                    view! {
+                        <details class="considerations">
+                            <summary>
+                                "Considerations to compare with your answer (write yours first)"
+                            </summary>
+                            <div class="prose" inner_html=html></div>
+                        </details>
+                    }
+                })}
+            <section class="section" aria-labelledby="indicators-heading">
+                <h2 id="indicators-heading">"Indicators this unit helps with"</h2>
+                <ul>
+                    {unit
+                        .indicators
+                        .iter()
+                        .map(|(_, text)| view! { <li>{text.clone()}</li> })
+                        .collect_view()}
+                </ul>
+            </section>
+        </article>
+        <DoneControl unit=for_control done />
+        <nav class="pager" aria-label="Units">
+            <span>{previous}</span>
+            <span>{next}</span>
+        </nav>
+    }
+}
+
+#[component]
+fn DoneControl(unit: UnitView, done: ServerAction<SetUnitDone>) -> impl IntoView {
+    let viewer = use_viewer().0;
+    let is_done = unit.summary.done;
+    let kind = unit.summary.kind;
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                let unit = unit.clone();
+                Suspend::new(async move {
+                    let signed_in = matches!(viewer.await, Ok(Some(_)));
+                    if !signed_in {
+                        return view! {
+                            <p class="meta">
+                                <A href="/sign-in">"Sign in"</A>
+                                " to keep track of the units you have done."
+                            </p>
+                        }
+                            .into_any();
+                    }
+                    let label = match (is_done, kind) {
+                        (true, _) => "Mark as not done",
+                        (false, UnitKind::Reflection) => "Mark as done (I have reflected)",
+                        (false, _) => "Mark as done",
+                    };
+                    view! {
+                        <div class="done-control">
+                            {is_done.then(|| view! { <p class="notice" role="status">"Done ✓"</p> })}
+                            <ActionForm action=done>
+                                <input type="hidden" name="framework" value=unit.framework_slug.clone() />
+                                <input type="hidden" name="unit" value=unit.summary.slug.clone() />
+                                <input type="hidden" name="done" value=if is_done { "false" } else { "true" } />
+                                <button class="button" type="submit">
+                                    {label}
+                                </button>
+                            </ActionForm>
+                        </div>
+                    }
+                        .into_any()
+                })
+            }}
+        </Transition>
+    }
+}

@@ -1,0 +1,63 @@
+//! Micro-learning units: imported from content, read by anyone, marked done by the signed-in.
+
+mod common;
+
+use common::{create_user, TestApp};
+
+const PASSWORD: &str = "lantern orchard kettle";
+
+both_engines! {
+    async fn units_are_imported_and_listed_per_competency(engine: Engine) {
+        let Some(app) = TestApp::new(engine).await else { return };
+        let reply = app.api_get("/api/units?framework=mcf&competency=communication").await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let units: serde_json::Value = serde_json::from_str(&reply.body).expect("json");
+        let units = units.as_array().expect("array");
+        assert!(units.len() >= 2, "at least two units per competency");
+        assert!(units.iter().any(|u| u["kind"] == "Reflection"), "a reflection prompt per competency");
+        assert!(units.iter().all(|u| u["done"] == false && u["minutes"].as_u64().unwrap_or(0) > 0));
+        for competency in ["specialized-development-of-self", "commitment-to-development", "innovation-and-creativity", "collaboration", "problem-solving", "effective-dispositions"] {
+            let list: serde_json::Value = serde_json::from_str(&app.api_get(&format!("/api/units?framework=mcf&competency={competency}")).await.body).expect("json");
+            assert!(list.as_array().map(Vec::len).unwrap_or(0) >= 2, "{competency}");
+        }
+    }
+
+    async fn a_unit_page_renders_safe_html_and_can_be_marked_done(engine: Engine) {
+        let Some(app) = TestApp::new(engine).await else { return };
+        let page = app.get("/frameworks/mcf/units/listening-and-asking-better-questions").await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("Listening well and asking better questions"));
+        assert!(page.body.contains("Reading · 3 min"));
+        assert!(page.body.contains("<p>Most mentoring happens in conversation"), "Markdown rendered");
+
+        create_user(&app.db, "ana@school.org", "Ana Silva", PASSWORD, false).await;
+        let cookie = app
+            .post_form("/api/account/sign-in", &[("email", "ana@school.org"), ("password", PASSWORD), ("next", "/")], None)
+            .await
+            .session_cookie()
+            .expect("cookie");
+        let reply = app
+            .post_form("/api/unit/done", &[("framework", "mcf"), ("unit", "listening-and-asking-better-questions"), ("done", "true")], Some(&cookie))
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let list: serde_json::Value = serde_json::from_str(&app.get_as("/api/units?framework=mcf&competency=communication", &cookie).await.body).expect("json");
+        let done: Vec<_> = list.as_array().expect("array").iter().filter(|u| u["done"] == true).collect();
+        assert_eq!(done.len(), 1);
+        // Someone else's list is unaffected.
+        let anonymous: serde_json::Value = serde_json::from_str(&app.api_get("/api/units?framework=mcf&competency=communication").await.body).expect("json");
+        assert!(anonymous.as_array().expect("array").iter().all(|u| u["done"] == false));
+        let missing = app.post_form("/api/unit/done", &[("framework", "mcf"), ("unit", "no-such-unit"), ("done", "true")], Some(&cookie)).await;
+        assert_eq!(missing.status, 404);
+    }
+
+    async fn scenarios_keep_considerations_separate(engine: Engine) {
+        let Some(app) = TestApp::new(engine).await else { return };
+        let reply = app.api_get("/api/unit?framework=mcf&unit=the-camera-stays-off").await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let unit: serde_json::Value = serde_json::from_str(&reply.body).expect("json");
+        let body = unit["body_html"].as_str().expect("body");
+        let considerations = unit["considerations_html"].as_str().expect("considerations");
+        assert!(!body.contains("considerations -->"));
+        assert!(!considerations.is_empty() && !body.contains(considerations));
+    }
+}
