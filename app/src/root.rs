@@ -3,10 +3,10 @@
 use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
 use crate::components::session_guard::provide_viewer;
 use crate::pages::{
-    cohort::CohortPage, competency::CompetencyPage, coordinator::CoordinatorPage,
-    framework::FrameworkPage, frameworks::FrameworksPage, home::HomePage, join::JoinPage,
-    not_found::NotFound, profile::ProfilePage, reset::ResetPage, sign_in::SignInPage,
-    unit::UnitPage,
+    checklist::ChecklistPage, cohort::CohortPage, competency::CompetencyPage,
+    coordinator::CoordinatorPage, framework::FrameworkPage, frameworks::FrameworksPage,
+    home::HomePage, join::JoinPage, not_found::NotFound, profile::ProfilePage, reset::ResetPage,
+    sign_in::SignInPage, unit::UnitPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
@@ -84,6 +84,11 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/frameworks/:framework/competencies/:competency/checklist")
+                        view={Lazy::<ChecklistRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=path!("/frameworks/:framework/units/:unit")
                         view={Lazy::<UnitRoute>::new()}
@@ -166,6 +171,7 @@ lazy_page!(FrameworksRoute, FrameworksPage);
 lazy_page!(FrameworkRoute, FrameworkPage);
 lazy_page!(CompetencyRoute, CompetencyPage);
 lazy_page!(UnitRoute, UnitPage);
+lazy_page!(ChecklistRoute, ChecklistPage);
 lazy_page!(SignInRoute, SignInPage);
 lazy_page!(ProfileRoute, ProfilePage);
 lazy_page!(JoinRoute, JoinPage);

@@ -270,6 +270,30 @@ fn rows() -> Vec<Row> {
             },
             expect: [D, A, A, A, A, A, A],
         },
+        // The checklist: always the caller's own ratings.
+        Row {
+            path: "/api/checklist",
+            args: |_| {
+                kv(&[
+                    ("framework", "mcf".into()),
+                    ("competency", "communication".into()),
+                ])
+            },
+            expect: [D, A, A, A, A, A, A],
+        },
+        Row {
+            path: "/api/checklist/save",
+            args: |_| {
+                kv(&[
+                    ("rating[framework]", "mcf".into()),
+                    ("rating[competency]", "communication".into()),
+                    ("rating[indicator]", "active-listening".into()),
+                    ("rating[phase]", "current".into()),
+                    ("rating[level]", "3".into()),
+                ])
+            },
+            expect: [D, A, A, A, A, A, A],
+        },
         // Account.
         Row {
             path: "/api/account/me",

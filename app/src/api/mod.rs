@@ -5,6 +5,7 @@ pub mod account;
 pub mod cohort;
 pub mod framework;
 pub mod join;
+pub mod rating;
 pub mod unit;
 
 /// The database handle from the request's context (server only).

@@ -8,6 +8,7 @@ pub mod account;
 pub mod audit;
 pub mod cohort;
 pub mod framework;
+pub mod rating;
 pub mod unit;
 
 use anyhow::Context as _;

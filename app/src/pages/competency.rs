@@ -87,6 +87,11 @@ fn Competency(competency: CompetencyView) -> impl IntoView {
                 {format!("Indicators ({})", competency.indicators.len())}
             </h2>
             <p>"What a mentor who holds this competency shows in practice:"</p>
+            <p>
+                <A href=format!("/frameworks/{}/competencies/{}/checklist", competency.framework_slug, competency.slug)>
+                    "Rate yourself on these indicators"
+                </A>
+            </p>
             <ol class="indicator-list">
                 {competency
                     .indicators

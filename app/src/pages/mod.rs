@@ -1,5 +1,6 @@
 //! One module per route.
 
+pub mod checklist;
 pub mod cohort;
 pub mod competency;
 pub mod coordinator;

@@ -1,0 +1,240 @@
+//! `/frameworks/:framework/competencies/:competency/checklist`: the teacher's indicator
+//! checklist. Each rating saves at once (with JavaScript, as soon as a level is chosen).
+
+use crate::api::rating::{get_checklist, SaveRating};
+use crate::components::error_panel::ErrorPanel;
+use crate::components::form::{use_form_error, FormAlert};
+use crate::components::session_guard::Private;
+use crate::domain::rating::{ChecklistRow, Level, Rating};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// The checklist page (signed-in only).
+#[component]
+pub fn ChecklistPage() -> impl IntoView {
+    view! {
+        <Title text="Indicator checklist" />
+        <Private children=|_| view! { <Checklist /> } />
+    }
+}
+
+#[component]
+fn Checklist() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let key = move || {
+        let p = params.read();
+        (
+            p.get("framework").unwrap_or_default(),
+            p.get("competency").unwrap_or_default(),
+        )
+    };
+    let phase = move || match query.read().get("phase").as_deref() {
+        Some("baseline") => "baseline",
+        _ => "current",
+    };
+    let rows = Resource::new(key, |(f, c)| get_checklist(f, c));
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading your checklist…"</p> }>
+            {move || Suspend::new(async move {
+                let (framework, competency) = key();
+                match rows.await {
+                    Ok(rows) => {
+                        view! { <ChecklistBody rows framework competency phase=phase() /> }.into_any()
+                    }
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ChecklistBody(
+    rows: Vec<ChecklistRow>,
+    framework: String,
+    competency: String,
+    phase: &'static str,
+) -> impl IntoView {
+    let base = format!("/frameworks/{framework}/competencies/{competency}");
+    let rated = rows
+        .iter()
+        .filter(|r| {
+            if phase == "baseline" {
+                r.baseline.is_some()
+            } else {
+                r.current.is_some()
+            }
+        })
+        .count();
+    let heading = if phase == "baseline" {
+        "Your starting point (baseline)"
+    } else {
+        "Where you are now"
+    };
+    view! {
+        <nav aria-label="Breadcrumb" class="breadcrumb">
+            <ol>
+                <li>
+                    <A href=base.clone()>"Competency"</A>
+                </li>
+                <li aria-current="page">"Checklist"</li>
+            </ol>
+        </nav>
+        <h1>"Indicator checklist"</h1>
+        <p class="lead">{heading}</p>
+        <p>
+            {format!("{rated} of {} indicators rated. ", rows.len())}
+            {if phase == "baseline" {
+                view! { <A href=format!("{base}/checklist")>"Rate where you are now"</A> }.into_any()
+            } else {
+                view! { <A href=format!("{base}/checklist?phase=baseline")>"Rate your starting point (baseline)"</A> }
+                    .into_any()
+            }}
+        </p>
+        <details class="scale">
+            <summary>"What the four levels mean"</summary>
+            <dl>
+                {Level::ALL
+                    .iter()
+                    .map(|l| view! { <dt>{l.label()}</dt> <dd>{l.descriptor()}</dd> })
+                    .collect_view()}
+            </dl>
+        </details>
+        <ol class="checklist">
+            {rows
+                .into_iter()
+                .map(|row| {
+                    view! {
+                        <IndicatorRating
+                            row
+                            framework=framework.clone()
+                            competency=competency.clone()
+                            phase
+                        />
+                    }
+                })
+                .collect_view()}
+        </ol>
+    }
+}
+
+#[component]
+fn IndicatorRating(
+    row: ChecklistRow,
+    framework: String,
+    competency: String,
+    phase: &'static str,
+) -> impl IntoView {
+    let action = ServerAction::<SaveRating>::new();
+    let error = use_form_error(action);
+    let query = use_query_map();
+    let slug = row.slug.clone();
+    let saved_here = {
+        let slug = slug.clone();
+        move || query.read().get("saved").is_some_and(|s| s == slug)
+    };
+    let status = move || match action.value().get() {
+        Some(Ok(at)) => Some(format!("Saved at {}", local_time(at))),
+        Some(Err(_)) => None,
+        None => saved_here().then(|| "Saved".to_owned()),
+    };
+    let (mine, other, other_label): (Option<Rating>, Option<Rating>, &str) = if phase == "baseline"
+    {
+        (row.baseline.clone(), row.current.clone(), "Now")
+    } else {
+        (row.current.clone(), row.baseline.clone(), "Baseline")
+    };
+    let chosen = mine.as_ref().map(|r| r.level);
+    let group = format!("level-{slug}");
+    let note_id = format!("note-{slug}");
+    let url_id = format!("url-{slug}");
+    let item_id = format!("indicator-{slug}");
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    // With JavaScript, choosing a level saves at once.
+    let on_change = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(form) = form_ref.get() {
+            let _ = form.request_submit();
+        }
+    };
+    view! {
+        <li class="checklist__item" id=item_id>
+            <ActionForm action node_ref=form_ref>
+                <input type="hidden" name="rating[framework]" value=framework />
+                <input type="hidden" name="rating[competency]" value=competency />
+                <input type="hidden" name="rating[indicator]" value=row.slug.clone() />
+                <input type="hidden" name="rating[phase]" value=phase />
+                <fieldset class="levels" on:change=on_change>
+                    <legend>{row.text.clone()}</legend>
+                    {other
+                        .map(|o| view! { <p class="meta">{format!("{other_label}: {}", o.level.label())}</p> })}
+                    {Level::ALL
+                        .iter()
+                        .map(|l| {
+                            let id = format!("{group}-{}", l.value());
+                            view! {
+                                <div class="level">
+                                    <input
+                                        type="radio"
+                                        id=id.clone()
+                                        name="rating[level]"
+                                        value=l.value()
+                                        checked=chosen == Some(*l)
+                                    />
+                                    <label for=id>
+                                        <strong>{l.label()}</strong>
+                                        <span class="level__descriptor">{l.descriptor()}</span>
+                                    </label>
+                                </div>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+                <details class="rating-extra" open=mine.as_ref().is_some_and(|r| !r.note.is_empty() || !r.evidence_url.is_empty())>
+                    <summary>"Add a note or an evidence link (optional)"</summary>
+                    <div class="field">
+                        <label for=note_id.clone()>"Note"</label>
+                        <textarea id=note_id name="rating[note]" rows="2" maxlength="2000">
+                            {mine.as_ref().map(|r| r.note.clone()).unwrap_or_default()}
+                        </textarea>
+                    </div>
+                    <div class="field">
+                        <label for=url_id.clone()>"Evidence link"</label>
+                        <input
+                            id=url_id
+                            type="url"
+                            name="rating[evidence_url]"
+                            placeholder="https://"
+                            value=mine.as_ref().map(|r| r.evidence_url.clone()).unwrap_or_default()
+                        />
+                    </div>
+                </details>
+                <FormAlert error fields=&[] />
+                <div class="checklist__actions">
+                    <button class="button button--small" type="submit">
+                        "Save"
+                    </button>
+                    <span class="save-status" role="status" aria-live="polite">
+                        {move || if action.pending().get() { Some("Saving…".to_owned()) } else { status() }}
+                    </span>
+                </div>
+            </ActionForm>
+        </li>
+    }
+}
+
+/// A time of day in the browser's time zone (UTC when rendered on the server).
+fn local_time(ms: i64) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+        format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        crate::domain::time::utc_minute(ms)
+    }
+}
