@@ -8,7 +8,7 @@ SHELL := /bin/bash
 CARGO_LEPTOS_VERSION := 0.3.11
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
-CARGO_BIN := $(HOME)/.cargo/bin
+CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 export PATH := $(CURDIR)/node_modules/.bin:$(CARGO_BIN):$(PATH)
 
 SITE_ADDR ?= 127.0.0.1:3000
