@@ -221,17 +221,7 @@ pub async fn revoke_invitation(invitation_id: i64) -> Result<(), AppError> {
 #[server(endpoint = "members/deactivate")]
 pub async fn deactivate_member(cohort_id: i64, user_id: i64) -> Result<(), AppError> {
     let result = async {
-        let who = auth::authorize(Access::Cohort {
-            cohort_id,
-            roles: &[Role::Coordinator],
-        })?;
-        let db = super::db()?;
-        if !crate::db::cohort::is_member(&db, cohort_id, user_id)
-            .await
-            .map_err(internal)?
-        {
-            return Err(AppError::NotFound("That member".into()));
-        }
+        let (who, db) = coordinator_of_member(cohort_id, user_id).await?;
         if user_id == who.user_id {
             return Err(AppError::invalid(
                 "user_id",
@@ -254,17 +244,7 @@ pub async fn deactivate_member(cohort_id: i64, user_id: i64) -> Result<(), AppEr
 #[server(endpoint = "members/reset-link")]
 pub async fn issue_reset_link(cohort_id: i64, user_id: i64) -> Result<String, AppError> {
     let result = async {
-        let who = auth::authorize(Access::Cohort {
-            cohort_id,
-            roles: &[Role::Coordinator],
-        })?;
-        let db = super::db()?;
-        if !crate::db::cohort::is_member(&db, cohort_id, user_id)
-            .await
-            .map_err(internal)?
-        {
-            return Err(AppError::NotFound("That member".into()));
-        }
+        let (who, db) = coordinator_of_member(cohort_id, user_id).await?;
         let token = crate::db::cohort::create_reset(&db, user_id, who.user_id, 24 * 60 * 60 * 1000)
             .await
             .map_err(internal)?;
@@ -283,4 +263,24 @@ pub async fn issue_reset_link(cohort_id: i64, user_id: i64) -> Result<String, Ap
         ));
     }
     result
+}
+
+/// Authorises a coordinator of `cohort_id` and checks `user_id` is a member of it.
+#[cfg(feature = "ssr")]
+async fn coordinator_of_member(
+    cohort_id: i64,
+    user_id: i64,
+) -> Result<(auth::Principal, crate::db::Db), AppError> {
+    let who = auth::authorize(Access::Cohort {
+        cohort_id,
+        roles: &[Role::Coordinator],
+    })?;
+    let db = super::db()?;
+    if !crate::db::cohort::is_member(&db, cohort_id, user_id)
+        .await
+        .map_err(internal)?
+    {
+        return Err(AppError::NotFound("That member".into()));
+    }
+    Ok((who, db))
 }

@@ -210,6 +210,21 @@ pub async fn end_all_but(db: &Db, user_id: i64, keep: Option<&str>) -> anyhow::R
     Ok(done.rows_affected())
 }
 
+/// Ends every session of a user inside a transaction (deactivation, password reset).
+pub async fn end_all_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    user_id: i64,
+    now: i64,
+) -> anyhow::Result<()> {
+    sqlx::query("UPDATE sessions SET ended_at = $1 WHERE user_id = $2 AND ended_at IS NULL")
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await
+        .context("end sessions")?;
+    Ok(())
+}
+
 /// A live session as the profile page lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionInfo {

@@ -11,18 +11,7 @@ pub async fn record(
     subject: &str,
     detail: &str,
 ) -> anyhow::Result<()> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, actor_id, action, subject, detail) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(now_ms())
-    .bind(actor_id)
-    .bind(action)
-    .bind(subject)
-    .bind(detail)
-    .execute(db.pool())
-    .await
-    .context("write audit log")?;
-    Ok(())
+    insert(db.pool(), actor_id, action, subject, detail).await
 }
 
 /// Appends an entry inside a transaction, so it commits with the change it records.
@@ -33,6 +22,19 @@ pub async fn record_in(
     subject: &str,
     detail: &str,
 ) -> anyhow::Result<()> {
+    insert(&mut **tx, actor_id, action, subject, detail).await
+}
+
+async fn insert<'e, E>(
+    executor: E,
+    actor_id: Option<i64>,
+    action: &str,
+    subject: &str,
+    detail: &str,
+) -> anyhow::Result<()>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     sqlx::query(
         "INSERT INTO audit_log (at, actor_id, action, subject, detail) VALUES ($1, $2, $3, $4, $5)",
     )
@@ -41,7 +43,7 @@ pub async fn record_in(
     .bind(action)
     .bind(subject)
     .bind(detail)
-    .execute(&mut **tx)
+    .execute(executor)
     .await
     .context("write audit log")?;
     Ok(())

@@ -381,12 +381,7 @@ pub async fn deactivate(
         .execute(&mut *tx)
         .await
         .context("deactivate user")?;
-    sqlx::query("UPDATE sessions SET ended_at = $1 WHERE user_id = $2 AND ended_at IS NULL")
-        .bind(now)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await
-        .context("end sessions")?;
+    crate::auth::session::end_all_in(&mut tx, user_id, now).await?;
     super::audit::record_in(
         &mut tx,
         Some(by),
@@ -479,12 +474,7 @@ pub async fn complete_reset(
         .execute(&mut *tx)
         .await
         .context("set password")?;
-    sqlx::query("UPDATE sessions SET ended_at = $1 WHERE user_id = $2 AND ended_at IS NULL")
-        .bind(now)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await
-        .context("end sessions")?;
+    crate::auth::session::end_all_in(&mut tx, user_id, now).await?;
     super::audit::record_in(
         &mut tx,
         Some(user_id),
