@@ -52,6 +52,8 @@ struct World {
     invitation_token: String,
     reset_token: String,
     a_session: String,
+    a_entry: i64,
+    a_revision: i64,
 }
 
 impl World {
@@ -148,7 +150,20 @@ impl World {
             }
             cookies.push((*who, format!("mcf_session={token}")));
         }
+        let links = app::db::journal::Links::default();
+        let (a_entry, _) =
+            app::db::journal::create(&db, id_of(Who::TeacherA), &links, "Mine", "Private text")
+                .await
+                .expect("entry");
+        let a_revision: i64 =
+            sqlx::query_scalar("SELECT id FROM journal_revisions WHERE entry_id = $1")
+                .bind(a_entry)
+                .fetch_one(db.pool())
+                .await
+                .expect("revision");
         Some(Self {
+            a_entry,
+            a_revision,
             app,
             cookies,
             cohort,
@@ -292,6 +307,65 @@ fn rows() -> Vec<Row> {
                     ("rating[level]", "3".into()),
                 ])
             },
+            expect: [D, A, A, A, A, A, A],
+        },
+        // The journal: always the caller's own entries; teacher A's entry is hidden from everyone else.
+        Row {
+            path: "/api/journal",
+            args: |_| kv(&[("bin", "false".into())]),
+            expect: [D, A, A, A, A, A, A],
+        },
+        Row {
+            path: "/api/journal/entry",
+            args: |w| kv(&[("id", w.a_entry.to_string())]),
+            expect: [D, A, H, H, H, H, H],
+        },
+        Row {
+            path: "/api/journal/history",
+            args: |w| kv(&[("id", w.a_entry.to_string())]),
+            expect: [D, A, H, H, H, H, H],
+        },
+        Row {
+            path: "/api/journal/create",
+            args: |_| {
+                kv(&[
+                    ("entry[title]", "New".into()),
+                    ("entry[body]", "Text".into()),
+                ])
+            },
+            expect: [D, A, A, A, A, A, A],
+        },
+        Row {
+            path: "/api/journal/save",
+            args: |w| {
+                kv(&[
+                    ("entry[id]", w.a_entry.to_string()),
+                    ("entry[base_version]", "1".into()),
+                    ("entry[title]", "T".into()),
+                    ("entry[body]", "B".into()),
+                ])
+            },
+            expect: [D, A, H, H, H, H, H],
+        },
+        Row {
+            path: "/api/journal/restore-revision",
+            args: |w| {
+                kv(&[
+                    ("id", w.a_entry.to_string()),
+                    ("revision_id", w.a_revision.to_string()),
+                    ("base_version", "1".into()),
+                ])
+            },
+            expect: [D, A, H, H, H, H, H],
+        },
+        Row {
+            path: "/api/journal/bin",
+            args: |w| kv(&[("id", w.a_entry.to_string()), ("deleted", "true".into())]),
+            expect: [D, A, H, H, H, H, H],
+        },
+        Row {
+            path: "/api/journal/preview",
+            args: |_| kv(&[("text", "**hi**".into())]),
             expect: [D, A, A, A, A, A, A],
         },
         // Account.

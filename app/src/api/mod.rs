@@ -5,6 +5,7 @@ pub mod account;
 pub mod cohort;
 pub mod framework;
 pub mod join;
+pub mod journal;
 pub mod rating;
 pub mod unit;
 

@@ -8,6 +8,7 @@ pub mod account;
 pub mod audit;
 pub mod cohort;
 pub mod framework;
+pub mod journal;
 pub mod rating;
 pub mod unit;
 

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod cohort;
 pub mod framework;
+pub mod journal;
 pub mod rating;
 pub mod slug;
 pub mod time;

@@ -1,0 +1,350 @@
+//! Journal entries and their revisions. Every query is scoped by the author's user id: another
+//! person's entry is indistinguishable from one that does not exist.
+
+use super::{now_ms, Db};
+use crate::domain::journal::{EntrySummary, EntryView, Revision, SaveOutcome};
+use anyhow::Context as _;
+use sqlx::{Any, Row as _, Transaction};
+
+/// What a new entry links to.
+#[derive(Debug, Clone, Default)]
+pub struct Links {
+    /// Competency id.
+    pub competency_id: Option<i64>,
+    /// Unit id (the entry answers its prompt or scenario).
+    pub unit_id: Option<i64>,
+}
+
+/// Finds the ids of a competency and/or unit by slug within a framework.
+pub async fn resolve_links(
+    db: &Db,
+    framework: &str,
+    competency: &str,
+    unit: &str,
+) -> anyhow::Result<Links> {
+    let mut links = Links::default();
+    if !unit.is_empty() {
+        let row = sqlx::query(
+            "SELECT u.id, u.competency_id FROM units u JOIN frameworks f ON f.id = u.framework_id \
+             WHERE f.slug = $1 AND u.slug = $2",
+        )
+        .bind(framework)
+        .bind(unit)
+        .fetch_optional(db.pool())
+        .await
+        .context("find unit")?;
+        if let Some(r) = row {
+            links.unit_id = Some(r.try_get(0)?);
+            links.competency_id = Some(r.try_get(1)?);
+        }
+    }
+    if links.competency_id.is_none() && !competency.is_empty() {
+        links.competency_id = sqlx::query_scalar(
+            "SELECT c.id FROM competencies c JOIN frameworks f ON f.id = c.framework_id \
+             WHERE f.slug = $1 AND c.slug = $2",
+        )
+        .bind(framework)
+        .bind(competency)
+        .fetch_optional(db.pool())
+        .await
+        .context("find competency")?;
+    }
+    Ok(links)
+}
+
+/// A text to keep in an entry's history.
+struct NewRevision<'a> {
+    entry_id: i64,
+    /// The version it became (0 when refused).
+    version: i64,
+    based_on: i64,
+    title: &'a str,
+    body: &'a str,
+    refused: bool,
+    at: i64,
+}
+
+async fn add_revision(
+    tx: &mut Transaction<'static, Any>,
+    r: NewRevision<'_>,
+) -> anyhow::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO journal_revisions (entry_id, version, based_on, title, body, refused, saved_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(r.entry_id)
+    .bind(r.version)
+    .bind(r.based_on)
+    .bind(r.title)
+    .bind(r.body)
+    .bind(i64::from(r.refused))
+    .bind(r.at)
+    .fetch_one(&mut **tx)
+    .await
+    .context("insert revision")
+}
+
+/// Creates an entry (version 1) and its first revision; returns (id, saved_at).
+pub async fn create(
+    db: &Db,
+    user_id: i64,
+    links: &Links,
+    title: &str,
+    body: &str,
+) -> anyhow::Result<(i64, i64)> {
+    let now = now_ms();
+    let mut tx = db.begin_write().await.context("begin")?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO journal_entries (user_id, competency_id, unit_id, title, body, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, 1, $6, $7) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(links.competency_id)
+    .bind(links.unit_id)
+    .bind(title)
+    .bind(body)
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await
+    .context("insert entry")?;
+    let first = NewRevision {
+        entry_id: id,
+        version: 1,
+        based_on: 0,
+        title,
+        body,
+        refused: false,
+        at: now,
+    };
+    add_revision(&mut tx, first).await?;
+    tx.commit().await.context("commit")?;
+    Ok((id, now))
+}
+
+/// Saves a new text if it is based on the current version; otherwise keeps it as a refused
+/// revision and answers with both texts. `None` when the author has no such entry.
+pub async fn save(
+    db: &Db,
+    user_id: i64,
+    entry_id: i64,
+    base_version: i64,
+    title: &str,
+    body: &str,
+) -> anyhow::Result<Option<SaveOutcome>> {
+    let now = now_ms();
+    let mut tx = db.begin_write().await.context("begin")?;
+    let updated = sqlx::query(
+        "UPDATE journal_entries SET title = $1, body = $2, version = version + 1, updated_at = $3 \
+         WHERE id = $4 AND user_id = $5 AND version = $6 AND deleted_at IS NULL",
+    )
+    .bind(title)
+    .bind(body)
+    .bind(now)
+    .bind(entry_id)
+    .bind(user_id)
+    .bind(base_version)
+    .execute(&mut *tx)
+    .await
+    .context("update entry")?;
+    if updated.rows_affected() == 1 {
+        let version = base_version + 1;
+        let saved = NewRevision {
+            entry_id,
+            version,
+            based_on: base_version,
+            title,
+            body,
+            refused: false,
+            at: now,
+        };
+        add_revision(&mut tx, saved).await?;
+        tx.commit().await.context("commit")?;
+        return Ok(Some(SaveOutcome::Saved {
+            version,
+            saved_at: now,
+        }));
+    }
+    let owned: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM journal_entries WHERE id = $1 AND user_id = $2")
+            .bind(entry_id)
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .context("find entry")?;
+    if owned.is_none() {
+        return Ok(None);
+    }
+    let kept = NewRevision {
+        entry_id,
+        version: 0,
+        based_on: base_version,
+        title,
+        body,
+        refused: true,
+        at: now,
+    };
+    let revision_id = add_revision(&mut tx, kept).await?;
+    tx.commit().await.context("commit")?;
+    let current = get(db, user_id, entry_id)
+        .await?
+        .context("entry vanished")?;
+    let mine = Revision {
+        id: revision_id,
+        version: 0,
+        based_on: base_version,
+        title: title.to_owned(),
+        body: body.to_owned(),
+        saved_at: now,
+    };
+    Ok(Some(SaveOutcome::Conflict { current, mine }))
+}
+
+fn revision_from(r: &sqlx::any::AnyRow) -> Result<Revision, sqlx::Error> {
+    Ok(Revision {
+        id: r.try_get("id")?,
+        version: r.try_get("version")?,
+        based_on: r.try_get("based_on")?,
+        title: r.try_get("title")?,
+        body: r.try_get("body")?,
+        saved_at: r.try_get("saved_at")?,
+    })
+}
+
+/// One of the author's entries, with the latest refused text still waiting to be reconciled.
+pub async fn get(db: &Db, user_id: i64, entry_id: i64) -> anyhow::Result<Option<EntryView>> {
+    let row = sqlx::query(
+        "SELECT e.id, e.title, e.body, e.version, e.updated_at, e.deleted_at, c.slug, c.title, u.prompt \
+         FROM journal_entries e LEFT JOIN competencies c ON c.id = e.competency_id \
+         LEFT JOIN units u ON u.id = e.unit_id WHERE e.id = $1 AND e.user_id = $2",
+    )
+    .bind(entry_id)
+    .bind(user_id)
+    .fetch_optional(db.pool())
+    .await
+    .context("find entry")?;
+    let Some(r) = row else { return Ok(None) };
+    let updated_at: i64 = r.try_get(4)?;
+    let refused = sqlx::query(
+        "SELECT id, version, based_on, title, body, saved_at FROM journal_revisions \
+         WHERE entry_id = $1 AND refused = 1 AND saved_at >= $2 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(entry_id)
+    .bind(updated_at)
+    .fetch_optional(db.pool())
+    .await
+    .context("find refused text")?
+    .map(|r| revision_from(&r))
+    .transpose()?;
+    let competency = match (
+        r.try_get::<Option<String>, _>(6)?,
+        r.try_get::<Option<String>, _>(7)?,
+    ) {
+        (Some(slug), Some(title)) => Some((slug, title)),
+        _ => None,
+    };
+    Ok(Some(EntryView {
+        id: r.try_get(0)?,
+        title: r.try_get(1)?,
+        body: r.try_get(2)?,
+        version: r.try_get(3)?,
+        updated_at,
+        deleted: r.try_get::<Option<i64>, _>(5)?.is_some(),
+        competency,
+        prompt: r.try_get(8)?,
+        refused,
+    }))
+}
+
+/// The author's entries, most recently saved first; the bin only when asked.
+pub async fn list(db: &Db, user_id: i64, bin: bool) -> anyhow::Result<Vec<EntrySummary>> {
+    let sql = if bin {
+        "SELECT e.id, e.title, c.title, e.updated_at, e.deleted_at FROM journal_entries e \
+         LEFT JOIN competencies c ON c.id = e.competency_id \
+         WHERE e.user_id = $1 AND e.deleted_at IS NOT NULL ORDER BY e.updated_at DESC, e.id DESC"
+    } else {
+        "SELECT e.id, e.title, c.title, e.updated_at, e.deleted_at FROM journal_entries e \
+         LEFT JOIN competencies c ON c.id = e.competency_id \
+         WHERE e.user_id = $1 AND e.deleted_at IS NULL ORDER BY e.updated_at DESC, e.id DESC"
+    };
+    let rows = sqlx::query(sql)
+        .bind(user_id)
+        .fetch_all(db.pool())
+        .await
+        .context("list entries")?;
+    rows.iter()
+        .map(|r| {
+            Ok(EntrySummary {
+                id: r.try_get(0)?,
+                title: r.try_get(1)?,
+                competency: r.try_get(2)?,
+                updated_at: r.try_get(3)?,
+                deleted: r.try_get::<Option<i64>, _>(4)?.is_some(),
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .context("read entries")
+}
+
+/// Every text of an entry, newest first (refused ones included, marked by version 0).
+pub async fn history(
+    db: &Db,
+    user_id: i64,
+    entry_id: i64,
+) -> anyhow::Result<Option<Vec<Revision>>> {
+    if get(db, user_id, entry_id).await?.is_none() {
+        return Ok(None);
+    }
+    let rows = sqlx::query(
+        "SELECT id, version, based_on, title, body, saved_at FROM journal_revisions \
+         WHERE entry_id = $1 ORDER BY id DESC",
+    )
+    .bind(entry_id)
+    .fetch_all(db.pool())
+    .await
+    .context("list revisions")?;
+    Ok(Some(
+        rows.iter().map(revision_from).collect::<Result<_, _>>()?,
+    ))
+}
+
+/// A revision's text, to restore it (scoped by author).
+pub async fn revision(
+    db: &Db,
+    user_id: i64,
+    entry_id: i64,
+    revision_id: i64,
+) -> anyhow::Result<Option<Revision>> {
+    let row = sqlx::query(
+        "SELECT r.id, r.version, r.based_on, r.title, r.body, r.saved_at FROM journal_revisions r \
+         JOIN journal_entries e ON e.id = r.entry_id WHERE r.id = $1 AND r.entry_id = $2 AND e.user_id = $3",
+    )
+    .bind(revision_id)
+    .bind(entry_id)
+    .bind(user_id)
+    .fetch_optional(db.pool())
+    .await
+    .context("find revision")?;
+    row.map(|r| revision_from(&r))
+        .transpose()
+        .context("read revision")
+}
+
+/// Moves an entry to the bin or back; `false` when the author has no such entry.
+pub async fn set_deleted(
+    db: &Db,
+    user_id: i64,
+    entry_id: i64,
+    deleted: bool,
+) -> anyhow::Result<bool> {
+    let at = deleted.then(now_ms);
+    let done =
+        sqlx::query("UPDATE journal_entries SET deleted_at = $1 WHERE id = $2 AND user_id = $3")
+            .bind(at)
+            .bind(entry_id)
+            .bind(user_id)
+            .execute(db.pool())
+            .await
+            .context("bin entry")?;
+    Ok(done.rows_affected() == 1)
+}
