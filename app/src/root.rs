@@ -5,8 +5,9 @@ use crate::components::session_guard::provide_viewer;
 use crate::pages::{
     checklist::ChecklistPage, cohort::CohortPage, competency::CompetencyPage,
     coordinator::CoordinatorPage, framework::FrameworkPage, frameworks::FrameworksPage,
-    home::HomePage, join::JoinPage, not_found::NotFound, profile::ProfilePage, reset::ResetPage,
-    sign_in::SignInPage, unit::UnitPage,
+    home::HomePage, join::JoinPage, journal::JournalEntryPage, journal::JournalPage,
+    not_found::NotFound, profile::ProfilePage, reset::ResetPage, sign_in::SignInPage,
+    unit::UnitPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
@@ -94,6 +95,12 @@ pub fn App() -> impl IntoView {
                         view={Lazy::<UnitRoute>::new()}
                         ssr=SsrMode::Async
                     />
+                    <Route path=path!("/journal") view={Lazy::<JournalRoute>::new()} ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/journal/:id")
+                        view={Lazy::<JournalEntryRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=path!("/sign-in")
                         view={Lazy::<SignInRoute>::new()}
@@ -172,6 +179,8 @@ lazy_page!(FrameworkRoute, FrameworkPage);
 lazy_page!(CompetencyRoute, CompetencyPage);
 lazy_page!(UnitRoute, UnitPage);
 lazy_page!(ChecklistRoute, ChecklistPage);
+lazy_page!(JournalRoute, JournalPage);
+lazy_page!(JournalEntryRoute, JournalEntryPage);
 lazy_page!(SignInRoute, SignInPage);
 lazy_page!(ProfileRoute, ProfilePage);
 lazy_page!(JoinRoute, JoinPage);

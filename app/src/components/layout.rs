@@ -83,6 +83,9 @@ fn AccountLinks(viewer: Viewer) -> impl IntoView {
                 }
             })}
         <li>
+            <A href="/journal">"Journal"</A>
+        </li>
+        <li>
             <A href="/profile">"Profile"</A>
         </li>
         <li>

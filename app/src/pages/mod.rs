@@ -8,6 +8,7 @@ pub mod framework;
 pub mod frameworks;
 pub mod home;
 pub mod join;
+pub mod journal;
 pub mod not_found;
 pub mod profile;
 pub mod reset;

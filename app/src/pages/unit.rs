@@ -144,7 +144,23 @@ fn DoneControl(unit: UnitView, done: ServerAction<SetUnitDone>) -> impl IntoView
                         (false, UnitKind::Reflection) => "Mark as done (I have reflected)",
                         (false, _) => "Mark as done",
                     };
+                    let journal = matches!(kind, UnitKind::Reflection | UnitKind::Scenario).then(|| {
+                        let title = unit.prompt.clone().unwrap_or_else(|| unit.summary.title.clone());
+                        let href = format!(
+                            "/journal?framework={}&competency={}&unit={}&title={}",
+                            unit.framework_slug,
+                            unit.competency_slug,
+                            unit.summary.slug,
+                            crate::domain::url::encode(&title),
+                        );
+                        view! {
+                            <p>
+                                <A href=href>"Write your answer in your journal"</A>
+                            </p>
+                        }
+                    });
                     view! {
+                        {journal}
                         <div class="done-control">
                             {is_done.then(|| view! { <p class="notice" role="status">"Done ✓"</p> })}
                             <ActionForm action=done>
