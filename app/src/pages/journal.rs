@@ -187,7 +187,7 @@ fn Editor(entry: EntryView) -> impl IntoView {
         {move || conflict.get().map(|(current, mine)| view! { <ConflictPanel current mine /> })}
         <ActionForm action=save>
             <input type="hidden" name="entry[id]" value=id />
-            <input type="hidden" name="entry[base_version]" prop:value=move || base.get().to_string() />
+            <input type="hidden" name="entry[base_version]" value=move || base.get().to_string() />
             <FormAlert error fields=&["entry[title]", "entry[body]"] />
             <TextField label="Title" name="entry[title]" value=title error />
             <div class="field" class:field--invalid=move || error.get().is_some_and(|e| e.field == "entry[body]")>
