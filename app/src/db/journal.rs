@@ -197,7 +197,10 @@ pub async fn save(
         body: body.to_owned(),
         saved_at: now,
     };
-    Ok(Some(SaveOutcome::Conflict { current, mine }))
+    Ok(Some(SaveOutcome::Conflict {
+        current: Box::new(current),
+        mine: Box::new(mine),
+    }))
 }
 
 fn revision_from(r: &sqlx::any::AnyRow) -> Result<Revision, sqlx::Error> {

@@ -102,9 +102,9 @@ pub enum SaveOutcome {
     /// and both texts are shown to reconcile.
     Conflict {
         /// The entry as it is now on the server.
-        current: EntryView,
+        current: Box<EntryView>,
         /// The refused text, as kept.
-        mine: Revision,
+        mine: Box<Revision>,
     },
 }
 

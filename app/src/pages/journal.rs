@@ -154,7 +154,7 @@ fn Editor(entry: EntryView) -> impl IntoView {
         }
         Some(Ok(SaveOutcome::Conflict { current, mine })) => {
             base.set(current.version);
-            conflict.set(Some((current, mine)));
+            conflict.set(Some((*current, *mine)));
         }
         _ => {}
     });
