@@ -6,6 +6,7 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod auth;
+pub mod browser;
 pub mod components;
 #[cfg(feature = "ssr")]
 pub mod content;

@@ -4,10 +4,10 @@ use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
 use crate::components::session_guard::provide_viewer;
 use crate::pages::{
     checklist::ChecklistPage, cohort::CohortPage, competency::CompetencyPage,
-    coordinator::CoordinatorPage, framework::FrameworkPage, frameworks::FrameworksPage,
-    home::HomePage, join::JoinPage, journal::JournalEntryPage, journal::JournalPage,
-    not_found::NotFound, profile::ProfilePage, reset::ResetPage, sign_in::SignInPage,
-    unit::UnitPage,
+    coordinator::CoordinatorPage, dashboard::DashboardPage, framework::FrameworkPage,
+    frameworks::FrameworksPage, home::HomePage, join::JoinPage, journal::JournalEntryPage,
+    journal::JournalPage, not_found::NotFound, profile::ProfilePage, reset::ResetPage,
+    sign_in::SignInPage, unit::UnitPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
@@ -70,6 +70,8 @@ fn set_content_security_policy(options: &LeptosOptions) {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_viewer();
+    // Keeps the journal usable offline (browser only; effects do not run on the server).
+    Effect::new(|_| crate::browser::register_service_worker());
     view! {
         <Title formatter=|page: String| {
             if page.is_empty() { SITE_NAME.to_owned() } else { format!("{page} · {SITE_NAME}") }
@@ -93,6 +95,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/frameworks/:framework/units/:unit")
                         view={Lazy::<UnitRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/dashboard")
+                        view={Lazy::<DashboardRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/journal") view={Lazy::<JournalRoute>::new()} ssr=SsrMode::Async />
@@ -179,6 +186,7 @@ lazy_page!(FrameworkRoute, FrameworkPage);
 lazy_page!(CompetencyRoute, CompetencyPage);
 lazy_page!(UnitRoute, UnitPage);
 lazy_page!(ChecklistRoute, ChecklistPage);
+lazy_page!(DashboardRoute, DashboardPage);
 lazy_page!(JournalRoute, JournalPage);
 lazy_page!(JournalEntryRoute, JournalEntryPage);
 lazy_page!(SignInRoute, SignInPage);

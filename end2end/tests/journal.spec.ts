@@ -2,9 +2,6 @@ import { expect, test } from "@playwright/test";
 import { DEMO, hydrated, open, signIn } from "./helpers";
 
 test("two pages edit one entry: the second save shows both texts and loses nothing", async ({ page, context }, testInfo) => {
-  // Known open bug (issue 4, in progress): hydrating the journal editor panics ("unreachable")
-  // when the entry has a body; the JavaScript-off run below passes. Fix before resolving issue 4.
-  test.fixme(hydrated(testInfo), "journal editor hydration panics with a non-empty body");
   await signIn(page, testInfo, DEMO.teacher.email, DEMO.teacher.password);
   await open(page, testInfo, "/journal");
   const title = `Debrief ${testInfo.project.name} ${Date.now()}`;
@@ -37,4 +34,56 @@ test("two pages edit one entry: the second save shows both texts and loses nothi
   await expect(other.getByRole("status").filter({ hasText: /Saved/ })).toBeVisible();
   await open(page, testInfo, path);
   await expect(page.getByLabel("Your reflection")).toHaveValue("Saved in the first tab. Written in the second tab.");
+});
+
+test("a reflection typed offline survives a reload and is saved when the connection returns", async ({ page, context }, testInfo) => {
+  test.skip(!hydrated(testInfo), "autosave and offline drafts need JavaScript; the no-js run saves with the form");
+  await signIn(page, testInfo, DEMO.teacher.email, DEMO.teacher.password);
+  await open(page, testInfo, "/journal");
+  await page.getByLabel("Title", { exact: true }).fill(`Offline ${Date.now()}`);
+  await page.getByLabel("Your reflection").fill("Typed online.");
+  await page.getByRole("button", { name: "Create entry" }).click();
+  await expect(page).toHaveURL(/\/journal\/\d+/);
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  const id = new URL(page.url()).pathname.split("/").pop();
+  // The service worker is in control and has kept this page for offline use.
+  await page.waitForFunction(
+    async () => navigator.serviceWorker.controller !== null && (await caches.match(location.pathname)) !== undefined,
+    undefined,
+    { timeout: 15_000 },
+  );
+
+  const editor = page.getByLabel("Your reflection");
+  const status = page.getByRole("status").filter({ hasText: /Saved at \d\d:\d\d|Offline/ });
+  await editor.fill("Typed online. Autosaved.");
+  await expect(status).toHaveText(/Saved at \d\d:\d\d/);
+
+  await context.setOffline(true);
+  await editor.fill("Typed online. Autosaved. Written on the bus, offline.");
+  await expect(status).toContainText("Offline: kept on this device");
+
+  await page.reload();
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.getByLabel("Your reflection")).toHaveValue("Typed online. Autosaved. Written on the bus, offline.");
+
+  await context.setOffline(false);
+  await expect(page.getByRole("status").filter({ hasText: /Saved at/ })).toBeVisible();
+  const stored = await page.request.get(`/api/journal/entry?id=${id}`, { headers: { Accept: "application/json" } });
+  expect(stored.status()).toBe(200);
+  expect((await stored.json()).body).toBe("Typed online. Autosaved. Written on the bus, offline.");
+});
+
+test("typing pauses save by themselves and say when", async ({ page }, testInfo) => {
+  test.skip(!hydrated(testInfo), "autosave needs JavaScript");
+  await signIn(page, testInfo, DEMO.teacher.email, DEMO.teacher.password);
+  await open(page, testInfo, "/journal");
+  await page.getByLabel("Title", { exact: true }).fill(`Autosave ${Date.now()}`);
+  await page.getByRole("button", { name: "Create entry" }).click();
+  await expect(page).toHaveURL(/\/journal\/\d+/);
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  const path = new URL(page.url()).pathname;
+  await page.getByLabel("Your reflection").pressSequentially("No button pressed.");
+  await expect(page.getByRole("status").filter({ hasText: /Saved at \d\d:\d\d/ })).toBeVisible();
+  await open(page, testInfo, path);
+  await expect(page.getByLabel("Your reflection")).toHaveValue("No button pressed.");
 });

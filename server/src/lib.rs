@@ -4,5 +4,6 @@
 pub mod cli;
 pub mod config;
 pub mod middleware;
+pub mod offline;
 pub mod startup;
 pub mod telemetry;

@@ -111,12 +111,14 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("public, max-age=31536000, immutable"),
         ))
         .service(
-            ServeDir::new(pkg_dir)
+            ServeDir::new(pkg_dir.clone())
                 .precompressed_br()
                 .precompressed_gzip(),
         );
+    let worker = crate::offline::service_worker(&pkg_dir, &options.site_pkg_dir);
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/sw.js", get(move || service_worker(worker.clone())))
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .leptos_routes_with_context(
             &state,
@@ -153,6 +155,19 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// `GET /sw.js`: always revalidated, so a new build's worker is picked up at once; its own
+/// policy lets it fetch from this origin only.
+async fn service_worker(source: String) -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+            (header::CONTENT_SECURITY_POLICY, "default-src 'self'"),
+        ],
+        source,
+    )
 }
 
 /// `GET /healthz`: 200 when the database answers, 503 when it does not.

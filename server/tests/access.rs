@@ -285,6 +285,23 @@ fn rows() -> Vec<Row> {
             },
             expect: [D, A, A, A, A, A, A],
         },
+        Row {
+            path: "/api/unit/answer",
+            args: |_| {
+                kv(&[
+                    ("framework", "mcf".into()),
+                    ("unit", "the-camera-stays-off".into()),
+                    ("answer", "My own answer.".into()),
+                ])
+            },
+            expect: [D, A, A, A, A, A, A],
+        },
+        // The dashboard: always the caller's own.
+        Row {
+            path: "/api/dashboard",
+            args: |_| Vec::new(),
+            expect: [D, A, A, A, A, A, A],
+        },
         // The checklist: always the caller's own ratings.
         Row {
             path: "/api/checklist",

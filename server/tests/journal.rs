@@ -66,7 +66,68 @@ async fn entry(app: &TestApp, cookie: &str, id: i64) -> Value {
     serde_json::from_str(&reply.body).expect("json")
 }
 
+async fn autosave(app: &TestApp, cookie: &str, id: i64, base: i64, body: &str) -> i64 {
+    let reply = app
+        .post_form(
+            "/api/journal/save",
+            &[
+                ("entry[id]", &id.to_string()),
+                ("entry[base_version]", &base.to_string()),
+                ("entry[title]", "Typing"),
+                ("entry[body]", body),
+                ("entry[autosave]", "true"),
+            ],
+            Some(cookie),
+        )
+        .await;
+    let outcome: Value = serde_json::from_str(&reply.body).expect("json");
+    outcome["Saved"]["version"].as_i64().expect("saved")
+}
+
+async fn history_bodies(app: &TestApp, cookie: &str, id: i64) -> Vec<String> {
+    let reply = app
+        .get_as(&format!("/api/journal/history?id={id}"), cookie)
+        .await;
+    let history: Value = serde_json::from_str(&reply.body).expect("json");
+    history
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|r| r["body"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
 both_engines! {
+    async fn autosaves_while_typing_extend_one_revision_and_a_pause_starts_the_next(engine: Engine) {
+        let Some(app) = TestApp::new(engine).await else { return };
+        let ana = signed_in(&app, "ana@school.org", "Ana Silva").await;
+        let id = create(&app, &ana, "Typing", "A").await;
+        // The Save button starts a revision; autosaves right after it extend it.
+        assert!(save(&app, &ana, id, 1, "Typing", "AB").await.body.contains("Saved"));
+        let v = autosave(&app, &ana, id, 2, "ABC").await;
+        let v = autosave(&app, &ana, id, v, "ABCD").await;
+        assert_eq!(v, 4, "every save still advances the version");
+        assert_eq!(history_bodies(&app, &ana, id).await, ["ABCD", "A"]);
+        // After a pause longer than the window, the next autosave opens a new revision.
+        sqlx::query("UPDATE journal_revisions SET saved_at = saved_at - 600000, opened_at = opened_at - 600000 WHERE entry_id = $1")
+            .bind(id)
+            .execute(app.db.pool())
+            .await
+            .expect("age revisions");
+        let v = autosave(&app, &ana, id, v, "ABCDE").await;
+        assert_eq!(v, 5);
+        assert_eq!(history_bodies(&app, &ana, id).await, ["ABCDE", "ABCD", "A"]);
+        // A restore always starts its own revision, so the text it replaces stays in history.
+        let first = app.get_as(&format!("/api/journal/history?id={id}"), &ana).await;
+        let first: Value = serde_json::from_str(&first.body).expect("json");
+        let first = first.as_array().expect("list").iter().find(|r| r["body"] == "A").expect("A")["id"].as_i64().expect("id");
+        let reply = app
+            .post_form("/api/journal/restore-revision", &[("id", &id.to_string()), ("revision_id", &first.to_string()), ("base_version", "5")], Some(&ana))
+            .await;
+        assert!(reply.body.contains("\"version\":6"), "{}", reply.body);
+        assert_eq!(history_bodies(&app, &ana, id).await, ["A", "ABCDE", "ABCD", "A"]);
+    }
+
     async fn saves_advance_the_version_and_keep_history(engine: Engine) {
         let Some(app) = TestApp::new(engine).await else { return };
         let ana = signed_in(&app, "ana@school.org", "Ana Silva").await;

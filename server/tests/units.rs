@@ -50,14 +50,53 @@ both_engines! {
         assert_eq!(missing.status, 404);
     }
 
-    async fn scenarios_keep_considerations_separate(engine: Engine) {
+    async fn a_scenario_shows_its_considerations_only_after_the_readers_own_answer(engine: Engine) {
         let Some(app) = TestApp::new(engine).await else { return };
-        let reply = app.api_get("/api/unit?framework=mcf&unit=the-camera-stays-off").await;
+        let path = "/api/unit?framework=mcf&unit=the-camera-stays-off";
+        // Before answering, nobody receives the considerations, not even through the API.
+        let unit: serde_json::Value = serde_json::from_str(&app.api_get(path).await.body).expect("json");
+        assert!(unit["considerations_html"].is_null(), "{unit}");
+        assert_eq!(unit["considerations_locked"], true);
+        let page = app.get("/frameworks/mcf/units/the-camera-stays-off").await;
+        assert!(page.body.contains("Your answer first"));
+        assert!(!page.body.contains("Considerations to compare with your answer"));
+
+        create_user(&app.db, "ana@school.org", "Ana Silva", PASSWORD, false).await;
+        let cookie = app
+            .post_form("/api/account/sign-in", &[("email", "ana@school.org"), ("password", PASSWORD), ("next", "/")], None)
+            .await
+            .session_cookie()
+            .expect("cookie");
+        let args = |answer: &'static str| [("framework", "mcf"), ("unit", "the-camera-stays-off"), ("answer", answer)];
+        // An empty answer is refused, naming the field.
+        let empty = app.post_form("/api/unit/answer", &args("   "), Some(&cookie)).await;
+        assert_eq!(empty.status, 422, "{}", empty.body);
+        assert!(empty.body.contains("\"field\":\"answer\""), "{}", empty.body);
+        let before: serde_json::Value = serde_json::from_str(&app.get_as(path, &cookie).await.body).expect("json");
+        assert!(before["considerations_html"].is_null());
+
+        let reply = app.post_form("/api/unit/answer", &args("I would ask her what she fears first."), Some(&cookie)).await;
         assert_eq!(reply.status, 200, "{}", reply.body);
-        let unit: serde_json::Value = serde_json::from_str(&reply.body).expect("json");
-        let body = unit["body_html"].as_str().expect("body");
-        let considerations = unit["considerations_html"].as_str().expect("considerations");
-        assert!(!body.contains("considerations -->"));
+        let entry_id: i64 = reply.body.parse().expect("id");
+        // Answering twice keeps the first answer and adds nothing.
+        let again = app.post_form("/api/unit/answer", &args("Second click."), Some(&cookie)).await;
+        assert_eq!(again.body, entry_id.to_string());
+
+        let after: serde_json::Value = serde_json::from_str(&app.get_as(path, &cookie).await.body).expect("json");
+        let body = after["body_html"].as_str().expect("body");
+        let considerations = after["considerations_html"].as_str().expect("considerations after answering");
         assert!(!considerations.is_empty() && !body.contains(considerations));
+        assert_eq!(after["answer_entry"], entry_id);
+        // The answer is a journal entry of the reader's, linked to the unit's competency.
+        let entry: serde_json::Value = serde_json::from_str(&app.get_as(&format!("/api/journal/entry?id={entry_id}"), &cookie).await.body).expect("json");
+        assert_eq!(entry["body"], "I would ask her what she fears first.");
+        assert_eq!(entry["competency"][0], "innovation-and-creativity");
+        assert!(entry["title"].as_str().unwrap_or_default().starts_with("My answer: "));
+        // Someone else still has to answer first.
+        let other: serde_json::Value = serde_json::from_str(&app.api_get(path).await.body).expect("json");
+        assert!(other["considerations_html"].is_null());
+        // Readings and reflections are not gated.
+        let reading: serde_json::Value = serde_json::from_str(&app.api_get("/api/unit?framework=mcf&unit=listening-and-asking-better-questions").await.body).expect("json");
+        assert_eq!(reading["considerations_locked"], false);
     }
 }

@@ -58,6 +58,17 @@ async fn open_invitation(
     Ok((id, cohort_id, info))
 }
 
+/// Where a new member goes: a teacher to the dashboard, which invites (never forces) them to
+/// rate their starting point; others to the home page.
+#[cfg(feature = "ssr")]
+fn after_joining(role: crate::domain::account::Role) -> String {
+    if role == crate::domain::account::Role::Teacher {
+        "/dashboard?welcome=1".to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
 /// Creates an account through an invitation, joins the cohort and signs in.
 #[server(endpoint = "join/sign-up")]
 pub async fn sign_up(form: SignUpForm) -> Result<String, AppError> {
@@ -135,7 +146,7 @@ async fn sign_up_inner(form: SignUpForm) -> Result<String, AppError> {
         &token,
         auth::settings()?.cookie_secure,
     ));
-    Ok("/".to_owned())
+    Ok(after_joining(info.role))
 }
 
 /// Joins a cohort through an invitation with the account the caller is signed in with.
@@ -165,7 +176,7 @@ pub async fn accept_invitation(token: String) -> Result<String, AppError> {
         .await
         .map_err(internal)?;
         tx.commit().await.map_err(|e| internal(e.into()))?;
-        Ok("/".to_owned())
+        Ok(after_joining(info.role))
     }
     .await;
     let result = super::form_answer(result);

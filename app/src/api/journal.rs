@@ -43,6 +43,10 @@ pub struct EntrySave {
     /// Markdown body.
     #[serde(default)]
     pub body: String,
+    /// Sent by the editor when typing paused (not by the Save button): extends the latest
+    /// revision when it is recent instead of adding one.
+    #[serde(default)]
+    pub autosave: bool,
 }
 
 #[cfg(feature = "ssr")]
@@ -120,6 +124,7 @@ pub async fn save_entry(entry: EntrySave) -> Result<SaveOutcome, AppError> {
             entry.base_version,
             &title,
             &entry.body,
+            entry.autosave,
         )
         .await
         .map_err(internal)?
@@ -165,10 +170,18 @@ pub async fn restore_revision(
             .await
             .map_err(internal)?
             .ok_or_else(not_found)?;
-        crate::db::journal::save(&db, who.user_id, id, base_version, &old.title, &old.body)
-            .await
-            .map_err(internal)?
-            .ok_or_else(not_found)
+        crate::db::journal::save(
+            &db,
+            who.user_id,
+            id,
+            base_version,
+            &old.title,
+            &old.body,
+            false,
+        )
+        .await
+        .map_err(internal)?
+        .ok_or_else(not_found)
     }
     .await;
     let result = super::form_answer(result);

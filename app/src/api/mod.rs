@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod cohort;
+pub mod dashboard;
 pub mod framework;
 pub mod join;
 pub mod journal;

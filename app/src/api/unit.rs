@@ -58,3 +58,50 @@ pub async fn set_unit_done(framework: String, unit: String, done: bool) -> Resul
     }
     result
 }
+
+/// Keeps the caller's own answer to a scenario in their journal (a new entry linked to the
+/// unit); after that the unit shows its considerations. Answers the entry's id.
+#[server(endpoint = "unit/answer")]
+pub async fn answer_scenario(
+    framework: String,
+    unit: String,
+    answer: String,
+) -> Result<i64, AppError> {
+    let result = async {
+        let who = auth::authorize(Access::SignedIn)?;
+        if answer.trim().is_empty() {
+            return Err(AppError::invalid(
+                "answer",
+                "write your answer first: a few sentences in your own words are enough",
+            ));
+        }
+        crate::domain::journal::check_body(&answer).map_err(|m| AppError::invalid("answer", m))?;
+        let db = super::db()?;
+        let found = crate::db::unit::view(&db, &framework, &unit, Some(who.user_id))
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| AppError::NotFound("That unit".into()))?;
+        if let Some(id) = found.answer_entry {
+            // Answered before (another tab, a double click): keep the first, add nothing.
+            return Ok(id);
+        }
+        let links = crate::db::journal::resolve_links(&db, &framework, "", &unit)
+            .await
+            .map_err(internal)?;
+        let title =
+            crate::domain::journal::parse_title(&format!("My answer: {}", found.summary.title))
+                .map_err(|m| AppError::invalid("answer", m))?;
+        let (id, _) = crate::db::journal::create(&db, who.user_id, &links, &title, &answer)
+            .await
+            .map_err(internal)?;
+        Ok(id)
+    }
+    .await;
+    let result = super::form_answer(result);
+    if result.is_ok() {
+        super::redirect_plain_form(&format!(
+            "/frameworks/{framework}/units/{unit}#considerations"
+        ));
+    }
+    result
+}

@@ -83,6 +83,9 @@ fn AccountLinks(viewer: Viewer) -> impl IntoView {
                 }
             })}
         <li>
+            <A href="/dashboard">"Dashboard"</A>
+        </li>
+        <li>
             <A href="/journal">"Journal"</A>
         </li>
         <li>

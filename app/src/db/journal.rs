@@ -69,8 +69,8 @@ async fn add_revision(
     r: NewRevision<'_>,
 ) -> anyhow::Result<i64> {
     sqlx::query_scalar(
-        "INSERT INTO journal_revisions (entry_id, version, based_on, title, body, refused, saved_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO journal_revisions (entry_id, version, based_on, title, body, refused, saved_at, opened_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(r.entry_id)
     .bind(r.version)
@@ -78,6 +78,7 @@ async fn add_revision(
     .bind(r.title)
     .bind(r.body)
     .bind(i64::from(r.refused))
+    .bind(r.at)
     .bind(r.at)
     .fetch_one(&mut **tx)
     .await
@@ -122,8 +123,16 @@ pub async fn create(
     Ok((id, now))
 }
 
-/// Saves a new text if it is based on the current version; otherwise keeps it as a refused
-/// revision and answers with both texts. `None` when the author has no such entry.
+/// A save less than this long after the previous one extends its revision…
+pub const REVISION_PAUSE_MS: i64 = 5 * 60 * 1000;
+/// …while that revision was opened less than this long ago.
+pub const REVISION_SPAN_MS: i64 = 30 * 60 * 1000;
+
+/// Saves a new text if `base_version` is the entry's current version (answers `Saved`);
+/// otherwise keeps the text as a refused revision and answers both texts (`Conflict`).
+/// An `autosave` (typing paused) extends the latest revision when it is recent; any other save
+/// (the Save button, a restore) starts a new one.
+/// `None` when the entry is not the user's (or is in the bin).
 pub async fn save(
     db: &Db,
     user_id: i64,
@@ -131,6 +140,7 @@ pub async fn save(
     base_version: i64,
     title: &str,
     body: &str,
+    autosave: bool,
 ) -> anyhow::Result<Option<SaveOutcome>> {
     let now = now_ms();
     let mut tx = db.begin_write().await.context("begin")?;
@@ -149,6 +159,34 @@ pub async fn save(
     .context("update entry")?;
     if updated.rows_affected() == 1 {
         let version = base_version + 1;
+        // An autosave soon after the previous save extends that revision.
+        let extended = if autosave {
+            sqlx::query(
+            "UPDATE journal_revisions SET version = $1, title = $2, body = $3, saved_at = $4 \
+             WHERE entry_id = $5 AND version = $6 AND refused = 0 AND saved_at > $7 AND opened_at > $8",
+        )
+        .bind(version)
+        .bind(title)
+        .bind(body)
+        .bind(now)
+        .bind(entry_id)
+        .bind(base_version)
+        .bind(now - REVISION_PAUSE_MS)
+        .bind(now - REVISION_SPAN_MS)
+        .execute(&mut *tx)
+        .await
+        .context("extend revision")?
+            .rows_affected()
+        } else {
+            0
+        };
+        if extended == 1 {
+            tx.commit().await.context("commit")?;
+            return Ok(Some(SaveOutcome::Saved {
+                version,
+                saved_at: now,
+            }));
+        }
         let saved = NewRevision {
             entry_id,
             version,

@@ -7,6 +7,7 @@
 pub mod account;
 pub mod audit;
 pub mod cohort;
+pub mod dashboard;
 pub mod framework;
 pub mod journal;
 pub mod rating;

@@ -95,7 +95,9 @@ pub async fn list_for_competency(
 ) -> anyhow::Result<Vec<UnitSummary>> {
     let rows = sqlx::query(
         "SELECT u.slug, u.title, u.kind, u.minutes, u.summary, \
-         (SELECT COUNT(*) FROM unit_progress p WHERE p.unit_id = u.id AND p.user_id = $3) AS done \
+         (SELECT COUNT(*) FROM unit_progress p WHERE p.unit_id = u.id AND p.user_id = $3) AS done, \
+         (SELECT MIN(j.id) FROM journal_entries j WHERE j.unit_id = u.id AND j.user_id = $3 \
+          AND j.deleted_at IS NULL AND j.body <> '') AS answer_id \
          FROM units u JOIN competencies c ON c.id = u.competency_id \
          JOIN frameworks f ON f.id = u.framework_id \
          WHERE f.slug = $1 AND c.slug = $2 AND u.retired_at IS NULL ORDER BY u.position",
@@ -122,7 +124,9 @@ pub async fn view(
     let row = sqlx::query(
         "SELECT u.id, u.competency_id, u.slug, u.title, u.kind, u.minutes, u.summary, u.prompt, \
          u.indicators, u.body, u.considerations, c.slug AS competency_slug, c.title AS competency_title, \
-         (SELECT COUNT(*) FROM unit_progress p WHERE p.unit_id = u.id AND p.user_id = $3) AS done \
+         (SELECT COUNT(*) FROM unit_progress p WHERE p.unit_id = u.id AND p.user_id = $3) AS done, \
+         (SELECT MIN(j.id) FROM journal_entries j WHERE j.unit_id = u.id AND j.user_id = $3 \
+          AND j.deleted_at IS NULL AND j.body <> '') AS answer_id \
          FROM units u JOIN competencies c ON c.id = u.competency_id JOIN frameworks f ON f.id = u.framework_id \
          WHERE f.slug = $1 AND u.slug = $2 AND u.retired_at IS NULL",
     )
@@ -164,17 +168,24 @@ pub async fn view(
     .collect::<Result<_, sqlx::Error>>()?;
     let here = siblings.iter().position(|(s, _)| s == slug).unwrap_or(0);
     let done = r.try_get::<i64, _>("done")? > 0;
+    let summary = summary_from(&r, done)?;
+    let answer_entry: Option<i64> = r.try_get("answer_id")?;
+    let considerations = r.try_get::<Option<String>, _>("considerations")?;
+    // A scenario's considerations come after the reader's own answer, never before.
+    let locked = summary.kind == UnitKind::Scenario && answer_entry.is_none();
     Ok(Some(UnitView {
         framework_slug: framework.to_owned(),
         competency_slug: r.try_get("competency_slug")?,
         competency_title: r.try_get("competency_title")?,
-        summary: summary_from(&r, done)?,
+        summary,
         prompt: r.try_get("prompt")?,
         indicators,
         body_html: crate::markdown::to_safe_html(&r.try_get::<String, _>("body")?),
-        considerations_html: r
-            .try_get::<Option<String>, _>("considerations")?
+        considerations_locked: locked && considerations.is_some(),
+        considerations_html: considerations
+            .filter(|_| !locked)
             .map(|c| crate::markdown::to_safe_html(&c)),
+        answer_entry,
         previous: here.checked_sub(1).and_then(|i| siblings.get(i)).cloned(),
         next: siblings.get(here + 1).cloned(),
     }))

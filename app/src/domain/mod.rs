@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod cohort;
+pub mod dashboard;
 pub mod framework;
 pub mod journal;
 pub mod rating;

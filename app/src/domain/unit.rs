@@ -74,8 +74,12 @@ pub struct UnitView {
     pub indicators: Vec<(String, String)>,
     /// Body, sanitised HTML.
     pub body_html: String,
-    /// Considerations (scenarios), sanitised HTML.
+    /// Considerations (scenarios), sanitised HTML; sent only once the reader has answered.
     pub considerations_html: Option<String>,
+    /// The scenario has considerations the reader will see after answering in their own words.
+    pub considerations_locked: bool,
+    /// The reader's journal entry answering this unit, if any.
+    pub answer_entry: Option<i64>,
     /// Previous and next unit of the competency, as (slug, title).
     pub previous: Option<(String, String)>,
     /// Next unit.

@@ -137,7 +137,7 @@ fn IndicatorRating(
         move || query.read().get("saved").is_some_and(|s| s == slug)
     };
     let status = move || match action.value().get() {
-        Some(Ok(at)) => Some(format!("Saved at {}", local_time(at))),
+        Some(Ok(at)) => Some(format!("Saved at {}", crate::browser::local_time(at))),
         Some(Err(_)) => None,
         None => saved_here().then(|| "Saved".to_owned()),
     };
@@ -223,18 +223,5 @@ fn IndicatorRating(
                 </div>
             </ActionForm>
         </li>
-    }
-}
-
-/// A time of day in the browser's time zone (UTC when rendered on the server).
-fn local_time(ms: i64) -> String {
-    #[cfg(feature = "hydrate")]
-    {
-        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-        format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        crate::domain::time::utc_minute(ms)
     }
 }

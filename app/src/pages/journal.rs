@@ -1,14 +1,15 @@
 //! `/journal` (the list and a new entry) and `/journal/:id` (the editor, history and bin).
 
 use crate::api::journal::{
-    entry_history, get_entry, list_entries, preview_markdown, CreateEntry, RestoreRevision,
-    SaveEntry, SetEntryDeleted,
+    entry_history, get_entry, list_entries, preview_markdown, CreateEntry, EntrySave,
+    RestoreRevision, SaveEntry, SetEntryDeleted,
 };
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{use_form_error, FormAlert, TextField};
 use crate::components::session_guard::Private;
 use crate::domain::journal::{EntryView, Revision, SaveOutcome};
 use crate::domain::time::utc_minute;
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -117,12 +118,15 @@ fn EntryLoader() -> impl IntoView {
             .and_then(|s| s.parse::<i64>().ok())
             .unwrap_or(0)
     };
+    // Both at one level: a Suspense nested inside this one raced hydration (issue 4).
     let entry = Resource::new(id, get_entry);
+    let history = Resource::new(id, entry_history);
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the entry…"</p> }>
             {move || Suspend::new(async move {
-                match entry.await {
-                    Ok(entry) => view! { <Editor entry /> }.into_any(),
+                let (entry, history) = (entry.await, history.await);
+                match entry {
+                    Ok(entry) => view! { <Editor entry history=history.unwrap_or_default() /> }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
@@ -130,48 +134,241 @@ fn EntryLoader() -> impl IntoView {
     }
 }
 
+/// What this device keeps of an entry being written until the server has it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct Draft {
+    title: String,
+    body: String,
+    /// The version the text was written on.
+    base: i64,
+}
+
+fn draft_key(id: i64) -> String {
+    format!("mcf.journal.draft.{id}")
+}
+
+/// What the save status line says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SaveState {
+    Idle,
+    /// Typed; a save follows when the typing pauses.
+    Waiting,
+    Saving,
+    /// Saved (at this time, when known).
+    Saved(Option<i64>),
+    /// No connection: kept on this device, sent when the connection returns.
+    Offline,
+    /// Refused because it was based on an older version: the author reconciles, then saves.
+    Held,
+    /// Refused for a reason shown beside the form.
+    Failed,
+}
+
+/// How long typing must pause before an autosave.
+const AUTOSAVE_AFTER_MS: u64 = 800;
+const TITLE_ID: &str = "field-entry[title]";
+const BODY_ID: &str = "field-entry[body]";
+
 #[component]
-fn Editor(entry: EntryView) -> impl IntoView {
+fn Editor(entry: EntryView, history: Vec<Revision>) -> impl IntoView {
     let save = ServerAction::<SaveEntry>::new();
     let error = use_form_error(save);
     let query = use_query_map();
+    let id = entry.id;
+    let key = draft_key(id);
     // A refused text waiting on the server: start from it, on top of the current version.
-    let (title, body) = match &entry.refused {
+    let (title_text, body_text) = match &entry.refused {
         Some(mine) => (mine.title.clone(), mine.body.clone()),
         None => (entry.title.clone(), entry.body.clone()),
     };
+    let title = RwSignal::new(title_text.clone());
+    let body = RwSignal::new(body_text.clone());
     let base = RwSignal::new(entry.version);
     let conflict = RwSignal::new(entry.refused.clone().map(|mine| (entry.clone(), mine)));
-    let saved_at = RwSignal::new(None::<i64>);
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(SaveOutcome::Saved {
-            version,
-            saved_at: at,
-        })) => {
-            base.set(version);
-            conflict.set(None);
-            saved_at.set(Some(at));
-        }
-        Some(Ok(SaveOutcome::Conflict { current, mine })) => {
-            base.set(current.version);
-            conflict.set(Some((*current, *mine)));
-        }
-        _ => {}
+    let plain_saved = query.read_untracked().get("saved").is_some() && entry.refused.is_none();
+    let state = RwSignal::new(if plain_saved {
+        SaveState::Saved(None)
+    } else {
+        SaveState::Idle
     });
-    let status = move || {
-        if save.pending().get() {
-            Some("Saving…".to_owned())
-        } else if let Some(at) = saved_at.get() {
-            Some(format!("Saved at {}", utc_minute(at)))
-        } else if query.read().get("saved").is_some() && conflict.get().is_none() {
-            Some("Saved".to_owned())
-        } else {
-            None
+    // The text the server holds at `base`, and the text of the save under way.
+    let server_text = StoredValue::new((entry.title.clone(), entry.body.clone()));
+    let in_flight = StoredValue::new(None::<(String, String)>);
+    let again = StoredValue::new(false);
+    let typing = StoredValue::new(0_u64);
+
+    let keep_draft = {
+        let key = key.clone();
+        move || {
+            let draft = Draft {
+                title: title.get_untracked(),
+                body: body.get_untracked(),
+                base: base.get_untracked(),
+            };
+            crate::browser::store(&key, &draft);
         }
     };
-    let body_ref = NodeRef::<leptos::html::Textarea>::new();
+    // Sends the text unless nothing changed; `force` is the Save button (it also saves over a
+    // conflict, once the author has reconciled).
+    let flush = {
+        let key = key.clone();
+        move |force: bool| {
+            if conflict.get_untracked().is_some() && !force {
+                state.set(SaveState::Held);
+                return;
+            }
+            if save.pending().get_untracked() {
+                again.set_value(true);
+                return;
+            }
+            let text = (title.get_untracked(), body.get_untracked());
+            let holding = conflict.get_untracked().is_some();
+            if text == server_text.get_value() && !holding {
+                crate::browser::forget(&key);
+                if force {
+                    state.set(SaveState::Saved(None));
+                }
+                return;
+            }
+            if !crate::browser::online() {
+                state.set(SaveState::Offline);
+                return;
+            }
+            in_flight.set_value(Some(text.clone()));
+            state.set(SaveState::Saving);
+            save.dispatch(SaveEntry {
+                entry: EntrySave {
+                    id,
+                    base_version: base.get_untracked(),
+                    title: text.0,
+                    body: text.1,
+                    autosave: !force,
+                },
+            });
+        }
+    };
+    let flush = StoredValue::new(flush);
+
+    Effect::new({
+        let key = key.clone();
+        move |_| {
+            let Some(result) = save.value().get() else {
+                return;
+            };
+            let mut sent = None;
+            in_flight.update_value(|v| sent = v.take());
+            match result {
+                Ok(SaveOutcome::Saved { version, saved_at }) => {
+                    base.set(version);
+                    conflict.set(None);
+                    state.set(SaveState::Saved(Some(saved_at)));
+                    if let Some(sent) = sent {
+                        let now = (title.get_untracked(), body.get_untracked());
+                        if now == sent {
+                            crate::browser::forget(&key);
+                        }
+                        server_text.set_value(sent);
+                    }
+                }
+                Ok(SaveOutcome::Conflict { current, mine }) => {
+                    base.set(current.version);
+                    server_text.set_value((current.title.clone(), current.body.clone()));
+                    conflict.set(Some((*current, *mine)));
+                    state.set(SaveState::Held);
+                }
+                Err(AppError::Transport(_)) => state.set(SaveState::Offline),
+                Err(_) => state.set(SaveState::Failed),
+            }
+            if again.get_value() {
+                again.set_value(false);
+                flush.with_value(|f| f(false));
+            }
+        }
+    });
+
+    // In the browser only: pick up a draft this device kept (a reload, a lost connection, a
+    // closed tab), and send it when the connection returns.
+    Effect::new({
+        let key = key.clone();
+        move |_| {
+            if let Some(draft) = crate::browser::load::<Draft>(&key) {
+                let shown = (title.get_untracked(), body.get_untracked());
+                if (draft.title.clone(), draft.body.clone()) != shown {
+                    crate::browser::set_field_value(TITLE_ID, &draft.title);
+                    crate::browser::set_field_value(BODY_ID, &draft.body);
+                    title.set(draft.title);
+                    body.set(draft.body);
+                    // Saved on the version it was written on: if the entry moved on since, the
+                    // server keeps the text and answers with both to reconcile.
+                    base.set(draft.base);
+                    state.set(SaveState::Waiting);
+                    flush.with_value(|f| f(false));
+                } else {
+                    crate::browser::forget(&key);
+                }
+            }
+            let online = window_event_listener(leptos::ev::online, move |_| {
+                flush.with_value(|f| f(false));
+            });
+            let offline = window_event_listener(leptos::ev::offline, move |_| {
+                if matches!(
+                    state.get_untracked(),
+                    SaveState::Waiting | SaveState::Saving
+                ) {
+                    state.set(SaveState::Offline);
+                }
+            });
+            on_cleanup(move || {
+                online.remove();
+                offline.remove();
+            });
+        }
+    });
+
+    let on_input = move |_| {
+        if let Some(t) = crate::browser::field_value(TITLE_ID) {
+            title.set(t);
+        }
+        if let Some(b) = crate::browser::field_value(BODY_ID) {
+            body.set(b);
+        }
+        keep_draft();
+        if state.get_untracked() != SaveState::Held {
+            state.set(if crate::browser::online() {
+                SaveState::Waiting
+            } else {
+                SaveState::Offline
+            });
+        }
+        typing.update_value(|n| *n += 1);
+        let mine = typing.get_value();
+        set_timeout(
+            move || {
+                if typing.get_value() == mine {
+                    flush.with_value(|f| f(false));
+                }
+            },
+            std::time::Duration::from_millis(AUTOSAVE_AFTER_MS),
+        );
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        flush.with_value(|f| f(true));
+    };
+    let status = move || match state.get() {
+        SaveState::Idle => String::new(),
+        SaveState::Waiting => "Changes not saved yet…".to_owned(),
+        SaveState::Saving => "Saving…".to_owned(),
+        SaveState::Saved(Some(at)) => format!("Saved at {}", crate::browser::local_time(at)),
+        SaveState::Saved(None) => "Saved".to_owned(),
+        SaveState::Offline => {
+            "Offline: kept on this device, sent when the connection returns".to_owned()
+        }
+        SaveState::Held => "Not saved: compare the two texts above, then press Save".to_owned(),
+        SaveState::Failed => "Not saved: see the message above".to_owned(),
+    };
     let preview = Action::new(|text: &String| preview_markdown(text.clone()));
-    let id = entry.id;
+    let save_url = <SaveEntry as leptos::server_fn::ServerFn>::url();
     view! {
         <nav aria-label="Breadcrumb" class="breadcrumb">
             <ol>
@@ -185,16 +382,16 @@ fn Editor(entry: EntryView) -> impl IntoView {
         {entry.prompt.clone().map(|p| view! { <p class="prompt"><strong>"Prompt: "</strong>{p}</p> })}
         {entry.deleted.then(|| view! { <BinNotice id deleted=true /> })}
         {move || conflict.get().map(|(current, mine)| view! { <ConflictPanel current mine /> })}
-        <ActionForm action=save>
+        <form action=save_url method="post" on:submit=on_submit on:input=on_input>
             <input type="hidden" name="entry[id]" value=id />
             <input type="hidden" name="entry[base_version]" value=move || base.get().to_string() />
             <FormAlert error fields=&["entry[title]", "entry[body]"] />
-            <TextField label="Title" name="entry[title]" value=title error />
+            <TextField label="Title" name="entry[title]" value=title_text error />
             <div class="field" class:field--invalid=move || error.get().is_some_and(|e| e.field == "entry[body]")>
-                <label for="field-entry[body]">"Your reflection"</label>
-                <p class="field__hint">"Markdown: **bold**, *italic*, - lists. Up to 100 KB."</p>
-                <textarea id="field-entry[body]" name="entry[body]" rows="14" node_ref=body_ref>
-                    {body}
+                <label for=BODY_ID>"Your reflection"</label>
+                <p class="field__hint">"Markdown: **bold**, *italic*, - lists. Up to 100 KB. Saved as you type."</p>
+                <textarea id=BODY_ID name="entry[body]" rows="14">
+                    {body_text}
                 </textarea>
             </div>
             <div class="checklist__actions">
@@ -205,16 +402,14 @@ fn Editor(entry: EntryView) -> impl IntoView {
                     class="button button--small js-only"
                     type="button"
                     on:click=move |_| {
-                        if let Some(t) = body_ref.get() {
-                            preview.dispatch(t.value());
-                        }
+                        preview.dispatch(body.get_untracked());
                     }
                 >
                     "Preview"
                 </button>
                 <span class="save-status" role="status" aria-live="polite">{status}</span>
             </div>
-        </ActionForm>
+        </form>
         {move || {
             preview
                 .value()
@@ -231,7 +426,7 @@ fn Editor(entry: EntryView) -> impl IntoView {
                     Err(e) => view! { <p class="form-alert">{e.to_string()}</p> }.into_any(),
                 })
         }}
-        <History id version=entry.version />
+        <History id version=base revisions=history />
         {(!entry.deleted).then(|| view! { <BinNotice id deleted=false /> })}
     }
 }
@@ -259,7 +454,7 @@ fn ConflictPanel(current: EntryView, mine: Revision) -> impl IntoView {
 }
 
 #[component]
-fn History(id: i64, version: i64) -> impl IntoView {
+fn History(id: i64, version: RwSignal<i64>, revisions: Vec<Revision>) -> impl IntoView {
     let restore = ServerAction::<RestoreRevision>::new();
     Effect::new(move |_| {
         if let Some(Ok(_)) = restore.value().get() {
@@ -268,45 +463,37 @@ fn History(id: i64, version: i64) -> impl IntoView {
                 .set_href(&format!("/journal/{id}?saved=1"));
         }
     });
-    let history = Resource::new(move || id, entry_history);
     view! {
         <details class="history">
             <summary>"History"</summary>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let revisions = history.await.unwrap_or_default();
-                    view! {
-                        <ol class="history__list">
-                            {revisions
-                                .into_iter()
-                                .map(|r| {
-                                    let label = if r.version == 0 {
-                                        format!("Not saved (based on version {}) · {}", r.based_on, utc_minute(r.saved_at))
-                                    } else {
-                                        format!("Version {} · {}", r.version, utc_minute(r.saved_at))
-                                    };
-                                    view! {
-                                        <li>
-                                            <details>
-                                                <summary>{label}</summary>
-                                                <pre class="conflict__text">{r.body.clone()}</pre>
-                                                <ActionForm action=restore>
-                                                    <input type="hidden" name="id" value=id />
-                                                    <input type="hidden" name="revision_id" value=r.id />
-                                                    <input type="hidden" name="base_version" value=version />
-                                                    <button class="button button--small" type="submit">
-                                                        "Restore this text"
-                                                    </button>
-                                                </ActionForm>
-                                            </details>
-                                        </li>
-                                    }
-                                })
-                                .collect_view()}
-                        </ol>
-                    }
-                })}
-            </Suspense>
+            <ol class="history__list">
+                {revisions
+                    .into_iter()
+                    .map(|r| {
+                        let label = if r.version == 0 {
+                            format!("Not saved (based on version {}) · {}", r.based_on, utc_minute(r.saved_at))
+                        } else {
+                            format!("Version {} · {}", r.version, utc_minute(r.saved_at))
+                        };
+                        view! {
+                            <li>
+                                <details>
+                                    <summary>{label}</summary>
+                                    <pre class="conflict__text">{r.body.clone()}</pre>
+                                    <ActionForm action=restore>
+                                        <input type="hidden" name="id" value=id />
+                                        <input type="hidden" name="revision_id" value=r.id />
+                                        <input type="hidden" name="base_version" value=move || version.get().to_string() />
+                                        <button class="button button--small" type="submit">
+                                            "Restore this text"
+                                        </button>
+                                    </ActionForm>
+                                </details>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
         </details>
     }
 }

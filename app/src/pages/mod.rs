@@ -4,6 +4,7 @@ pub mod checklist;
 pub mod cohort;
 pub mod competency;
 pub mod coordinator;
+pub mod dashboard;
 pub mod framework;
 pub mod frameworks;
 pub mod home;

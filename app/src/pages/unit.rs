@@ -1,7 +1,8 @@
 //! `/frameworks/:framework/units/:unit`: one micro-learning unit.
 
-use crate::api::unit::{get_unit, SetUnitDone};
+use crate::api::unit::{get_unit, AnswerScenario, SetUnitDone};
 use crate::components::error_panel::ErrorPanel;
+use crate::components::form::{use_form_error, FormAlert};
 use crate::components::session_guard::use_viewer;
 use crate::domain::unit::{UnitKind, UnitView};
 use leptos::prelude::*;
@@ -21,15 +22,16 @@ pub fn UnitPage() -> impl IntoView {
         )
     };
     let done = ServerAction::<SetUnitDone>::new();
+    let answer = ServerAction::<AnswerScenario>::new();
     let unit = Resource::new(
-        move || (key(), done.version().get()),
-        |((f, u), _)| get_unit(f, u),
+        move || (key(), done.version().get(), answer.version().get()),
+        |((f, u), _, _)| get_unit(f, u),
     );
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the unit…"</p> }>
             {move || Suspend::new(async move {
                 match unit.await {
-                    Ok(unit) => view! { <Unit unit done /> }.into_any(),
+                    Ok(unit) => view! { <Unit unit done answer /> }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
@@ -38,7 +40,11 @@ pub fn UnitPage() -> impl IntoView {
 }
 
 #[component]
-fn Unit(unit: UnitView, done: ServerAction<SetUnitDone>) -> impl IntoView {
+fn Unit(
+    unit: UnitView,
+    done: ServerAction<SetUnitDone>,
+    answer: ServerAction<AnswerScenario>,
+) -> impl IntoView {
     let s = unit.summary.clone();
     let for_control = unit.clone();
     let competency_title = unit.competency_title.clone();
@@ -88,16 +94,26 @@ fn Unit(unit: UnitView, done: ServerAction<SetUnitDone>) -> impl IntoView {
                 })}
             <div class="prose" inner_html=unit.body_html.clone()></div>
             {unit
+                .considerations_locked
+                .then(|| view! { <ScenarioAnswer unit=unit.clone() answer /> })}
+            {unit
                 .considerations_html
                 .clone()
                 .map(|html| {
+                    let mine = unit.answer_entry.map(|id| {
+                        view! {
+                            <p class="notice">
+                                "Your answer is in your journal. "
+                                <A href=format!("/journal/{id}")>"Open it to compare and add to it"</A>
+                            </p>
+                        }
+                    });
                     view! {
-                        <details class="considerations">
-                            <summary>
-                                "Considerations to compare with your answer (write yours first)"
-                            </summary>
+                        <section class="considerations" id="considerations" aria-labelledby="considerations-heading">
+                            <h2 id="considerations-heading">"Considerations to compare with your answer"</h2>
+                            {mine}
                             <div class="prose" inner_html=html></div>
-                        </details>
+                        </section>
                     }
                 })}
             <section class="section" aria-labelledby="indicators-heading">
@@ -144,7 +160,7 @@ fn DoneControl(unit: UnitView, done: ServerAction<SetUnitDone>) -> impl IntoView
                         (false, UnitKind::Reflection) => "Mark as done (I have reflected)",
                         (false, _) => "Mark as done",
                     };
-                    let journal = matches!(kind, UnitKind::Reflection | UnitKind::Scenario).then(|| {
+                    let journal = matches!(kind, UnitKind::Reflection).then(|| {
                         let title = unit.prompt.clone().unwrap_or_else(|| unit.summary.title.clone());
                         let href = format!(
                             "/journal?framework={}&competency={}&unit={}&title={}",
@@ -177,5 +193,75 @@ fn DoneControl(unit: UnitView, done: ServerAction<SetUnitDone>) -> impl IntoView
                 })
             }}
         </Transition>
+    }
+}
+
+/// A scenario's question before its considerations: the reader answers in their own words
+/// (kept in their journal), and only then sees what to compare with.
+#[component]
+fn ScenarioAnswer(unit: UnitView, answer: ServerAction<AnswerScenario>) -> impl IntoView {
+    let viewer = use_viewer().0;
+    let error = use_form_error(answer);
+    let mine = move || {
+        error
+            .get()
+            .filter(|e| e.field == "answer")
+            .map(|e| e.message)
+    };
+    let sign_in = format!(
+        "/sign-in?next={}",
+        crate::domain::url::encode(&format!(
+            "/frameworks/{}/units/{}",
+            unit.framework_slug, unit.summary.slug
+        ))
+    );
+    view! {
+        <section class="scenario-answer" aria-labelledby="answer-heading">
+            <h2 id="answer-heading">"Your answer first"</h2>
+            <p>
+                "What would you do? Write it in your own words before reading anyone else's. Your answer is kept in your reflection journal, private to you; then the considerations appear for you to compare with."
+            </p>
+            <Transition fallback=|| ()>
+                {move || {
+                    let unit = unit.clone();
+                    let sign_in = sign_in.clone();
+                    Suspend::new(async move {
+                        if !matches!(viewer.await, Ok(Some(_))) {
+                            return view! {
+                                <p class="meta">
+                                    <A href=sign_in>"Sign in"</A>
+                                    " to answer; the considerations follow your answer."
+                                </p>
+                            }
+                                .into_any();
+                        }
+                        view! {
+                            <ActionForm action=answer>
+                                <input type="hidden" name="framework" value=unit.framework_slug.clone() />
+                                <input type="hidden" name="unit" value=unit.summary.slug.clone() />
+                                <FormAlert error fields=&["answer"] />
+                                <div class="field" class:field--invalid=move || mine().is_some()>
+                                    <label for="field-answer">"Your answer"</label>
+                                    <textarea
+                                        id="field-answer"
+                                        name="answer"
+                                        rows="8"
+                                        aria-invalid=move || mine().map(|_| "true")
+                                        aria-describedby="field-answer-error"
+                                    ></textarea>
+                                    <p class="field__error" id="field-answer-error" role="alert">
+                                        {mine}
+                                    </p>
+                                </div>
+                                <button class="button" type="submit">
+                                    "Keep my answer and show the considerations"
+                                </button>
+                            </ActionForm>
+                        }
+                            .into_any()
+                    })
+                }}
+            </Transition>
+        </section>
     }
 }

@@ -1,0 +1,120 @@
+//! What only a browser has: local storage for drafts, whether the device is online, local clock
+//! times, the service worker. Every function is a no-op (or a neutral answer) on the server, so
+//! components can call them from event handlers and effects without `cfg` noise.
+
+use serde::{de::DeserializeOwned, Serialize};
+
+/// Reads a JSON value kept on this device under `key`.
+pub fn load<T: DeserializeOwned>(key: &str) -> Option<T> {
+    #[cfg(feature = "hydrate")]
+    {
+        use gloo_storage::Storage as _;
+        gloo_storage::LocalStorage::get(key).ok()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = key;
+        None
+    }
+}
+
+/// Keeps a JSON value on this device under `key`; answers whether it was stored (private
+/// browsing or a full quota can refuse).
+pub fn store<T: Serialize>(key: &str, value: &T) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        use gloo_storage::Storage as _;
+        gloo_storage::LocalStorage::set(key, value).is_ok()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (key, value);
+        false
+    }
+}
+
+/// Forgets what is kept under `key`.
+pub fn forget(key: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use gloo_storage::Storage as _;
+        gloo_storage::LocalStorage::delete(key);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = key;
+}
+
+/// Whether the browser believes it is online (always true on the server).
+pub fn online() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        leptos::prelude::window().navigator().on_line()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    true
+}
+
+/// `12:03` in the device's own time zone for an epoch-milliseconds time (UTC on the server).
+pub fn local_time(ms: i64) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        #[allow(clippy::cast_precision_loss)]
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+        format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        crate::domain::time::utc_minute(ms)
+    }
+}
+
+/// Registers the service worker that keeps the journal readable offline (see `server::offline`).
+pub fn register_service_worker() {
+    #[cfg(feature = "hydrate")]
+    {
+        let navigator = leptos::prelude::window().navigator();
+        // Absent in old browsers and on insecure origins other than localhost.
+        let has_worker = js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false);
+        if has_worker {
+            let _ = navigator.service_worker().register("/sw.js");
+        }
+    }
+}
+
+/// The current text of the `<input>` or `<textarea>` with this id.
+pub fn field_value(id: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast as _;
+        let element = leptos::prelude::document().get_element_by_id(id)?;
+        if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+            return Some(input.value());
+        }
+        element
+            .dyn_ref::<web_sys::HtmlTextAreaElement>()
+            .map(web_sys::HtmlTextAreaElement::value)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = id;
+        None
+    }
+}
+
+/// Replaces the text of the `<input>` or `<textarea>` with this id.
+pub fn set_field_value(id: &str, value: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast as _;
+        let Some(element) = leptos::prelude::document().get_element_by_id(id) else {
+            return;
+        };
+        if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+            input.set_value(value);
+        } else if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+            area.set_value(value);
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (id, value);
+}

@@ -1,0 +1,267 @@
+//! `/dashboard`: where a teacher stands. Progress per domain, the next step drawn from their own
+//! ratings, and the growth chart (server-rendered SVG with a table for screen readers).
+
+use crate::api::dashboard::get_dashboard;
+use crate::components::error_panel::ErrorPanel;
+use crate::components::session_guard::Private;
+use crate::domain::dashboard::{hundredths, Dashboard, DomainProgress, GrowthRow};
+use crate::domain::rating::Level;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+/// The dashboard page (signed-in only).
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    view! {
+        <Title text="Your dashboard" />
+        <Private children=|_| view! { <DashboardLoader /> } />
+    }
+}
+
+#[component]
+fn DashboardLoader() -> impl IntoView {
+    let dashboard = Resource::new(|| (), |()| get_dashboard());
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading your dashboard…"</p> }>
+            {move || Suspend::new(async move {
+                match dashboard.await {
+                    Ok(d) => view! { <DashboardBody d /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn DashboardBody(d: Dashboard) -> impl IntoView {
+    let query = use_query_map();
+    let welcome = query.read_untracked().get("welcome").is_some();
+    let fw = d.framework_slug.clone();
+    let baseline = (d.baseline_rated < d.indicators_total).then(|| {
+        let start = d
+            .baseline_next
+            .clone()
+            .map(|c| format!("/frameworks/{fw}/competencies/{c}/checklist?phase=baseline"));
+        view! { <BaselineInvitation welcome rated=d.baseline_rated total=d.indicators_total start /> }
+    });
+    let fw_for_steps = fw.clone();
+    view! {
+        <h1>"Your dashboard"</h1>
+        <p class="lead">{d.framework_title.clone()}</p>
+        {baseline}
+        <section class="section" aria-labelledby="next-heading">
+            <h2 id="next-heading">"Next step"</h2>
+            {if d.next_steps.is_empty() {
+                view! { <p>"You have done every unit. Keep your ratings and journal up to date as you mentor."</p> }
+                    .into_any()
+            } else {
+                view! {
+                    <ol class="next-steps">
+                        {d
+                            .next_steps
+                            .clone()
+                            .into_iter()
+                            .map(|s| {
+                                view! {
+                                    <li class="next-steps__item">
+                                        <A href=format!("/frameworks/{fw_for_steps}/units/{}", s.unit_slug)>
+                                            {s.unit_title}
+                                        </A>
+                                        <span class="meta">
+                                            {format!(" · {} · {} min", s.competency_title, s.minutes)}
+                                        </span>
+                                        <p class="next-steps__why">{s.reason}</p>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ol>
+                }
+                    .into_any()
+            }}
+        </section>
+        <section class="section" aria-labelledby="progress-heading">
+            <h2 id="progress-heading">"Progress by domain"</h2>
+            <div class="domain-progress">
+                {d.domains.clone().into_iter().map(|p| view! { <DomainCard p /> }).collect_view()}
+            </div>
+        </section>
+        <section class="section" aria-labelledby="growth-heading">
+            <h2 id="growth-heading">"Your growth"</h2>
+            <p>
+                "Your starting point (baseline) against where you place yourself now, per competency: the mean of your indicator ratings, from 1 (Not yet) to 4 (Demonstrating). An indicator you have not re-rated counts at its baseline."
+            </p>
+            <GrowthChart rows=d.growth.clone() framework=fw.clone() />
+        </section>
+    }
+}
+
+#[component]
+fn BaselineInvitation(
+    welcome: bool,
+    rated: u32,
+    total: u32,
+    start: Option<String>,
+) -> impl IntoView {
+    let start = start.unwrap_or_default();
+    view! {
+        <section class=if welcome { "callout callout--welcome" } else { "callout" } aria-labelledby="baseline-heading">
+            <h2 id="baseline-heading">
+                {if welcome { "Welcome! Where are you starting from?" } else { "Your starting point" }}
+            </h2>
+            <p>
+                "Rating each indicator once, as you are today, gives you a baseline: your growth chart compares later ratings with it. It takes about ten minutes, you can stop at any time, and nobody else sees it."
+            </p>
+            <p class="meta">{format!("{rated} of {total} indicators rated so far.")}</p>
+            <p class="actions">
+                <a class="button" href=start>
+                    {if rated == 0 { "Rate my starting point" } else { "Continue my baseline" }}
+                </a>
+                {welcome
+                    .then(|| {
+                        view! {
+                            <A href="/dashboard" attr:class="button button--secondary">
+                                "Skip for now"
+                            </A>
+                        }
+                    })}
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn DomainCard(p: DomainProgress) -> impl IntoView {
+    let bar = |label: &'static str, done: u32, total: u32| {
+        let max = total.max(1).to_string();
+        view! {
+            <div class="progress">
+                <div class="progress__label">
+                    <span>{label}</span>
+                    <span>{format!("{done} of {total}")}</span>
+                </div>
+                <progress value=done.to_string() max=max aria-label=format!("{label}: {done} of {total}")>
+                    {format!("{done} of {total}")}
+                </progress>
+            </div>
+        }
+    };
+    view! {
+        <article class="domain-card">
+            <h3>{p.title.clone()}</h3>
+            {bar("Units done", p.units_done, p.units_total)}
+            {bar("Indicators rated", p.indicators_rated, p.indicators_total)}
+            {bar("Competencies validated", p.competencies_validated, p.competencies_total)}
+        </article>
+    }
+}
+
+/// Chart geometry (SVG user units).
+const WIDTH: u32 = 640;
+const LABEL_H: u32 = 20;
+const BAR_H: u32 = 12;
+const ROW_H: u32 = LABEL_H + 2 * BAR_H + 4 + 16;
+const AXIS_H: u32 = 28;
+const VALUE_W: u32 = 48;
+
+/// Bar length for a mean level × 100 (0 to 400).
+fn bar_len(v: u32) -> u32 {
+    (WIDTH - VALUE_W) * v.min(400) / 400
+}
+
+#[component]
+fn GrowthChart(rows: Vec<GrowthRow>, framework: String) -> impl IntoView {
+    let count = u32::try_from(rows.len()).unwrap_or(0);
+    let height = AXIS_H + count * ROW_H;
+    let grid = Level::ALL
+        .iter()
+        .map(|l| {
+            let x = bar_len(u32::try_from(l.value()).unwrap_or(0) * 100);
+            let anchor = if l.value() == 4 { "end" } else { "middle" };
+            view! {
+                <line class="growth__grid" x1=x y1=AXIS_H - 6 x2=x y2=height />
+                <text class="growth__axis" x=x y="14" text-anchor=anchor>
+                    {l.label()}
+                </text>
+            }
+        })
+        .collect_view();
+    let bars = rows
+        .iter()
+        .enumerate()
+        .map(|(n, r)| {
+            let y = AXIS_H + u32::try_from(n).unwrap_or(0) * ROW_H;
+            let b = r.baseline.unwrap_or(0);
+            let c = r.current.unwrap_or(0);
+            view! {
+                <g class="growth__row">
+                    <text class="growth__label" x="0" y=y + 14>
+                        {r.title.clone()}
+                    </text>
+                    <rect class="growth__baseline" x="0" y=y + LABEL_H width=bar_len(b) height=BAR_H />
+                    <text class="growth__value" x=bar_len(b) + 6 y=y + LABEL_H + 10>
+                        {r.baseline.map(hundredths).unwrap_or_else(|| "–".into())}
+                    </text>
+                    <rect class="growth__current" x="0" y=y + LABEL_H + BAR_H + 4 width=bar_len(c) height=BAR_H />
+                    <text class="growth__value" x=bar_len(c) + 6 y=y + LABEL_H + BAR_H + 14>
+                        {r.current.map(hundredths).unwrap_or_else(|| "–".into())}
+                    </text>
+                </g>
+            }
+        })
+        .collect_view();
+    let table_rows = rows
+        .iter()
+        .map(|r| {
+            let checklist = format!("/frameworks/{framework}/competencies/{}/checklist", r.slug);
+            view! {
+                <tr>
+                    <th scope="row">
+                        <a href=checklist>{r.title.clone()}</a>
+                    </th>
+                    <td>{r.baseline.map(hundredths).unwrap_or_else(|| "not rated".into())}</td>
+                    <td>{r.current.map(hundredths).unwrap_or_else(|| "not rated".into())}</td>
+                    <td>{format!("{} of {}", r.rated, r.total)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <figure class="growth">
+            <svg
+                class="growth__chart"
+                viewBox=format!("0 0 {WIDTH} {height}")
+                role="img"
+                aria-labelledby="growth-title"
+                focusable="false"
+            >
+                <title id="growth-title">
+                    "Bar chart: baseline and current mean rating per competency. The same figures are in the table that follows."
+                </title>
+                {grid}
+                {bars}
+            </svg>
+            <figcaption class="growth__legend">
+                <span class="growth__key growth__key--baseline" aria-hidden="true"></span>
+                "Baseline "
+                <span class="growth__key growth__key--current" aria-hidden="true"></span>
+                "Now"
+            </figcaption>
+            <table class="growth__table">
+                <caption>"Mean rating per competency (1 = Not yet, 4 = Demonstrating)"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Competency"</th>
+                        <th scope="col">"Baseline"</th>
+                        <th scope="col">"Now"</th>
+                        <th scope="col">"Indicators rated"</th>
+                    </tr>
+                </thead>
+                <tbody>{table_rows}</tbody>
+            </table>
+        </figure>
+    }
+}
