@@ -15,12 +15,13 @@ SITE_ADDR ?= 127.0.0.1:3000
 DATABASE_URL ?= sqlite://data/mcf.db
 SERVER_ENV := LEPTOS_SITE_ROOT=target/site LEPTOS_HASH_FILES=true LEPTOS_SITE_ADDR=$(SITE_ADDR)
 
-.PHONY: help run test build watch bundle-report tools test-tools lint unit e2e clean
+.PHONY: help run test build watch bench bundle-report tools test-tools lint unit e2e clean
 
 help:
 	@echo "make run            build in release and serve on http://$(SITE_ADDR) (SQLite in ./data)"
 	@echo "make test           every check: fmt, clippy, unit, integration (SQLite + PostgreSQL), end-to-end"
 	@echo "make watch          rebuild and reload the browser on every change (development)"
+	@echo "make bench          load figures: journal autosave, dashboard, bare axum (release, SQLite)"
 	@echo "make bundle-report  raw / gzip / brotli sizes of what a first visit downloads"
 
 ## ---- the two commands -------------------------------------------------------------------
@@ -50,6 +51,13 @@ unit: tools test-tools
 
 e2e: test-tools build
 	cd end2end && npx playwright test
+
+# The load generator is ours (server/src/bin/loadgen.rs): each journal writer must save on the
+# version its last save returned, which oha and wrk cannot do. Same features as the server
+# binary, so it reuses the release build's dependencies.
+bench: build
+	cargo build --release --package=server --bin=loadgen --no-default-features --features=ssr
+	@scripts/bench.sh
 
 bundle-report: build
 	@scripts/bundle-report.sh target/site/pkg

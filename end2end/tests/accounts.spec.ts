@@ -44,6 +44,15 @@ test("a coordinator invites, a teacher signs up through the link, signs out and 
   await page.keyboard.press("Enter");
   await expect(page.getByRole("button", { name: `Sign out (${teacher.name})` })).toBeVisible();
 
+  // A new teacher lands on the dashboard, invited (not forced) to rate a starting point.
+  await expect(page).toHaveURL(/\/dashboard\?welcome=1$/);
+  await expect(page.getByRole("heading", { name: "Welcome! Where are you starting from?" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Rate my starting point" })).toHaveAttribute("href", /checklist\?phase=baseline$/);
+  if (hydrated(testInfo)) await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await activate(page, page.getByRole("link", { name: "Skip for now" }));
+  await expect(page.getByRole("heading", { name: "Your starting point" })).toBeVisible();
+  await expect(page.getByText("0 of 38 indicators rated so far.")).toBeVisible();
+
   // Out, and back in.
   if (hydrated(testInfo)) await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
   await signOut(page, testInfo);

@@ -38,3 +38,37 @@ test("a unit can be read and marked done", async ({ page }, testInfo) => {
   const expected = before?.startsWith("Mark as done") ? "Mark as not done" : /^Mark as done/;
   await expect(page.getByRole("button", { name: expected })).toBeVisible();
 });
+
+test("a scenario asks for the teacher's own answer before it shows considerations", async ({ page }, testInfo) => {
+  // Each project answers its own scenario, so the parallel runs do not meet.
+  const unit = hydrated(testInfo) ? "the-camera-stays-off" : "a-secret-he-promised-to-keep";
+  await signIn(page, testInfo, DEMO.teacher.email, DEMO.teacher.password);
+  await open(page, testInfo, `/frameworks/mcf/units/${unit}`);
+  await expect(page.getByRole("heading", { name: "Your answer first" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Considerations to compare with your answer" })).toHaveCount(0);
+  const keep = page.getByRole("button", { name: "Keep my answer and show the considerations" });
+  await keep.click();
+  await expect(page.getByText("write your answer first")).toBeVisible();
+  await page.getByLabel("Your answer", { exact: true }).fill("I would listen first, then ask what she needs from me.");
+  await page.getByRole("button", { name: "Keep my answer and show the considerations" }).click();
+  await expect(page.getByRole("heading", { name: "Considerations to compare with your answer" })).toBeVisible();
+  await page.getByRole("link", { name: "Open it to compare and add to it" }).click();
+  await expect(page.getByLabel("Your reflection")).toHaveValue("I would listen first, then ask what she needs from me.");
+});
+
+test("the dashboard shows progress per domain, a next step and the growth chart with its table", async ({ page }, testInfo) => {
+  await signIn(page, testInfo, DEMO.teacher.email, DEMO.teacher.password);
+  await open(page, testInfo, "/dashboard");
+  await expect(page.getByRole("heading", { level: 1, name: "Your dashboard" })).toBeVisible();
+  await expect(page.locator(".domain-card")).toHaveCount(4);
+  await expect(page.locator(".domain-card").first().getByRole("progressbar")).toHaveCount(3);
+  await expect(page.locator(".next-steps__item").first()).toBeVisible();
+  await expect(page.getByRole("img", { name: /Bar chart: baseline and current mean rating/ })).toBeVisible();
+  const table = page.getByRole("table", { name: /Mean rating per competency/ });
+  await expect(table.getByRole("row")).toHaveCount(8);
+  // A next step leads to its unit.
+  const step = page.locator(".next-steps__item").first().getByRole("link");
+  const title = (await step.textContent()) ?? "";
+  await step.click();
+  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+});

@@ -125,7 +125,7 @@ pub async fn create(
     .bind(now + ABSOLUTE_TIMEOUT_MS)
     .bind(user_agent)
     .bind(client_ip)
-    .execute(db.pool())
+    .execute(db.writer())
     .await
     .context("insert session")?;
     Ok(token)
@@ -154,7 +154,7 @@ pub async fn resolve(db: &Db, token: &str) -> anyhow::Result<Option<Principal>> 
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
             .bind(now)
             .bind(&hash)
-            .execute(db.pool())
+            .execute(db.writer())
             .await
             .context("touch session")?;
     }
@@ -190,7 +190,7 @@ pub async fn end(db: &Db, user_id: i64, session_id: &str) -> anyhow::Result<bool
     .bind(now_ms())
     .bind(session_id)
     .bind(user_id)
-    .execute(db.pool())
+    .execute(db.writer())
     .await
     .context("end session")?;
     Ok(done.rows_affected() > 0)
@@ -204,7 +204,7 @@ pub async fn end_all_but(db: &Db, user_id: i64, keep: Option<&str>) -> anyhow::R
     .bind(now_ms())
     .bind(user_id)
     .bind(keep.unwrap_or(""))
-    .execute(db.pool())
+    .execute(db.writer())
     .await
     .context("end other sessions")?;
     Ok(done.rows_affected())

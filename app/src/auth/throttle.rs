@@ -55,13 +55,13 @@ pub async fn record_failure(db: &Db, scopes: &[(String, i64)]) -> anyhow::Result
         sqlx::query("INSERT INTO sign_in_failures (scope, at) VALUES ($1, $2)")
             .bind(scope)
             .bind(now)
-            .execute(db.pool())
+            .execute(db.writer())
             .await
             .context("record sign-in failure")?;
     }
     sqlx::query("DELETE FROM sign_in_failures WHERE at <= $1")
         .bind(now - WINDOW_MS)
-        .execute(db.pool())
+        .execute(db.writer())
         .await
         .context("forget old failures")?;
     Ok(())
@@ -71,7 +71,7 @@ pub async fn record_failure(db: &Db, scopes: &[(String, i64)]) -> anyhow::Result
 pub async fn clear(db: &Db, scope: &str) -> anyhow::Result<()> {
     sqlx::query("DELETE FROM sign_in_failures WHERE scope = $1")
         .bind(scope)
-        .execute(db.pool())
+        .execute(db.writer())
         .await
         .context("clear sign-in failures")?;
     Ok(())

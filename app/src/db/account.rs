@@ -93,7 +93,7 @@ pub async fn set_password(db: &Db, user_id: i64, hash: &StoredHash) -> anyhow::R
         .bind(hash.as_str())
         .bind(now_ms())
         .bind(user_id)
-        .execute(db.pool())
+        .execute(db.writer())
         .await
         .context("update password")?;
     Ok(())

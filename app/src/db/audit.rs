@@ -11,7 +11,7 @@ pub async fn record(
     subject: &str,
     detail: &str,
 ) -> anyhow::Result<()> {
-    insert(db.pool(), actor_id, action, subject, detail).await
+    insert(db.writer(), actor_id, action, subject, detail).await
 }
 
 /// Appends an entry inside a transaction, so it commits with the change it records.

@@ -384,7 +384,7 @@ pub async fn set_deleted(
             .bind(at)
             .bind(entry_id)
             .bind(user_id)
-            .execute(db.pool())
+            .execute(db.writer())
             .await
             .context("bin entry")?;
     Ok(done.rows_affected() == 1)

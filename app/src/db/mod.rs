@@ -49,10 +49,16 @@ impl Engine {
     }
 }
 
-/// The application's database handle: a pool and the engine behind it. Cheap to clone.
+/// The application's database handle: pools and the engine behind them. Cheap to clone.
+///
+/// On SQLite, writes go through a pool of exactly one connection, so writers queue in order
+/// inside the server instead of contending for SQLite's lock (whose busy handler sleeps for
+/// milliseconds at a time); reads use the other pool, in parallel, thanks to WAL. On PostgreSQL
+/// both are the same pool. See docs/decisions.md, "SQLite: one writer".
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: AnyPool,
+    writer: AnyPool,
     engine: Engine,
 }
 
@@ -78,25 +84,36 @@ impl Db {
         };
         let options = AnyConnectOptions::from_str(&url)
             .with_context(|| format!("DATABASE_URL is not a valid {} URL", engine.as_str()))?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if engine == Engine::Sqlite {
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                             PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
-                        )
-                        .await?;
-                    }
-                    Ok(())
+        let open = |connections: u32| {
+            AnyPoolOptions::new()
+                .max_connections(connections)
+                .acquire_timeout(Duration::from_secs(10))
+                .after_connect(move |conn, _meta| {
+                    Box::pin(async move {
+                        if engine == Engine::Sqlite {
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                                 PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
+                            )
+                            .await?;
+                        }
+                        Ok(())
+                    })
                 })
-            })
-            .connect_with(options)
+                .connect_with(options.clone())
+        };
+        let pool = open(max_connections)
             .await
             .with_context(|| format!("cannot connect to the {} database", engine.as_str()))?;
-        Ok(Self { pool, engine })
+        let writer = match engine {
+            Engine::Sqlite => open(1).await.context("cannot open the SQLite writer connection")?,
+            Engine::Postgres => pool.clone(),
+        };
+        Ok(Self {
+            pool,
+            writer,
+            engine,
+        })
     }
 
     /// Applies the migrations of this engine that have not run yet.
@@ -106,14 +123,20 @@ impl Db {
             Engine::Postgres => sqlx::migrate!("../migrations/postgres"),
         };
         migrator
-            .run(&self.pool)
+            .run(&self.writer)
             .await
             .context("database migration failed")
     }
 
-    /// The pool, for queries.
+    /// The pool, for reading.
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// The pool for statements that write outside [`Db::begin_write`] (one connection on
+    /// SQLite, the same pool as [`Db::pool`] on PostgreSQL).
+    pub fn writer(&self) -> &AnyPool {
+        &self.writer
     }
 
     /// The engine behind the pool.
@@ -121,13 +144,12 @@ impl Db {
         self.engine
     }
 
-    /// Starts a transaction that will write. On SQLite it takes the write lock at once
-    /// (`BEGIN IMMEDIATE`), so two writers queue on the busy timeout instead of one failing
-    /// when it upgrades from reading to writing.
+    /// Starts a transaction that will write, on the writer connection. On SQLite it also takes
+    /// the write lock at once (`BEGIN IMMEDIATE`), so nothing read inside it can go stale.
     pub async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
         match self.engine {
-            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Engine::Postgres => self.pool.begin().await,
+            Engine::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
+            Engine::Postgres => self.writer.begin().await,
         }
     }
 
@@ -142,6 +164,7 @@ impl Db {
     /// Closes every connection (on shutdown).
     pub async fn close(&self) {
         self.pool.close().await;
+        self.writer.close().await;
     }
 }
 

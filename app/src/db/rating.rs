@@ -117,7 +117,7 @@ pub async fn save(
     .bind(&rating.note)
     .bind(&rating.evidence_url)
     .bind(now)
-    .execute(db.pool())
+    .execute(db.writer())
     .await
     .context("save rating")?;
     Ok(Some(now))

@@ -219,14 +219,14 @@ pub async fn set_done(
         .bind(user_id)
         .bind(unit_id)
         .bind(now_ms())
-        .execute(db.pool())
+        .execute(db.writer())
         .await
         .context("mark unit done")?;
     } else {
         sqlx::query("DELETE FROM unit_progress WHERE user_id = $1 AND unit_id = $2")
             .bind(user_id)
             .bind(unit_id)
-            .execute(db.pool())
+            .execute(db.writer())
             .await
             .context("mark unit not done")?;
     }

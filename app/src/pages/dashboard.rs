@@ -38,7 +38,7 @@ fn DashboardLoader() -> impl IntoView {
 #[component]
 fn DashboardBody(d: Dashboard) -> impl IntoView {
     let query = use_query_map();
-    let welcome = query.read_untracked().get("welcome").is_some();
+    let welcome = Signal::derive(move || query.read().get("welcome").is_some());
     let fw = d.framework_slug.clone();
     let baseline = (d.baseline_rated < d.indicators_total).then(|| {
         let start = d
@@ -101,16 +101,18 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
 
 #[component]
 fn BaselineInvitation(
-    welcome: bool,
+    welcome: Signal<bool>,
     rated: u32,
     total: u32,
     start: Option<String>,
 ) -> impl IntoView {
     let start = start.unwrap_or_default();
     view! {
-        <section class=if welcome { "callout callout--welcome" } else { "callout" } aria-labelledby="baseline-heading">
+        <section class="callout" class:callout--welcome=welcome aria-labelledby="baseline-heading">
             <h2 id="baseline-heading">
-                {if welcome { "Welcome! Where are you starting from?" } else { "Your starting point" }}
+                {move || {
+                    if welcome.get() { "Welcome! Where are you starting from?" } else { "Your starting point" }
+                }}
             </h2>
             <p>
                 "Rating each indicator once, as you are today, gives you a baseline: your growth chart compares later ratings with it. It takes about ten minutes, you can stop at any time, and nobody else sees it."
@@ -120,14 +122,17 @@ fn BaselineInvitation(
                 <a class="button" href=start>
                     {if rated == 0 { "Rate my starting point" } else { "Continue my baseline" }}
                 </a>
-                {welcome
-                    .then(|| {
+                {move || {
+                    welcome
+                        .get()
+                        .then(|| {
                         view! {
                             <A href="/dashboard" attr:class="button button--secondary">
                                 "Skip for now"
                             </A>
                         }
-                    })}
+                    })
+                }}
             </p>
         </section>
     }

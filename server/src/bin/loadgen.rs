@@ -1,0 +1,477 @@
+//! `loadgen`: the load generator behind `make bench` (see docs/decisions.md, "Benchmarks").
+//!
+//! A small HTTP/1.1 keep-alive client on tokio, because the journal benchmark needs what
+//! general tools cannot do: every writer saves its own entry on the version its previous save
+//! returned (a stale version would be refused, which is not the path being measured).
+//! Open-loop runs schedule requests at a fixed rate and measure latency from the scheduled time,
+//! so a slow server cannot hide its queue (no coordinated omission).
+//!
+//! ```text
+//! loadgen hello ADDR                         serve a bare axum "hello" route (the baseline)
+//! loadgen bench SERVER_ADDR HELLO_ADDR       run every benchmark and print the figures
+//! ```
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::TcpStream;
+use tokio::sync::Mutex;
+
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
+const TEACHER_EMAIL: &str = "teacher@demo.test";
+const TEACHER_PASSWORD: &str = "demo teacher password";
+const WRITERS: usize = 64;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("hello") => {
+            let addr: SocketAddr = args.get(1).ok_or("hello needs an address")?.parse()?;
+            let router = axum::Router::new().route("/", axum::routing::get(|| async { "hello" }));
+            let listener = tokio::net::TcpListener::bind(addr).await?;
+            axum::serve(listener, router).await?;
+            Ok(())
+        }
+        Some("bench") => {
+            let server: SocketAddr = args.get(1).ok_or("bench needs the server address")?.parse()?;
+            let hello: SocketAddr = args.get(2).ok_or("bench needs the hello address")?.parse()?;
+            let seconds: u64 = std::env::var("BENCH_SECONDS")
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(10);
+            bench(server, hello, Duration::from_secs(seconds)).await
+        }
+        _ => Err("usage: loadgen hello ADDR | loadgen bench SERVER_ADDR HELLO_ADDR".into()),
+    }
+}
+
+/// One keep-alive connection.
+struct Conn {
+    addr: SocketAddr,
+    stream: TcpStream,
+    buf: Vec<u8>,
+}
+
+/// A parsed answer.
+struct Reply {
+    status: u16,
+    headers: String,
+    body: String,
+}
+
+impl Conn {
+    async fn open(addr: SocketAddr) -> Result<Self, Error> {
+        let stream = TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        Ok(Self {
+            addr,
+            stream,
+            buf: Vec::with_capacity(64 * 1024),
+        })
+    }
+
+    async fn send(
+        &mut self,
+        method: &str,
+        path: &str,
+        cookie: Option<&str>,
+        accept: &str,
+        form: Option<&str>,
+    ) -> Result<Reply, Error> {
+        let mut request = Vec::with_capacity(512);
+        write!(
+            request,
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nAccept: {accept}\r\n",
+            self.addr
+        )?;
+        if let Some(c) = cookie {
+            write!(request, "Cookie: {c}\r\n")?;
+        }
+        if let Some(body) = form {
+            write!(
+                request,
+                "Origin: http://{}\r\nSec-Fetch-Site: same-origin\r\n\
+                 Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+                self.addr,
+                body.len()
+            )?;
+        } else {
+            request.extend_from_slice(b"\r\n");
+        }
+        self.stream.write_all(&request).await?;
+        self.read_reply().await
+    }
+
+    async fn read_reply(&mut self) -> Result<Reply, Error> {
+        self.buf.clear();
+        let head_end = loop {
+            if let Some(i) = find(&self.buf, b"\r\n\r\n") {
+                break i + 4;
+            }
+            let mut chunk = [0_u8; 16 * 1024];
+            let n = self.stream.read(&mut chunk).await?;
+            if n == 0 {
+                return Err("connection closed".into());
+            }
+            self.buf.extend_from_slice(&chunk[..n]);
+        };
+        let head = String::from_utf8_lossy(&self.buf[..head_end]).into_owned();
+        let status: u16 = head
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .ok_or("no status")?;
+        let lower = head.to_ascii_lowercase();
+        let body = if let Some(len) = header(&lower, "content-length") {
+            let len: usize = len.parse()?;
+            while self.buf.len() < head_end + len {
+                let mut chunk = [0_u8; 16 * 1024];
+                let n = self.stream.read(&mut chunk).await?;
+                if n == 0 {
+                    return Err("connection closed".into());
+                }
+                self.buf.extend_from_slice(&chunk[..n]);
+            }
+            self.buf[head_end..head_end + len].to_vec()
+        } else if header(&lower, "transfer-encoding").is_some_and(|t| t.contains("chunked")) {
+            self.read_chunked(head_end).await?
+        } else {
+            Vec::new()
+        };
+        Ok(Reply {
+            status,
+            headers: head,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        })
+    }
+
+    async fn read_chunked(&mut self, mut at: usize) -> Result<Vec<u8>, Error> {
+        let mut body = Vec::new();
+        loop {
+            let line_end = loop {
+                if let Some(i) = find(&self.buf[at..], b"\r\n") {
+                    break at + i;
+                }
+                self.fill().await?;
+            };
+            let size_text = String::from_utf8_lossy(&self.buf[at..line_end]).into_owned();
+            let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("0").trim(), 16)?;
+            at = line_end + 2;
+            while self.buf.len() < at + size + 2 {
+                self.fill().await?;
+            }
+            body.extend_from_slice(&self.buf[at..at + size]);
+            at += size + 2;
+            if size == 0 {
+                return Ok(body);
+            }
+        }
+    }
+
+    async fn fill(&mut self) -> Result<(), Error> {
+        let mut chunk = [0_u8; 16 * 1024];
+        let n = self.stream.read(&mut chunk).await?;
+        if n == 0 {
+            return Err("connection closed".into());
+        }
+        self.buf.extend_from_slice(&chunk[..n]);
+        Ok(())
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn header<'a>(lower_head: &'a str, name: &str) -> Option<&'a str> {
+    lower_head.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        (k.trim() == name).then(|| v.trim())
+    })
+}
+
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(char::from(b));
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Signs the demo teacher in; answers the session cookie.
+async fn sign_in(addr: SocketAddr) -> Result<String, Error> {
+    let mut c = Conn::open(addr).await?;
+    let form = format!(
+        "email={}&password={}&next=%2F",
+        encode(TEACHER_EMAIL),
+        encode(TEACHER_PASSWORD)
+    );
+    let reply = c
+        .send("POST", "/api/account/sign-in", None, "application/json", Some(&form))
+        .await?;
+    reply
+        .headers
+        .lines()
+        .filter(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
+        .find_map(|l| {
+            let value = l.split_once(':')?.1.trim();
+            let pair = value.split(';').next()?;
+            pair.contains("session=").then(|| pair.to_owned())
+        })
+        .ok_or_else(|| format!("sign-in failed ({}): {}", reply.status, reply.body).into())
+}
+
+/// Latencies of one run, and what it came to.
+#[derive(Default)]
+struct Sample {
+    latencies: Vec<Duration>,
+    errors: u64,
+}
+
+fn report(name: &str, sample: &mut Sample, elapsed: Duration) -> f64 {
+    sample.latencies.sort();
+    let n = sample.latencies.len();
+    let at = |q: f64| {
+        if n == 0 {
+            return 0.0;
+        }
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+        let i = ((n as f64 * q).ceil() as usize).clamp(1, n) - 1;
+        sample.latencies[i].as_secs_f64() * 1000.0
+    };
+    #[allow(clippy::cast_precision_loss)]
+    let rate = n as f64 / elapsed.as_secs_f64();
+    println!(
+        "{name:<46} {n:>7} ok {:>4} errors  {rate:>8.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  max {:>7.2} ms",
+        sample.errors,
+        at(0.50),
+        at(0.99),
+        at(1.0),
+    );
+    rate
+}
+
+/// Closed loop: `connections` clients, each sending its next request when the last answered.
+async fn closed_loop_get(
+    addr: SocketAddr,
+    path: &str,
+    cookie: Option<String>,
+    accept: &'static str,
+    connections: usize,
+    duration: Duration,
+) -> Result<(Sample, Duration), Error> {
+    let sample = Arc::new(Mutex::new(Sample::default()));
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let sample = sample.clone();
+        let path = path.to_owned();
+        let cookie = cookie.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut local = Sample::default();
+            let mut conn = Conn::open(addr).await?;
+            while start.elapsed() < duration {
+                let t = Instant::now();
+                match conn.send("GET", &path, cookie.as_deref(), accept, None).await {
+                    Ok(r) if r.status == 200 => local.latencies.push(t.elapsed()),
+                    Ok(_) => local.errors += 1,
+                    Err(_) => {
+                        local.errors += 1;
+                        conn = Conn::open(addr).await?;
+                    }
+                }
+            }
+            let mut s = sample.lock().await;
+            s.latencies.extend(local.latencies);
+            s.errors += local.errors;
+            Ok::<(), Error>(())
+        }));
+    }
+    for t in tasks {
+        t.await??;
+    }
+    let elapsed = start.elapsed();
+    let sample = Arc::try_unwrap(sample).map_err(|_| "sample still shared")?.into_inner();
+    Ok((sample, elapsed))
+}
+
+/// One writer: its own session, its own entry, the version of its last save.
+struct Writer {
+    conn: Conn,
+    cookie: String,
+    entry: i64,
+    version: i64,
+    n: u64,
+}
+
+impl Writer {
+    async fn new(addr: SocketAddr, cookie: String, k: usize) -> Result<Self, Error> {
+        let mut conn = Conn::open(addr).await?;
+        let form = format!(
+            "entry%5Btitle%5D=Benchmark+writer+{k}&entry%5Bbody%5D=Start.&entry%5Bcompetency%5D=communication&entry%5Bframework%5D=mcf"
+        );
+        let reply = conn
+            .send("POST", "/api/journal/create", Some(&cookie), "application/json", Some(&form))
+            .await?;
+        let entry: i64 = reply
+            .body
+            .trim()
+            .parse()
+            .map_err(|_| format!("create failed ({}): {}", reply.status, reply.body))?;
+        Ok(Self {
+            conn,
+            cookie,
+            entry,
+            version: 1,
+            n: 0,
+        })
+    }
+
+    /// One autosave; answers whether the server saved it.
+    async fn save(&mut self) -> Result<bool, Error> {
+        self.n += 1;
+        // A paragraph that grows, as a reflection does while typed.
+        let body = format!(
+            "Today my mentee led the starter activity and I only observed. Save {}.",
+            self.n
+        );
+        let form = format!(
+            "entry%5Bid%5D={}&entry%5Bbase_version%5D={}&entry%5Btitle%5D=Benchmark&entry%5Bbody%5D={}&entry%5Bautosave%5D=true",
+            self.entry,
+            self.version,
+            encode(&body)
+        );
+        let reply = self
+            .conn
+            .send("POST", "/api/journal/save", Some(&self.cookie), "application/json", Some(&form))
+            .await?;
+        let version = reply
+            .body
+            .split("\"version\":")
+            .nth(1)
+            .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|s| s.parse().ok());
+        match (reply.status, version) {
+            (200, Some(v)) if reply.body.starts_with("{\"Saved\"") => {
+                self.version = v;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+}
+
+async fn writers(addr: SocketAddr, cookies: &[String]) -> Result<Vec<Writer>, Error> {
+    let mut out = Vec::new();
+    for (k, cookie) in cookies.iter().enumerate() {
+        out.push(Writer::new(addr, cookie.clone(), k).await?);
+    }
+    Ok(out)
+}
+
+/// Closed loop: every writer saves again as soon as its last save answered.
+async fn autosave_closed(writers: Vec<Writer>, duration: Duration) -> Result<(Sample, Duration), Error> {
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for mut w in writers {
+        tasks.push(tokio::spawn(async move {
+            let mut s = Sample::default();
+            while start.elapsed() < duration {
+                let t = Instant::now();
+                match w.save().await {
+                    Ok(true) => s.latencies.push(t.elapsed()),
+                    _ => s.errors += 1,
+                }
+            }
+            Ok::<Sample, Error>(s)
+        }));
+    }
+    let mut all = Sample::default();
+    for t in tasks {
+        let s = t.await??;
+        all.latencies.extend(s.latencies);
+        all.errors += s.errors;
+    }
+    Ok((all, start.elapsed()))
+}
+
+/// Open loop: `rate` saves per second in all, spread evenly over the writers; latency counts
+/// from when each save was due, so a queue on the server shows.
+async fn autosave_open(writers: Vec<Writer>, rate: u32, duration: Duration) -> Result<(Sample, Duration), Error> {
+    let count = u32::try_from(writers.len()).unwrap_or(1).max(1);
+    let interval = Duration::from_secs_f64(f64::from(count) / f64::from(rate));
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for (k, mut w) in writers.into_iter().enumerate() {
+        let offset = interval.mul_f64(f64::from(u32::try_from(k).unwrap_or(0)) / f64::from(count));
+        tasks.push(tokio::spawn(async move {
+            let mut s = Sample::default();
+            let mut due = start + offset;
+            while due.duration_since(start) < duration {
+                tokio::time::sleep_until(due.into()).await;
+                match w.save().await {
+                    Ok(true) => s.latencies.push(due.elapsed()),
+                    _ => s.errors += 1,
+                }
+                due += interval;
+            }
+            Ok::<Sample, Error>(s)
+        }));
+    }
+    let mut all = Sample::default();
+    for t in tasks {
+        let s = t.await??;
+        all.latencies.extend(s.latencies);
+        all.errors += s.errors;
+    }
+    Ok((all, start.elapsed()))
+}
+
+async fn bench(server: SocketAddr, hello: SocketAddr, duration: Duration) -> Result<(), Error> {
+    println!("signing in {WRITERS} sessions of the demo teacher…");
+    let mut cookies = Vec::new();
+    for _ in 0..WRITERS {
+        cookies.push(sign_in(server).await?);
+    }
+    // A dashboard with something on it: a few ratings.
+    let mut c = Conn::open(server).await?;
+    for (k, indicator) in ["active-listening", "framing-questions", "giving-feedback"].iter().enumerate() {
+        let form = format!(
+            "rating%5Bframework%5D=mcf&rating%5Bcompetency%5D=communication&rating%5Bindicator%5D={indicator}&rating%5Bphase%5D=baseline&rating%5Blevel%5D={}",
+            k + 1
+        );
+        c.send("POST", "/api/checklist/save", Some(&cookies[0]), "application/json", Some(&form))
+            .await?;
+    }
+    let secs = duration.as_secs();
+    println!("\nEach run lasts {secs} s. Latency in milliseconds.\n");
+
+    let (mut s, e) = closed_loop_get(hello, "/", None, "text/plain", 64, duration).await?;
+    let hello_rate = report("bare axum hello, 64 connections", &mut s, e);
+
+    let (mut s, e) = closed_loop_get(server, "/dashboard", Some(cookies[0].clone()), "text/html", 64, duration).await?;
+    let dashboard_rate = report("dashboard page (SSR), 64 connections", &mut s, e);
+    println!(
+        "{:<46} {:.1} % of the hello route's rate (target: dashboard ≥ 5000 req/s)",
+        "dashboard / hello", 100.0 * dashboard_rate / hello_rate.max(1.0)
+    );
+
+    let w = writers(server, &cookies).await?;
+    let (mut s, e) = autosave_open(w, 2000, duration).await?;
+    report("journal autosave, 64 writers, 2000/s offered", &mut s, e);
+
+    let w = writers(server, &cookies).await?;
+    let (mut s, e) = autosave_closed(w, duration).await?;
+    report("journal autosave, 64 writers, flat out", &mut s, e);
+    println!("\nTargets (issue 4): autosave p99 ≤ 20 ms with 64 writers and ≥ 2000 saves/s.");
+    Ok(())
+}
