@@ -15,7 +15,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-DATABASE_URL="sqlite://$data/bench.db" LEPTOS_SITE_ADDR="127.0.0.1:$server_port" \
+DB_MAX_CONNECTIONS="${DB_MAX_CONNECTIONS:-8}" DATABASE_URL="sqlite://$data/bench.db" LEPTOS_SITE_ADDR="127.0.0.1:$server_port" \
   LEPTOS_SITE_ROOT=target/site LEPTOS_HASH_FILES=true RUST_LOG=warn SEED_DEMO=true \
   target/release/server >"$data/server.log" 2>&1 &
 pids+=($!)

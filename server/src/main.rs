@@ -7,6 +7,12 @@ use server::startup::{self, AppState};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
+/// mimalloc instead of the system allocator: server-side rendering allocates many small
+/// strings, and glibc's malloc took a fifth of the dashboard's CPU time (docs/decisions.md,
+/// "Benchmarks").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

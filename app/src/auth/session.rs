@@ -135,19 +135,24 @@ pub async fn create(
 pub async fn resolve(db: &Db, token: &str) -> anyhow::Result<Option<Principal>> {
     let hash = hash_token(token);
     let now = now_ms();
-    let row = sqlx::query(
-        "SELECT s.user_id, s.last_seen_at, u.name, u.email, u.is_admin \
+    // One round trip: the session, its person, and their roles (one row per membership).
+    let rows = sqlx::query(
+        "SELECT s.user_id, s.last_seen_at, u.name, u.email, u.is_admin, m.cohort_id, m.role \
          FROM sessions s JOIN users u ON u.id = s.user_id \
+         LEFT JOIN memberships m ON m.user_id = s.user_id \
          WHERE s.id_hash = $1 AND s.ended_at IS NULL AND u.deactivated_at IS NULL \
-         AND s.absolute_expires_at > $2 AND s.last_seen_at > $3",
+         AND s.absolute_expires_at > $2 AND s.last_seen_at > $3 \
+         ORDER BY m.cohort_id, m.role",
     )
     .bind(&hash)
     .bind(now)
     .bind(now - IDLE_TIMEOUT_MS)
-    .fetch_optional(db.pool())
+    .fetch_all(db.pool())
     .await
     .context("look up session")?;
-    let Some(row) = row else { return Ok(None) };
+    let Some(row) = rows.first() else {
+        return Ok(None);
+    };
     let user_id: i64 = row.try_get(0)?;
     let last_seen: i64 = row.try_get(1)?;
     if now - last_seen > TOUCH_EVERY_MS {
@@ -158,20 +163,14 @@ pub async fn resolve(db: &Db, token: &str) -> anyhow::Result<Option<Principal>> 
             .await
             .context("touch session")?;
     }
-    let roles = sqlx::query(
-        "SELECT cohort_id, role FROM memberships WHERE user_id = $1 ORDER BY cohort_id, role",
-    )
-    .bind(user_id)
-    .fetch_all(db.pool())
-    .await
-    .context("load roles")?
-    .iter()
-    .filter_map(|r| {
-        let cohort: i64 = r.try_get(0).ok()?;
-        let role: String = r.try_get(1).ok()?;
-        Role::parse(&role).map(|role| (cohort, role))
-    })
-    .collect();
+    let roles = rows
+        .iter()
+        .filter_map(|r| {
+            let cohort: i64 = r.try_get::<Option<i64>, _>(5).ok()??;
+            let role: String = r.try_get::<Option<String>, _>(6).ok()??;
+            Role::parse(&role).map(|role| (cohort, role))
+        })
+        .collect();
     Ok(Some(Principal {
         user_id,
         name: row.try_get(2)?,

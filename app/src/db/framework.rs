@@ -23,6 +23,7 @@ pub struct ImportReport {
 /// nothing is deleted, and items no longer in the file are marked retired.
 #[tracing::instrument(skip(db, framework), fields(framework = %framework.slug))]
 pub async fn import(db: &Db, framework: &FrameworkContent) -> anyhow::Result<ImportReport> {
+    db.structures.clear();
     let mut tx = db.begin_write().await.context("begin import")?;
     let now = now_ms();
     let framework_id: i64 = sqlx::query_scalar(

@@ -60,6 +60,8 @@ pub struct Db {
     pool: AnyPool,
     writer: AnyPool,
     engine: Engine,
+    /// Framework structures for the dashboard, cleared whenever content is imported.
+    pub(crate) structures: dashboard::StructureCache,
 }
 
 /// The current time in epoch milliseconds, the unit every stored time uses.
@@ -113,6 +115,7 @@ impl Db {
             pool,
             writer,
             engine,
+            structures: dashboard::StructureCache::default(),
         })
     }
 

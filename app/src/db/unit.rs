@@ -9,6 +9,7 @@ use std::collections::HashSet;
 
 /// Imports a framework's units (idempotent; units missing from the files are retired).
 pub async fn import(db: &Db, framework_slug: &str, units: &[UnitContent]) -> anyhow::Result<usize> {
+    db.structures.clear();
     let mut tx = db.begin_write().await.context("begin unit import")?;
     let framework_id: i64 = sqlx::query_scalar("SELECT id FROM frameworks WHERE slug = $1")
         .bind(framework_slug)

@@ -452,26 +452,32 @@ async fn bench(server: SocketAddr, hello: SocketAddr, duration: Duration) -> Res
         c.send("POST", "/api/checklist/save", Some(&cookies[0]), "application/json", Some(&form))
             .await?;
     }
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    let run = |name: &str| only.is_empty() || only == name;
     let secs = duration.as_secs();
     println!("\nEach run lasts {secs} s. Latency in milliseconds.\n");
 
-    let (mut s, e) = closed_loop_get(hello, "/", None, "text/plain", 64, duration).await?;
-    let hello_rate = report("bare axum hello, 64 connections", &mut s, e);
-
-    let (mut s, e) = closed_loop_get(server, "/dashboard", Some(cookies[0].clone()), "text/html", 64, duration).await?;
-    let dashboard_rate = report("dashboard page (SSR), 64 connections", &mut s, e);
-    println!(
-        "{:<46} {:.1} % of the hello route's rate (target: dashboard ≥ 5000 req/s)",
-        "dashboard / hello", 100.0 * dashboard_rate / hello_rate.max(1.0)
-    );
-
-    let w = writers(server, &cookies).await?;
-    let (mut s, e) = autosave_open(w, 2000, duration).await?;
-    report("journal autosave, 64 writers, 2000/s offered", &mut s, e);
-
-    let w = writers(server, &cookies).await?;
-    let (mut s, e) = autosave_closed(w, duration).await?;
-    report("journal autosave, 64 writers, flat out", &mut s, e);
+    if run("dashboard") {
+        let (mut s, e) = closed_loop_get(hello, "/", None, "text/plain", 64, duration).await?;
+        let hello_rate = report("bare axum hello, 64 connections", &mut s, e);
+        let (mut s, e) =
+            closed_loop_get(server, "/dashboard", Some(cookies[0].clone()), "text/html", 64, duration)
+                .await?;
+        let dashboard_rate = report("dashboard page (SSR), 64 connections", &mut s, e);
+        println!(
+            "{:<46} {:.1} % of the hello route's rate (target: dashboard ≥ 5000 req/s)",
+            "dashboard / hello",
+            100.0 * dashboard_rate / hello_rate.max(1.0)
+        );
+    }
+    if run("autosave") {
+        let w = writers(server, &cookies).await?;
+        let (mut s, e) = autosave_open(w, 2000, duration).await?;
+        report("journal autosave, 64 writers, 2000/s offered", &mut s, e);
+        let w = writers(server, &cookies).await?;
+        let (mut s, e) = autosave_closed(w, duration).await?;
+        report("journal autosave, 64 writers, flat out", &mut s, e);
+    }
     println!("\nTargets (issue 4): autosave p99 ≤ 20 ms with 64 writers and ≥ 2000 saves/s.");
     Ok(())
 }
