@@ -108,7 +108,9 @@ impl Db {
             .await
             .with_context(|| format!("cannot connect to the {} database", engine.as_str()))?;
         let writer = match engine {
-            Engine::Sqlite => open(1).await.context("cannot open the SQLite writer connection")?,
+            Engine::Sqlite => open(1)
+                .await
+                .context("cannot open the SQLite writer connection")?,
             Engine::Postgres => pool.clone(),
         };
         Ok(Self {

@@ -37,8 +37,14 @@ async fn main() -> Result<(), Error> {
             Ok(())
         }
         Some("bench") => {
-            let server: SocketAddr = args.get(1).ok_or("bench needs the server address")?.parse()?;
-            let hello: SocketAddr = args.get(2).ok_or("bench needs the hello address")?.parse()?;
+            let server: SocketAddr = args
+                .get(1)
+                .ok_or("bench needs the server address")?
+                .parse()?;
+            let hello: SocketAddr = args
+                .get(2)
+                .ok_or("bench needs the hello address")?
+                .parse()?;
             let seconds: u64 = std::env::var("BENCH_SECONDS")
                 .ok()
                 .and_then(|s| s.parse().ok())
@@ -159,7 +165,8 @@ impl Conn {
                 self.fill().await?;
             };
             let size_text = String::from_utf8_lossy(&self.buf[at..line_end]).into_owned();
-            let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("0").trim(), 16)?;
+            let size =
+                usize::from_str_radix(size_text.split(';').next().unwrap_or("0").trim(), 16)?;
             at = line_end + 2;
             while self.buf.len() < at + size + 2 {
                 self.fill().await?;
@@ -216,7 +223,13 @@ async fn sign_in(addr: SocketAddr) -> Result<String, Error> {
         encode(TEACHER_PASSWORD)
     );
     let reply = c
-        .send("POST", "/api/account/sign-in", None, "application/json", Some(&form))
+        .send(
+            "POST",
+            "/api/account/sign-in",
+            None,
+            "application/json",
+            Some(&form),
+        )
         .await?;
     reply
         .headers
@@ -244,7 +257,11 @@ fn report(name: &str, sample: &mut Sample, elapsed: Duration) -> f64 {
         if n == 0 {
             return 0.0;
         }
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            clippy::cast_precision_loss
+        )]
         let i = ((n as f64 * q).ceil() as usize).clamp(1, n) - 1;
         sample.latencies[i].as_secs_f64() * 1000.0
     };
@@ -281,7 +298,10 @@ async fn closed_loop_get(
             let mut conn = Conn::open(addr).await?;
             while start.elapsed() < duration {
                 let t = Instant::now();
-                match conn.send("GET", &path, cookie.as_deref(), accept, None).await {
+                match conn
+                    .send("GET", &path, cookie.as_deref(), accept, None)
+                    .await
+                {
                     Ok(r) if r.status == 200 => local.latencies.push(t.elapsed()),
                     Ok(_) => local.errors += 1,
                     Err(_) => {
@@ -300,7 +320,9 @@ async fn closed_loop_get(
         t.await??;
     }
     let elapsed = start.elapsed();
-    let sample = Arc::try_unwrap(sample).map_err(|_| "sample still shared")?.into_inner();
+    let sample = Arc::try_unwrap(sample)
+        .map_err(|_| "sample still shared")?
+        .into_inner();
     Ok((sample, elapsed))
 }
 
@@ -320,7 +342,13 @@ impl Writer {
             "entry%5Btitle%5D=Benchmark+writer+{k}&entry%5Bbody%5D=Start.&entry%5Bcompetency%5D=communication&entry%5Bframework%5D=mcf"
         );
         let reply = conn
-            .send("POST", "/api/journal/create", Some(&cookie), "application/json", Some(&form))
+            .send(
+                "POST",
+                "/api/journal/create",
+                Some(&cookie),
+                "application/json",
+                Some(&form),
+            )
             .await?;
         let entry: i64 = reply
             .body
@@ -352,7 +380,13 @@ impl Writer {
         );
         let reply = self
             .conn
-            .send("POST", "/api/journal/save", Some(&self.cookie), "application/json", Some(&form))
+            .send(
+                "POST",
+                "/api/journal/save",
+                Some(&self.cookie),
+                "application/json",
+                Some(&form),
+            )
             .await?;
         let version = reply
             .body
@@ -379,7 +413,10 @@ async fn writers(addr: SocketAddr, cookies: &[String]) -> Result<Vec<Writer>, Er
 }
 
 /// Closed loop: every writer saves again as soon as its last save answered.
-async fn autosave_closed(writers: Vec<Writer>, duration: Duration) -> Result<(Sample, Duration), Error> {
+async fn autosave_closed(
+    writers: Vec<Writer>,
+    duration: Duration,
+) -> Result<(Sample, Duration), Error> {
     let start = Instant::now();
     let mut tasks = Vec::new();
     for mut w in writers {
@@ -406,7 +443,11 @@ async fn autosave_closed(writers: Vec<Writer>, duration: Duration) -> Result<(Sa
 
 /// Open loop: `rate` saves per second in all, spread evenly over the writers; latency counts
 /// from when each save was due, so a queue on the server shows.
-async fn autosave_open(writers: Vec<Writer>, rate: u32, duration: Duration) -> Result<(Sample, Duration), Error> {
+async fn autosave_open(
+    writers: Vec<Writer>,
+    rate: u32,
+    duration: Duration,
+) -> Result<(Sample, Duration), Error> {
     let count = u32::try_from(writers.len()).unwrap_or(1).max(1);
     let interval = Duration::from_secs_f64(f64::from(count) / f64::from(rate));
     let start = Instant::now();
@@ -444,13 +485,22 @@ async fn bench(server: SocketAddr, hello: SocketAddr, duration: Duration) -> Res
     }
     // A dashboard with something on it: a few ratings.
     let mut c = Conn::open(server).await?;
-    for (k, indicator) in ["active-listening", "framing-questions", "giving-feedback"].iter().enumerate() {
+    for (k, indicator) in ["active-listening", "framing-questions", "giving-feedback"]
+        .iter()
+        .enumerate()
+    {
         let form = format!(
             "rating%5Bframework%5D=mcf&rating%5Bcompetency%5D=communication&rating%5Bindicator%5D={indicator}&rating%5Bphase%5D=baseline&rating%5Blevel%5D={}",
             k + 1
         );
-        c.send("POST", "/api/checklist/save", Some(&cookies[0]), "application/json", Some(&form))
-            .await?;
+        c.send(
+            "POST",
+            "/api/checklist/save",
+            Some(&cookies[0]),
+            "application/json",
+            Some(&form),
+        )
+        .await?;
     }
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     let run = |name: &str| only.is_empty() || only == name;
@@ -460,9 +510,15 @@ async fn bench(server: SocketAddr, hello: SocketAddr, duration: Duration) -> Res
     if run("dashboard") {
         let (mut s, e) = closed_loop_get(hello, "/", None, "text/plain", 64, duration).await?;
         let hello_rate = report("bare axum hello, 64 connections", &mut s, e);
-        let (mut s, e) =
-            closed_loop_get(server, "/dashboard", Some(cookies[0].clone()), "text/html", 64, duration)
-                .await?;
+        let (mut s, e) = closed_loop_get(
+            server,
+            "/dashboard",
+            Some(cookies[0].clone()),
+            "text/html",
+            64,
+            duration,
+        )
+        .await?;
         let dashboard_rate = report("dashboard page (SSR), 64 connections", &mut s, e);
         println!(
             "{:<46} {:.1} % of the hello route's rate (target: dashboard ≥ 5000 req/s)",
