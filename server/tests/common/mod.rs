@@ -235,6 +235,17 @@ pub async fn create_user(
     id
 }
 
+/// Runs a test body, failing it (instead of hanging the suite) if it takes over two minutes.
+/// Not a performance check: a healthy case takes well under a second.
+pub async fn within_limit(body: impl std::future::Future<Output = ()>) {
+    if tokio::time::timeout(std::time::Duration::from_secs(120), body)
+        .await
+        .is_err()
+    {
+        panic!("test still running after 120 s: something is stuck (a lock, a pool, a server)");
+    }
+}
+
 /// Declares one async test per engine: `name::sqlite` and `name::postgres`.
 #[macro_export]
 macro_rules! both_engines {
@@ -248,12 +259,12 @@ macro_rules! both_engines {
 
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn sqlite() {
-                    run(common::Engine::Sqlite).await;
+                    common::within_limit(run(common::Engine::Sqlite)).await;
                 }
 
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
-                    run(common::Engine::Postgres).await;
+                    common::within_limit(run(common::Engine::Postgres)).await;
                 }
             }
         )*
