@@ -54,6 +54,19 @@ async fn run(command: Command) -> anyhow::Result<()> {
 }
 
 async fn serve(config: Config, db: app::db::Db) -> anyhow::Result<()> {
+    // Checkpoint the SQLite WAL once a second off the request path (see Db::checkpoint).
+    let checkpointer = {
+        let db = db.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+            loop {
+                tick.tick().await;
+                if let Err(e) = db.checkpoint().await {
+                    tracing::warn!(error = %e, "WAL checkpoint failed");
+                }
+            }
+        })
+    };
     if config.seed_demo && config.app_env == AppEnv::Development {
         if cli::seed_demo(&db).await? {
             tracing::info!("demo cohort created");
@@ -81,6 +94,7 @@ async fn serve(config: Config, db: app::db::Db) -> anyhow::Result<()> {
     .with_graceful_shutdown(shutdown_signal(config.shutdown_grace))
     .await
     .context("server error")?;
+    checkpointer.abort();
     db.close().await;
     tracing::info!("stopped cleanly");
     Ok(())

@@ -109,7 +109,7 @@ both_engines! {
         assert_eq!(v, 4, "every save still advances the version");
         assert_eq!(history_bodies(&app, &ana, id).await, ["ABCD", "A"]);
         // After a pause longer than the window, the next autosave opens a new revision.
-        sqlx::query("UPDATE journal_revisions SET saved_at = saved_at - 600000, opened_at = opened_at - 600000 WHERE entry_id = $1")
+        sqlx::query("UPDATE journal_entries SET open_saved_at = open_saved_at - 600000, open_opened_at = open_opened_at - 600000 WHERE id = $1")
             .bind(id)
             .execute(app.db.pool())
             .await

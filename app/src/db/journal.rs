@@ -69,8 +69,8 @@ async fn add_revision(
     r: NewRevision<'_>,
 ) -> anyhow::Result<i64> {
     sqlx::query_scalar(
-        "INSERT INTO journal_revisions (entry_id, version, based_on, title, body, refused, saved_at, opened_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        "INSERT INTO journal_revisions (entry_id, version, based_on, title, body, refused, saved_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(r.entry_id)
     .bind(r.version)
@@ -79,10 +79,29 @@ async fn add_revision(
     .bind(r.body)
     .bind(i64::from(r.refused))
     .bind(r.at)
-    .bind(r.at)
     .fetch_one(&mut **tx)
     .await
     .context("insert revision")
+}
+
+/// Makes `revision` the entry's open revision (the one autosaves extend).
+async fn open_revision(
+    tx: &mut Transaction<'static, Any>,
+    entry_id: i64,
+    revision: i64,
+    now: i64,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE journal_entries SET open_revision_id = $1, open_opened_at = $2, open_saved_at = $2 \
+         WHERE id = $3",
+    )
+    .bind(revision)
+    .bind(now)
+    .bind(entry_id)
+    .execute(&mut **tx)
+    .await
+    .context("open revision")?;
+    Ok(())
 }
 
 /// Creates an entry (version 1) and its first revision; returns (id, saved_at).
@@ -118,7 +137,8 @@ pub async fn create(
         refused: false,
         at: now,
     };
-    add_revision(&mut tx, first).await?;
+    let revision = add_revision(&mut tx, first).await?;
+    open_revision(&mut tx, id, revision, now).await?;
     tx.commit().await.context("commit")?;
     Ok((id, now))
 }
@@ -143,7 +163,48 @@ pub async fn save(
     autosave: bool,
 ) -> anyhow::Result<Option<SaveOutcome>> {
     let now = now_ms();
+    if autosave {
+        // The common case, one statement: the open revision is recent, so the entry row (which
+        // holds its text) is all there is to write.
+        let extended = sqlx::query(
+            "UPDATE journal_entries SET title = $1, body = $2, version = version + 1, updated_at = $3, \
+             open_saved_at = $3 \
+             WHERE id = $4 AND user_id = $5 AND version = $6 AND deleted_at IS NULL \
+             AND open_revision_id IS NOT NULL AND open_saved_at > $7 AND open_opened_at > $8",
+        )
+        .bind(title)
+        .bind(body)
+        .bind(now)
+        .bind(entry_id)
+        .bind(user_id)
+        .bind(base_version)
+        .bind(now - REVISION_PAUSE_MS)
+        .bind(now - REVISION_SPAN_MS)
+        .execute(db.writer())
+        .await
+        .context("extend revision")?;
+        if extended.rows_affected() == 1 {
+            return Ok(Some(SaveOutcome::Saved {
+                version: base_version + 1,
+                saved_at: now,
+            }));
+        }
+    }
     let mut tx = db.begin_write().await.context("begin")?;
+    // Close the open revision: its row takes the text the entry holds for it.
+    sqlx::query(
+        "UPDATE journal_revisions SET \
+         title = (SELECT e.title FROM journal_entries e WHERE e.id = $1), \
+         body = (SELECT e.body FROM journal_entries e WHERE e.id = $1), \
+         version = (SELECT e.version FROM journal_entries e WHERE e.id = $1), \
+         saved_at = (SELECT e.open_saved_at FROM journal_entries e WHERE e.id = $1) \
+         WHERE id = (SELECT e.open_revision_id FROM journal_entries e WHERE e.id = $1 AND e.user_id = $2)",
+    )
+    .bind(entry_id)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await
+    .context("close open revision")?;
     let updated = sqlx::query(
         "UPDATE journal_entries SET title = $1, body = $2, version = version + 1, updated_at = $3 \
          WHERE id = $4 AND user_id = $5 AND version = $6 AND deleted_at IS NULL",
@@ -159,34 +220,6 @@ pub async fn save(
     .context("update entry")?;
     if updated.rows_affected() == 1 {
         let version = base_version + 1;
-        // An autosave soon after the previous save extends that revision.
-        let extended = if autosave {
-            sqlx::query(
-            "UPDATE journal_revisions SET version = $1, title = $2, body = $3, saved_at = $4 \
-             WHERE entry_id = $5 AND version = $6 AND refused = 0 AND saved_at > $7 AND opened_at > $8",
-        )
-        .bind(version)
-        .bind(title)
-        .bind(body)
-        .bind(now)
-        .bind(entry_id)
-        .bind(base_version)
-        .bind(now - REVISION_PAUSE_MS)
-        .bind(now - REVISION_SPAN_MS)
-        .execute(&mut *tx)
-        .await
-        .context("extend revision")?
-            .rows_affected()
-        } else {
-            0
-        };
-        if extended == 1 {
-            tx.commit().await.context("commit")?;
-            return Ok(Some(SaveOutcome::Saved {
-                version,
-                saved_at: now,
-            }));
-        }
         let saved = NewRevision {
             entry_id,
             version,
@@ -196,7 +229,8 @@ pub async fn save(
             refused: false,
             at: now,
         };
-        add_revision(&mut tx, saved).await?;
+        let revision = add_revision(&mut tx, saved).await?;
+        open_revision(&mut tx, entry_id, revision, now).await?;
         tx.commit().await.context("commit")?;
         return Ok(Some(SaveOutcome::Saved {
             version,
@@ -337,8 +371,14 @@ pub async fn history(
         return Ok(None);
     }
     let rows = sqlx::query(
-        "SELECT id, version, based_on, title, body, saved_at FROM journal_revisions \
-         WHERE entry_id = $1 ORDER BY id DESC",
+        "SELECT r.id, \
+         CASE WHEN r.id = e.open_revision_id THEN e.version ELSE r.version END AS version, \
+         r.based_on, \
+         CASE WHEN r.id = e.open_revision_id THEN e.title ELSE r.title END AS title, \
+         CASE WHEN r.id = e.open_revision_id THEN e.body ELSE r.body END AS body, \
+         CASE WHEN r.id = e.open_revision_id THEN e.open_saved_at ELSE r.saved_at END AS saved_at \
+         FROM journal_revisions r JOIN journal_entries e ON e.id = r.entry_id \
+         WHERE r.entry_id = $1 ORDER BY r.id DESC",
     )
     .bind(entry_id)
     .fetch_all(db.pool())
@@ -357,8 +397,14 @@ pub async fn revision(
     revision_id: i64,
 ) -> anyhow::Result<Option<Revision>> {
     let row = sqlx::query(
-        "SELECT r.id, r.version, r.based_on, r.title, r.body, r.saved_at FROM journal_revisions r \
-         JOIN journal_entries e ON e.id = r.entry_id WHERE r.id = $1 AND r.entry_id = $2 AND e.user_id = $3",
+        "SELECT r.id, \
+         CASE WHEN r.id = e.open_revision_id THEN e.version ELSE r.version END AS version, \
+         r.based_on, \
+         CASE WHEN r.id = e.open_revision_id THEN e.title ELSE r.title END AS title, \
+         CASE WHEN r.id = e.open_revision_id THEN e.body ELSE r.body END AS body, \
+         CASE WHEN r.id = e.open_revision_id THEN e.open_saved_at ELSE r.saved_at END AS saved_at \
+         FROM journal_revisions r JOIN journal_entries e ON e.id = r.entry_id \
+         WHERE r.id = $1 AND r.entry_id = $2 AND e.user_id = $3",
     )
     .bind(revision_id)
     .bind(entry_id)

@@ -86,29 +86,33 @@ impl Db {
         };
         let options = AnyConnectOptions::from_str(&url)
             .with_context(|| format!("DATABASE_URL is not a valid {} URL", engine.as_str()))?;
-        let open = |connections: u32| {
+        // The writer checkpoints the WAL itself only as a backstop (every 10,000 pages);
+        // `Db::checkpoint`, run in the background by the server, does it without holding up
+        // writes (see docs/decisions.md, "SQLite: one writer").
+        let open = |connections: u32, pragmas: &'static str| {
             AnyPoolOptions::new()
                 .max_connections(connections)
                 .acquire_timeout(Duration::from_secs(10))
                 .after_connect(move |conn, _meta| {
                     Box::pin(async move {
                         if engine == Engine::Sqlite {
-                            conn.execute(
-                                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                                 PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;",
-                            )
-                            .await?;
+                            conn.execute(pragmas).await?;
                         }
                         Ok(())
                     })
                 })
                 .connect_with(options.clone())
         };
-        let pool = open(max_connections)
+        const READER: &str = "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                              PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;";
+        const WRITER: &str = "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                              PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; \
+                              PRAGMA wal_autocheckpoint = 10000;";
+        let pool = open(max_connections, READER)
             .await
             .with_context(|| format!("cannot connect to the {} database", engine.as_str()))?;
         let writer = match engine {
-            Engine::Sqlite => open(1)
+            Engine::Sqlite => open(1, WRITER)
                 .await
                 .context("cannot open the SQLite writer connection")?,
             Engine::Postgres => pool.clone(),
@@ -156,6 +160,17 @@ impl Db {
             Engine::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
             Engine::Postgres => self.writer.begin().await,
         }
+    }
+
+    /// Copies what the SQLite write-ahead log holds into the database file, without waiting
+    /// for (or holding up) the writer (`PASSIVE`). A no-op on PostgreSQL.
+    pub async fn checkpoint(&self) -> sqlx::Result<()> {
+        if self.engine == Engine::Sqlite {
+            sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
     }
 
     /// A cheap round trip, for health checks.

@@ -248,6 +248,33 @@ async fn sign_in(addr: SocketAddr) -> Result<String, Error> {
 struct Sample {
     latencies: Vec<Duration>,
     errors: u64,
+    cpu_before: Option<(u64, u64)>,
+}
+
+/// CPU time counters of the whole machine (`/proc/stat`), to say how much of a run the
+/// hypervisor took away (steal): figures from a run with heavy steal are not comparable.
+fn cpu_counters() -> Option<(u64, u64)> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let line = stat.lines().next()?;
+    let fields: Vec<u64> = line
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    let total = fields.iter().sum();
+    Some((total, *fields.get(7)?))
+}
+
+/// Steal as a percentage of all CPU time since `before`.
+fn steal_since(before: Option<(u64, u64)>) -> String {
+    match (before, cpu_counters()) {
+        (Some((t0, s0)), Some((t1, s1))) if t1 > t0 => {
+            #[allow(clippy::cast_precision_loss)]
+            let pct = 100.0 * (s1.saturating_sub(s0)) as f64 / (t1 - t0) as f64;
+            format!("steal {pct:>4.1} %")
+        }
+        _ => String::new(),
+    }
 }
 
 fn report(name: &str, sample: &mut Sample, elapsed: Duration) -> f64 {
@@ -268,11 +295,12 @@ fn report(name: &str, sample: &mut Sample, elapsed: Duration) -> f64 {
     #[allow(clippy::cast_precision_loss)]
     let rate = n as f64 / elapsed.as_secs_f64();
     println!(
-        "{name:<46} {n:>7} ok {:>4} errors  {rate:>8.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  max {:>7.2} ms",
+        "{name:<46} {n:>7} ok {:>4} errors  {rate:>8.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  max {:>7.2} ms  {}",
         sample.errors,
         at(0.50),
         at(0.99),
         at(1.0),
+        steal_since(sample.cpu_before),
     );
     rate
 }
@@ -286,7 +314,10 @@ async fn closed_loop_get(
     connections: usize,
     duration: Duration,
 ) -> Result<(Sample, Duration), Error> {
-    let sample = Arc::new(Mutex::new(Sample::default()));
+    let sample = Arc::new(Mutex::new(Sample {
+        cpu_before: cpu_counters(),
+        ..Sample::default()
+    }));
     let start = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..connections {
@@ -417,6 +448,7 @@ async fn autosave_closed(
     writers: Vec<Writer>,
     duration: Duration,
 ) -> Result<(Sample, Duration), Error> {
+    let cpu_before = cpu_counters();
     let start = Instant::now();
     let mut tasks = Vec::new();
     for mut w in writers {
@@ -432,7 +464,10 @@ async fn autosave_closed(
             Ok::<Sample, Error>(s)
         }));
     }
-    let mut all = Sample::default();
+    let mut all = Sample {
+        cpu_before,
+        ..Sample::default()
+    };
     for t in tasks {
         let s = t.await??;
         all.latencies.extend(s.latencies);
@@ -450,6 +485,7 @@ async fn autosave_open(
 ) -> Result<(Sample, Duration), Error> {
     let count = u32::try_from(writers.len()).unwrap_or(1).max(1);
     let interval = Duration::from_secs_f64(f64::from(count) / f64::from(rate));
+    let cpu_before = cpu_counters();
     let start = Instant::now();
     let mut tasks = Vec::new();
     for (k, mut w) in writers.into_iter().enumerate() {
@@ -468,7 +504,10 @@ async fn autosave_open(
             Ok::<Sample, Error>(s)
         }));
     }
-    let mut all = Sample::default();
+    let mut all = Sample {
+        cpu_before,
+        ..Sample::default()
+    };
     for t in tasks {
         let s = t.await??;
         all.latencies.extend(s.latencies);
