@@ -46,8 +46,11 @@ lint: tools
 	cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
+# One test at a time: with several test runtimes in one process, a Leptos server-side render
+# occasionally never completes (seen about once in three full runs on 2 cores, also on the
+# code of the previous session; never with one test at a time). See docs/decisions.md, "Tests".
 unit: tools test-tools
-	REQUIRE_POSTGRES=1 scripts/with-postgres.sh cargo test --workspace --exclude frontend
+	REQUIRE_POSTGRES=1 scripts/with-postgres.sh cargo test --workspace --exclude frontend -- --test-threads=1
 
 e2e: test-tools build
 	cd end2end && npx playwright test
