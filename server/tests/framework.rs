@@ -17,6 +17,23 @@ async fn ids(db: &app::db::Db, table: &str) -> Vec<(String, i64, Option<i64>)> {
 }
 
 both_engines! {
+    async fn frameworks_carry_their_rule_for_competent(engine: Engine) {
+        let Some(app) = TestApp::new(engine).await else { return };
+        let rule: String = sqlx::query_scalar("SELECT competent_rule FROM frameworks WHERE slug = 'mcf'")
+            .fetch_one(app.db.pool())
+            .await
+            .expect("rule");
+        assert_eq!(rule, "all-partly-most-evident");
+        // The assessment tables exist on this engine.
+        for table in ["submissions", "submission_rationales", "submission_evidence", "reviews", "review_ratings", "moderations", "uploads", "upload_blobs", "attempt_allowances"] {
+            let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+                .fetch_one(app.db.pool())
+                .await
+                .unwrap_or_else(|e| panic!("{table}: {e}"));
+            assert_eq!(n, 0, "{table}");
+        }
+    }
+
     async fn import_is_idempotent_and_keeps_ids(engine: Engine) {
         let Some(db) = fresh_db(engine).await else { return };
         let frameworks = app::content::load_frameworks(&content_dir().join("frameworks")).expect("content");

@@ -35,6 +35,9 @@ pub struct FrameworkContent {
     pub description: String,
     /// Attribution shown wherever the framework is reproduced.
     pub attribution: String,
+    /// How rubric ratings turn into Competent (`competent_rule`, default
+    /// `all-partly-most-evident`).
+    pub competent_rule: crate::domain::assessment::CompetentRule,
     /// Domains in order.
     pub domains: Vec<DomainContent>,
 }
@@ -100,6 +103,7 @@ struct RawFramework {
     default: bool,
     description: Spanned<String>,
     attribution: Spanned<String>,
+    competent_rule: Option<Spanned<String>>,
     domains: Vec<RawDomain>,
 }
 
@@ -292,6 +296,17 @@ pub fn parse_framework(file: &Path, text: &str) -> Result<FrameworkContent, Cont
         });
     }
 
+    let competent_rule = match &raw.competent_rule {
+        None => crate::domain::assessment::CompetentRule::AllPartlyMostEvident,
+        Some(r) => {
+            crate::domain::assessment::CompetentRule::parse(r.get_ref()).ok_or_else(|| {
+                c.error(
+                r.span().start,
+                "competent_rule must be one of all-partly-most-evident, all-evident, all-partly",
+            )
+            })?
+        }
+    };
     Ok(FrameworkContent {
         slug: c.slug("framework", &raw.slug)?,
         title: c.text("title", &raw.title, MAX_TITLE)?,
@@ -301,6 +316,7 @@ pub fn parse_framework(file: &Path, text: &str) -> Result<FrameworkContent, Cont
         is_default: raw.default,
         description: c.text("description", &raw.description, MAX_STATEMENT * 2)?,
         attribution: c.text("attribution", &raw.attribution, MAX_STATEMENT * 2)?,
+        competent_rule,
         domains,
     })
 }
@@ -469,5 +485,30 @@ indicators = [
             "priority = -1.0\ndescription = [\"Doing",
         );
         assert!(err(&text).ends_with("priority must be a number from 0 to 10"));
+    }
+
+    #[test]
+    fn the_competent_rule_defaults_and_a_bad_one_is_named() {
+        use crate::domain::assessment::CompetentRule;
+        let f = parse_framework(Path::new("demo.toml"), MINIMAL).expect("parses");
+        assert_eq!(f.competent_rule, CompetentRule::AllPartlyMostEvident);
+        let text = MINIMAL.replace(
+            "attribution = \"Written for tests.\"",
+            "attribution = \"Written for tests.\"\ncompetent_rule = \"all-evident\"",
+        );
+        let f = parse_framework(Path::new("demo.toml"), &text).expect("parses");
+        assert_eq!(f.competent_rule, CompetentRule::AllEvident);
+        let text = MINIMAL.replace(
+            "attribution = \"Written for tests.\"",
+            "attribution = \"Written for tests.\"\ncompetent_rule = \"most\"",
+        );
+        let e = err(&text);
+        assert!(e.starts_with("content/frameworks/demo.toml:9:"), "{e}");
+        assert!(
+            e.ends_with(
+                "competent_rule must be one of all-partly-most-evident, all-evident, all-partly"
+            ),
+            "{e}"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! Types and rules shared by the browser and the server.
 
 pub mod account;
+pub mod assessment;
 pub mod cohort;
 pub mod dashboard;
 pub mod framework;
