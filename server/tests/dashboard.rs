@@ -3,21 +3,11 @@
 
 mod common;
 
-use common::{create_user, TestApp};
+use common::{new_teacher, TestApp};
 use serde_json::Value;
 
-const PASSWORD: &str = "lantern orchard kettle";
-
 async fn signed_in(app: &TestApp, email: &str) -> String {
-    create_user(&app.db, email, "Ana Silva", PASSWORD, false).await;
-    app.post_form(
-        "/api/account/sign-in",
-        &[("email", email), ("password", PASSWORD), ("next", "/")],
-        None,
-    )
-    .await
-    .session_cookie()
-    .expect("cookie")
+    new_teacher(app, email, "Ana Silva").await
 }
 
 async fn rate(app: &TestApp, cookie: &str, indicator: &str, phase: &str, level: &str) {

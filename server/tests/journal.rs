@@ -3,22 +3,8 @@
 
 mod common;
 
-use common::{create_user, TestApp};
+use common::{new_teacher as signed_in, TestApp};
 use serde_json::Value;
-
-const PASSWORD: &str = "lantern orchard kettle";
-
-async fn signed_in(app: &TestApp, email: &str, name: &str) -> String {
-    create_user(&app.db, email, name, PASSWORD, false).await;
-    app.post_form(
-        "/api/account/sign-in",
-        &[("email", email), ("password", PASSWORD), ("next", "/")],
-        None,
-    )
-    .await
-    .session_cookie()
-    .expect("cookie")
-}
 
 async fn create(app: &TestApp, cookie: &str, title: &str, body: &str) -> i64 {
     let reply = app

@@ -2,9 +2,7 @@
 
 mod common;
 
-use common::{create_user, TestApp};
-
-const PASSWORD: &str = "lantern orchard kettle";
+use common::{new_teacher, TestApp};
 
 both_engines! {
     async fn units_are_imported_and_listed_per_competency(engine: Engine) {
@@ -30,12 +28,7 @@ both_engines! {
         assert!(page.body.contains("Reading · 3 min"));
         assert!(page.body.contains("<p>Most mentoring happens in conversation"), "Markdown rendered");
 
-        create_user(&app.db, "ana@school.org", "Ana Silva", PASSWORD, false).await;
-        let cookie = app
-            .post_form("/api/account/sign-in", &[("email", "ana@school.org"), ("password", PASSWORD), ("next", "/")], None)
-            .await
-            .session_cookie()
-            .expect("cookie");
+        let cookie = new_teacher(&app, "ana@school.org", "Ana Silva").await;
         let reply = app
             .post_form("/api/unit/done", &[("framework", "mcf"), ("unit", "listening-and-asking-better-questions"), ("done", "true")], Some(&cookie))
             .await;
@@ -61,12 +54,7 @@ both_engines! {
         assert!(page.body.contains("Your answer first"));
         assert!(!page.body.contains("Considerations to compare with your answer"));
 
-        create_user(&app.db, "ana@school.org", "Ana Silva", PASSWORD, false).await;
-        let cookie = app
-            .post_form("/api/account/sign-in", &[("email", "ana@school.org"), ("password", PASSWORD), ("next", "/")], None)
-            .await
-            .session_cookie()
-            .expect("cookie");
+        let cookie = new_teacher(&app, "ana@school.org", "Ana Silva").await;
         let args = |answer: &'static str| [("framework", "mcf"), ("unit", "the-camera-stays-off"), ("answer", answer)];
         // An empty answer is refused, naming the field.
         let empty = app.post_form("/api/unit/answer", &args("   "), Some(&cookie)).await;

@@ -143,6 +143,16 @@ pub async fn create(
     Ok((id, now))
 }
 
+/// Revisions as people see them: the open one (which the entry row holds the text of) read
+/// from the entry, the others from their own rows.
+const REVISIONS: &str = "SELECT r.id, \
+     CASE WHEN r.id = e.open_revision_id THEN e.version ELSE r.version END AS version, \
+     r.based_on, \
+     CASE WHEN r.id = e.open_revision_id THEN e.title ELSE r.title END AS title, \
+     CASE WHEN r.id = e.open_revision_id THEN e.body ELSE r.body END AS body, \
+     CASE WHEN r.id = e.open_revision_id THEN e.open_saved_at ELSE r.saved_at END AS saved_at \
+     FROM journal_revisions r JOIN journal_entries e ON e.id = r.entry_id";
+
 /// A save less than this long after the previous one extends its revision…
 pub const REVISION_PAUSE_MS: i64 = 5 * 60 * 1000;
 /// …while that revision was opened less than this long ago.
@@ -370,16 +380,9 @@ pub async fn history(
     if get(db, user_id, entry_id).await?.is_none() {
         return Ok(None);
     }
-    let rows = sqlx::query(
-        "SELECT r.id, \
-         CASE WHEN r.id = e.open_revision_id THEN e.version ELSE r.version END AS version, \
-         r.based_on, \
-         CASE WHEN r.id = e.open_revision_id THEN e.title ELSE r.title END AS title, \
-         CASE WHEN r.id = e.open_revision_id THEN e.body ELSE r.body END AS body, \
-         CASE WHEN r.id = e.open_revision_id THEN e.open_saved_at ELSE r.saved_at END AS saved_at \
-         FROM journal_revisions r JOIN journal_entries e ON e.id = r.entry_id \
-         WHERE r.entry_id = $1 ORDER BY r.id DESC",
-    )
+    let rows = sqlx::query(&format!(
+        "{REVISIONS} WHERE r.entry_id = $1 ORDER BY r.id DESC"
+    ))
     .bind(entry_id)
     .fetch_all(db.pool())
     .await
@@ -396,16 +399,9 @@ pub async fn revision(
     entry_id: i64,
     revision_id: i64,
 ) -> anyhow::Result<Option<Revision>> {
-    let row = sqlx::query(
-        "SELECT r.id, \
-         CASE WHEN r.id = e.open_revision_id THEN e.version ELSE r.version END AS version, \
-         r.based_on, \
-         CASE WHEN r.id = e.open_revision_id THEN e.title ELSE r.title END AS title, \
-         CASE WHEN r.id = e.open_revision_id THEN e.body ELSE r.body END AS body, \
-         CASE WHEN r.id = e.open_revision_id THEN e.open_saved_at ELSE r.saved_at END AS saved_at \
-         FROM journal_revisions r JOIN journal_entries e ON e.id = r.entry_id \
-         WHERE r.id = $1 AND r.entry_id = $2 AND e.user_id = $3",
-    )
+    let row = sqlx::query(&format!(
+        "{REVISIONS} WHERE r.id = $1 AND r.entry_id = $2 AND e.user_id = $3"
+    ))
     .bind(revision_id)
     .bind(entry_id)
     .bind(user_id)

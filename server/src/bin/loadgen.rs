@@ -443,6 +443,24 @@ async fn writers(addr: SocketAddr, cookies: &[String]) -> Result<Vec<Writer>, Er
     Ok(out)
 }
 
+/// Waits for every writer's task and puts their samples together.
+async fn gather(
+    tasks: Vec<tokio::task::JoinHandle<Result<Sample, Error>>>,
+    cpu_before: Option<(u64, u64)>,
+    start: Instant,
+) -> Result<(Sample, Duration), Error> {
+    let mut all = Sample {
+        cpu_before,
+        ..Sample::default()
+    };
+    for t in tasks {
+        let s = t.await??;
+        all.latencies.extend(s.latencies);
+        all.errors += s.errors;
+    }
+    Ok((all, start.elapsed()))
+}
+
 /// Closed loop: every writer saves again as soon as its last save answered.
 async fn autosave_closed(
     writers: Vec<Writer>,
@@ -464,16 +482,7 @@ async fn autosave_closed(
             Ok::<Sample, Error>(s)
         }));
     }
-    let mut all = Sample {
-        cpu_before,
-        ..Sample::default()
-    };
-    for t in tasks {
-        let s = t.await??;
-        all.latencies.extend(s.latencies);
-        all.errors += s.errors;
-    }
-    Ok((all, start.elapsed()))
+    gather(tasks, cpu_before, start).await
 }
 
 /// Open loop: `rate` saves per second in all, spread evenly over the writers; latency counts
@@ -504,16 +513,7 @@ async fn autosave_open(
             Ok::<Sample, Error>(s)
         }));
     }
-    let mut all = Sample {
-        cpu_before,
-        ..Sample::default()
-    };
-    for t in tasks {
-        let s = t.await??;
-        all.latencies.extend(s.latencies);
-        all.errors += s.errors;
-    }
-    Ok((all, start.elapsed()))
+    gather(tasks, cpu_before, start).await
 }
 
 async fn bench(server: SocketAddr, hello: SocketAddr, duration: Duration) -> Result<(), Error> {

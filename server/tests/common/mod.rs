@@ -235,6 +235,23 @@ pub async fn create_user(
     id
 }
 
+/// The password [`new_teacher`] gives everyone.
+pub const TEST_PASSWORD: &str = "lantern orchard kettle";
+
+/// Creates a person (not an admin) with [`TEST_PASSWORD`], signs them in, and answers the
+/// session cookie.
+pub async fn new_teacher(app: &TestApp, email: &str, name: &str) -> String {
+    create_user(&app.db, email, name, TEST_PASSWORD, false).await;
+    app.post_form(
+        "/api/account/sign-in",
+        &[("email", email), ("password", TEST_PASSWORD), ("next", "/")],
+        None,
+    )
+    .await
+    .session_cookie()
+    .expect("cookie")
+}
+
 /// Runs a test body, failing it (instead of hanging the suite) if it takes over two minutes.
 /// Not a performance check: a healthy case takes well under a second.
 pub async fn within_limit(body: impl std::future::Future<Output = ()>) {
