@@ -84,13 +84,14 @@ async fn add_revision(
     .context("insert revision")
 }
 
-/// Makes `revision` the entry's open revision (the one autosaves extend).
-async fn open_revision(
+/// Adds a saved text as a new revision and makes it the entry's open one (the one autosaves
+/// extend; the entry row holds its text from now on).
+async fn open_new_revision(
     tx: &mut Transaction<'static, Any>,
-    entry_id: i64,
-    revision: i64,
-    now: i64,
+    r: NewRevision<'_>,
 ) -> anyhow::Result<()> {
+    let (entry_id, now) = (r.entry_id, r.at);
+    let revision = add_revision(tx, r).await?;
     sqlx::query(
         "UPDATE journal_entries SET open_revision_id = $1, open_opened_at = $2, open_saved_at = $2 \
          WHERE id = $3",
@@ -137,8 +138,7 @@ pub async fn create(
         refused: false,
         at: now,
     };
-    let revision = add_revision(&mut tx, first).await?;
-    open_revision(&mut tx, id, revision, now).await?;
+    open_new_revision(&mut tx, first).await?;
     tx.commit().await.context("commit")?;
     Ok((id, now))
 }
@@ -239,8 +239,7 @@ pub async fn save(
             refused: false,
             at: now,
         };
-        let revision = add_revision(&mut tx, saved).await?;
-        open_revision(&mut tx, entry_id, revision, now).await?;
+        open_new_revision(&mut tx, saved).await?;
         tx.commit().await.context("commit")?;
         return Ok(Some(SaveOutcome::Saved {
             version,
