@@ -3,11 +3,12 @@
 use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
 use crate::components::session_guard::provide_viewer;
 use crate::pages::{
-    checklist::ChecklistPage, cohort::CohortPage, competency::CompetencyPage,
-    coordinator::CoordinatorPage, dashboard::DashboardPage, framework::FrameworkPage,
+    assess::AssessPage, assess::ReviewPage, checklist::ChecklistPage, cohort::CohortPage,
+    competency::CompetencyPage, coordinator::CoordinatorPage, dashboard::DashboardPage,
+    evidence::EvidencePage, evidence::EvidencePreviewPage, framework::FrameworkPage,
     frameworks::FrameworksPage, home::HomePage, join::JoinPage, journal::JournalEntryPage,
-    journal::JournalPage, not_found::NotFound, profile::ProfilePage, reset::ResetPage,
-    sign_in::SignInPage, unit::UnitPage,
+    journal::JournalPage, moderation::ModerationPage, not_found::NotFound, profile::ProfilePage,
+    reset::ResetPage, sign_in::SignInPage, unit::UnitPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
@@ -90,6 +91,23 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/frameworks/:framework/competencies/:competency/checklist")
                         view={Lazy::<ChecklistRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/frameworks/:framework/competencies/:competency/evidence")
+                        view={Lazy::<EvidenceRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/frameworks/:framework/competencies/:competency/evidence/preview")
+                        view={Lazy::<EvidencePreviewRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/assess") view={Lazy::<AssessRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/assess/:id") view={Lazy::<ReviewRoute>::new()} ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/coordinator/cohorts/:id/moderation")
+                        view={Lazy::<ModerationRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
@@ -195,6 +213,11 @@ lazy_page!(JoinRoute, JoinPage);
 lazy_page!(ResetRoute, ResetPage);
 lazy_page!(CoordinatorRoute, CoordinatorPage);
 lazy_page!(CohortRoute, CohortPage);
+lazy_page!(EvidenceRoute, EvidencePage);
+lazy_page!(EvidencePreviewRoute, EvidencePreviewPage);
+lazy_page!(AssessRoute, AssessPage);
+lazy_page!(ReviewRoute, ReviewPage);
+lazy_page!(ModerationRoute, ModerationPage);
 
 /// Once the page (including its lazily loaded route) has hydrated, says so on
 /// `<body data-hydrated>`: end-to-end tests wait for it before clicking, since a click on the

@@ -7,3 +7,4 @@ pub mod middleware;
 pub mod offline;
 pub mod startup;
 pub mod telemetry;
+pub mod uploads;

@@ -54,6 +54,9 @@ struct World {
     a_session: String,
     a_entry: i64,
     a_revision: i64,
+    /// Teacher A's submitted evidence (communication).
+    a_submission: i64,
+    assessor: i64,
 }
 
 impl World {
@@ -161,7 +164,29 @@ impl World {
                 .fetch_one(db.pool())
                 .await
                 .expect("revision");
+        let communication = app::db::submission::competency(&db, "mcf", "communication")
+            .await
+            .expect("q")
+            .expect("competency");
+        let outcome = app::db::submission::save_draft(
+            &db,
+            id_of(Who::TeacherA),
+            communication.0,
+            communication.1,
+            0,
+            &app::db::submission::DraftContent::default(),
+            true,
+        )
+        .await
+        .expect("submit");
+        assert!(outcome.is_ok(), "{outcome:?}");
+        let a_submission: i64 = sqlx::query_scalar("SELECT id FROM submissions")
+            .fetch_one(db.pool())
+            .await
+            .expect("submission");
         Some(Self {
+            a_submission,
+            assessor: id_of(Who::AssessorOfCohort),
             a_entry,
             a_revision,
             app,
@@ -384,6 +409,126 @@ fn rows() -> Vec<Row> {
             path: "/api/journal/preview",
             args: |_| kv(&[("text", "**hi**".into())]),
             expect: [D, A, A, A, A, A, A],
+        },
+        // Evidence: always the caller's own.
+        Row {
+            path: "/api/submission/workspace",
+            args: |_| {
+                kv(&[
+                    ("framework", "mcf".into()),
+                    ("competency", "communication".into()),
+                ])
+            },
+            expect: [D, A, A, A, A, A, A],
+        },
+        Row {
+            path: "/api/submission/save",
+            args: |_| {
+                kv(&[
+                    ("draft[framework]", "mcf".into()),
+                    ("draft[competency]", "collaboration".into()),
+                    ("draft[base_version]", "0".into()),
+                    ("draft[intent]", "autosave".into()),
+                ])
+            },
+            expect: [D, A, A, A, A, A, A],
+        },
+        Row {
+            path: "/api/submission/preview",
+            args: |_| {
+                kv(&[
+                    ("framework", "mcf".into()),
+                    ("competency", "communication".into()),
+                ])
+            },
+            expect: [D, A, H, H, H, H, H],
+        },
+        // Review: assessors and coordinators of the submission's cohort, never its teacher.
+        Row {
+            path: "/api/review/queue",
+            args: |_| kv(&[("competency", String::new())]),
+            expect: [D, D, D, A, A, A, A],
+        },
+        Row {
+            path: "/api/review/view",
+            args: |w| kv(&[("id", w.a_submission.to_string())]),
+            expect: [D, D, D, H, A, A, A],
+        },
+        Row {
+            path: "/api/review/claim",
+            args: |w| kv(&[("id", w.a_submission.to_string())]),
+            expect: [D, D, D, H, A, A, A],
+        },
+        Row {
+            path: "/api/review/release",
+            args: |w| kv(&[("id", w.a_submission.to_string())]),
+            // Only the holder may let go (tested in assessment.rs); the order rows run in
+            // decides who holds it here, so nobody is expected to.
+            expect: [D, D, D, H, H, H, H],
+        },
+        Row {
+            path: "/api/review/assign",
+            args: |w| {
+                kv(&[
+                    ("id", w.a_submission.to_string()),
+                    ("assessor", w.assessor.to_string()),
+                ])
+            },
+            expect: [D, D, D, H, H, A, A],
+        },
+        Row {
+            path: "/api/review/decide",
+            args: |w| {
+                kv(&[
+                    ("review[submission]", w.a_submission.to_string()),
+                    ("review[feedback]", "Clear.".into()),
+                    ("review[decision]", "competent".into()),
+                ])
+            },
+            expect: [D, D, D, H, A, A, A],
+        },
+        Row {
+            path: "/api/moderation",
+            args: |w| kv(&[("cohort", w.cohort.to_string())]),
+            expect: [D, D, D, D, D, A, A],
+        },
+        Row {
+            path: "/api/moderation/sample",
+            args: |w| kv(&[("cohort", w.cohort.to_string()), ("percent", "10".into())]),
+            expect: [D, D, D, D, D, A, A],
+        },
+        Row {
+            path: "/api/moderation/pick",
+            args: |w| kv(&[("id", w.a_submission.to_string())]),
+            expect: [D, D, D, H, H, A, A],
+        },
+        Row {
+            path: "/api/moderation/resolve",
+            args: |_| {
+                kv(&[
+                    ("id", "0".into()),
+                    ("stands", "first".into()),
+                    ("note", "n".into()),
+                ])
+            },
+            expect: [D, H, H, H, H, H, H],
+        },
+        Row {
+            path: "/api/moderation/allow-attempt",
+            args: |w| {
+                kv(&[
+                    ("cohort", w.cohort.to_string()),
+                    ("user", w.teacher_a.to_string()),
+                    ("competency", "communication".into()),
+                    ("reason", "r".into()),
+                ])
+            },
+            expect: [D, D, D, D, D, A, A],
+        },
+        Row {
+            path: "/api/notifications",
+            args: |_| Vec::new(),
+            expect: [A, A, A, A, A, A, A],
         },
         // Account.
         Row {

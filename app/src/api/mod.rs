@@ -8,6 +8,8 @@ pub mod framework;
 pub mod join;
 pub mod journal;
 pub mod rating;
+pub mod review;
+pub mod submission;
 pub mod unit;
 
 /// The database handle from the request's context (server only).

@@ -1,8 +1,10 @@
 //! The frame around every page: skip link, header with navigation, footer.
 
 use crate::api::account::SignOut;
+use crate::api::review::get_notifications;
 use crate::components::session_guard::use_viewer;
 use crate::domain::account::{Role, Viewer};
+use crate::domain::assessment::Notifications;
 use crate::root::SITE_NAME;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
@@ -73,17 +75,45 @@ pub fn SiteHeader() -> impl IntoView {
 #[component]
 fn AccountLinks(viewer: Viewer) -> impl IntoView {
     let coordinates = viewer.has_role_anywhere(Role::Coordinator);
+    let assesses = viewer.has_role_anywhere(Role::Assessor) || coordinates;
+    // Counts refresh on every navigation.
+    let location = leptos_router::hooks::use_location();
+    let counts = Resource::new(move || location.pathname.get(), |_| get_notifications());
+    let count = move |pick: fn(&Notifications) -> u32| {
+        counts
+            .get()
+            .and_then(Result::ok)
+            .map(|n| pick(&n))
+            .filter(|n| *n > 0)
+    };
     view! {
         {coordinates
             .then(|| {
                 view! {
                     <li>
-                        <A href="/coordinator">"Cohorts"</A>
+                        <A href="/coordinator">
+                            "Cohorts"
+                            <Badge n=Signal::derive(move || count(|n| n.moderations_to_resolve)) what="to resolve" />
+                        </A>
+                    </li>
+                }
+            })}
+        {assesses
+            .then(|| {
+                view! {
+                    <li>
+                        <A href="/assess">
+                            "Assess"
+                            <Badge n=Signal::derive(move || count(|n| n.reviews_waiting)) what="waiting" />
+                        </A>
                     </li>
                 }
             })}
         <li>
-            <A href="/dashboard">"Dashboard"</A>
+            <A href="/dashboard">
+                "Dashboard"
+                <Badge n=Signal::derive(move || count(|n| n.decisions_unseen)) what="new decision" />
+            </A>
         </li>
         <li>
             <A href="/journal">"Journal"</A>
@@ -98,6 +128,26 @@ fn AccountLinks(viewer: Viewer) -> impl IntoView {
                 </button>
             </form>
         </li>
+    }
+}
+
+/// A count beside a navigation link, read out with what it counts.
+#[component]
+fn Badge(n: Signal<Option<u32>>, what: &'static str) -> impl IntoView {
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                n.get()
+                    .map(|n| {
+                        view! {
+                            <span class="badge">
+                                <span aria-hidden="true">{n}</span>
+                                <span class="visually-hidden">{format!(" ({n} {what})")}</span>
+                            </span>
+                        }
+                    })
+            }}
+        </Transition>
     }
 }
 

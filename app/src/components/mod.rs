@@ -1,5 +1,6 @@
 //! Reusable pieces, one per file.
 
+pub mod assessment;
 pub mod error_panel;
 pub mod form;
 pub mod layout;

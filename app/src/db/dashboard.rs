@@ -4,6 +4,7 @@
 //! teacher's own comes in one query per request.
 
 use super::Db;
+use crate::domain::assessment::SubmissionStatus;
 use crate::domain::dashboard::{self, CompetencyIn, Dashboard, IndicatorIn, UnitIn};
 use crate::domain::rating::Level;
 use anyhow::Context as _;
@@ -105,7 +106,7 @@ async fn structure(db: &Db, framework_id: i64) -> anyhow::Result<Option<Arc<Stru
             title: r.try_get(2)?,
             domain_slug: r.try_get(3)?,
             domain_title: r.try_get(4)?,
-            validated: false,
+            evidence: None,
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
@@ -182,7 +183,8 @@ pub async fn load(db: &Db, user_id: i64) -> anyhow::Result<Option<Dashboard>> {
          FROM memberships m JOIN cohorts c ON c.id = m.cohort_id \
          WHERE m.user_id = $1 AND m.role = 'teacher' \
          UNION ALL SELECT 'done', unit_id, CAST(0 AS BIGINT) FROM unit_progress WHERE user_id = $1 \
-         UNION ALL SELECT phase, indicator_id, level FROM self_ratings WHERE user_id = $1",
+         UNION ALL SELECT phase, indicator_id, level FROM self_ratings WHERE user_id = $1 \
+         UNION ALL SELECT status, competency_id, attempt FROM submissions WHERE user_id = $1",
     )
     .bind(user_id)
     .fetch_all(db.pool())
@@ -191,6 +193,7 @@ pub async fn load(db: &Db, user_id: i64) -> anyhow::Result<Option<Dashboard>> {
     let mut framework: Option<(i64, i64)> = None;
     let mut done = std::collections::HashSet::new();
     let mut ratings: HashMap<(i64, bool), Level> = HashMap::new();
+    let mut latest: HashMap<i64, (i64, String)> = HashMap::new();
     for r in &rows {
         let kind: String = r.try_get(0)?;
         let id: i64 = r.try_get(1)?;
@@ -203,6 +206,12 @@ pub async fn load(db: &Db, user_id: i64) -> anyhow::Result<Option<Dashboard>> {
             }
             "done" => {
                 done.insert(id);
+            }
+            "draft" | "submitted" | "competent" | "not_yet" => {
+                // The latest attempt's status counts.
+                if latest.get(&id).is_none_or(|(attempt, _)| value > *attempt) {
+                    latest.insert(id, (value, kind.clone()));
+                }
             }
             phase => {
                 if let Some(level) = Level::from_value(value) {
@@ -221,6 +230,16 @@ pub async fn load(db: &Db, user_id: i64) -> anyhow::Result<Option<Dashboard>> {
     let Some(s) = structure(db, framework_id).await? else {
         return Ok(None);
     };
+    let competencies: Vec<CompetencyIn> = s
+        .competencies
+        .iter()
+        .map(|c| CompetencyIn {
+            evidence: latest
+                .get(&c.id)
+                .and_then(|(_, status)| SubmissionStatus::parse(status)),
+            ..c.clone()
+        })
+        .collect();
     let units: Vec<UnitIn> = s
         .units
         .iter()
@@ -241,7 +260,7 @@ pub async fn load(db: &Db, user_id: i64) -> anyhow::Result<Option<Dashboard>> {
     Ok(Some(dashboard::build(
         &s.slug,
         &s.title,
-        &s.competencies,
+        &competencies,
         &units,
         &indicators,
     )))

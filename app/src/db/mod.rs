@@ -11,6 +11,8 @@ pub mod dashboard;
 pub mod framework;
 pub mod journal;
 pub mod rating;
+pub mod review;
+pub mod submission;
 pub mod unit;
 
 use anyhow::Context as _;

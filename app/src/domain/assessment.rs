@@ -263,6 +263,390 @@ pub fn sniff_media_type(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// How long a claim on a submission lasts before it lapses and anyone may take it.
+pub const CLAIM_MS: i64 = 4 * 60 * 60 * 1000;
+/// Most links a teacher may list for one indicator.
+pub const LINKS_MAX: usize = 10;
+
+/// Something of the teacher's that can be offered as evidence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Material {
+    /// Id of the journal entry or upload.
+    pub id: i64,
+    /// Title or file name.
+    pub title: String,
+    /// A short line about it (its competency, its type and size).
+    pub detail: String,
+}
+
+/// One indicator of the submission being composed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftIndicator {
+    /// Slug.
+    pub slug: String,
+    /// The indicator's text.
+    pub text: String,
+    /// The teacher's rationale so far.
+    pub rationale: String,
+    /// Journal entries offered for it.
+    pub journal: Vec<i64>,
+    /// Uploads offered for it.
+    pub uploads: Vec<i64>,
+    /// Whether the checklist note and link are offered.
+    pub checklist: bool,
+    /// The checklist's current note and link for this indicator, if any.
+    pub checklist_text: Option<String>,
+    /// Links, one per line (`URL label`).
+    pub links: String,
+}
+
+/// One rated indicator of a review, as the teacher (or a coordinator) sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatedIndicator {
+    /// Indicator slug.
+    pub slug: String,
+    /// Indicator text.
+    pub text: String,
+    /// The rubric level given.
+    pub level: RubricLevel,
+    /// The assessor's comment.
+    pub comment: String,
+}
+
+/// A decision on an attempt.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    /// Competent or Not yet.
+    pub competent: bool,
+    /// Overall feedback.
+    pub feedback: String,
+    /// What to improve (Not yet).
+    pub improve: String,
+    /// Per indicator.
+    pub ratings: Vec<RatedIndicator>,
+    /// When.
+    pub decided_at: i64,
+    /// The assessor's name, when the viewer may know it.
+    pub assessor: Option<String>,
+}
+
+/// A past or current attempt, as its teacher sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttemptRecord {
+    /// 1, 2, …
+    pub attempt: i64,
+    /// Where it stands.
+    pub status: SubmissionStatus,
+    /// When it was submitted.
+    pub submitted_at: Option<i64>,
+    /// The decision, once made.
+    pub decision: Option<Decision>,
+}
+
+/// The teacher's workspace for the evidence of one competency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Workspace {
+    /// Framework slug.
+    pub framework: String,
+    /// Competency slug.
+    pub competency: String,
+    /// Competency title.
+    pub competency_title: String,
+    /// The cohort the submission goes to; `None` when the teacher is in no cohort of this
+    /// framework (they cannot submit).
+    pub cohort: Option<String>,
+    /// The latest attempt's status (`None`: nothing started).
+    pub status: Option<SubmissionStatus>,
+    /// The latest attempt's number (0: nothing started).
+    pub attempt: i64,
+    /// How many attempts the teacher has in all.
+    pub attempts_allowed: i64,
+    /// The draft's version, to save on (0 before the first save).
+    pub version: i64,
+    /// When the draft was last saved.
+    pub saved_at: Option<i64>,
+    /// Whether the teacher may edit now (no attempt yet, or a draft).
+    pub editable: bool,
+    /// Per indicator, in framework order.
+    pub indicators: Vec<DraftIndicator>,
+    /// The teacher's journal entries (not in the bin), this competency's first.
+    pub journal: Vec<Material>,
+    /// The teacher's uploaded files.
+    pub uploads: Vec<Material>,
+    /// Every attempt, newest first.
+    pub history: Vec<AttemptRecord>,
+}
+
+/// What saving a draft came to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DraftOutcome {
+    /// Saved as this version.
+    Saved {
+        /// The new version.
+        version: i64,
+        /// When.
+        saved_at: i64,
+    },
+    /// The draft was saved elsewhere meanwhile (another window); nothing was written.
+    Conflict {
+        /// The version now stored.
+        version: i64,
+    },
+    /// Submitted for assessment: the snapshot is frozen.
+    Submitted {
+        /// The attempt submitted.
+        attempt: i64,
+    },
+}
+
+/// Who holds a submission in the queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClaimState {
+    /// Nobody: anyone eligible may claim it.
+    Open,
+    /// The viewer, until then.
+    Mine {
+        /// When the claim lapses.
+        until: i64,
+    },
+    /// Someone else (an assessor's name is shown to colleagues), until then.
+    Other {
+        /// Who.
+        by: String,
+        /// When the claim lapses.
+        until: i64,
+    },
+    /// Assigned by a coordinator to someone else.
+    AssignedOther {
+        /// Who.
+        to: String,
+    },
+}
+
+/// A submission waiting for review.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueItem {
+    /// Submission id.
+    pub id: i64,
+    /// `true` for second marking (moderation).
+    pub second: bool,
+    /// Competency slug.
+    pub competency: String,
+    /// Competency title.
+    pub competency_title: String,
+    /// Cohort name.
+    pub cohort: String,
+    /// Cohort id.
+    pub cohort_id: i64,
+    /// Attempt number.
+    pub attempt: i64,
+    /// When submitted (or sent for second marking).
+    pub waiting_since: i64,
+    /// The teacher's name, or `None` under blind review.
+    pub teacher: Option<String>,
+    /// Who holds it.
+    pub claim: ClaimState,
+}
+
+/// An assessor of a cohort, for coordinators assigning work.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssessorOption {
+    /// User id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Cohort id.
+    pub cohort_id: i64,
+}
+
+/// The assessor's queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Queue {
+    /// Oldest first.
+    pub items: Vec<QueueItem>,
+    /// Competencies to filter by (slug, title).
+    pub competencies: Vec<(String, String)>,
+    /// Assessors the viewer may assign to (coordinators only; empty otherwise).
+    pub assessors: Vec<AssessorOption>,
+    /// Now, on the server (for waiting times).
+    pub now: i64,
+}
+
+/// A submission on the review screen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewView {
+    /// Submission id.
+    pub id: i64,
+    /// `true` when this is second marking: the first decision is not shown.
+    pub second: bool,
+    /// Cohort name.
+    pub cohort: String,
+    /// Attempt number.
+    pub attempt: i64,
+    /// When submitted.
+    pub submitted_at: i64,
+    /// The teacher's name, or `None` under blind review.
+    pub teacher: Option<String>,
+    /// The rule for Competent, in words.
+    pub rule: String,
+    /// What was submitted.
+    pub snapshot: Snapshot,
+    /// Who holds it.
+    pub claim: ClaimState,
+    /// Whether the viewer may decide now.
+    pub can_decide: bool,
+    /// The decision already made in this role (first or second), if any.
+    pub decided: Option<Decision>,
+}
+
+/// A submission chosen for second marking, as its coordinator sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModerationItem {
+    /// Moderation id.
+    pub id: i64,
+    /// Submission id.
+    pub submission_id: i64,
+    /// Competency title.
+    pub competency_title: String,
+    /// Attempt.
+    pub attempt: i64,
+    /// The first assessor.
+    pub first_assessor: String,
+    /// The first decision (`true`: Competent).
+    pub first_competent: bool,
+    /// The second assessor, once marked.
+    pub second_assessor: Option<String>,
+    /// The second decision, once marked.
+    pub second_competent: Option<bool>,
+    /// Per indicator (text, first level, second level), once marked.
+    pub ratings: Vec<(String, RubricLevel, Option<RubricLevel>)>,
+    /// `first` or `second`, once resolved.
+    pub resolution: Option<String>,
+    /// The coordinator's note.
+    pub note: String,
+}
+
+/// Agreement between two assessors over every submission both marked.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PairAgreement {
+    /// First marker.
+    pub first: String,
+    /// Second marker.
+    pub second: String,
+    /// Submissions both marked.
+    pub submissions: u32,
+    /// Of which the decisions matched.
+    pub decisions_agreed: u32,
+    /// Per-indicator agreement.
+    pub agreement: Option<Agreement>,
+}
+
+/// A teacher at their attempt limit on a competency (Not yet, no attempt left).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AtLimit {
+    /// The teacher's user id.
+    pub user_id: i64,
+    /// Name.
+    pub name: String,
+    /// Competency slug.
+    pub competency: String,
+    /// Competency title.
+    pub competency_title: String,
+    /// Attempts used.
+    pub attempts: i64,
+}
+
+/// A decided submission a coordinator may send for second marking.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecidedSubmission {
+    /// Submission id.
+    pub id: i64,
+    /// Competency title.
+    pub competency_title: String,
+    /// Attempt.
+    pub attempt: i64,
+    /// The teacher.
+    pub teacher: String,
+    /// The assessor.
+    pub assessor: String,
+    /// Competent or Not yet.
+    pub competent: bool,
+    /// When.
+    pub decided_at: i64,
+}
+
+/// The moderation page of a cohort.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModerationView {
+    /// Cohort id.
+    pub cohort_id: i64,
+    /// Cohort name.
+    pub cohort: String,
+    /// Decided submissions not yet sent for second marking, newest first.
+    pub eligible: Vec<DecidedSubmission>,
+    /// Sent for second marking, newest first.
+    pub items: Vec<ModerationItem>,
+    /// Per assessor pair.
+    pub pairs: Vec<PairAgreement>,
+    /// Teachers who used every attempt on a competency without reaching Competent.
+    pub at_limit: Vec<AtLimit>,
+}
+
+/// What is waiting for the signed-in person.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notifications {
+    /// Reviews (and second markings) the person could pick up or holds.
+    pub reviews_waiting: u32,
+    /// Their own submissions decided since they last looked.
+    pub decisions_unseen: u32,
+    /// Moderations with both markings and different decisions, for coordinators to resolve.
+    pub moderations_to_resolve: u32,
+}
+
+/// Parses the links box: one per line, a web address then an optional label.
+pub fn parse_links(text: &str) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let (url, label) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+        let url = crate::domain::rating::parse_evidence_url(url)
+            .map_err(|m| format!("line {}: the address {m}", n + 1))?;
+        let label = label.trim();
+        if label.chars().count() > 200 {
+            return Err(format!(
+                "line {}: the label must be at most 200 characters",
+                n + 1
+            ));
+        }
+        out.push((url, label.to_owned()));
+    }
+    if out.len() > LINKS_MAX {
+        return Err(format!(
+            "at most {LINKS_MAX} links per indicator (found {})",
+            out.len()
+        ));
+    }
+    Ok(out)
+}
+
+/// Checks a rationale: at most [`RATIONALE_MAX`] characters, and (`required`, when submitting)
+/// not empty.
+pub fn check_rationale(text: &str, required: bool) -> Result<(), String> {
+    let n = text.chars().count();
+    if n > RATIONALE_MAX {
+        return Err(format!(
+            "must be at most {RATIONALE_MAX} characters (found {n})"
+        ));
+    }
+    if required && text.trim().is_empty() {
+        return Err("explain how your evidence shows this indicator before submitting".into());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -324,6 +708,26 @@ mod tests {
         // Systematic disagreement is worse than chance.
         let opposite = agreement(&[(N, E), (E, N)]).expect("pairs");
         assert!(opposite.kappa.expect("defined") < 0.0);
+    }
+
+    #[test]
+    fn links_are_checked_line_by_line() {
+        let links = parse_links("https://example.org/a Lesson plan\n\n  http://x.example.org  ")
+            .expect("valid");
+        assert_eq!(
+            links,
+            vec![
+                ("https://example.org/a".to_owned(), "Lesson plan".to_owned()),
+                ("http://x.example.org".to_owned(), String::new()),
+            ]
+        );
+        let e = parse_links("https://ok.example.org\nftp://nope").unwrap_err();
+        assert!(e.starts_with("line 2:"), "{e}");
+        let many = "https://a.example.org\n".repeat(LINKS_MAX + 1);
+        assert!(parse_links(&many).unwrap_err().contains("at most"));
+        assert!(check_rationale("  ", true).is_err());
+        assert!(check_rationale("  ", false).is_ok());
+        assert!(check_rationale(&"x".repeat(RATIONALE_MAX + 1), false).is_err());
     }
 
     #[test]

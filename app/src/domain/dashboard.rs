@@ -2,6 +2,7 @@
 //! the growth chart (baseline against now, per competency). Built by a pure function from what
 //! the database holds, so every rule here is unit-tested without one.
 
+use crate::domain::assessment::SubmissionStatus;
 use crate::domain::rating::Level;
 use serde::{Deserialize, Serialize};
 
@@ -78,6 +79,19 @@ pub struct Dashboard {
     pub indicators_total: u32,
     /// The first competency whose baseline is incomplete, to continue from.
     pub baseline_next: Option<String>,
+    /// Per competency, in framework order: where the teacher's evidence stands.
+    pub evidence: Vec<EvidenceStatus>,
+}
+
+/// Where a teacher's evidence for one competency stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceStatus {
+    /// Competency slug.
+    pub slug: String,
+    /// Competency title.
+    pub title: String,
+    /// The latest attempt's status; `None`: not started.
+    pub status: Option<SubmissionStatus>,
 }
 
 /// A competency as loaded.
@@ -93,8 +107,8 @@ pub struct CompetencyIn {
     pub domain_slug: String,
     /// Its domain's title.
     pub domain_title: String,
-    /// Judged Competent for this teacher.
-    pub validated: bool,
+    /// Where this teacher's evidence for it stands (latest attempt), if started.
+    pub evidence: Option<SubmissionStatus>,
 }
 
 /// A unit as loaded.
@@ -197,7 +211,7 @@ pub fn build(
         d.units_total += count(its_units.len());
         d.indicators_rated += count(nows.len());
         d.indicators_total += count(its_indicators.len());
-        d.competencies_validated += u32::from(c.validated);
+        d.competencies_validated += u32::from(c.evidence == Some(SubmissionStatus::Competent));
         d.competencies_total += 1;
     }
     Dashboard {
@@ -209,6 +223,14 @@ pub fn build(
         baseline_rated: count(indicators.iter().filter(|i| i.baseline.is_some()).count()),
         indicators_total: count(indicators.len()),
         baseline_next,
+        evidence: competencies
+            .iter()
+            .map(|c| EvidenceStatus {
+                slug: c.slug.clone(),
+                title: c.title.clone(),
+                status: c.evidence,
+            })
+            .collect(),
     }
 }
 
@@ -299,7 +321,7 @@ mod tests {
             title: slug.to_uppercase(),
             domain_slug: domain.into(),
             domain_title: domain.to_uppercase(),
-            validated: false,
+            evidence: None,
         }
     }
 
@@ -322,6 +344,25 @@ mod tests {
             baseline,
             current,
         }
+    }
+
+    #[test]
+    fn only_competent_evidence_counts_as_validated() {
+        let mut comps = vec![comp(1, "a", "d1"), comp(2, "b", "d1"), comp(3, "c", "d1")];
+        comps[0].evidence = Some(SubmissionStatus::Competent);
+        comps[1].evidence = Some(SubmissionStatus::Submitted);
+        let d = build("f", "F", &comps, &[], &[]);
+        assert_eq!(d.domains[0].competencies_validated, 1);
+        assert_eq!(d.domains[0].competencies_total, 3);
+        let statuses: Vec<_> = d.evidence.iter().map(|e| e.status).collect();
+        assert_eq!(
+            statuses,
+            vec![
+                Some(SubmissionStatus::Competent),
+                Some(SubmissionStatus::Submitted),
+                None
+            ]
+        );
     }
 
     #[test]

@@ -19,6 +19,22 @@ pub fn utc_date(ms: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// How long a wait has been, in the largest whole unit: `3 days`, `1 hour`, `12 minutes`,
+/// `less than a minute`.
+pub fn waited(ms: i64) -> String {
+    let minutes = ms.max(0) / 60_000;
+    let (n, unit) = if minutes >= 2 * 24 * 60 {
+        (minutes / (24 * 60), "day")
+    } else if minutes >= 60 {
+        (minutes / 60, "hour")
+    } else if minutes >= 1 {
+        (minutes, "minute")
+    } else {
+        return "less than a minute".to_owned();
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
 /// Year, month, day of a count of days since 1970-01-01 (Howard Hinnant's algorithm).
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
@@ -36,6 +52,17 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn waits_read_naturally() {
+        assert_eq!(waited(10_000), "less than a minute");
+        assert_eq!(waited(60_000), "1 minute");
+        assert_eq!(waited(59 * 60_000), "59 minutes");
+        assert_eq!(waited(3 * 3_600_000 + 5), "3 hours");
+        assert_eq!(waited(47 * 3_600_000), "47 hours");
+        assert_eq!(waited(3 * 86_400_000), "3 days");
+        assert_eq!(waited(-5), "less than a minute");
+    }
 
     #[test]
     fn formats_known_instants() {

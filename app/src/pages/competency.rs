@@ -91,6 +91,10 @@ fn Competency(competency: CompetencyView) -> impl IntoView {
                 <A href=format!("/frameworks/{}/competencies/{}/checklist", competency.framework_slug, competency.slug)>
                     "Rate yourself on these indicators"
                 </A>
+                " · "
+                <A href=format!("/frameworks/{}/competencies/{}/evidence", competency.framework_slug, competency.slug)>
+                    "Submit evidence for assessment"
+                </A>
             </p>
             <ol class="indicator-list">
                 {competency

@@ -2,6 +2,7 @@
 //! ratings, and the growth chart (server-rendered SVG with a table for screen readers).
 
 use crate::api::dashboard::get_dashboard;
+use crate::components::assessment::StatusLabel;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::session_guard::Private;
 use crate::domain::dashboard::{hundredths, Dashboard, DomainProgress, GrowthRow};
@@ -88,6 +89,38 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
             <div class="domain-progress">
                 {d.domains.clone().into_iter().map(|p| view! { <DomainCard p /> }).collect_view()}
             </div>
+        </section>
+        <section class="section" id="evidence" aria-labelledby="evidence-heading">
+            <h2 id="evidence-heading">"Your evidence"</h2>
+            <p>"Each competency is validated when an assessor judges your evidence Competent."</p>
+            <table class="evidence-status">
+                <caption class="visually-hidden">"Where your evidence stands, per competency"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Competency"</th>
+                        <th scope="col">"Status"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {d
+                        .evidence
+                        .clone()
+                        .into_iter()
+                        .map(|e| {
+                            view! {
+                                <tr>
+                                    <th scope="row">
+                                        <A href=format!("/frameworks/{fw}/competencies/{}/evidence", e.slug)>{e.title}</A>
+                                    </th>
+                                    <td>
+                                        <StatusLabel status=e.status />
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
         </section>
         <section class="section" aria-labelledby="growth-heading">
             <h2 id="growth-heading">"Your growth"</h2>

@@ -1,15 +1,18 @@
 //! One module per route.
 
+pub mod assess;
 pub mod checklist;
 pub mod cohort;
 pub mod competency;
 pub mod coordinator;
 pub mod dashboard;
+pub mod evidence;
 pub mod framework;
 pub mod frameworks;
 pub mod home;
 pub mod join;
 pub mod journal;
+pub mod moderation;
 pub mod not_found;
 pub mod profile;
 pub mod reset;

@@ -1,0 +1,417 @@
+//! Assessors and coordinators: the queue, claims, assignments, the review screen, decisions,
+//! moderation, extra attempts; and everyone's notification counts.
+//!
+//! A submission is visible only to assessors and coordinators of its cohort, never to its own
+//! teacher here; anyone else is answered "not found".
+
+use crate::domain::assessment::{ModerationView, Notifications, Queue, ReviewView};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use std::collections::HashMap;
+#[cfg(feature = "ssr")]
+use {
+    crate::auth::{self, Access, Principal},
+    crate::db::review::{Refused, Viewer},
+    crate::domain::account::Role,
+    crate::domain::assessment::RubricLevel,
+    crate::error::internal,
+};
+
+/// A review as the review screen's form sends it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ReviewForm {
+    /// Submission id.
+    pub submission: i64,
+    /// Rubric level (1–3) per indicator slug.
+    #[serde(default)]
+    pub level: HashMap<String, String>,
+    /// Comment per indicator slug.
+    #[serde(default)]
+    pub comment: HashMap<String, String>,
+    /// Overall feedback.
+    #[serde(default)]
+    pub feedback: String,
+    /// What to improve (required for Not yet).
+    #[serde(default)]
+    pub improve: String,
+    /// `competent` or `not_yet`.
+    #[serde(default)]
+    pub decision: String,
+}
+
+/// Longest feedback, in characters.
+pub const FEEDBACK_MAX: usize = 4_000;
+/// Longest comment per indicator, in characters.
+pub const COMMENT_MAX: usize = 2_000;
+
+#[cfg(feature = "ssr")]
+fn viewer(who: &Principal) -> Viewer {
+    Viewer {
+        user_id: who.user_id,
+        is_admin: who.is_admin,
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn not_found() -> AppError {
+    AppError::NotFound("That submission".into())
+}
+
+#[cfg(feature = "ssr")]
+fn refused(r: Refused) -> AppError {
+    match r {
+        Refused::NotFound => not_found(),
+        Refused::Taken(why) => AppError::invalid("form", why),
+        Refused::NotWaiting => AppError::invalid(
+            "form",
+            "this submission is not waiting for that review any more (a decision is final)",
+        ),
+        Refused::Invalid { field, message } => AppError::Invalid { field, message },
+    }
+}
+
+/// Assessors and coordinators only (in any cohort); answers the caller.
+#[cfg(feature = "ssr")]
+fn assessor_or_coordinator() -> Result<Principal, AppError> {
+    let who = auth::authorize(Access::SignedIn)?;
+    if who.has_role_anywhere(Role::Assessor) || who.has_role_anywhere(Role::Coordinator) {
+        Ok(who)
+    } else {
+        crate::components::status::set_http_status(403);
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The queue of the caller's cohorts, optionally for one competency (slug; empty for all).
+#[server(endpoint = "review/queue", input = GetUrl)]
+pub async fn get_queue(competency: String) -> Result<Queue, AppError> {
+    let who = assessor_or_coordinator()?;
+    let db = super::db()?;
+    let filter = (!competency.is_empty()).then_some(competency.as_str());
+    crate::db::review::queue(&db, viewer(&who), filter)
+        .await
+        .map_err(internal)
+}
+
+/// Claims a submission for review; answers when the claim lapses.
+#[server(endpoint = "review/claim")]
+pub async fn claim_submission(id: i64) -> Result<i64, AppError> {
+    let result = async {
+        let who = assessor_or_coordinator()?;
+        let db = super::db()?;
+        crate::db::review::claim(&db, viewer(&who), id)
+            .await
+            .map_err(internal)?
+            .map_err(refused)
+    }
+    .await;
+    let result = super::form_answer(result);
+    if result.is_ok() {
+        super::redirect_plain_form(&format!("/assess/{id}"));
+    }
+    result
+}
+
+/// Lets go of the caller's claim.
+#[server(endpoint = "review/release")]
+pub async fn release_submission(id: i64) -> Result<(), AppError> {
+    let result = async {
+        let who = assessor_or_coordinator()?;
+        let db = super::db()?;
+        if crate::db::review::release(&db, viewer(&who), id)
+            .await
+            .map_err(internal)?
+        {
+            Ok(())
+        } else {
+            Err(not_found())
+        }
+    }
+    .await;
+    let result = super::form_answer(result);
+    if result.is_ok() {
+        super::redirect_plain_form("/assess");
+    }
+    result
+}
+
+/// A coordinator assigns a waiting submission to an assessor of its cohort.
+#[server(endpoint = "review/assign")]
+pub async fn assign_submission(id: i64, assessor: String) -> Result<(), AppError> {
+    let result = async {
+        let who = assessor_or_coordinator()?;
+        let assessor: i64 = assessor
+            .trim()
+            .parse()
+            .map_err(|_| AppError::invalid("assessor", "choose an assessor"))?;
+        let db = super::db()?;
+        crate::db::review::assign(&db, viewer(&who), id, assessor)
+            .await
+            .map_err(internal)?
+            .map_err(refused)
+    }
+    .await;
+    let result = super::form_answer(result);
+    if result.is_ok() {
+        super::redirect_plain_form("/assess?assigned=1");
+    }
+    result
+}
+
+/// A submission on the review screen.
+#[server(endpoint = "review/view", input = GetUrl)]
+pub async fn get_review(id: i64) -> Result<ReviewView, AppError> {
+    let who = assessor_or_coordinator()?;
+    let db = super::db()?;
+    super::answer(
+        crate::db::review::view(&db, viewer(&who), id)
+            .await
+            .map_err(internal)
+            .and_then(|v| v.ok_or_else(not_found)),
+    )
+}
+
+/// Records the caller's review (a decision, or a second marking). Final once made.
+#[server(endpoint = "review/decide")]
+pub async fn decide(review: ReviewForm) -> Result<(), AppError> {
+    let id = review.submission;
+    let result = async {
+        let who = assessor_or_coordinator()?;
+        let mut ratings = Vec::new();
+        let mut slugs: Vec<&String> = review.level.keys().collect();
+        slugs.sort();
+        for slug in slugs {
+            let level = review.level[slug]
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .and_then(RubricLevel::from_value)
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        format!("review[level][{slug}]"),
+                        "choose Not evident, Partly evident or Evident",
+                    )
+                })?;
+            let comment = review
+                .comment
+                .get(slug)
+                .map(|c| c.trim().to_owned())
+                .unwrap_or_default();
+            if comment.chars().count() > COMMENT_MAX {
+                return Err(AppError::invalid(
+                    format!("review[comment][{slug}]"),
+                    format!("must be at most {COMMENT_MAX} characters"),
+                ));
+            }
+            ratings.push((slug.clone(), level, comment));
+        }
+        let competent = match review.decision.as_str() {
+            "competent" => true,
+            "not_yet" => false,
+            _ => {
+                return Err(AppError::invalid(
+                    "review[decision]",
+                    "choose Competent or Not yet",
+                ))
+            }
+        };
+        let feedback = review.feedback.trim().to_owned();
+        if feedback.is_empty() {
+            return Err(AppError::invalid(
+                "review[feedback]",
+                "write overall feedback for the teacher",
+            ));
+        }
+        if feedback.chars().count() > FEEDBACK_MAX {
+            return Err(AppError::invalid(
+                "review[feedback]",
+                format!("must be at most {FEEDBACK_MAX} characters"),
+            ));
+        }
+        let improve = review.improve.trim().to_owned();
+        if !competent && improve.is_empty() {
+            return Err(AppError::invalid(
+                "review[improve]",
+                "say what the teacher should improve for the next attempt",
+            ));
+        }
+        if improve.chars().count() > FEEDBACK_MAX {
+            return Err(AppError::invalid(
+                "review[improve]",
+                format!("must be at most {FEEDBACK_MAX} characters"),
+            ));
+        }
+        let db = super::db()?;
+        let new = crate::db::review::NewReview {
+            ratings,
+            competent,
+            feedback,
+            improve,
+        };
+        crate::db::review::decide(&db, viewer(&who), id, &new)
+            .await
+            .map_err(internal)?
+            .map_err(refused)
+            .map(|_| ())
+    }
+    .await;
+    let result = super::form_answer(result);
+    if result.is_ok() {
+        super::redirect_plain_form(&format!("/assess/{id}?decided=1"));
+    }
+    result
+}
+
+/// The moderation page of a cohort (its coordinators).
+#[server(endpoint = "moderation", input = GetUrl)]
+pub async fn get_moderation(cohort: i64) -> Result<ModerationView, AppError> {
+    let who = auth::authorize(Access::Cohort {
+        cohort_id: cohort,
+        roles: &[Role::Coordinator],
+    })?;
+    let db = super::db()?;
+    super::answer(
+        crate::db::review::moderation(&db, viewer(&who), cohort)
+            .await
+            .map_err(internal)
+            .and_then(|v| v.ok_or_else(|| AppError::NotFound("That cohort".into()))),
+    )
+}
+
+/// Sends a random share of a cohort's decided submissions for second marking.
+#[server(endpoint = "moderation/sample")]
+pub async fn sample_moderation(cohort: i64, percent: String) -> Result<u32, AppError> {
+    let result = async {
+        let who = auth::authorize(Access::Cohort {
+            cohort_id: cohort,
+            roles: &[Role::Coordinator],
+        })?;
+        let percent: u32 = percent
+            .trim()
+            .trim_end_matches('%')
+            .parse()
+            .ok()
+            .filter(|p| (1..=100).contains(p))
+            .ok_or_else(|| AppError::invalid("percent", "give a whole number from 1 to 100"))?;
+        let db = super::db()?;
+        crate::db::review::sample(&db, viewer(&who), cohort, percent)
+            .await
+            .map_err(internal)
+    }
+    .await;
+    let result = super::form_answer(result);
+    if let Ok(n) = &result {
+        super::redirect_plain_form(&format!(
+            "/coordinator/cohorts/{cohort}/moderation?sampled={n}"
+        ));
+    }
+    result
+}
+
+/// Sends one decided submission for second marking.
+#[server(endpoint = "moderation/pick")]
+pub async fn pick_moderation(id: i64) -> Result<(), AppError> {
+    let result = async {
+        let who = assessor_or_coordinator()?;
+        let db = super::db()?;
+        crate::db::review::pick(&db, viewer(&who), id)
+            .await
+            .map_err(internal)?
+            .map_err(refused)
+    }
+    .await;
+    let result = super::form_answer(result);
+    if let Ok(cohort) = &result {
+        super::redirect_plain_form(&format!("/coordinator/cohorts/{cohort}/moderation"));
+    }
+    result.map(|_| ())
+}
+
+/// Resolves a moderation: whose decision stands (`first` or `second`), with a note.
+#[server(endpoint = "moderation/resolve")]
+pub async fn resolve_moderation(id: i64, stands: String, note: String) -> Result<(), AppError> {
+    let result = async {
+        let who = auth::authorize(Access::SignedIn)?;
+        let second = match stands.as_str() {
+            "first" => false,
+            "second" => true,
+            _ => return Err(AppError::invalid("stands", "choose whose decision stands")),
+        };
+        let note = note.trim();
+        if note.is_empty() {
+            return Err(AppError::invalid("note", "say why, for the record"));
+        }
+        if note.chars().count() > FEEDBACK_MAX {
+            return Err(AppError::invalid(
+                "note",
+                format!("must be at most {FEEDBACK_MAX} characters"),
+            ));
+        }
+        let db = super::db()?;
+        crate::db::review::resolve(&db, viewer(&who), id, second, note)
+            .await
+            .map_err(internal)?
+            .map_err(|r| match r {
+                Refused::NotFound => AppError::NotFound("That moderation".into()),
+                other => refused(other),
+            })
+    }
+    .await;
+    let result = super::form_answer(result);
+    if let Ok(cohort) = &result {
+        super::redirect_plain_form(&format!("/coordinator/cohorts/{cohort}/moderation"));
+    }
+    result.map(|_| ())
+}
+
+/// Allows a teacher of a cohort one more attempt on a competency.
+#[server(endpoint = "moderation/allow-attempt")]
+pub async fn allow_attempt(
+    cohort: i64,
+    user: i64,
+    competency: String,
+    reason: String,
+) -> Result<(), AppError> {
+    let result = async {
+        let who = auth::authorize(Access::Cohort {
+            cohort_id: cohort,
+            roles: &[Role::Coordinator],
+        })?;
+        let reason = reason.trim();
+        if reason.chars().count() > 500 {
+            return Err(AppError::invalid(
+                "reason",
+                "must be at most 500 characters",
+            ));
+        }
+        let db = super::db()?;
+        crate::db::review::allow_attempt(&db, viewer(&who), cohort, user, &competency, reason)
+            .await
+            .map_err(internal)?
+            .map_err(|r| match r {
+                Refused::NotFound => AppError::NotFound("That teacher".into()),
+                other => refused(other),
+            })
+    }
+    .await;
+    let result = super::form_answer(result);
+    if result.is_ok() {
+        super::redirect_plain_form(&format!(
+            "/coordinator/cohorts/{cohort}/moderation?allowed=1"
+        ));
+    }
+    result
+}
+
+/// What is waiting for the caller (all zero when signed out).
+#[server(endpoint = "notifications", input = GetUrl)]
+pub async fn get_notifications() -> Result<Notifications, AppError> {
+    let Some(who) = auth::public() else {
+        return Ok(Notifications::default());
+    };
+    let db = super::db()?;
+    crate::db::review::notifications(&db, viewer(&who))
+        .await
+        .map_err(internal)
+}

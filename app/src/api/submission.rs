@@ -1,0 +1,189 @@
+//! A teacher's evidence per competency: compose and autosave a draft, preview it as the
+//! assessor will see it, submit it. Always the caller's own.
+
+use crate::domain::assessment::{DraftOutcome, Snapshot, Workspace};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use std::collections::HashMap;
+#[cfg(feature = "ssr")]
+use {
+    crate::auth::{self, Access},
+    crate::db::submission::{DraftContent, Offered, Refused},
+    crate::domain::assessment::{check_rationale, parse_links},
+    crate::error::internal,
+};
+
+/// The draft form as the page sends it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DraftForm {
+    /// Framework slug.
+    pub framework: String,
+    /// Competency slug.
+    pub competency: String,
+    /// The version the draft was edited from (0 before the first save).
+    pub base_version: i64,
+    /// `save` (the button), `autosave` (typing paused) or `submit`.
+    #[serde(default)]
+    pub intent: String,
+    /// Rationale per indicator slug.
+    #[serde(default)]
+    pub rationale: HashMap<String, String>,
+    /// Evidence chosen, keyed `SLUG__jID` (journal entry), `SLUG__uID` (upload) or
+    /// `SLUG__checklist`; the value does not matter (a ticked box sends one).
+    #[serde(default)]
+    pub pick: HashMap<String, String>,
+    /// Links per indicator slug, one per line.
+    #[serde(default)]
+    pub links: HashMap<String, String>,
+}
+
+/// Where the evidence page of a competency is.
+pub fn evidence_path(framework: &str, competency: &str) -> String {
+    format!("/frameworks/{framework}/competencies/{competency}/evidence")
+}
+
+#[cfg(feature = "ssr")]
+fn not_found() -> AppError {
+    AppError::NotFound("That competency".into())
+}
+
+/// Checks a draft form against the competency's indicators; `submit` also requires every
+/// rationale and some evidence.
+#[cfg(feature = "ssr")]
+fn validate(
+    form: &DraftForm,
+    indicators: &[(i64, String, String)],
+    submit: bool,
+) -> Result<DraftContent, AppError> {
+    let mut content = DraftContent::default();
+    let mut evidence = 0usize;
+    for (id, slug, _) in indicators {
+        let rationale = form
+            .rationale
+            .get(slug)
+            .map(|r| r.trim().to_owned())
+            .unwrap_or_default();
+        check_rationale(&rationale, submit)
+            .map_err(|m| AppError::invalid(format!("draft[rationale][{slug}]"), m))?;
+        let mut offered = Vec::new();
+        let prefix = format!("{slug}__");
+        let mut picks: Vec<&str> = form
+            .pick
+            .keys()
+            .filter_map(|k| k.strip_prefix(&prefix))
+            .collect();
+        picks.sort_unstable();
+        for p in picks {
+            if p == "checklist" {
+                offered.push(Offered::Checklist);
+            } else if let Some(n) = p.strip_prefix('j').and_then(|n| n.parse().ok()) {
+                offered.push(Offered::Journal(n));
+            } else if let Some(n) = p.strip_prefix('u').and_then(|n| n.parse().ok()) {
+                offered.push(Offered::Upload(n));
+            }
+        }
+        let links = parse_links(form.links.get(slug).map_or("", String::as_str))
+            .map_err(|m| AppError::invalid(format!("draft[links][{slug}]"), m))?;
+        offered.extend(links.into_iter().map(|(u, l)| Offered::Link(u, l)));
+        evidence += offered.len();
+        content.indicators.push((*id, rationale, offered));
+    }
+    if submit && evidence == 0 {
+        return Err(AppError::invalid(
+            "draft[evidence]",
+            "offer at least one piece of evidence (a journal entry, a file, your checklist note or a link) before submitting",
+        ));
+    }
+    Ok(content)
+}
+
+#[cfg(feature = "ssr")]
+fn refused(r: Refused) -> AppError {
+    match r {
+        Refused::NotFound => not_found(),
+        Refused::NoCohort => AppError::invalid(
+            "form",
+            "you are not a teacher in a cohort of this framework yet; join one through your coordinator's invitation to submit evidence",
+        ),
+        Refused::Closed(why) => AppError::invalid("form", format!("nothing can be changed: {why}")),
+    }
+}
+
+/// The caller's workspace for a competency (marks decisions on it as seen).
+#[server(endpoint = "submission/workspace", input = GetUrl)]
+pub async fn get_workspace(framework: String, competency: String) -> Result<Workspace, AppError> {
+    let who = auth::authorize(Access::SignedIn)?;
+    let db = super::db()?;
+    super::answer(
+        crate::db::submission::workspace(&db, who.user_id, &framework, &competency)
+            .await
+            .map_err(internal)
+            .and_then(|w| w.ok_or_else(not_found)),
+    )
+}
+
+/// Saves the caller's draft (on its version) or, with intent `submit`, saves and submits it.
+#[server(endpoint = "submission/save")]
+pub async fn save_draft(draft: DraftForm) -> Result<DraftOutcome, AppError> {
+    let back = evidence_path(&draft.framework, &draft.competency);
+    let result = async {
+        let who = auth::authorize(Access::SignedIn)?;
+        let db = super::db()?;
+        let (framework_id, competency_id, _) =
+            crate::db::submission::competency(&db, &draft.framework, &draft.competency)
+                .await
+                .map_err(internal)?
+                .ok_or_else(not_found)?;
+        let indicators = crate::db::submission::indicators(&db, competency_id)
+            .await
+            .map_err(internal)?;
+        let submit = draft.intent == "submit";
+        let content = validate(&draft, &indicators, submit)?;
+        crate::db::submission::save_draft(
+            &db,
+            who.user_id,
+            framework_id,
+            competency_id,
+            draft.base_version,
+            &content,
+            submit,
+        )
+        .await
+        .map_err(internal)?
+        .map_err(refused)
+    }
+    .await;
+    let result = super::form_answer(result);
+    match &result {
+        Ok(DraftOutcome::Submitted { .. }) => {
+            super::redirect_plain_form(&format!("{back}?submitted=1"));
+        }
+        Ok(DraftOutcome::Saved { .. }) => super::redirect_plain_form(&format!("{back}?saved=1")),
+        Ok(DraftOutcome::Conflict { .. }) => {
+            super::redirect_plain_form(&format!("{back}?conflict=1"));
+        }
+        Err(_) => {}
+    }
+    result
+}
+
+/// The caller's latest draft exactly as an assessor would see it if submitted now (or the
+/// submitted snapshot).
+#[server(endpoint = "submission/preview", input = GetUrl)]
+pub async fn get_preview(framework: String, competency: String) -> Result<Snapshot, AppError> {
+    let who = auth::authorize(Access::SignedIn)?;
+    let db = super::db()?;
+    let result = async {
+        let (_, competency_id, _) = crate::db::submission::competency(&db, &framework, &competency)
+            .await
+            .map_err(internal)?
+            .ok_or_else(not_found)?;
+        crate::db::submission::preview(&db, who.user_id, competency_id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| AppError::NotFound("A saved draft".into()))
+    }
+    .await;
+    super::answer(result)
+}

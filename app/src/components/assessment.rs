@@ -1,0 +1,201 @@
+//! What teachers, assessors and coordinators all see of a submission: the frozen snapshot
+//! (indicator by indicator: rationale and evidence) and a decision with its rubric ratings.
+
+use crate::domain::assessment::{
+    Decision, EvidenceItem, Snapshot, SnapshotIndicator, SubmissionStatus,
+};
+use leptos::prelude::*;
+
+/// The submission as an assessor sees it. `rate` renders something beside each indicator
+/// (the review screen's rubric), given the indicator's position and itself.
+#[component]
+pub fn SnapshotView(
+    /// What was submitted (or would be).
+    snapshot: Snapshot,
+    /// Rendered under each indicator's evidence (the rubric on the review screen).
+    #[prop(default = None)]
+    rate: Option<Callback<(usize, SnapshotIndicator), AnyView>>,
+) -> impl IntoView {
+    view! {
+        <ol class="snapshot">
+            {snapshot
+                .indicators
+                .into_iter()
+                .enumerate()
+                .map(|(n, ind)| {
+                    let heading_id = format!("indicator-{}", ind.slug);
+                    let extra = rate.map(|r| r.run((n, ind.clone())));
+                    view! {
+                        <li class="snapshot__indicator" aria-labelledby=heading_id.clone()>
+                            <h3 id=heading_id.clone()>{format!("{}. {}", n + 1, ind.text)}</h3>
+                            <div class="snapshot__rationale">
+                                <h4>"The teacher's rationale"</h4>
+                                {if ind.rationale.trim().is_empty() {
+                                    view! { <p class="meta">"No rationale yet."</p> }.into_any()
+                                } else {
+                                    view! { <p class="prose-text">{ind.rationale.clone()}</p> }.into_any()
+                                }}
+                            </div>
+                            <div class="snapshot__evidence">
+                                <h4>"Evidence"</h4>
+                                {if ind.evidence.is_empty() {
+                                    view! { <p class="meta">"No evidence offered for this indicator."</p> }
+                                        .into_any()
+                                } else {
+                                    view! {
+                                        <ul class="evidence-list">
+                                            {ind
+                                                .evidence
+                                                .iter()
+                                                .cloned()
+                                                .map(|e| view! { <EvidenceView item=e /> })
+                                                .collect_view()}
+                                        </ul>
+                                    }
+                                        .into_any()
+                                }}
+                            </div>
+                            {extra}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+    }
+}
+
+/// One piece of evidence.
+#[component]
+fn EvidenceView(item: EvidenceItem) -> impl IntoView {
+    let kind = match item.kind.as_str() {
+        "journal" => "Journal entry",
+        "rating" => "Checklist",
+        "upload" => "File",
+        _ => "Link",
+    };
+    view! {
+        <li class="evidence">
+            <span class="evidence__kind">{kind}</span>
+            {match item.kind.as_str() {
+                "journal" => {
+                    view! {
+                        <details class="evidence__entry">
+                            <summary>{item.title.clone()}</summary>
+                            <p class="prose-text">{item.text.clone()}</p>
+                        </details>
+                    }
+                        .into_any()
+                }
+                "upload" => {
+                    let href = item.upload_id.map(|id| format!("/uploads/{id}")).unwrap_or_default();
+                    view! {
+                        <a href=href download rel="nofollow">
+                            {item.title.clone()}
+                        </a>
+                        <span class="meta">{format!(" ({})", item.media_type)}</span>
+                    }
+                        .into_any()
+                }
+                "rating" => {
+                    view! {
+                        <strong>{item.title.clone()}</strong>
+                        {(!item.text.is_empty()).then(|| view! { <p class="prose-text">{item.text.clone()}</p> })}
+                        {(!item.url.is_empty())
+                            .then(|| {
+                                view! {
+                                    <a href=item.url.clone() rel="noopener noreferrer nofollow" target="_blank">
+                                        {item.url.clone()}
+                                    </a>
+                                }
+                            })}
+                    }
+                        .into_any()
+                }
+                _ => {
+                    view! {
+                        <a href=item.url.clone() rel="noopener noreferrer nofollow" target="_blank">
+                            {item.title.clone()}
+                        </a>
+                        {(item.title != item.url).then(|| view! { <span class="meta">{format!(" {}", item.url)}</span> })}
+                    }
+                        .into_any()
+                }
+            }}
+        </li>
+    }
+}
+
+/// A decision: the outcome, the feedback and the rating of every indicator.
+#[component]
+pub fn DecisionView(
+    /// The decision.
+    decision: Decision,
+    /// Heading level text, e.g. "Decision".
+    #[prop(into)]
+    heading: String,
+) -> impl IntoView {
+    let outcome = if decision.competent {
+        SubmissionStatus::Competent
+    } else {
+        SubmissionStatus::NotYet
+    };
+    view! {
+        <section class="decision" class:decision--competent=decision.competent>
+            <h3>
+                {heading}": "
+                <span class=format!("status status--{}", outcome.as_str())>{outcome.label()}</span>
+            </h3>
+            <p class="meta">
+                {format!("Decided {}", crate::domain::time::utc_minute(decision.decided_at))}
+                {decision.assessor.clone().map(|a| format!(" by {a}"))}
+            </p>
+            <h4>"Feedback"</h4>
+            <p class="prose-text">{decision.feedback.clone()}</p>
+            {(!decision.improve.is_empty())
+                .then(|| {
+                    view! {
+                        <h4>"What to improve"</h4>
+                        <p class="prose-text">{decision.improve.clone()}</p>
+                    }
+                })}
+            <table class="rubric-table">
+                <caption>"Rating of each indicator"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Indicator"</th>
+                        <th scope="col">"Rating"</th>
+                        <th scope="col">"Comment"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {decision
+                        .ratings
+                        .iter()
+                        .map(|r| {
+                            view! {
+                                <tr>
+                                    <th scope="row">{r.text.clone()}</th>
+                                    <td>{r.level.label()}</td>
+                                    <td>{r.comment.clone()}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+/// A status as a small label.
+#[component]
+pub fn StatusLabel(
+    /// `None`: not started.
+    status: Option<SubmissionStatus>,
+) -> impl IntoView {
+    let (class, text) = match status {
+        Some(s) => (format!("status status--{}", s.as_str()), s.label()),
+        None => ("status status--none".to_owned(), "Not started"),
+    };
+    view! { <span class=class>{text}</span> }
+}

@@ -1,0 +1,427 @@
+//! `/assess`: the queue of submissions waiting for review (oldest first, with waiting time,
+//! filter by competency, claim, coordinators assign); `/assess/:id`: the review screen,
+//! indicator by indicator, with the rubric beside the teacher's evidence. Keyboard only works
+//! throughout (native radios, fields and buttons in reading order).
+
+use crate::api::review::{
+    get_queue, get_review, AssignSubmission, ClaimSubmission, Decide, ReleaseSubmission,
+};
+use crate::components::assessment::{DecisionView, SnapshotView};
+use crate::components::error_panel::ErrorPanel;
+use crate::components::form::{use_form_error, FieldMessage, FormAlert};
+use crate::components::session_guard::Private;
+use crate::domain::assessment::{
+    AssessorOption, ClaimState, Queue, QueueItem, ReviewView, RubricLevel, SnapshotIndicator,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+/// The queue page (assessors and coordinators).
+#[component]
+pub fn AssessPage() -> impl IntoView {
+    view! {
+        <Title text="Assessment queue" />
+        <Private children=|_| view! { <QueueLoader /> } />
+    }
+}
+
+#[component]
+fn QueueLoader() -> impl IntoView {
+    let query = use_query_map();
+    let filter = move || query.read().get("competency").unwrap_or_default();
+    let queue = Resource::new(filter, get_queue);
+    view! {
+        <h1>"Assessment queue"</h1>
+        <Suspense fallback=|| view! { <p class="loading">"Loading the queue…"</p> }>
+            {move || Suspend::new(async move {
+                match queue.await {
+                    Ok(q) => view! { <QueueView q filter=filter() /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn claim_text(claim: &ClaimState) -> String {
+    match claim {
+        ClaimState::Open => "Waiting".to_owned(),
+        ClaimState::Mine { until } if *until == i64::MAX => "Assigned to you".to_owned(),
+        ClaimState::Mine { until } => {
+            format!("Yours until {}", crate::browser::local_time(*until))
+        }
+        ClaimState::Other { by, until } => {
+            format!(
+                "{by} is reviewing (until {})",
+                crate::browser::local_time(*until)
+            )
+        }
+        ClaimState::AssignedOther { to } => format!("Assigned to {to}"),
+    }
+}
+
+#[component]
+fn QueueView(q: Queue, filter: String) -> impl IntoView {
+    let query = use_query_map();
+    let assigned = query.read_untracked().get("assigned").is_some();
+    let now = q.now;
+    let assessors = q.assessors.clone();
+    view! {
+        {assigned.then(|| view! { <p class="callout callout--success" role="status">"Assigned."</p> })}
+        <form method="get" action="/assess" class="filter-form">
+            <label for="filter-competency">"Competency"</label>
+            <select id="filter-competency" name="competency">
+                <option value="" selected=filter.is_empty()>"All competencies"</option>
+                {q
+                    .competencies
+                    .iter()
+                    .map(|(slug, title)| {
+                        view! {
+                            <option value=slug.clone() selected=*slug == filter>
+                                {title.clone()}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <button class="button button--small" type="submit">"Filter"</button>
+        </form>
+        {if q.items.is_empty() {
+            view! { <p class="empty">"Nothing is waiting for review."</p> }.into_any()
+        } else {
+            view! {
+                <table class="queue">
+                    <caption>{format!("{} waiting, oldest first", q.items.len())}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Competency"</th>
+                            <th scope="col">"Teacher"</th>
+                            <th scope="col">"Cohort"</th>
+                            <th scope="col">"Waiting"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col">"Action"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {q
+                            .items
+                            .into_iter()
+                            .map(|item| {
+                                let options: Vec<AssessorOption> = assessors
+                                    .iter()
+                                    .filter(|a| a.cohort_id == item.cohort_id)
+                                    .cloned()
+                                    .collect();
+                                view! { <QueueRow item now options /> }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            }
+                .into_any()
+        }}
+    }
+}
+
+#[component]
+fn QueueRow(item: QueueItem, now: i64, options: Vec<AssessorOption>) -> impl IntoView {
+    let claim = ServerAction::<ClaimSubmission>::new();
+    let assign = ServerAction::<AssignSubmission>::new();
+    let claim_error = use_form_error(claim);
+    let assign_error = use_form_error(assign);
+    let navigate = use_navigate();
+    let id = item.id;
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = claim.value().get() {
+            navigate(&format!("/assess/{id}"), Default::default());
+        }
+    });
+    let can_claim = matches!(item.claim, ClaimState::Open | ClaimState::Mine { .. });
+    let mine = matches!(item.claim, ClaimState::Mine { .. });
+    let what = if item.second {
+        format!("{} (second marking)", item.competency_title)
+    } else if item.attempt > 1 {
+        format!("{} (attempt {})", item.competency_title, item.attempt)
+    } else {
+        item.competency_title.clone()
+    };
+    view! {
+        <tr>
+            <th scope="row">
+                <A href=format!("/assess/{id}")>{what}</A>
+            </th>
+            <td>{item.teacher.clone().unwrap_or_else(|| "Blind review".to_owned())}</td>
+            <td>{item.cohort.clone()}</td>
+            <td>{crate::domain::time::waited(now - item.waiting_since)}</td>
+            <td>{claim_text(&item.claim)}</td>
+            <td class="queue__actions">
+                {if mine {
+                    view! { <A href=format!("/assess/{id}") attr:class="button button--small">"Continue review"</A> }.into_any()
+                } else if can_claim {
+                    view! {
+                        <ActionForm action=claim>
+                            <input type="hidden" name="id" value=id />
+                            <button class="button button--small" type="submit">"Claim and review"</button>
+                        </ActionForm>
+                        <FormAlert error=claim_error fields=&[] />
+                    }
+                        .into_any()
+                } else {
+                    ().into_any()
+                }}
+                {(!options.is_empty())
+                    .then(|| {
+                        let select_id = format!("assign-{id}-{}", u8::from(item.second));
+                        view! {
+                            <ActionForm action=assign attr:class="assign-form">
+                                <input type="hidden" name="id" value=id />
+                                <label for=select_id.clone() class="visually-hidden">"Assign to"</label>
+                                <select id=select_id name="assessor">
+                                    {options
+                                        .into_iter()
+                                        .map(|a| view! { <option value=a.id>{a.name}</option> })
+                                        .collect_view()}
+                                </select>
+                                <button class="button button--small button--secondary" type="submit">"Assign"</button>
+                            </ActionForm>
+                            <FormAlert error=assign_error fields=&[] />
+                        }
+                    })}
+            </td>
+        </tr>
+    }
+}
+
+/// The review screen.
+#[component]
+pub fn ReviewPage() -> impl IntoView {
+    view! {
+        <Title text="Review" />
+        <Private children=|_| view! { <ReviewLoader /> } />
+    }
+}
+
+#[component]
+fn ReviewLoader() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let refresh = RwSignal::new(0_u32);
+    let review = Resource::new(move || (id(), refresh.get()), |(id, _)| get_review(id));
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading the submission…"</p> }>
+            {move || Suspend::new(async move {
+                match review.await {
+                    Ok(v) => view! { <ReviewScreen v refresh /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ReviewScreen(v: ReviewView, refresh: RwSignal<u32>) -> impl IntoView {
+    let query = use_query_map();
+    let decided_now = query.read_untracked().get("decided").is_some();
+    let decide = ServerAction::<Decide>::new();
+    let release = ServerAction::<ReleaseSubmission>::new();
+    let error = use_form_error(decide);
+    Effect::new(move |_| {
+        if let Some(Ok(())) = decide.value().get() {
+            refresh.update(|n| *n += 1);
+        }
+    });
+    let id = v.id;
+    let who = v
+        .teacher
+        .clone()
+        .unwrap_or_else(|| "Blind review: the teacher is not named".to_owned());
+    let heading = if v.second {
+        format!("Second marking: {}", v.snapshot.competency_title)
+    } else {
+        format!("Review: {}", v.snapshot.competency_title)
+    };
+    let can_decide = v.can_decide && v.decided.is_none();
+    let rate = can_decide.then(|| {
+        Callback::new(move |(n, ind): (usize, SnapshotIndicator)| {
+            view! { <RubricFields n ind error /> }.into_any()
+        })
+    });
+    let claim_line = match &v.claim {
+        ClaimState::Mine { until } if *until != i64::MAX => Some(format!(
+            "You hold this submission until {}; after that anyone eligible may take it.",
+            crate::browser::local_time(*until)
+        )),
+        ClaimState::Other { .. } | ClaimState::AssignedOther { .. } => Some(format!(
+            "{}. You can read it but not decide.",
+            claim_text(&v.claim)
+        )),
+        _ => None,
+    };
+    let holds = matches!(&v.claim, ClaimState::Mine { until } if *until != i64::MAX);
+    view! {
+        <nav aria-label="Breadcrumb" class="breadcrumb">
+            <ol>
+                <li>
+                    <A href="/assess">"Assessment queue"</A>
+                </li>
+                <li aria-current="page">{format!("Submission {id}")}</li>
+            </ol>
+        </nav>
+        <h1>{heading}</h1>
+        <p class="lead">
+            {format!(
+                "{who} · {} · attempt {} · submitted {}",
+                v.cohort,
+                v.attempt,
+                crate::domain::time::utc_minute(v.submitted_at),
+            )}
+        </p>
+        {decided_now.then(|| view! { <p class="callout callout--success" role="status">"Decision recorded."</p> })}
+        {claim_line.map(|l| view! { <p class="meta">{l}</p> })}
+        {holds
+            .then(|| {
+                view! {
+                    <ActionForm action=release attr:class="inline-form">
+                        <input type="hidden" name="id" value=id />
+                        <button class="link-button" type="submit">"Let someone else take it"</button>
+                    </ActionForm>
+                }
+            })}
+        {v.second.then(|| view! {
+            <p class="callout">"Second marking for moderation: rate the evidence on its own. The first decision is not shown to you, and your marking does not change the teacher's result; the coordinator compares the two."</p>
+        })}
+        {v.decided.clone().map(|d| view! { <DecisionView decision=d heading=if v.second { "Your second marking" } else { "Decision" } /> })}
+        {if can_decide {
+            view! {
+                <ActionForm action=decide attr:class="review-form" attr:id="review-form">
+                    <input type="hidden" name="review[submission]" value=id />
+                    <FormAlert error fields=&["review[feedback]", "review[improve]", "review[decision]"] />
+                    <details class="scale">
+                        <summary>"The rubric and the rule for Competent"</summary>
+                        <dl>
+                            {RubricLevel::ALL
+                                .iter()
+                                .map(|l| view! { <dt>{l.label()}</dt> <dd>{l.descriptor()}</dd> })
+                                .collect_view()}
+                        </dl>
+                        <p>{v.rule.clone()}</p>
+                    </details>
+                    <SnapshotView snapshot=v.snapshot.clone() rate=rate />
+                    <OverallFields error rule=v.rule.clone() second=v.second />
+                </ActionForm>
+            }
+                .into_any()
+        } else {
+            view! { <SnapshotView snapshot=v.snapshot.clone() /> }.into_any()
+        }}
+    }
+}
+
+fn message_for(
+    error: Signal<Option<FieldMessage>>,
+    name: String,
+) -> impl Fn() -> Option<String> + Send + Sync + Clone + 'static {
+    move || error.get().filter(|e| e.field == name).map(|e| e.message)
+}
+
+#[component]
+fn RubricFields(
+    n: usize,
+    ind: SnapshotIndicator,
+    error: Signal<Option<FieldMessage>>,
+) -> impl IntoView {
+    let slug = ind.slug.clone();
+    let name = format!("review[level][{slug}]");
+    let comment_id = format!("comment-{slug}");
+    let mine = message_for(error, name.clone());
+    let invalid = {
+        let m = mine.clone();
+        move || m().is_some()
+    };
+    view! {
+        <fieldset class="rubric" class:field--invalid=invalid>
+            <legend>{format!("Your rating of indicator {}", n + 1)}</legend>
+            {RubricLevel::ALL
+                .iter()
+                .map(|l| {
+                    let id = format!("level-{slug}-{}", l.value());
+                    view! {
+                        <div class="level level--inline">
+                            <input type="radio" id=id.clone() name=name.clone() value=l.value() required />
+                            <label for=id>{l.label()}</label>
+                        </div>
+                    }
+                })
+                .collect_view()}
+            <p class="field__error" role="alert">{mine}</p>
+            <div class="field">
+                <label for=comment_id.clone()>"Comment (optional)"</label>
+                <textarea id=comment_id name=format!("review[comment][{slug}]") rows="2" maxlength="2000"></textarea>
+            </div>
+        </fieldset>
+    }
+}
+
+#[component]
+fn OverallFields(error: Signal<Option<FieldMessage>>, rule: String, second: bool) -> impl IntoView {
+    let feedback = message_for(error, "review[feedback]".to_owned());
+    let improve = message_for(error, "review[improve]".to_owned());
+    let decision = message_for(error, "review[decision]".to_owned());
+    let feedback_bad = {
+        let f = feedback.clone();
+        move || f().is_some()
+    };
+    let decision_bad = {
+        let d = decision.clone();
+        move || d().is_some()
+    };
+    let improve_bad = {
+        let i = improve.clone();
+        move || i().is_some()
+    };
+    view! {
+        <section class="overall" aria-labelledby="overall-heading">
+            <h2 id="overall-heading">"Overall"</h2>
+            <div class="field" class:field--invalid=feedback_bad>
+                <label for="review-feedback">"Feedback for the teacher"</label>
+                <textarea id="review-feedback" name="review[feedback]" rows="5" required maxlength="4000"></textarea>
+                <p class="field__error" role="alert">{feedback}</p>
+            </div>
+            <fieldset class="decision-choice" class:field--invalid=decision_bad>
+                <legend>"Decision"</legend>
+                <p class="field__hint">{rule}</p>
+                <div class="level level--inline">
+                    <input type="radio" id="decision-competent" name="review[decision]" value="competent" required />
+                    <label for="decision-competent">"Competent"</label>
+                </div>
+                <div class="level level--inline">
+                    <input type="radio" id="decision-not-yet" name="review[decision]" value="not_yet" />
+                    <label for="decision-not-yet">"Not yet"</label>
+                </div>
+                <p class="field__error" role="alert">{decision}</p>
+            </fieldset>
+            <div class="field" class:field--invalid=improve_bad>
+                <label for="review-improve">"What to improve (needed for Not yet)"</label>
+                <textarea id="review-improve" name="review[improve]" rows="3" maxlength="4000"></textarea>
+                <p class="field__error" role="alert">{improve}</p>
+            </div>
+            <p class="field__hint">
+                {if second {
+                    "Your second marking is final once recorded."
+                } else {
+                    "A decision is final once recorded; it is written to the audit log with your name and the time."
+                }}
+            </p>
+            <button class="button" type="submit">{if second { "Record second marking" } else { "Record decision" }}</button>
+        </section>
+    }
+}

@@ -1,0 +1,366 @@
+//! `/coordinator/cohorts/:id/moderation`: a coordinator sends decided submissions for second
+//! marking (a random share, or one by one), sees how far each pair of assessors agrees
+//! (percent and Cohen's kappa over the per-indicator ratings), resolves disagreements, and
+//! allows extra attempts to teachers at their limit.
+
+use crate::api::review::{
+    get_moderation, AllowAttempt, PickModeration, ResolveModeration, SampleModeration,
+};
+use crate::components::error_panel::ErrorPanel;
+use crate::components::form::{use_form_error, FormAlert, TextField};
+use crate::components::session_guard::Private;
+use crate::domain::account::Role;
+use crate::domain::assessment::{
+    AtLimit, DecidedSubmission, ModerationItem, ModerationView, PairAgreement,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// The moderation page (coordinators).
+#[component]
+pub fn ModerationPage() -> impl IntoView {
+    view! {
+        <Title text="Moderation" />
+        <Private role=Role::Coordinator children=|_| view! { <ModerationLoader /> } />
+    }
+}
+
+#[component]
+fn ModerationLoader() -> impl IntoView {
+    let params = use_params_map();
+    let cohort = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let sample = ServerAction::<SampleModeration>::new();
+    let pick = ServerAction::<PickModeration>::new();
+    let resolve = ServerAction::<ResolveModeration>::new();
+    let allow = ServerAction::<AllowAttempt>::new();
+    let view_data = Resource::new(
+        move || {
+            (
+                cohort(),
+                sample.version().get(),
+                pick.version().get(),
+                resolve.version().get(),
+                allow.version().get(),
+            )
+        },
+        |(c, ..)| get_moderation(c),
+    );
+    let actions = Actions {
+        sample,
+        pick,
+        resolve,
+        allow,
+    };
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match view_data.await {
+                    Ok(m) => view! { <Moderation m actions /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Actions {
+    sample: ServerAction<SampleModeration>,
+    pick: ServerAction<PickModeration>,
+    resolve: ServerAction<ResolveModeration>,
+    allow: ServerAction<AllowAttempt>,
+}
+
+fn decision_text(competent: bool) -> &'static str {
+    if competent {
+        "Competent"
+    } else {
+        "Not yet"
+    }
+}
+
+#[component]
+fn Moderation(m: ModerationView, actions: Actions) -> impl IntoView {
+    let query = use_query_map();
+    let sampled = query.read_untracked().get("sampled");
+    let sample_error = use_form_error(actions.sample);
+    let sample_result = move || match actions.sample.value().get() {
+        Some(Ok(n)) => Some(format!("{n} sent for second marking.")),
+        _ => sampled
+            .clone()
+            .map(|n| format!("{n} sent for second marking.")),
+    };
+    let cohort = m.cohort_id;
+    let name = m.cohort.clone();
+    let crumb = name.clone();
+    view! {
+        <nav aria-label="Breadcrumb" class="breadcrumb">
+            <ol>
+                <li>
+                    <A href="/coordinator">"Cohorts"</A>
+                </li>
+                <li>
+                    <A href=format!("/coordinator/cohorts/{cohort}")>{crumb}</A>
+                </li>
+                <li aria-current="page">"Moderation"</li>
+            </ol>
+        </nav>
+        <h1>{format!("Moderation: {name}")}</h1>
+        <p class="lead">
+            "Second marking checks that decisions are consistent. The second assessor does not see the first decision; you compare the two and resolve any disagreement."
+        </p>
+        <section aria-labelledby="sample-heading">
+            <h2 id="sample-heading">"Send for second marking"</h2>
+            <p>{format!("{} decided submissions have not been second-marked.", m.eligible.len())}</p>
+            <ActionForm action=actions.sample attr:class="inline-fields">
+                <input type="hidden" name="cohort" value=cohort />
+                <TextField label="Share to sample at random (percent)" name="percent" kind="number" value="10" error=sample_error />
+                <button class="button" type="submit">"Sample"</button>
+            </ActionForm>
+            <FormAlert error=sample_error fields=&["percent"] />
+            <p role="status">{sample_result}</p>
+            {(!m.eligible.is_empty())
+                .then(|| view! { <EligibleTable rows=m.eligible.clone() pick=actions.pick /> })}
+        </section>
+        <section aria-labelledby="agreement-heading">
+            <h2 id="agreement-heading">"Agreement between assessors"</h2>
+            {if m.pairs.is_empty() {
+                view! { <p class="empty">"No submission has been marked twice yet."</p> }.into_any()
+            } else {
+                view! { <PairTable pairs=m.pairs.clone() /> }.into_any()
+            }}
+        </section>
+        <section aria-labelledby="moderations-heading">
+            <h2 id="moderations-heading">"Second markings"</h2>
+            {if m.items.is_empty() {
+                view! { <p class="empty">"Nothing sent for second marking yet."</p> }.into_any()
+            } else {
+                m.items
+                    .iter()
+                    .cloned()
+                    .map(|item| view! { <ModerationCard item resolve=actions.resolve /> })
+                    .collect_view()
+                    .into_any()
+            }}
+        </section>
+        <section aria-labelledby="limit-heading">
+            <h2 id="limit-heading">"Teachers at their attempt limit"</h2>
+            {if m.at_limit.is_empty() {
+                view! { <p class="empty">"Nobody has used every attempt without reaching Competent."</p> }.into_any()
+            } else {
+                m.at_limit
+                    .iter()
+                    .cloned()
+                    .map(|row| view! { <AllowRow row cohort allow=actions.allow /> })
+                    .collect_view()
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn EligibleTable(
+    rows: Vec<DecidedSubmission>,
+    pick: ServerAction<PickModeration>,
+) -> impl IntoView {
+    let error = use_form_error(pick);
+    view! {
+        <FormAlert error fields=&[] />
+        <table class="queue">
+            <caption>"Decided, not second-marked (newest first)"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Competency"</th>
+                    <th scope="col">"Teacher"</th>
+                    <th scope="col">"Assessor"</th>
+                    <th scope="col">"Decision"</th>
+                    <th scope="col">"Action"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {rows
+                    .into_iter()
+                    .map(|r| {
+                        view! {
+                            <tr>
+                                <th scope="row">
+                                    <A href=format!("/assess/{}", r.id)>
+                                        {format!("{} (attempt {})", r.competency_title, r.attempt)}
+                                    </A>
+                                </th>
+                                <td>{r.teacher}</td>
+                                <td>{r.assessor}</td>
+                                <td>{decision_text(r.competent)}</td>
+                                <td>
+                                    <ActionForm action=pick>
+                                        <input type="hidden" name="id" value=r.id />
+                                        <button class="button button--small button--secondary" type="submit">
+                                            "Send for second marking"
+                                        </button>
+                                    </ActionForm>
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn PairTable(pairs: Vec<PairAgreement>) -> impl IntoView {
+    view! {
+        <table class="agreement">
+            <caption>"Per pair of assessors, over every submission both marked"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"First marker"</th>
+                    <th scope="col">"Second marker"</th>
+                    <th scope="col">"Submissions"</th>
+                    <th scope="col">"Same decision"</th>
+                    <th scope="col">"Indicator ratings compared"</th>
+                    <th scope="col">"Percent agreement"</th>
+                    <th scope="col">"Cohen's kappa"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {pairs
+                    .into_iter()
+                    .map(|p| {
+                        let (n, percent, kappa) = match p.agreement {
+                            Some(a) => (
+                                a.pairs.to_string(),
+                                format!("{:.0} %", a.percent * 100.0),
+                                a.kappa.map_or_else(|| "undefined (one category only)".to_owned(), |k| format!("{k:.2}")),
+                            ),
+                            None => ("0".to_owned(), "–".to_owned(), "–".to_owned()),
+                        };
+                        view! {
+                            <tr>
+                                <td>{p.first}</td>
+                                <td>{p.second}</td>
+                                <td>{p.submissions}</td>
+                                <td>{p.decisions_agreed}</td>
+                                <td>{n}</td>
+                                <td>{percent}</td>
+                                <td>{kappa}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+        <p class="field__hint">
+            "Kappa corrects agreement for chance: 1 is perfect, 0 is what chance alone would give; above 0.6 is usually read as substantial."
+        </p>
+    }
+}
+
+#[component]
+fn ModerationCard(item: ModerationItem, resolve: ServerAction<ResolveModeration>) -> impl IntoView {
+    let error = use_form_error(resolve);
+    let disagree = item
+        .second_competent
+        .is_some_and(|s| s != item.first_competent);
+    let state = match (&item.second_competent, &item.resolution) {
+        (None, _) => "Waiting for second marking".to_owned(),
+        (Some(_), Some(r)) => format!(
+            "Resolved: the {} decision stands{}",
+            r,
+            if item.note.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", item.note)
+            }
+        ),
+        (Some(_), None) if disagree => "The decisions differ: resolve below".to_owned(),
+        (Some(_), None) => "The decisions agree".to_owned(),
+    };
+    let id = item.id;
+    let note_id = format!("note-{id}");
+    view! {
+        <article class="moderation" class:moderation--disagree=disagree && item.resolution.is_none()>
+            <h3>
+                <A href=format!("/assess/{}", item.submission_id)>
+                    {format!("{} (attempt {})", item.competency_title, item.attempt)}
+                </A>
+            </h3>
+            <p>{state}</p>
+            <p>
+                {format!("First: {} by {}", decision_text(item.first_competent), item.first_assessor)}
+                {item.second_competent.map(|s| format!(" · Second: {} by {}", decision_text(s), item.second_assessor.clone().unwrap_or_default()))}
+            </p>
+            {item.second_competent.is_some().then(|| view! {
+                <table class="rubric-table">
+                    <caption>"Ratings per indicator"</caption>
+                    <thead><tr><th scope="col">"Indicator"</th><th scope="col">"First"</th><th scope="col">"Second"</th></tr></thead>
+                    <tbody>
+                        {item.ratings.iter().map(|(text, a, b)| view! {
+                            <tr class:differs=b.is_some_and(|b| b != *a)>
+                                <th scope="row">{text.clone()}</th>
+                                <td>{a.label()}</td>
+                                <td>{b.map(|b| b.label()).unwrap_or("–")}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+            {(disagree && item.resolution.is_none()).then(|| view! {
+                <ActionForm action=resolve attr:class="resolve-form">
+                    <input type="hidden" name="id" value=id />
+                    <FormAlert error fields=&["note"] />
+                    <fieldset>
+                        <legend>"Which decision stands?"</legend>
+                        <div class="level level--inline">
+                            <input type="radio" id=format!("stands-first-{id}") name="stands" value="first" required />
+                            <label for=format!("stands-first-{id}")>{format!("First ({})", decision_text(item.first_competent))}</label>
+                        </div>
+                        <div class="level level--inline">
+                            <input type="radio" id=format!("stands-second-{id}") name="stands" value="second" />
+                            <label for=format!("stands-second-{id}")>{format!("Second ({})", decision_text(item.second_competent.unwrap_or(false)))}</label>
+                        </div>
+                    </fieldset>
+                    <div class="field">
+                        <label for=note_id.clone()>"Why (kept in the audit log)"</label>
+                        <textarea id=note_id name="note" rows="2" required maxlength="4000"></textarea>
+                        <p class="field__error" role="alert">{move || error.get().filter(|e| e.field == "note").map(|e| e.message)}</p>
+                    </div>
+                    <button class="button" type="submit">"Resolve"</button>
+                </ActionForm>
+            })}
+        </article>
+    }
+}
+
+#[component]
+fn AllowRow(row: AtLimit, cohort: i64, allow: ServerAction<AllowAttempt>) -> impl IntoView {
+    let error = use_form_error(allow);
+    let reason_id = format!("reason-{}-{}", row.user_id, row.competency);
+    view! {
+        <ActionForm action=allow attr:class="allow-form">
+            <input type="hidden" name="cohort" value=cohort />
+            <input type="hidden" name="user" value=row.user_id />
+            <input type="hidden" name="competency" value=row.competency.clone() />
+            <p>
+                <strong>{row.name.clone()}</strong>
+                {format!(" · {} · {} attempts used", row.competency_title, row.attempts)}
+            </p>
+            <div class="field">
+                <label for=reason_id.clone()>"Reason (optional, kept in the audit log)"</label>
+                <input id=reason_id type="text" name="reason" maxlength="500" />
+            </div>
+            <FormAlert error fields=&[] />
+            <button class="button button--small" type="submit">"Allow one more attempt"</button>
+        </ActionForm>
+    }
+}
