@@ -2,6 +2,8 @@ import { expect, test } from "@playwright/test";
 import { activate, DEMO, hydrated, open, signIn, signOut, typeInto } from "./helpers";
 
 test("a coordinator invites, a teacher signs up through the link, signs out and in — keyboard only", async ({ page }, testInfo) => {
+  // About 20 s alone: three people, every field reached with the Tab key.
+  test.setTimeout(60_000);
   const unique = `${testInfo.project.name}-${Date.now()}`;
   const teacher = { name: `Nadia ${unique}`, email: `nadia-${unique}@school.test`, password: "river lantern pebble" };
 

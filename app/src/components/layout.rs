@@ -24,6 +24,11 @@ pub fn SkipLink() -> impl IntoView {
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     let viewer = use_viewer().0;
+    // What is waiting for the person (zeros when signed out), refreshed on every navigation.
+    // Created here, outside the `Transition`, so the browser finds the server's answer when it
+    // hydrates instead of asking again.
+    let location = leptos_router::hooks::use_location();
+    let counts = Resource::new(move || location.pathname.get(), |_| get_notifications());
     view! {
         <header class="site-header">
             <div class="site-header__inner">
@@ -50,8 +55,9 @@ pub fn SiteHeader() -> impl IntoView {
                         </li>
                         <Transition fallback=|| ()>
                             {move || Suspend::new(async move {
+                                let counts = counts.await.unwrap_or_default();
                                 match viewer.await {
-                                    Ok(Some(v)) => view! { <AccountLinks viewer=v /> }.into_any(),
+                                    Ok(Some(v)) => view! { <AccountLinks viewer=v counts /> }.into_any(),
                                     _ => {
                                         view! {
                                             <li>
@@ -73,19 +79,9 @@ pub fn SiteHeader() -> impl IntoView {
 /// Signing out is a plain form post, with or without JavaScript: the server ends the session
 /// and redirects to the home page, and the full page load forgets everything about the person.
 #[component]
-fn AccountLinks(viewer: Viewer) -> impl IntoView {
+fn AccountLinks(viewer: Viewer, counts: Notifications) -> impl IntoView {
     let coordinates = viewer.has_role_anywhere(Role::Coordinator);
     let assesses = viewer.has_role_anywhere(Role::Assessor) || coordinates;
-    // Counts refresh on every navigation.
-    let location = leptos_router::hooks::use_location();
-    let counts = Resource::new(move || location.pathname.get(), |_| get_notifications());
-    let count = move |pick: fn(&Notifications) -> u32| {
-        counts
-            .get()
-            .and_then(Result::ok)
-            .map(|n| pick(&n))
-            .filter(|n| *n > 0)
-    };
     view! {
         {coordinates
             .then(|| {
@@ -93,7 +89,7 @@ fn AccountLinks(viewer: Viewer) -> impl IntoView {
                     <li>
                         <A href="/coordinator">
                             "Cohorts"
-                            <Badge n=Signal::derive(move || count(|n| n.moderations_to_resolve)) what="to resolve" />
+                            <Badge n=counts.moderations_to_resolve what="to resolve" />
                         </A>
                     </li>
                 }
@@ -104,7 +100,7 @@ fn AccountLinks(viewer: Viewer) -> impl IntoView {
                     <li>
                         <A href="/assess">
                             "Assess"
-                            <Badge n=Signal::derive(move || count(|n| n.reviews_waiting)) what="waiting" />
+                            <Badge n=counts.reviews_waiting what="waiting" />
                         </A>
                     </li>
                 }
@@ -112,7 +108,7 @@ fn AccountLinks(viewer: Viewer) -> impl IntoView {
         <li>
             <A href="/dashboard">
                 "Dashboard"
-                <Badge n=Signal::derive(move || count(|n| n.decisions_unseen)) what="new decision" />
+                <Badge n=counts.decisions_unseen what="new decision" />
             </A>
         </li>
         <li>
@@ -133,22 +129,15 @@ fn AccountLinks(viewer: Viewer) -> impl IntoView {
 
 /// A count beside a navigation link, read out with what it counts.
 #[component]
-fn Badge(n: Signal<Option<u32>>, what: &'static str) -> impl IntoView {
-    view! {
-        <Transition fallback=|| ()>
-            {move || {
-                n.get()
-                    .map(|n| {
-                        view! {
-                            <span class="badge">
-                                <span aria-hidden="true">{n}</span>
-                                <span class="visually-hidden">{format!(" ({n} {what})")}</span>
-                            </span>
-                        }
-                    })
-            }}
-        </Transition>
-    }
+fn Badge(n: u32, what: &'static str) -> impl IntoView {
+    (n > 0).then(|| {
+        view! {
+            <span class="badge">
+                <span aria-hidden="true">{n}</span>
+                <span class="visually-hidden">{format!(" ({n} {what})")}</span>
+            </span>
+        }
+    })
 }
 
 /// The site footer.

@@ -7,7 +7,7 @@
 use crate::api::submission::{evidence_path, get_preview, get_workspace, DraftForm, SaveDraft};
 use crate::components::assessment::{DecisionView, SnapshotView, StatusLabel};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::form::{use_form_error, FieldMessage, FormAlert};
+use crate::components::form::{use_form_error, FieldMessage};
 use crate::components::session_guard::Private;
 use crate::domain::assessment::{
     AttemptRecord, DraftIndicator, DraftOutcome, Material, SubmissionStatus, Workspace,
@@ -348,7 +348,15 @@ fn DraftEditor(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
             <input type="hidden" name="draft[framework]" value=ws.framework.clone() />
             <input type="hidden" name="draft[competency]" value=ws.competency.clone() />
             <input type="hidden" name="draft[base_version]" value=move || base.get().to_string() />
-            <FormAlert error fields=&[] />
+            // Messages about the form as a whole; those about one field show beside it.
+            <div class="form-alert" role="alert">
+                {move || {
+                    error
+                        .get()
+                        .filter(|e| matches!(e.field.as_str(), "form" | "request" | "draft[evidence]"))
+                        .map(|e| view! { <p>{e.message}</p> })
+                }}
+            </div>
             <ol class="draft-indicators">
                 {ws
                     .indicators
@@ -399,7 +407,6 @@ fn IndicatorDraft(
     let links_id = format!("links-{slug}");
     let rationale_error = field_error(error, rationale_name.clone());
     let links_error = field_error(error, links_name.clone());
-    let evidence_error = field_error(error, "draft[evidence]".to_owned());
     let pick = {
         let slug = slug.clone();
         move |key: String, label: String, detail: String, checked: bool| {
@@ -478,7 +485,6 @@ fn IndicatorDraft(
                                 </p>
                             }
                         })}
-                    <p class="field__error" role="alert">{evidence_error}</p>
                 </fieldset>
                 <div class="field" class:field--invalid=links_bad>
                     <label for=links_id.clone()>"Links (optional)"</label>

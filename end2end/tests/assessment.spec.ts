@@ -1,0 +1,123 @@
+import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { DEMO, hydrated, open, signIn, tabTo } from "./helpers";
+
+/** Fills every rationale on the evidence page and offers a link for the first indicator. */
+async function composeAndSubmit(page: Page, rationale: string): Promise<void> {
+  const boxes = page.locator('textarea[name^="draft[rationale]"]');
+  const n = await boxes.count();
+  expect(n).toBeGreaterThan(0);
+  for (let i = 0; i < n; i++) {
+    await boxes.nth(i).fill(`${rationale} (indicator ${i + 1})`);
+  }
+  await page.locator('textarea[name^="draft[links]"]').first().fill("https://example.org/lesson-plan My lesson plan");
+  await page.getByRole("button", { name: "Submit for assessment" }).click();
+  await expect(page.getByText(/^Submitted to the assessors of/)).toBeVisible();
+}
+
+/**
+ * Reviews a submission from the queue with the keyboard only: claim it, rate every indicator
+ * (`steps` presses of the right arrow from "Not evident": 1 = Partly, 2 = Evident), write the
+ * feedback, choose the decision, record it.
+ */
+async function review(page: Page, testInfo: TestInfo, row: RegExp, steps: number, competent: boolean): Promise<void> {
+  await open(page, testInfo, "/assess");
+  const line = page.getByRole("row", { name: row });
+  await expect(line).toBeVisible();
+  await tabTo(page, line.getByRole("button", { name: "Claim and review" }));
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { level: 1, name: /^Review: / })).toBeVisible();
+  if (hydrated(testInfo)) {
+    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  }
+  const groups = page.getByRole("group", { name: /^Your rating of indicator \d+$/ });
+  const n = await groups.count();
+  expect(n).toBeGreaterThan(0);
+  for (let i = 0; i < n; i++) {
+    await tabTo(page, groups.nth(i).getByRole("radio", { name: "Not evident" }));
+    for (let s = 0; s < steps; s++) await page.keyboard.press("ArrowRight");
+  }
+  await tabTo(page, page.getByLabel("Feedback for the teacher"));
+  await page.keyboard.type(competent ? "Clear evidence from your own lessons." : "A good start: the rationale is there.");
+  if (competent) {
+    await tabTo(page, page.getByRole("radio", { name: "Competent" }));
+    await page.keyboard.press("Space");
+  } else {
+    await tabTo(page, page.getByRole("radio", { name: "Competent" }));
+    await page.keyboard.press("ArrowRight");
+    await expect(page.getByRole("radio", { name: "Not yet" })).toBeChecked();
+    await tabTo(page, page.getByLabel("What to improve (needed for Not yet)"));
+    await page.keyboard.type("Show one lesson where you tried something new, with a mentee's view of it.");
+  }
+  await tabTo(page, page.getByRole("button", { name: "Record decision" }));
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { name: competent ? "Decision: Competent" : "Decision: Not yet" })).toBeVisible();
+}
+
+test("a teacher submits, an assessor says Not yet, the teacher resubmits, the assessor says Competent", async ({ browser }, testInfo) => {
+  test.setTimeout(120_000);
+  // Each project works on its own competency, so the two runs (in parallel) do not meet.
+  const [competency, title] = hydrated(testInfo)
+    ? ["innovation-and-creativity", "Innovation and creativity"]
+    : ["commitment-to-development", "Commitment in the development of self and of mentees"];
+  const js = hydrated(testInfo);
+  const teacherContext = await browser.newContext({ javaScriptEnabled: js });
+  const assessorContext = await browser.newContext({ javaScriptEnabled: js });
+  const teacher = await teacherContext.newPage();
+  const assessor = await assessorContext.newPage();
+  const evidence = `/frameworks/mcf/competencies/${competency}/evidence`;
+
+  // The teacher composes and submits.
+  await signIn(teacher, testInfo, DEMO.teacher.email, DEMO.teacher.password);
+  await open(teacher, testInfo, evidence);
+  await expect(teacher.getByRole("heading", { level: 1, name: `Evidence: ${title}` })).toBeVisible();
+  await composeAndSubmit(teacher, "In my mentoring this term I");
+
+  // The assessor sees it waiting, and says Not yet.
+  await signIn(assessor, testInfo, DEMO.assessor.email, DEMO.assessor.password);
+  await expect(assessor.locator(".site-header").getByRole("link", { name: /^Assess/ }).locator(".badge")).toBeVisible();
+  await review(assessor, testInfo, new RegExp(`^${title} Tomas Teacher`), 1, false);
+
+  // The teacher sees the decision and what to improve; the next attempt starts from the first.
+  await open(teacher, testInfo, "/dashboard");
+  await expect(teacher.locator(".site-header").getByRole("link", { name: /^Dashboard/ }).locator(".badge")).toBeVisible();
+  await open(teacher, testInfo, evidence);
+  await expect(teacher.getByText("Attempt 2 of 3.")).toBeVisible();
+  await expect(teacher.getByRole("heading", { name: "Decision: Not yet" })).toBeVisible();
+  await expect(teacher.getByText("Show one lesson where you tried something new")).toBeVisible();
+  await expect(teacher.locator('textarea[name^="draft[rationale]"]').first()).toHaveValue(/^In my mentoring this term I/);
+  await composeAndSubmit(teacher, "With my mentee, in three observed lessons, I");
+
+  // The assessor reviews the second attempt: Competent.
+  await review(assessor, testInfo, new RegExp(`^${title} \\(attempt 2\\)`), 2, true);
+
+  // The teacher sees the result and the feedback; the dashboard counts it.
+  await open(teacher, testInfo, evidence);
+  await expect(teacher.locator(".lead .status")).toHaveText("Competent");
+  await expect(teacher.getByText("Clear evidence from your own lessons.")).toBeVisible();
+  await expect(teacher.getByRole("heading", { name: "Decision: Not yet" })).toBeVisible();
+  await open(teacher, testInfo, "/dashboard");
+  await expect(teacher.getByRole("row", { name: new RegExp(`^${title} Competent$`) })).toBeVisible();
+
+  await teacherContext.close();
+  await assessorContext.close();
+});
+
+test("an upload that is not a PDF or image is refused with a message naming the file", async ({ page }, testInfo) => {
+  await signIn(page, testInfo, DEMO.teacher.email, DEMO.teacher.password);
+  await open(page, testInfo, "/frameworks/mcf/competencies/collaboration/evidence");
+  await page.getByLabel("File", { exact: true }).setInputFiles({
+    name: "notes.png",
+    mimeType: "image/png",
+    buffer: Buffer.from("GIF89a this is not a PNG"),
+  });
+  await page.getByRole("button", { name: "Upload" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "must be a PDF, PNG or JPEG file" })).toBeVisible();
+  await page.getByLabel("File", { exact: true }).setInputFiles({
+    name: "plan.pdf",
+    mimeType: "application/pdf",
+    buffer: Buffer.from("%PDF-1.4\n% a tiny test file\n"),
+  });
+  await page.getByRole("button", { name: "Upload" }).click();
+  await expect(page.getByText("File uploaded")).toBeVisible();
+  await expect(page.getByRole("link", { name: "plan.pdf" }).first()).toBeVisible();
+});
