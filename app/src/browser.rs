@@ -44,6 +44,52 @@ pub fn forget(key: &str) {
     let _ = key;
 }
 
+/// What a form holds now, as a query string (`a=1&b=2`); `None` on the server.
+pub fn form_snapshot(form_id: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast as _;
+        let form: web_sys::HtmlFormElement = leptos::prelude::document()
+            .get_element_by_id(form_id)?
+            .dyn_into()
+            .ok()?;
+        let data = web_sys::FormData::new_with_form(&form).ok()?;
+        let params = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data).ok()?;
+        params.to_string().as_string()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = form_id;
+        None
+    }
+}
+
+/// Puts a [`form_snapshot`] back into a form: the text of every text area, and every
+/// checkbox ticked exactly when the snapshot holds it.
+pub fn restore_form(form_id: &str, snapshot: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast as _;
+        let Ok(params) = web_sys::UrlSearchParams::new_with_str(snapshot) else {
+            return;
+        };
+        let selector = format!("#{form_id} textarea, #{form_id} input[type=checkbox]");
+        let Ok(nodes) = leptos::prelude::document().query_selector_all(&selector) else {
+            return;
+        };
+        for i in 0..nodes.length() {
+            let Some(node) = nodes.item(i) else { continue };
+            if let Some(area) = node.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+                area.set_value(&params.get(&area.name()).unwrap_or_default());
+            } else if let Some(input) = node.dyn_ref::<web_sys::HtmlInputElement>() {
+                input.set_checked(params.has(&input.name()));
+            }
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (form_id, snapshot);
+}
+
 /// Whether the browser believes it is online (always true on the server).
 pub fn online() -> bool {
     #[cfg(feature = "hydrate")]

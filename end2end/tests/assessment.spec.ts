@@ -121,3 +121,28 @@ test("an upload that is not a PDF or image is refused with a message naming the 
   await expect(page.getByText("File uploaded")).toBeVisible();
   await expect(page.getByRole("link", { name: "plan.pdf" }).first()).toBeVisible();
 });
+
+test("an evidence draft typed offline survives a reload and is saved when the connection returns", async ({ page, context }, testInfo) => {
+  test.skip(!hydrated(testInfo), "autosave and device copies need JavaScript; the no-js run saves with the form");
+  await signIn(page, testInfo, DEMO.teacher.email, DEMO.teacher.password);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 15_000 });
+  await open(page, testInfo, "/frameworks/mcf/competencies/specialized-development-of-self/evidence");
+  await page.waitForFunction(async () => (await caches.match(location.pathname)) !== undefined, undefined, { timeout: 15_000 });
+
+  const first = page.locator('textarea[name^="draft[rationale]"]').first();
+  const status = page.locator(".evidence-form__actions").getByRole("status");
+  await first.fill("Typed online.");
+  await expect(status).toHaveText(/Draft saved at \d\d:\d\d/);
+
+  await context.setOffline(true);
+  await first.fill("Typed online. Then offline, on the bus.");
+  await expect(status).toContainText("Offline");
+  await page.reload();
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator('textarea[name^="draft[rationale]"]').first()).toHaveValue("Typed online. Then offline, on the bus.");
+
+  await context.setOffline(false);
+  await expect(page.locator(".evidence-form__actions").getByRole("status")).toHaveText(/Draft saved at \d\d:\d\d/);
+  await page.reload();
+  await expect(page.locator('textarea[name^="draft[rationale]"]').first()).toHaveValue("Typed online. Then offline, on the bus.");
+});

@@ -39,6 +39,9 @@ test("two pages edit one entry: the second save shows both texts and loses nothi
 test("a reflection typed offline survives a reload and is saved when the connection returns", async ({ page, context }, testInfo) => {
   test.skip(!hydrated(testInfo), "autosave and offline drafts need JavaScript; the no-js run saves with the form");
   await signIn(page, testInfo, DEMO.teacher.email, DEMO.teacher.password);
+  // The worker precaches every script and wasm chunk before it takes control; on a busy
+  // machine that outlasts the next navigations, so wait for it (as a returning user would have).
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 15_000 });
   await open(page, testInfo, "/journal");
   await page.getByLabel("Title", { exact: true }).fill(`Offline ${Date.now()}`);
   await page.getByLabel("Your reflection").fill("Typed online.");

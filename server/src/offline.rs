@@ -6,7 +6,8 @@
 //!
 //! What it does (see docs/decisions.md, "Offline journal"):
 //! - `/pkg/…` assets: cache first (their names change with their content);
-//! - journal pages (`/journal`, `/journal/<id>`): network first, the last copy kept for offline;
+//! - journal pages (`/journal`, `/journal/<id>`) and evidence pages
+//!   (`/frameworks/<f>/competencies/<c>/evidence`): network first, the last copy kept for offline;
 //! - signing out (the form posts to `/api/account/sign-out`) empties the page cache, so the next
 //!   person on a shared computer finds nothing;
 //! - everything else goes to the network untouched (server functions always do).
@@ -60,7 +61,8 @@ const STATIC = "mcf-static-" + VERSION;
 const PAGES = "mcf-pages";
 
 function isJournalPage(url) {
-  return url.origin === self.location.origin && /^\/journal(\/\d+)?$/.test(url.pathname);
+  return url.origin === self.location.origin &&
+    /^\/(journal(\/\d+)?|frameworks\/[a-z0-9-]+\/competencies\/[a-z0-9-]+\/evidence)$/.test(url.pathname);
 }
 
 async function keepPage(url) {

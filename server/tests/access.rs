@@ -596,6 +596,16 @@ fn rows() -> Vec<Row> {
             expect: [D, D, D, D, D, A, A],
         },
         Row {
+            path: "/api/cohorts/settings",
+            args: |w| {
+                kv(&[
+                    ("cohort_id", w.cohort.to_string()),
+                    ("max_attempts", "3".into()),
+                ])
+            },
+            expect: [D, D, D, D, D, A, A],
+        },
+        Row {
             path: "/api/invitations/create",
             args: |w| {
                 kv(&[

@@ -423,11 +423,22 @@ both_engines! {
 
     async fn attempts_are_limited_and_a_coordinator_can_allow_another(engine: Engine) {
         let Some(w) = World::new(engine).await else { return };
-        sqlx::query("UPDATE cohorts SET max_attempts = 1 WHERE id = $1")
-            .bind(w.cohort)
-            .execute(w.app.db.writer())
-            .await
-            .expect("limit");
+        // Only the cohort's coordinators change its settings, and only to sensible values.
+        let settings = |who: &'static str, max: &'static str| {
+            let w = &w;
+            async move {
+                w.post(who, "/api/cohorts/settings", &[("cohort_id", w.cohort.to_string()), ("max_attempts", max.into())]).await
+            }
+        };
+        assert_eq!(settings("assessor", "1").await.status, 403);
+        let r = settings("coordinator", "0").await;
+        assert_eq!((r.status.as_u16(), field_of(&r)), (422, "max_attempts".to_owned()));
+        assert_eq!(settings("coordinator", "1").await.status, 200);
+        assert_eq!(w.audit_count("cohort.settings", &format!("cohort:{}", w.cohort)).await, 1);
+        let r = w.get("coordinator", &format!("/api/cohorts/detail?cohort_id={}", w.cohort)).await;
+        let detail: serde_json::Value = serde_json::from_str(&r.body).expect("detail");
+        assert_eq!(detail["settings"]["max_attempts"], 1);
+        assert_eq!(detail["settings"]["blind_review"], false);
         let (_, id) = w.submitted("teacher").await;
         w.claim("assessor", id).await;
         let r = w.decide("assessor", id, [1, 1, 1], "not_yet", "More evidence.").await;
@@ -516,11 +527,14 @@ both_engines! {
 
     async fn blind_review_hides_identity_in_every_response(engine: Engine) {
         let Some(w) = World::new(engine).await else { return };
-        sqlx::query("UPDATE cohorts SET blind_review = 1 WHERE id = $1")
-            .bind(w.cohort)
-            .execute(w.app.db.writer())
-            .await
-            .expect("blind");
+        let r = w
+            .post(
+                "coordinator",
+                "/api/cohorts/settings",
+                &[("cohort_id", w.cohort.to_string()), ("max_attempts", "3".into()), ("blind_review", "on".into())],
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
         let (_, id) = w.submitted("teacher").await;
         let secrets = ["Tamsin", "teacher@a.test"];
         let mut bodies = vec![

@@ -126,6 +126,43 @@ pub async fn get_cohort(cohort_id: i64) -> Result<CohortDetail, AppError> {
     super::answer(result)
 }
 
+/// Changes how a cohort's submissions are assessed (its coordinators only): blind review
+/// (`blind_review` present = on, as a ticked checkbox sends it) and attempts per competency.
+#[server(endpoint = "cohorts/settings")]
+pub async fn update_assessment_settings(
+    cohort_id: i64,
+    max_attempts: String,
+    #[server(default)] blind_review: Option<String>,
+) -> Result<(), AppError> {
+    let result = async {
+        let who = auth::authorize(Access::Cohort {
+            cohort_id,
+            roles: &[Role::Coordinator],
+        })?;
+        let max_attempts = crate::domain::cohort::parse_max_attempts(&max_attempts)
+            .map_err(|m| AppError::invalid("max_attempts", m))?;
+        let db = super::db()?;
+        let settings = crate::domain::cohort::AssessmentSettings {
+            blind_review: blind_review.is_some_and(|v| v != "false"),
+            max_attempts,
+        };
+        if crate::db::cohort::update_settings(&db, who.user_id, cohort_id, settings)
+            .await
+            .map_err(internal)?
+        {
+            Ok(())
+        } else {
+            Err(AppError::NotFound("That cohort".into()))
+        }
+    }
+    .await;
+    let result = super::form_answer(result);
+    if result.is_ok() {
+        super::redirect_plain_form(&format!("/coordinator/cohorts/{cohort_id}?settings=1"));
+    }
+    result
+}
+
 /// Creates an invitation link (its cohort's coordinators only). Returns the link.
 #[server(endpoint = "invitations/create")]
 pub async fn create_invitation(

@@ -85,7 +85,8 @@ pub async fn memberships_of(
 }
 
 use crate::domain::cohort::{
-    CohortDetail, CohortSummary, InvitationInfo, InvitationState, InvitationView, MemberView,
+    AssessmentSettings, CohortDetail, CohortSummary, InvitationInfo, InvitationState,
+    InvitationView, MemberView,
 };
 
 fn summary_from(r: &sqlx::any::AnyRow) -> Result<CohortSummary, sqlx::Error> {
@@ -215,11 +216,54 @@ pub async fn detail(
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let settings = sqlx::query("SELECT blind_review, max_attempts FROM cohorts WHERE id = $1")
+        .bind(cohort_id)
+        .fetch_one(db.pool())
+        .await
+        .context("assessment settings")?;
     Ok(Some(CohortDetail {
         summary,
         members,
         invitations,
+        settings: AssessmentSettings {
+            blind_review: settings.try_get::<i64, _>(0)? != 0,
+            max_attempts: settings.try_get(1)?,
+        },
     }))
+}
+
+/// Changes how a cohort's submissions are assessed, with an audit row in the same transaction.
+pub async fn update_settings(
+    db: &super::Db,
+    actor: i64,
+    cohort_id: i64,
+    settings: AssessmentSettings,
+) -> anyhow::Result<bool> {
+    let mut tx = db.begin_write().await.context("begin")?;
+    let changed =
+        sqlx::query("UPDATE cohorts SET blind_review = $1, max_attempts = $2 WHERE id = $3")
+            .bind(i64::from(settings.blind_review))
+            .bind(settings.max_attempts)
+            .bind(cohort_id)
+            .execute(&mut *tx)
+            .await
+            .context("update settings")?;
+    if changed.rows_affected() == 0 {
+        return Ok(false);
+    }
+    super::audit::record_in(
+        &mut tx,
+        Some(actor),
+        "cohort.settings",
+        &format!("cohort:{cohort_id}"),
+        &format!(
+            "{{\"blind_review\":{},\"max_attempts\":{}}}",
+            settings.blind_review, settings.max_attempts
+        ),
+    )
+    .await?;
+    tx.commit().await.context("commit")?;
+    Ok(true)
 }
 
 /// Creates an invitation; returns its token.

@@ -29,6 +29,29 @@ pub struct CohortDetail {
     pub members: Vec<MemberView>,
     /// Invitations, newest first.
     pub invitations: Vec<InvitationView>,
+    /// How its submissions are assessed.
+    pub settings: AssessmentSettings,
+}
+
+/// How a cohort's submissions are assessed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssessmentSettings {
+    /// Assessors see no teacher's name or email.
+    pub blind_review: bool,
+    /// Attempts per competency before a coordinator must allow another.
+    pub max_attempts: i64,
+}
+
+/// The most attempts a cohort may allow per competency.
+pub const MAX_ATTEMPTS_LIMIT: i64 = 10;
+
+/// Parses the attempts field: a whole number from 1 to [`MAX_ATTEMPTS_LIMIT`].
+pub fn parse_max_attempts(s: &str) -> Result<i64, String> {
+    s.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| (1..=MAX_ATTEMPTS_LIMIT).contains(n))
+        .ok_or_else(|| format!("give a whole number from 1 to {MAX_ATTEMPTS_LIMIT}"))
 }
 
 /// A member of a cohort.
@@ -170,6 +193,15 @@ pub const INVITATION_MAX_SEATS: i64 = 500;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attempts_are_a_small_whole_number() {
+        assert_eq!(parse_max_attempts(" 3 "), Ok(3));
+        assert_eq!(parse_max_attempts("10"), Ok(10));
+        assert!(parse_max_attempts("0").is_err());
+        assert!(parse_max_attempts("11").is_err());
+        assert!(parse_max_attempts("two").is_err());
+    }
 
     #[test]
     fn days_are_real_dates() {

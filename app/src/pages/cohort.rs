@@ -2,12 +2,15 @@
 
 use crate::api::cohort::{
     get_cohort, CreateInvitation, DeactivateMember, IssueResetLink, RevokeInvitation,
+    UpdateAssessmentSettings,
 };
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{use_form_error, FormAlert, TextField};
 use crate::components::session_guard::Private;
 use crate::domain::account::Role;
-use crate::domain::cohort::{CohortDetail, InvitationState, InvitationView, MemberView};
+use crate::domain::cohort::{
+    AssessmentSettings, CohortDetail, InvitationState, InvitationView, MemberView,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -78,8 +81,48 @@ fn CohortBody(detail: CohortDetail, actions: Actions) -> impl IntoView {
         </nav>
         <h1>{s.name.clone()}</h1>
         <p class="meta">{format!("{} to {} · {} framework", s.starts_on, s.ends_on, s.framework)}</p>
+        <AssessmentSettingsForm cohort_id=s.id settings=detail.settings />
         <Members cohort_id=s.id members=detail.members actions />
         <Invitations cohort_id=s.id invitations=detail.invitations actions />
+    }
+}
+
+#[component]
+fn AssessmentSettingsForm(cohort_id: i64, settings: AssessmentSettings) -> impl IntoView {
+    let save = ServerAction::<UpdateAssessmentSettings>::new();
+    let error = use_form_error(save);
+    let query = use_query_map();
+    let saved = move || {
+        matches!(save.value().get(), Some(Ok(())))
+            || (save.value().get().is_none() && query.read().get("settings").is_some())
+    };
+    view! {
+        <section class="section" aria-labelledby="assessment-heading">
+            <h2 id="assessment-heading">"Assessment"</h2>
+            <p>
+                <A href="/assess">"Assessment queue"</A>
+                " · "
+                <A href=format!("/coordinator/cohorts/{cohort_id}/moderation")>"Moderation and extra attempts"</A>
+            </p>
+            <ActionForm action=save attr:class="settings-form">
+                <input type="hidden" name="cohort_id" value=cohort_id />
+                <TextField
+                    label="Attempts per competency"
+                    name="max_attempts"
+                    kind="number"
+                    hint="After this many “Not yet” decisions, a coordinator must allow another attempt."
+                    value=settings.max_attempts.to_string()
+                    error
+                />
+                <div class="pick">
+                    <input type="checkbox" id="blind-review" name="blind_review" value="on" checked=settings.blind_review />
+                    <label for="blind-review">"Blind review: assessors do not see teachers' names or emails"</label>
+                </div>
+                <FormAlert error fields=&["max_attempts"] />
+                <button class="button button--small" type="submit">"Save assessment settings"</button>
+                <span class="save-status" role="status">{move || saved().then_some("Saved")}</span>
+            </ActionForm>
+        </section>
     }
 }
 

@@ -172,6 +172,15 @@ fn EvidenceBody(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
     }
 }
 
+/// A draft as this device keeps it until the server has it.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+struct DeviceCopy {
+    /// The version it was edited from.
+    base: i64,
+    /// The form, as a query string.
+    form: String,
+}
+
 /// Where the draft's saving stands.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -201,6 +210,22 @@ fn DraftEditor(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
     let dirty = StoredValue::new(false);
     let again = StoredValue::new(false);
     let typing = StoredValue::new(0_u64);
+    // Every change is also kept on this device until the server has it (like the journal).
+    let key = format!("mcf.evidence.draft.{}.{}", ws.framework, ws.competency);
+    let keep = {
+        let key = key.clone();
+        move || {
+            if let Some(form) = crate::browser::form_snapshot(FORM_ID) {
+                crate::browser::store(
+                    &key,
+                    &DeviceCopy {
+                        base: base.get_untracked(),
+                        form,
+                    },
+                );
+            }
+        }
+    };
 
     // Sends what the form holds now (`intent`: autosave, save or submit).
     let send = move |intent: &str, draft: Option<DraftForm>| {
@@ -242,6 +267,7 @@ fn DraftEditor(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
         send.with_value(|s| s("autosave", None));
     };
 
+    let forget_key = key.clone();
     Effect::new(move |_| {
         let Some(result) = save.value().get() else {
             return;
@@ -250,6 +276,7 @@ fn DraftEditor(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
             Ok(DraftOutcome::Saved { version, saved_at }) => {
                 base.set(version);
                 if !dirty.get_value() {
+                    crate::browser::forget(&forget_key);
                     state.set(SaveState::Saved(Some(saved_at)));
                 }
             }
@@ -260,6 +287,7 @@ fn DraftEditor(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
                 state.set(SaveState::Conflict);
             }
             Ok(DraftOutcome::Submitted { .. }) => {
+                crate::browser::forget(&forget_key);
                 refresh.update(|n| *n += 1);
                 #[cfg(feature = "hydrate")]
                 {
@@ -281,14 +309,29 @@ fn DraftEditor(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
             autosave();
         }
     });
-    // Send what is waiting when the connection returns.
+    // In the browser only: pick up what this device kept (a reload, a closed tab, a lost
+    // connection) and save it on the version it was written on (a stale one is a conflict,
+    // never an overwrite); and send what is waiting when the connection returns.
+    let restore_key = key.clone();
     Effect::new(move |_| {
+        if let Some(copy) = crate::browser::load::<DeviceCopy>(&restore_key) {
+            if crate::browser::form_snapshot(FORM_ID).is_some_and(|now| now != copy.form) {
+                crate::browser::restore_form(FORM_ID, &copy.form);
+                base.set(copy.base);
+                dirty.set_value(true);
+                state.set(SaveState::Waiting);
+                autosave();
+            } else {
+                crate::browser::forget(&restore_key);
+            }
+        }
         let online = window_event_listener(leptos::ev::online, move |_| autosave());
         on_cleanup(move || online.remove());
     });
 
     let on_input = move |_| {
         dirty.set_value(true);
+        keep();
         if state.get_untracked() != SaveState::Conflict {
             state.set(if crate::browser::online() {
                 SaveState::Waiting
