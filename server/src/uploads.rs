@@ -75,6 +75,21 @@ impl Answer {
         .into_response()
     }
 
+    /// The body went over the limit (`too_big` says so), or the upload broke off.
+    fn broken(&self, e: &axum::extract::multipart::MultipartError, too_big: &str) -> Response {
+        let status = e.status();
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            self.error(status, "file", too_big)
+        } else {
+            tracing::warn!(error = %e, "upload refused");
+            self.error(
+                StatusCode::BAD_REQUEST,
+                "file",
+                "the upload did not complete; please try again",
+            )
+        }
+    }
+
     fn done(&self, id: i64, name: &str) -> Response {
         if self.json {
             return (
@@ -122,19 +137,7 @@ async fn upload(
             Ok(Some(f)) => f,
             Ok(None) => break,
             // The body went over the limit, or the upload broke off.
-            Err(e) => {
-                let status = e.status();
-                return if status == StatusCode::PAYLOAD_TOO_LARGE {
-                    answer.error(status, "file", &too_big)
-                } else {
-                    tracing::warn!(error = %e, "upload refused");
-                    answer.error(
-                        StatusCode::BAD_REQUEST,
-                        "file",
-                        "the upload did not complete; please try again",
-                    )
-                };
-            }
+            Err(e) => return answer.broken(&e, &too_big),
         };
         match field.name() {
             Some("back") => {
@@ -159,18 +162,7 @@ async fn upload(
                             bytes.extend_from_slice(&chunk);
                         }
                         Ok(None) => break,
-                        Err(e) => {
-                            let status = e.status();
-                            return if status == StatusCode::PAYLOAD_TOO_LARGE {
-                                answer.error(status, "file", &too_big)
-                            } else {
-                                answer.error(
-                                    StatusCode::BAD_REQUEST,
-                                    "file",
-                                    "the upload did not complete; please try again",
-                                )
-                            };
-                        }
+                        Err(e) => return answer.broken(&e, &too_big),
                     }
                 }
                 file = Some((name, bytes));

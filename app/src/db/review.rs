@@ -195,6 +195,15 @@ struct Target {
 }
 
 impl Target {
+    /// Who a coordinator reserved the review (or the second marking) for.
+    fn assigned(&self, second: bool) -> Option<i64> {
+        if second {
+            self.moderation.and_then(|m| m.1)
+        } else {
+            self.assigned_to
+        }
+    }
+
     /// What the viewer is here to do: `Some(false)` a first review, `Some(true)` second marking.
     fn role(&self, viewer: i64) -> Option<bool> {
         if self.user_id == viewer {
@@ -264,29 +273,38 @@ where
     Ok(Some(t))
 }
 
-/// Claims a submission (first review or second marking) for the viewer, for [`CLAIM_MS`].
-/// A claim that lapsed may be taken by anyone eligible; one assigned to someone else may not.
-pub async fn claim(db: &Db, viewer: Viewer, id: i64) -> anyhow::Result<Result<i64, Refused>> {
-    let now = now_ms();
-    let mut tx = db.begin_write().await.context("begin")?;
-    let Some(t) = target(&mut *tx, viewer, id).await? else {
+/// A submission the viewer is here to review, in a write transaction: the target and whether
+/// it is second marking. Refused when it is not the viewer's to see, not waiting for them, or
+/// they are not an assessor of its cohort (a coordinator who is not one assigns instead).
+async fn reviewer_target(
+    tx: &mut Transaction<'static, Any>,
+    viewer: Viewer,
+    id: i64,
+) -> anyhow::Result<Result<(Target, bool), Refused>> {
+    let Some(t) = target(&mut **tx, viewer, id).await? else {
         return Ok(Err(Refused::NotFound));
     };
     let Some(second) = t.role(viewer.user_id) else {
         return Ok(Err(Refused::NotWaiting));
     };
-    // Only assessors review (a coordinator who is not one assigns instead).
     if !t.assessor {
         return Ok(Err(Refused::Taken(
             "only an assessor of this cohort can review it".into(),
         )));
     }
-    let assigned = if second {
-        t.moderation.and_then(|m| m.1)
-    } else {
-        t.assigned_to
+    Ok(Ok((t, second)))
+}
+
+/// Claims a submission (first review or second marking) for the viewer, for [`CLAIM_MS`].
+/// A claim that lapsed may be taken by anyone eligible; one assigned to someone else may not.
+pub async fn claim(db: &Db, viewer: Viewer, id: i64) -> anyhow::Result<Result<i64, Refused>> {
+    let now = now_ms();
+    let mut tx = db.begin_write().await.context("begin")?;
+    let (t, second) = match reviewer_target(&mut tx, viewer, id).await? {
+        Ok(found) => found,
+        Err(refused) => return Ok(Err(refused)),
     };
-    if assigned.is_some_and(|a| a != viewer.user_id) {
+    if t.assigned(second).is_some_and(|a| a != viewer.user_id) {
         return Ok(Err(Refused::Taken(
             "a coordinator assigned this to another assessor".into(),
         )));
@@ -443,18 +461,13 @@ pub async fn view(db: &Db, viewer: Viewer, id: i64) -> anyhow::Result<Option<Rev
     // Second marking: waiting for the viewer, or already marked by them.
     let second = role == Some(true)
         || (t.has_second && t.moderation.is_some_and(|m| m.1 == Some(viewer.user_id)));
-    let assigned = if second {
-        t.moderation.and_then(|m| m.1)
-    } else {
-        t.assigned_to
-    };
     let claim = claim_state(
         viewer.user_id,
         now,
         t.claimed_by,
         row.try_get(6)?,
         t.claim_expires_at,
-        assigned,
+        t.assigned(second),
         row.try_get(7)?,
     );
     let can_decide =
@@ -517,27 +530,13 @@ pub async fn decide(
 ) -> anyhow::Result<Result<Decided, Refused>> {
     let now = now_ms();
     let mut tx = db.begin_write().await.context("begin")?;
-    let Some(t) = target(&mut *tx, viewer, id).await? else {
-        return Ok(Err(Refused::NotFound));
+    let (t, second) = match reviewer_target(&mut tx, viewer, id).await? {
+        Ok(found) => found,
+        Err(refused) => return Ok(Err(refused)),
     };
-    let Some(second) = t.role(viewer.user_id) else {
-        return Ok(Err(Refused::NotWaiting));
-    };
-    if !t.assessor {
-        return Ok(Err(Refused::Taken(
-            "only an assessor of this cohort can review it".into(),
-        )));
-    }
     let claim_ok = match (t.claimed_by, t.claim_expires_at) {
         (Some(by), Some(until)) if until > now => by == viewer.user_id,
-        _ => {
-            let assigned = if second {
-                t.moderation.and_then(|m| m.1)
-            } else {
-                t.assigned_to
-            };
-            assigned.is_none_or(|a| a == viewer.user_id)
-        }
+        _ => t.assigned(second).is_none_or(|a| a == viewer.user_id),
     };
     if !claim_ok {
         return Ok(Err(Refused::Taken(
