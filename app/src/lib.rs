@@ -11,6 +11,8 @@ pub mod components;
 #[cfg(feature = "ssr")]
 pub mod content;
 #[cfg(feature = "ssr")]
+pub mod credentials;
+#[cfg(feature = "ssr")]
 pub mod db;
 pub mod domain;
 pub mod error;
