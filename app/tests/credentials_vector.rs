@@ -11,8 +11,11 @@ use app::credentials::{
 use serde_json::Value;
 
 fn vector(name: &str) -> String {
-    std::fs::read_to_string(format!("{}/tests/vectors/{name}", env!("CARGO_MANIFEST_DIR")))
-        .expect("test data")
+    std::fs::read_to_string(format!(
+        "{}/tests/vectors/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("test data")
 }
 fn json(name: &str) -> Value {
     serde_json::from_str(&vector(name)).expect("test data")
