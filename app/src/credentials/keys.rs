@@ -27,40 +27,52 @@ pub fn multibase_decode(s: &str) -> Result<Vec<u8>, Error> {
         .map_err(|e| Error::Key(format!("bad base58btc: {e}")))
 }
 
-/// Multikey `publicKeyMultibase`: 'z' + base58btc(0xed01 || 32-byte key).
-pub fn public_key_multibase(key: &VerifyingKey) -> String {
-    let mut b = ED25519_PUB_PREFIX.to_vec();
-    b.extend_from_slice(key.as_bytes());
+/// 'z' + base58btc(`prefix` || 32 key bytes): the Multikey encoding.
+fn multikey_encode(prefix: &[u8], key: &[u8; 32]) -> String {
+    let mut b = prefix.to_vec();
+    b.extend_from_slice(key);
     multibase_encode(&b)
 }
 
-pub fn decode_public_key_multibase(s: &str) -> Result<VerifyingKey, Error> {
+/// The 32 key bytes of a Multikey with `prefix`; `what` names the key in errors.
+fn multikey_decode(s: &str, prefix: &[u8], what: &str) -> Result<[u8; 32], Error> {
     let b = multibase_decode(s)?;
-    let raw = b
-        .strip_prefix(&ED25519_PUB_PREFIX[..])
-        .ok_or_else(|| Error::Key("not an Ed25519 multikey (prefix 0xed01)".into()))?;
-    let raw: [u8; 32] = raw
-        .try_into()
-        .map_err(|_| Error::Key("Ed25519 public key must be 32 bytes".into()))?;
+    let raw = b.strip_prefix(prefix).ok_or_else(|| {
+        Error::Key(format!(
+            "not an Ed25519 {what} multikey (prefix 0x{})",
+            prefix
+                .iter()
+                .map(|x| format!("{x:02x}"))
+                .collect::<String>()
+        ))
+    })?;
+    raw.try_into()
+        .map_err(|_| Error::Key(format!("an Ed25519 {what} key must be 32 bytes")))
+}
+
+/// Multikey `publicKeyMultibase`: 'z' + base58btc(0xed01 || 32-byte key).
+pub fn public_key_multibase(key: &VerifyingKey) -> String {
+    multikey_encode(&ED25519_PUB_PREFIX, key.as_bytes())
+}
+
+/// The public key of a `publicKeyMultibase`.
+pub fn decode_public_key_multibase(s: &str) -> Result<VerifyingKey, Error> {
+    let raw = multikey_decode(s, &ED25519_PUB_PREFIX, "public")?;
     VerifyingKey::from_bytes(&raw).map_err(|e| Error::Key(e.to_string()))
 }
 
 /// Multikey `secretKeyMultibase`: 'z' + base58btc(0x8026 || 32-byte seed).
 pub fn secret_key_multibase(key: &SigningKey) -> String {
-    let mut b = ED25519_PRIV_PREFIX.to_vec();
-    b.extend_from_slice(key.as_bytes());
-    multibase_encode(&b)
+    multikey_encode(&ED25519_PRIV_PREFIX, key.as_bytes())
 }
 
+/// The signing key of a `secretKeyMultibase`.
 pub fn decode_secret_key_multibase(s: &str) -> Result<SigningKey, Error> {
-    let b = multibase_decode(s)?;
-    let raw = b
-        .strip_prefix(&ED25519_PRIV_PREFIX[..])
-        .ok_or_else(|| Error::Key("not an Ed25519 secret multikey (prefix 0x8026)".into()))?;
-    let raw: [u8; 32] = raw
-        .try_into()
-        .map_err(|_| Error::Key("Ed25519 seed must be 32 bytes".into()))?;
-    Ok(SigningKey::from_bytes(&raw))
+    Ok(SigningKey::from_bytes(&multikey_decode(
+        s,
+        &ED25519_PRIV_PREFIX,
+        "secret",
+    )?))
 }
 
 /// `did:key:z6Mk...`
