@@ -4,11 +4,13 @@ use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
 use crate::components::session_guard::provide_viewer;
 use crate::pages::{
     assess::AssessPage, assess::ReviewPage, checklist::ChecklistPage, cohort::CohortPage,
-    competency::CompetencyPage, coordinator::CoordinatorPage, dashboard::DashboardPage,
+    competency::CompetencyPage, coordinator::CoordinatorPage, credential::CredentialPublicPage,
+    credential::MyCredentialsPage, credential::VerifyPage, dashboard::DashboardPage,
     evidence::EvidencePage, evidence::EvidencePreviewPage, framework::FrameworkPage,
     frameworks::FrameworksPage, home::HomePage, join::JoinPage, journal::JournalEntryPage,
     journal::JournalPage, moderation::ModerationPage, not_found::NotFound, profile::ProfilePage,
-    reset::ResetPage, sign_in::SignInPage, unit::UnitPage,
+    reset::ResetPage, sign_in::SignInPage, statement::StatementPage, statement::StatementPrintPage,
+    unit::UnitPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
@@ -103,6 +105,27 @@ pub fn App() -> impl IntoView {
                         view={Lazy::<EvidencePreviewRoute>::new()}
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=path!("/credentials")
+                        view={Lazy::<MyCredentialsRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/credentials/:id")
+                        view={Lazy::<CredentialRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/learning-statement")
+                        view={Lazy::<StatementRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/learning-statement/print")
+                        view={Lazy::<StatementPrintRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/verify") view={Lazy::<VerifyRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/assess") view={Lazy::<AssessRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/assess/:id") view={Lazy::<ReviewRoute>::new()} ssr=SsrMode::Async />
                     <Route
@@ -218,6 +241,11 @@ lazy_page!(EvidencePreviewRoute, EvidencePreviewPage);
 lazy_page!(AssessRoute, AssessPage);
 lazy_page!(ReviewRoute, ReviewPage);
 lazy_page!(ModerationRoute, ModerationPage);
+lazy_page!(MyCredentialsRoute, MyCredentialsPage);
+lazy_page!(CredentialRoute, CredentialPublicPage);
+lazy_page!(VerifyRoute, VerifyPage);
+lazy_page!(StatementRoute, StatementPage);
+lazy_page!(StatementPrintRoute, StatementPrintPage);
 
 /// Once the page (including its lazily loaded route) has hydrated, says so on
 /// `<body data-hydrated>`: end-to-end tests wait for it before clicking, since a click on the

@@ -1,57 +1,5 @@
-import { expect, test, type Page, type TestInfo } from "@playwright/test";
-import { DEMO, hydrated, open, signIn, tabTo } from "./helpers";
-
-/** Fills every rationale on the evidence page and offers a link for the first indicator. */
-async function composeAndSubmit(page: Page, rationale: string): Promise<void> {
-  const boxes = page.locator('textarea[name^="draft[rationale]"]');
-  const n = await boxes.count();
-  expect(n).toBeGreaterThan(0);
-  for (let i = 0; i < n; i++) {
-    await boxes.nth(i).fill(`${rationale} (indicator ${i + 1})`);
-  }
-  await page.locator('textarea[name^="draft[links]"]').first().fill("https://example.org/lesson-plan My lesson plan");
-  await page.getByRole("button", { name: "Submit for assessment" }).click();
-  await expect(page.getByText(/^Submitted to the assessors of/)).toBeVisible();
-}
-
-/**
- * Reviews a submission from the queue with the keyboard only: claim it, rate every indicator
- * (`steps` presses of the right arrow from "Not evident": 1 = Partly, 2 = Evident), write the
- * feedback, choose the decision, record it.
- */
-async function review(page: Page, testInfo: TestInfo, row: RegExp, steps: number, competent: boolean): Promise<void> {
-  await open(page, testInfo, "/assess");
-  const line = page.getByRole("row", { name: row });
-  await expect(line).toBeVisible();
-  await tabTo(page, line.getByRole("button", { name: "Claim and review" }));
-  await page.keyboard.press("Enter");
-  await expect(page.getByRole("heading", { level: 1, name: /^Review: / })).toBeVisible();
-  if (hydrated(testInfo)) {
-    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-  }
-  const groups = page.getByRole("group", { name: /^Your rating of indicator \d+$/ });
-  const n = await groups.count();
-  expect(n).toBeGreaterThan(0);
-  for (let i = 0; i < n; i++) {
-    await tabTo(page, groups.nth(i).getByRole("radio", { name: "Not evident" }));
-    for (let s = 0; s < steps; s++) await page.keyboard.press("ArrowRight");
-  }
-  await tabTo(page, page.getByLabel("Feedback for the teacher"));
-  await page.keyboard.type(competent ? "Clear evidence from your own lessons." : "A good start: the rationale is there.");
-  if (competent) {
-    await tabTo(page, page.getByRole("radio", { name: "Competent" }));
-    await page.keyboard.press("Space");
-  } else {
-    await tabTo(page, page.getByRole("radio", { name: "Competent" }));
-    await page.keyboard.press("ArrowRight");
-    await expect(page.getByRole("radio", { name: "Not yet" })).toBeChecked();
-    await tabTo(page, page.getByLabel("What to improve (needed for Not yet)"));
-    await page.keyboard.type("Show one lesson where you tried something new, with a mentee's view of it.");
-  }
-  await tabTo(page, page.getByRole("button", { name: "Record decision" }));
-  await page.keyboard.press("Enter");
-  await expect(page.getByRole("heading", { name: competent ? "Decision: Competent" : "Decision: Not yet" })).toBeVisible();
-}
+import { expect, test } from "@playwright/test";
+import { composeAndSubmit, DEMO, hydrated, open, review, signIn } from "./helpers";
 
 test("a teacher submits, an assessor says Not yet, the teacher resubmits, the assessor says Competent", async ({ browser }, testInfo) => {
   test.setTimeout(120_000);
@@ -126,7 +74,7 @@ test("an evidence draft typed offline survives a reload and is saved when the co
   test.skip(!hydrated(testInfo), "autosave and device copies need JavaScript; the no-js run saves with the form");
   await signIn(page, testInfo, DEMO.teacher.email, DEMO.teacher.password);
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 15_000 });
-  await open(page, testInfo, "/frameworks/mcf/competencies/specialized-development-of-self/evidence");
+  await open(page, testInfo, "/frameworks/mcf/competencies/problem-solving/evidence");
   await page.waitForFunction(async () => (await caches.match(location.pathname)) !== undefined, undefined, { timeout: 15_000 });
 
   const first = page.locator('textarea[name^="draft[rationale]"]').first();

@@ -17,6 +17,8 @@ pub enum Command {
         /// Their name.
         name: String,
     },
+    /// Retire the credential signing key and create the next one (old keys stay published).
+    RotateIssuerKey,
 }
 
 /// Usage text.
@@ -24,7 +26,10 @@ pub const USAGE: &str = "usage:
   server                                   serve the application
   server create-coordinator --email E --name N
                                            create an institution coordinator; the password is
-                                           read from COORDINATOR_PASSWORD or the first line of stdin";
+                                           read from COORDINATOR_PASSWORD or the first line of stdin
+  server rotate-issuer-key                 retire the key that signs credentials and create the
+                                           next one; badges signed before still verify (restart
+                                           running servers to sign with the new key)";
 
 /// Parses the arguments after the program name.
 pub fn parse(args: &[String]) -> Result<Command, String> {
@@ -47,6 +52,8 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                 name: name.ok_or("--name is required")?,
             })
         }
+        Some("rotate-issuer-key") if args.len() == 1 => Ok(Command::RotateIssuerKey),
+        Some("rotate-issuer-key") => Err("rotate-issuer-key takes no options".into()),
         Some(other) => Err(format!("unknown command {other}")),
     }
 }
@@ -182,5 +189,10 @@ mod tests {
             .unwrap_err()
             .contains("--email"));
         assert!(parse(&args(&["frobnicate"])).is_err());
+        assert_eq!(
+            parse(&args(&["rotate-issuer-key"])),
+            Ok(Command::RotateIssuerKey)
+        );
+        assert!(parse(&args(&["rotate-issuer-key", "--now"])).is_err());
     }
 }

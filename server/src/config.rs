@@ -49,6 +49,11 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// `SEED_DEMO`: create the demo cohort and accounts at start (development only; default false).
     pub seed_demo: bool,
+    /// `CREDENTIAL_KEY`: 32 bytes (64 hex digits or base64) sealing the issuer's signing keys in
+    /// the database. Required in production; development uses a fixed, published key.
+    pub credential_key: app::credentials::issuer::SealingKey,
+    /// `ISSUER_NAME`: the institution named in credentials (default "Mentoring Micro-credential").
+    pub issuer_name: String,
 }
 
 impl Config {
@@ -177,7 +182,30 @@ impl Config {
                 "false in production (demo accounts have published passwords)",
             ));
         }
+        let credential_key = match lookup("CREDENTIAL_KEY").filter(|v| !v.trim().is_empty()) {
+            Some(text) => app::credentials::issuer::SealingKey::parse(&text).ok_or_else(|| {
+                bad(
+                    "CREDENTIAL_KEY",
+                    "(hidden)".into(),
+                    "32 random bytes as 64 hexadecimal digits or base64 (e.g. `openssl rand -hex 32`)",
+                )
+            })?,
+            None if app_env == AppEnv::Production => {
+                return Err(bad(
+                    "CREDENTIAL_KEY",
+                    String::new(),
+                    "set in production: 32 random bytes as 64 hexadecimal digits or base64 (e.g. `openssl rand -hex 32`); it seals the key that signs credentials",
+                ))
+            }
+            None => app::credentials::issuer::SealingKey::development(),
+        };
+        let issuer_name = get("ISSUER_NAME", "Mentoring Micro-credential");
+        if issuer_name.chars().count() > 200 {
+            return Err(bad("ISSUER_NAME", issuer_name, "at most 200 characters"));
+        }
         Ok(Self {
+            credential_key,
+            issuer_name,
             app_env,
             public_base_url: base,
             trust_forwarded_for,
@@ -249,5 +277,27 @@ mod tests {
         ])
         .expect_err("demo in production");
         assert_eq!(e.name, "SEED_DEMO");
+    }
+
+    #[test]
+    fn production_needs_a_credential_key() {
+        let prod = [
+            ("APP_ENV", "production"),
+            ("PUBLIC_BASE_URL", "https://x.org"),
+        ];
+        let e = with(&prod).expect_err("no key");
+        assert_eq!(e.name, "CREDENTIAL_KEY");
+        assert!(e.expected.contains("production"));
+        let key = "7f".repeat(32);
+        let mut vars = prod.to_vec();
+        vars.push(("CREDENTIAL_KEY", &key));
+        assert!(with(&vars).is_ok());
+        let e = with(&[("CREDENTIAL_KEY", "too-short")]).expect_err("bad key");
+        assert_eq!(e.name, "CREDENTIAL_KEY");
+        assert_eq!(e.value, "(hidden)", "a key is never echoed");
+        assert_eq!(
+            with(&[]).expect("dev").issuer_name,
+            "Mentoring Micro-credential"
+        );
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod credentials;
 pub mod middleware;
 pub mod offline;
 pub mod startup;

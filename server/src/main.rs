@@ -49,6 +49,13 @@ async fn run(command: Command) -> anyhow::Result<()> {
             db.close().await;
             Ok(())
         }
+        Command::RotateIssuerKey => {
+            let fragment =
+                app::db::credential::rotate_key(&db, &startup::issuer_settings(&config)).await?;
+            println!("credentials are now signed with {fragment}; earlier keys stay published");
+            db.close().await;
+            Ok(())
+        }
         Command::Serve => serve(config, db).await,
     }
 }

@@ -73,8 +73,29 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Db> {
     let db = Db::connect(&config.database_url, config.db_max_connections).await?;
     db.migrate().await?;
     import_content(&db, &config.content_dir).await?;
+    prepare_issuer(config, &db).await?;
     tracing::info!(engine = db.engine().as_str(), "database ready");
     Ok(db)
+}
+
+/// The credential issuer's settings from the configuration.
+pub fn issuer_settings(config: &Config) -> app::db::credential::IssuerSettings {
+    app::db::credential::IssuerSettings {
+        base_url: config.public_base_url.clone(),
+        name: config.issuer_name.clone(),
+        sealing: config.credential_key.clone(),
+    }
+}
+
+/// Loads (on first start: creates) the issuer's signing key and status list, and hands the
+/// issuer to the database layer, which signs credentials when they are awarded.
+pub async fn prepare_issuer(config: &Config, db: &Db) -> anyhow::Result<()> {
+    let issuer = app::db::credential::load_issuer(db, &issuer_settings(config))
+        .await
+        .context("preparing the credential issuer")?;
+    tracing::info!(did = %issuer.did, key = %issuer.fragment, "credential issuer ready");
+    db.set_issuer(issuer);
+    Ok(())
 }
 
 /// Validates every content file, then imports the frameworks and their units (idempotent).
@@ -120,6 +141,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/sw.js", get(move || service_worker(worker.clone())))
         .merge(crate::uploads::routes())
+        .merge(crate::credentials::routes())
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .leptos_routes_with_context(
             &state,

@@ -57,6 +57,8 @@ struct World {
     /// Teacher A's submitted evidence (communication).
     a_submission: i64,
     assessor: i64,
+    /// Teacher A's credential (Professional Identity).
+    a_credential: String,
 }
 
 impl World {
@@ -184,7 +186,32 @@ impl World {
             .fetch_one(db.pool())
             .await
             .expect("submission");
+        // A Competent decision on Professional Identity's one competency, and its badge.
+        let identity =
+            app::db::submission::competency(&db, "mcf", "specialized-development-of-self")
+                .await
+                .expect("q")
+                .expect("competency");
+        let mut tx = db.begin_write().await.expect("begin");
+        sqlx::query(
+            "INSERT INTO submissions (user_id, cohort_id, competency_id, attempt, status, created_at, updated_at, submitted_at, decided_at) \
+             VALUES ($1, $2, $3, 1, 'competent', 1, 1, 1, 1)",
+        )
+        .bind(id_of(Who::TeacherA))
+        .bind(cohort)
+        .bind(identity.0)
+        .execute(&mut *tx)
+        .await
+        .expect("competent submission");
+        let issuer = db.issuer().expect("issuer");
+        let issued =
+            app::db::credential::award_in(&mut tx, &issuer, id_of(Who::TeacherA), identity.0)
+                .await
+                .expect("award");
+        tx.commit().await.expect("commit");
+        let a_credential = issued.first().expect("a badge").clone();
         Some(Self {
+            a_credential,
             a_submission,
             assessor: id_of(Who::AssessorOfCohort),
             a_entry,
@@ -524,6 +551,48 @@ fn rows() -> Vec<Row> {
                 ])
             },
             expect: [D, D, D, D, D, A, A],
+        },
+        // Credentials.
+        Row {
+            path: "/api/credentials/page",
+            args: |w| kv(&[("id", w.a_credential.clone())]),
+            expect: [A, A, A, A, A, A, A],
+        },
+        Row {
+            path: "/api/credentials/mine",
+            args: |_| Vec::new(),
+            expect: [D, A, A, A, A, A, A],
+        },
+        Row {
+            path: "/api/credentials/show-name",
+            args: |w| kv(&[("id", w.a_credential.clone()), ("show", "on".into())]),
+            expect: [D, A, H, H, H, H, H],
+        },
+        Row {
+            path: "/api/credentials/cohort",
+            args: |w| kv(&[("cohort", w.cohort.to_string())]),
+            expect: [D, H, H, H, H, A, A],
+        },
+        Row {
+            path: "/api/credentials/revoke",
+            args: |w| {
+                kv(&[
+                    ("cohort", w.cohort.to_string()),
+                    ("id", w.a_credential.clone()),
+                    ("reason", "r".into()),
+                ])
+            },
+            expect: [D, H, H, H, H, A, A],
+        },
+        Row {
+            path: "/api/statement",
+            args: |_| Vec::new(),
+            expect: [D, A, A, A, A, A, A],
+        },
+        Row {
+            path: "/api/statement/save",
+            args: |_| kv(&[("statement[text][objectives]", "Mine".into())]),
+            expect: [D, A, A, A, A, A, A],
         },
         Row {
             path: "/api/notifications",

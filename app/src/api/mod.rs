@@ -3,12 +3,14 @@
 
 pub mod account;
 pub mod cohort;
+pub mod credential;
 pub mod dashboard;
 pub mod framework;
 pub mod join;
 pub mod journal;
 pub mod rating;
 pub mod review;
+pub mod statement;
 pub mod submission;
 pub mod unit;
 

@@ -115,6 +115,9 @@ fn AccountLinks(viewer: Viewer, counts: Notifications) -> impl IntoView {
             <A href="/journal">"Journal"</A>
         </li>
         <li>
+            <A href="/credentials">"Credentials"</A>
+        </li>
+        <li>
             <A href="/profile">"Profile"</A>
         </li>
         <li>
@@ -147,6 +150,10 @@ pub fn SiteFooter() -> impl IntoView {
         <footer class="site-footer">
             <p>
                 "Course content is built on the Mentoring Competency Framework (Bholoa, Baichoo, Ramkissoon & Sider, Mauritius Institute of Education), reproduced with attribution."
+            </p>
+            <p>
+                <A href="/verify">"Verify a badge"</A>
+                " — check any credential issued here, without an account."
             </p>
         </footer>
     }

@@ -38,8 +38,23 @@ pub struct FrameworkContent {
     /// How rubric ratings turn into Competent (`competent_rule`, default
     /// `all-partly-most-evident`).
     pub competent_rule: crate::domain::assessment::CompetentRule,
+    /// The micro-credential the framework awards (`[credential]`), if any: a badge per domain
+    /// and one for the whole.
+    pub credential: Option<CredentialContent>,
     /// Domains in order.
     pub domains: Vec<DomainContent>,
+}
+
+/// The texts of a framework's micro-credential (its domain badges derive theirs from the
+/// domains).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CredentialContent {
+    /// Name of the whole micro-credential.
+    pub name: String,
+    /// What holding it means.
+    pub description: String,
+    /// How it is earned (Markdown-free narrative).
+    pub criteria: String,
 }
 
 /// A validated domain.
@@ -104,7 +119,16 @@ struct RawFramework {
     description: Spanned<String>,
     attribution: Spanned<String>,
     competent_rule: Option<Spanned<String>>,
+    credential: Option<RawCredential>,
     domains: Vec<RawDomain>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCredential {
+    name: Spanned<String>,
+    description: Spanned<String>,
+    criteria: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -317,6 +341,14 @@ pub fn parse_framework(file: &Path, text: &str) -> Result<FrameworkContent, Cont
         description: c.text("description", &raw.description, MAX_STATEMENT * 2)?,
         attribution: c.text("attribution", &raw.attribution, MAX_STATEMENT * 2)?,
         competent_rule,
+        credential: match &raw.credential {
+            None => None,
+            Some(k) => Some(CredentialContent {
+                name: c.text("credential name", &k.name, MAX_TITLE)?,
+                description: c.text("credential description", &k.description, MAX_STATEMENT * 2)?,
+                criteria: c.text("credential criteria", &k.criteria, MAX_STATEMENT * 2)?,
+            }),
+        },
         domains,
     })
 }

@@ -10,8 +10,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use framework::{
-    load_frameworks, parse_framework, CompetencyContent, DomainContent, FrameworkContent,
-    IndicatorContent,
+    load_frameworks, parse_framework, CompetencyContent, CredentialContent, DomainContent,
+    FrameworkContent, IndicatorContent,
 };
 
 /// A problem in a content file, located as precisely as the file allows.

@@ -6,14 +6,25 @@
 //!   are errors, as jsonld.js `safe: true`), RDF, RDFC-1.0 canonical N-Quads (`rdf-canon`).
 //! * [`proof`]: create and verify a `DataIntegrityProof`.
 //! * [`keys`]: Multikey encodings, did:key, did:web documents and a key resolver.
+//! * [`issuer`]: the issuer's DID and profile, and sealing secret keys at rest.
+//! * [`ob3`]: the Open Badges 3.0 achievement and credential documents.
+//! * [`status`]: the Bitstring Status List used for revocation.
+//! * [`verify`]: a verification report in words (shape, signature, dates, status).
+//! * [`image`], [`bake`]: badge artwork (SVG and PNG) and baking credentials into it.
 //!
 //! `app/tests/credentials_vector.rs` reproduces the W3C vc-di-eddsa test vector byte for byte.
 
+pub mod bake;
 mod error;
+pub mod image;
+pub mod issuer;
 pub mod keys;
 pub mod loader;
+pub mod ob3;
 pub mod proof;
 pub mod rdf;
+pub mod status;
+pub mod verify;
 
 pub use error::Error;
 pub use keys::{KeyResolver, ResolvedKey, Resolver};

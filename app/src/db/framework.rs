@@ -28,14 +28,17 @@ pub async fn import(db: &Db, framework: &FrameworkContent) -> anyhow::Result<Imp
     let now = now_ms();
     let framework_id: i64 = sqlx::query_scalar(
         "INSERT INTO frameworks (slug, title, short_title, version, language, is_default, \
-         description, attribution, imported_at, retired_at, competent_rule) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10) \
+         description, attribution, imported_at, retired_at, competent_rule, credential_name, \
+         credential_description, credential_criteria) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11, $12, $13) \
          ON CONFLICT (slug) DO UPDATE SET title = excluded.title, \
          short_title = excluded.short_title, version = excluded.version, \
          language = excluded.language, is_default = excluded.is_default, \
          description = excluded.description, attribution = excluded.attribution, \
          imported_at = excluded.imported_at, retired_at = NULL, \
-         competent_rule = excluded.competent_rule \
+         competent_rule = excluded.competent_rule, credential_name = excluded.credential_name, \
+         credential_description = excluded.credential_description, \
+         credential_criteria = excluded.credential_criteria \
          RETURNING id",
     )
     .bind(framework.slug.as_str())
@@ -48,6 +51,24 @@ pub async fn import(db: &Db, framework: &FrameworkContent) -> anyhow::Result<Imp
     .bind(&framework.attribution)
     .bind(now)
     .bind(framework.competent_rule.as_str())
+    .bind(
+        framework
+            .credential
+            .as_ref()
+            .map_or("", |k| k.name.as_str()),
+    )
+    .bind(
+        framework
+            .credential
+            .as_ref()
+            .map_or("", |k| k.description.as_str()),
+    )
+    .bind(
+        framework
+            .credential
+            .as_ref()
+            .map_or("", |k| k.criteria.as_str()),
+    )
     .fetch_one(&mut *tx)
     .await
     .context("upsert framework")?;

@@ -7,11 +7,13 @@
 pub mod account;
 pub mod audit;
 pub mod cohort;
+pub mod credential;
 pub mod dashboard;
 pub mod framework;
 pub mod journal;
 pub mod rating;
 pub mod review;
+pub mod statement;
 pub mod submission;
 pub mod unit;
 
@@ -64,6 +66,10 @@ pub struct Db {
     engine: Engine,
     /// Framework structures for the dashboard, cleared whenever content is imported.
     pub(crate) structures: dashboard::StructureCache,
+    /// The credential issuer (keys loaded at start), shared by every clone.
+    issuer: std::sync::Arc<
+        std::sync::RwLock<Option<std::sync::Arc<crate::credentials::issuer::Issuer>>>,
+    >,
 }
 
 /// The current time in epoch milliseconds, the unit every stored time uses.
@@ -124,7 +130,20 @@ impl Db {
             writer,
             engine,
             structures: dashboard::StructureCache::default(),
+            issuer: std::sync::Arc::default(),
         })
+    }
+
+    /// Sets the credential issuer (at start, after [`credential::load_issuer`]).
+    pub fn set_issuer(&self, issuer: crate::credentials::issuer::Issuer) {
+        if let Ok(mut slot) = self.issuer.write() {
+            *slot = Some(std::sync::Arc::new(issuer));
+        }
+    }
+
+    /// The credential issuer, once set.
+    pub fn issuer(&self) -> Option<std::sync::Arc<crate::credentials::issuer::Issuer>> {
+        self.issuer.read().ok().and_then(|slot| slot.clone())
     }
 
     /// Applies the migrations of this engine that have not run yet.

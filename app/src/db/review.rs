@@ -656,6 +656,10 @@ pub async fn decide(
         if changed.rows_affected() != 1 {
             return Ok(Err(Refused::NotWaiting));
         }
+        if review.competent {
+            let issuer = db.issuer().context("no credential issuer is configured")?;
+            super::credential::award_in(&mut tx, &issuer, t.user_id, t.competency_id).await?;
+        }
         if !review.competent
             && has_attempt_left(&mut tx, t.user_id, t.competency_id, t.cohort_id, t.attempt).await?
         {
@@ -992,6 +996,20 @@ pub async fn resolve(
             .execute(&mut *tx)
             .await
             .context("change decision")?;
+        let issuer = db.issuer().context("no credential issuer is configured")?;
+        if second == "competent" {
+            super::credential::award_in(&mut tx, &issuer, user_id, competency_id).await?;
+        } else {
+            super::credential::revoke_for_competency_in(
+                &mut tx,
+                &issuer,
+                viewer.user_id,
+                user_id,
+                competency_id,
+                "Moderation changed the decision on a competency this credential required to Not yet.",
+            )
+            .await?;
+        }
         if second == "competent" {
             // The next attempt opened by the Not yet is withdrawn if still an untouched draft.
             let next: Option<i64> = sqlx::query_scalar(

@@ -3,11 +3,13 @@
 pub mod account;
 pub mod assessment;
 pub mod cohort;
+pub mod credential;
 pub mod dashboard;
 pub mod framework;
 pub mod journal;
 pub mod rating;
 pub mod slug;
+pub mod statement;
 pub mod time;
 pub mod unit;
 pub mod url;

@@ -19,6 +19,84 @@ pub fn utc_date(ms: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// `2026-11-23T15:04:05Z` (XML Schema dateTime, UTC, whole seconds) for an epoch-milliseconds
+/// time: the form credentials carry.
+pub fn xsd_date_time(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+/// Epoch milliseconds of an XML Schema dateTime (`YYYY-MM-DDThh:mm:ss[.fff](Z|±hh:mm)`); a time
+/// without a zone is read as UTC. `None` when it is not one.
+pub fn parse_xsd_date_time(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let part = s.get(r)?;
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    if b.len() < 19
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
+        return None;
+    }
+    let mut rest = &s[19..];
+    let mut millis = 0;
+    if let Some(r) = rest.strip_prefix('.') {
+        let n = r.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 {
+            return None;
+        }
+        let frac = format!("{:0<3}", &r[..n.min(3)]);
+        millis = frac.parse::<i64>().ok()?;
+        rest = &r[n..];
+    }
+    let offset_minutes = match rest.as_bytes() {
+        [] | [b'Z'] => 0,
+        [sign @ (b'+' | b'-'), ..] if rest.len() == 6 && rest.as_bytes()[3] == b':' => {
+            let oh: i64 = rest.get(1..3)?.parse().ok()?;
+            let om: i64 = rest.get(4..6)?.parse().ok()?;
+            if *sign == b'+' {
+                oh * 60 + om
+            } else {
+                -(oh * 60 + om)
+            }
+        }
+        _ => return None,
+    };
+    let days = days_from_civil(y, mo, d);
+    let secs = days * 86_400 + h * 3600 + mi * 60 + sec - offset_minutes * 60;
+    Some(secs * 1000 + millis)
+}
+
+/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// How long a wait has been, in the largest whole unit: `3 days`, `1 hour`, `12 minutes`,
 /// `less than a minute`.
 pub fn waited(ms: i64) -> String {
@@ -52,6 +130,33 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xsd_times_round_trip() {
+        let ms = 1_795_000_000_123;
+        let text = xsd_date_time(ms);
+        assert_eq!(text, "2026-11-18T11:06:40Z");
+        assert_eq!(parse_xsd_date_time(&text), Some(ms - 123));
+        assert_eq!(parse_xsd_date_time("2026-11-18T11:06:40.123Z"), Some(ms));
+        assert_eq!(
+            parse_xsd_date_time("2026-11-18T13:06:40+02:00"),
+            Some(ms - 123)
+        );
+        assert_eq!(parse_xsd_date_time("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(
+            parse_xsd_date_time("2024-02-29T00:00:00Z"),
+            Some(1_709_164_800_000)
+        );
+        for bad in [
+            "",
+            "2026-11-18",
+            "2026-13-01T00:00:00Z",
+            "2026-11-18T08:26:40+0200",
+            "x026-11-18T08:26:40Z",
+        ] {
+            assert_eq!(parse_xsd_date_time(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn waits_read_naturally() {

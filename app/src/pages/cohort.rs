@@ -4,6 +4,7 @@ use crate::api::cohort::{
     get_cohort, CreateInvitation, DeactivateMember, IssueResetLink, RevokeInvitation,
     UpdateAssessmentSettings,
 };
+use crate::api::credential::{cohort_credentials, RevokeCredential};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{use_form_error, FormAlert, TextField};
 use crate::components::session_guard::Private;
@@ -11,6 +12,7 @@ use crate::domain::account::Role;
 use crate::domain::cohort::{
     AssessmentSettings, CohortDetail, InvitationState, InvitationView, MemberView,
 };
+use crate::domain::credential::CohortCredential;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -54,6 +56,11 @@ fn Cohort() -> impl IntoView {
         )
     };
     let cohort = Resource::new(move || (id(), versions()), |(id, _)| get_cohort(id));
+    let revoke = ServerAction::<RevokeCredential>::new();
+    let credentials = Resource::new(
+        move || (id(), revoke.version().get()),
+        |(id, _)| cohort_credentials(id),
+    );
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the cohort…"</p> }>
             {move || Suspend::new(async move {
@@ -63,6 +70,78 @@ fn Cohort() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                credentials
+                    .await
+                    .ok()
+                    .map(|list| view! { <Credentials cohort_id=id() list revoke /> })
+            })}
+        </Suspense>
+    }
+}
+
+/// The credentials of the cohort's teachers, each revocable with a reason.
+#[component]
+fn Credentials(
+    cohort_id: i64,
+    list: Vec<CohortCredential>,
+    revoke: ServerAction<RevokeCredential>,
+) -> impl IntoView {
+    let error = use_form_error(revoke);
+    view! {
+        <section class="section" id="credentials" aria-labelledby="credentials-heading">
+            <h2 id="credentials-heading">"Credentials"</h2>
+            <p class="meta">
+                "Badges issued to this cohort's teachers. Revoking one marks it revoked on its public page and in the status list every verifier reads; the reason is shown publicly."
+            </p>
+            <FormAlert error fields=&["revoke[reason]"] />
+            {if list.is_empty() {
+                view! { <p class="empty">"No credentials issued yet."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="credentials-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Teacher"</th>
+                                <th scope="col">"Credential"</th>
+                                <th scope="col">"Issued"</th>
+                                <th scope="col">"Status"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {list.into_iter().map(|c| {
+                                let id = c.public_id.clone();
+                                let field_id = format!("revoke-reason-{id}");
+                                let href = format!("/credentials/{id}");
+                                let row_id = id.clone();
+                                view! {
+                                    <tr data-credential=row_id>
+                                        <td>{c.holder.clone()}</td>
+                                        <td><A href=href>{c.name.clone()}</A></td>
+                                        <td>{c.issued.clone()}</td>
+                                        <td>
+                                            {match c.revoked.clone() {
+                                                Some(r) => view! { <span>{format!("Revoked {}: {}", r.on, r.reason)}</span> }.into_any(),
+                                                None => view! {
+                                                    <ActionForm action=revoke attr:class="inline-revoke">
+                                                        <input type="hidden" name="cohort" value=cohort_id />
+                                                        <input type="hidden" name="id" value=id />
+                                                        <label for=field_id.clone()>"Reason for revoking"</label>
+                                                        <input id=field_id type="text" name="reason" maxlength="500" required />
+                                                        <button class="button button--small button--danger" type="submit">"Revoke"</button>
+                                                    </ActionForm>
+                                                }.into_any(),
+                                            }}
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
     }
 }
 

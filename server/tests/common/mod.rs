@@ -110,6 +110,9 @@ impl TestApp {
             _ => None,
         })
         .expect("test config");
+        startup::prepare_issuer(&config, &db)
+            .await
+            .expect("credential issuer");
         let router = startup::router(AppState::new(&config, leptos_options, db.clone()));
         Some(Self { db, router })
     }
@@ -200,6 +203,23 @@ impl TestApp {
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
         }
+    }
+
+    /// The raw body of a response (binary downloads).
+    pub async fn send_bytes(&self, request: Request<Body>) -> Vec<u8> {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router answers");
+        response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec()
     }
 }
 

@@ -1,0 +1,156 @@
+//! Credentials: the public verification page, the holder's list and choices, and the
+//! coordinators' list and revocation.
+
+use crate::domain::credential::{CohortCredential, CredentialPage, MyCredential};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+#[cfg(feature = "ssr")]
+use {
+    crate::auth::{self, Access},
+    crate::db::review::Viewer,
+    crate::error::internal,
+};
+
+#[cfg(feature = "ssr")]
+fn issuer() -> Result<std::sync::Arc<crate::credentials::issuer::Issuer>, AppError> {
+    super::db()?.issuer().ok_or_else(|| {
+        tracing::error!("no credential issuer configured");
+        AppError::Internal
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn not_found() -> AppError {
+    AppError::NotFound("That credential".into())
+}
+
+/// A public id as issued: 32 lowercase hexadecimal digits.
+#[cfg(feature = "ssr")]
+fn valid_id(id: &str) -> bool {
+    id.len() == 32
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The public page of a credential, verified now (anyone, no account).
+#[server(endpoint = "credentials/page", input = GetUrl)]
+pub async fn get_credential_page(id: String) -> Result<CredentialPage, AppError> {
+    let viewer = auth::public().map(|p| p.user_id);
+    let result = async {
+        if !valid_id(&id) {
+            return Err(not_found());
+        }
+        let db = super::db()?;
+        crate::db::credential::page(&db, &*issuer()?, &id, viewer)
+            .await
+            .map_err(internal)?
+            .ok_or_else(not_found)
+    }
+    .await;
+    super::answer(result)
+}
+
+/// The signed-in teacher's credentials.
+#[server(endpoint = "credentials/mine", input = GetUrl)]
+pub async fn my_credentials() -> Result<Vec<MyCredential>, AppError> {
+    let who = auth::authorize(Access::SignedIn)?;
+    let db = super::db()?;
+    crate::db::credential::mine(&db, &*issuer()?, who.user_id)
+        .await
+        .map_err(internal)
+}
+
+/// The holder shows or hides their name on the credential's public page.
+#[server(endpoint = "credentials/show-name")]
+pub async fn set_show_name(
+    id: String,
+    #[server(default)] show: Option<String>,
+) -> Result<bool, AppError> {
+    let result = async {
+        let who = auth::authorize(Access::SignedIn)?;
+        if !valid_id(&id) {
+            return Err(not_found());
+        }
+        let db = super::db()?;
+        let show = show.is_some_and(|v| v == "on" || v == "true" || v == "1");
+        let changed = crate::db::credential::set_show_name(&db, who.user_id, &id, show)
+            .await
+            .map_err(internal)?;
+        if changed {
+            Ok(show)
+        } else {
+            Err(not_found())
+        }
+    }
+    .await;
+    let result = super::form_answer(result);
+    if result.is_ok() {
+        super::redirect_plain_form(&format!("/credentials/{id}"));
+    }
+    result
+}
+
+/// The credentials of a cohort's teachers (its coordinators).
+#[server(endpoint = "credentials/cohort", input = GetUrl)]
+pub async fn cohort_credentials(cohort: i64) -> Result<Vec<CohortCredential>, AppError> {
+    let who = auth::authorize(Access::SignedIn)?;
+    let db = super::db()?;
+    let viewer = Viewer {
+        user_id: who.user_id,
+        is_admin: who.is_admin,
+    };
+    let found = crate::db::credential::of_cohort(&db, viewer, cohort)
+        .await
+        .map_err(internal)?;
+    super::answer(found.ok_or_else(|| AppError::NotFound("That cohort".into())))
+}
+
+/// A coordinator revokes a credential of a teacher of their cohort, with a reason that the
+/// public page shows.
+#[server(endpoint = "credentials/revoke")]
+pub async fn revoke_credential(cohort: i64, id: String, reason: String) -> Result<(), AppError> {
+    let result = async {
+        let who = auth::authorize(Access::SignedIn)?;
+        let reason = reason.trim().to_owned();
+        if reason.is_empty() {
+            return Err(AppError::invalid(
+                "revoke[reason]",
+                "say why the credential is revoked (the verification page shows it)",
+            ));
+        }
+        let max = crate::domain::credential::REASON_MAX;
+        if reason.chars().count() > max {
+            return Err(AppError::invalid(
+                "revoke[reason]",
+                format!("must be at most {max} characters"),
+            ));
+        }
+        if !valid_id(&id) {
+            return Err(not_found());
+        }
+        let db = super::db()?;
+        let viewer = Viewer {
+            user_id: who.user_id,
+            is_admin: who.is_admin,
+        };
+        match crate::db::credential::revoke(&db, &*issuer()?, viewer, &id, &reason)
+            .await
+            .map_err(internal)?
+        {
+            Ok(()) => Ok(()),
+            Err(crate::db::credential::RevokeRefused::NotFound) => Err(not_found()),
+            Err(crate::db::credential::RevokeRefused::AlreadyRevoked) => Err(AppError::invalid(
+                "revoke[reason]",
+                "this credential is already revoked",
+            )),
+        }
+    }
+    .await;
+    let result = super::form_answer(result);
+    if result.is_ok() {
+        super::redirect_plain_form(&format!("/coordinator/cohorts/{cohort}#credentials"));
+    }
+    result
+}

@@ -1,0 +1,75 @@
+//! The teacher's Learning Statement: read it, save texts and chosen parts. (The JSON file is
+//! served by `GET /learning-statement.json`.)
+
+use crate::domain::statement::LearningStatement;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use std::collections::HashMap;
+#[cfg(feature = "ssr")]
+use {
+    crate::auth::{self, Access},
+    crate::domain::statement::{Part, TEXT_MAX},
+    crate::error::internal,
+};
+
+/// The statement form: texts by part key, and a checkbox per part to include.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StatementForm {
+    /// The teacher's text per written part key.
+    #[serde(default)]
+    pub text: HashMap<String, String>,
+    /// `on` per included part key.
+    #[serde(default)]
+    pub include: HashMap<String, String>,
+}
+
+/// The signed-in person's Learning Statement, with every part they could include.
+#[server(endpoint = "statement", input = GetUrl)]
+pub async fn get_statement() -> Result<LearningStatement, AppError> {
+    let who = auth::authorize(Access::SignedIn)?;
+    let db = super::db()?;
+    let issuer = db.issuer().ok_or(AppError::Internal)?;
+    let found = crate::db::statement::load(&db, &issuer, who.user_id)
+        .await
+        .map_err(internal)?;
+    super::answer(found.ok_or_else(|| AppError::NotFound("The course".into())))
+}
+
+/// Saves the statement's texts and chosen parts.
+#[server(endpoint = "statement/save")]
+pub async fn save_statement(statement: StatementForm) -> Result<(), AppError> {
+    let result = async {
+        let who = auth::authorize(Access::SignedIn)?;
+        let mut texts = Vec::new();
+        for part in Part::ALL.into_iter().filter(|p| p.written()) {
+            let text = statement
+                .text
+                .get(part.key())
+                .map(|t| t.trim().to_owned())
+                .unwrap_or_default();
+            let n = text.chars().count();
+            if n > TEXT_MAX {
+                return Err(AppError::invalid(
+                    format!("statement[text][{}]", part.key()),
+                    format!("must be at most {TEXT_MAX} characters (it has {n})"),
+                ));
+            }
+            texts.push((part, text));
+        }
+        let included: Vec<Part> = Part::ALL
+            .into_iter()
+            .filter(|p| statement.include.get(p.key()).is_some_and(|v| v == "on"))
+            .collect();
+        let db = super::db()?;
+        crate::db::statement::save(&db, who.user_id, &texts, &included)
+            .await
+            .map_err(internal)
+    }
+    .await;
+    let result = super::form_answer(result);
+    if result.is_ok() {
+        super::redirect_plain_form("/learning-statement?saved=1");
+    }
+    result
+}

@@ -1,0 +1,285 @@
+//! Verifying a credential the way a careful reader would: is it an Open Badges 3.0 credential,
+//! is the signature its issuer's and is the document unchanged, is it in its validity period,
+//! has it been revoked. Each check is reported in words, and the document's own statements are
+//! read out for display.
+
+use serde_json::Value;
+
+use super::{verify_credential, ContextLoader, Error, KeyResolver};
+use crate::domain::credential::{
+    AlignmentRow, Check, CredentialSummary, ResultRow, Verdict, Verification,
+};
+use crate::domain::time::{parse_xsd_date_time, utc_date};
+
+/// What the status list says about a credential.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StatusAnswer {
+    /// The credential has no `credentialStatus`.
+    None,
+    /// Not revoked.
+    Active,
+    /// Revoked.
+    Revoked,
+    /// The list could not be consulted (e.g. another issuer's list); says why.
+    Unknown(String),
+}
+
+fn str_at<'a>(v: &'a Value, path: &[&str]) -> &'a str {
+    path.iter()
+        .try_fold(v, |v, k| v.get(k))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
+
+fn list(v: Option<&Value>) -> Vec<&Value> {
+    match v {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(Value::Null) | None => Vec::new(),
+        Some(other) => vec![other],
+    }
+}
+
+fn has_type(v: &Value, t: &str) -> bool {
+    list(v.get("type")).iter().any(|x| x.as_str() == Some(t))
+}
+
+/// Whether the document has the shape of an Open Badges 3.0 credential: the VC 2.0 context
+/// first then an OB 3.0 context, and both types.
+fn shape(doc: &Value) -> Result<(), String> {
+    let contexts: Vec<&str> = list(doc.get("@context"))
+        .iter()
+        .filter_map(|c| c.as_str())
+        .collect();
+    if contexts.first() != Some(&super::loader::CREDENTIALS_V2) {
+        return Err("its first @context is not the VC Data Model 2.0 context".into());
+    }
+    if !contexts
+        .get(1)
+        .is_some_and(|c| c.starts_with("https://purl.imsglobal.org/spec/ob/v3p0/context"))
+    {
+        return Err("its second @context is not an Open Badges 3.0 context".into());
+    }
+    if !has_type(doc, "VerifiableCredential") || !has_type(doc, "OpenBadgeCredential") {
+        return Err("its type is not VerifiableCredential and OpenBadgeCredential".into());
+    }
+    if !doc.get("credentialSubject").is_some_and(Value::is_object) {
+        return Err("it has no credentialSubject".into());
+    }
+    Ok(())
+}
+
+/// Reads what the credential states, for display (nothing here is trusted before the checks).
+pub fn summary(doc: &Value) -> CredentialSummary {
+    let subject = doc.get("credentialSubject").unwrap_or(&Value::Null);
+    let achievement = subject.get("achievement").unwrap_or(&Value::Null);
+    let descriptions: Vec<&Value> = list(achievement.get("resultDescription"));
+    let results = list(subject.get("result"))
+        .into_iter()
+        .map(|r| {
+            let rd_id = str_at(r, &["resultDescription"]);
+            let rd = descriptions
+                .iter()
+                .find(|d| str_at(d, &["id"]) == rd_id && !rd_id.is_empty());
+            let level_id = str_at(r, &["achievedLevel"]);
+            let level = rd
+                .map(|d| list(d.get("rubricCriterionLevel")))
+                .unwrap_or_default()
+                .into_iter()
+                .find(|l| str_at(l, &["id"]) == level_id)
+                .map(|l| str_at(l, &["name"]).to_owned())
+                .unwrap_or_else(|| str_at(r, &["value"]).to_owned());
+            ResultRow {
+                indicator: rd
+                    .map(|d| str_at(d, &["name"]).to_owned())
+                    .unwrap_or_else(|| rd_id.to_owned()),
+                level,
+            }
+        })
+        .collect();
+    let issuer = doc.get("issuer").unwrap_or(&Value::Null);
+    CredentialSummary {
+        id: str_at(doc, &["id"]).to_owned(),
+        name: str_at(achievement, &["name"]).to_owned(),
+        description: str_at(achievement, &["description"]).to_owned(),
+        criteria: str_at(achievement, &["criteria", "narrative"]).to_owned(),
+        image: match achievement.get("image") {
+            Some(Value::String(s)) => s.clone(),
+            Some(i) => str_at(i, &["id"]).to_owned(),
+            None => String::new(),
+        },
+        caption: str_at(achievement, &["image", "caption"]).to_owned(),
+        issuer_name: str_at(issuer, &["name"]).to_owned(),
+        issuer_id: issuer
+            .as_str()
+            .unwrap_or_else(|| str_at(issuer, &["id"]))
+            .to_owned(),
+        issuer_url: str_at(issuer, &["url"]).to_owned(),
+        valid_from: str_at(doc, &["validFrom"]).to_owned(),
+        valid_until: doc
+            .get("validUntil")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        results,
+        alignments: list(achievement.get("alignment"))
+            .into_iter()
+            .map(|a| AlignmentRow {
+                name: str_at(a, &["targetName"]).to_owned(),
+                url: str_at(a, &["targetUrl"]).to_owned(),
+            })
+            .collect(),
+        evidence: list(doc.get("evidence"))
+            .into_iter()
+            .map(|e| {
+                (
+                    str_at(e, &["name"]).to_owned(),
+                    str_at(e, &["description"]).to_owned(),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// What a signature failure means, in words.
+fn explain(e: &Error) -> String {
+    match e {
+        Error::BadSignature => {
+            "the signature does not match: the credential was changed after it was signed".into()
+        }
+        Error::Key(m) if m.starts_with("unknown DID") => format!(
+            "its issuer is not known here ({}); only credentials issued by this service (or signed with a did:key) can be checked on this page",
+            m.trim_start_matches("unknown DID ")
+        ),
+        Error::Key(m) => format!("the issuer's key could not be used: {m}"),
+        Error::NotAuthorized(m) => format!("the key is not the issuer's: {m}"),
+        Error::Unsafe(w) => format!(
+            "it contains terms no context defines, which a signature would not cover: {}",
+            w.join("; ")
+        ),
+        Error::Proof(m) => format!("its proof is not usable: {m}"),
+        Error::ContextNotBundled(u) => {
+            format!("it uses a JSON-LD context this verifier does not know: {u}")
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Verifies `doc` at time `now_ms`. `status` answers for the credential's `credentialStatus`.
+pub fn verify(
+    doc: &Value,
+    resolver: &dyn KeyResolver,
+    loader: &ContextLoader,
+    status: &dyn Fn(&Value) -> StatusAnswer,
+    now_ms: i64,
+) -> Verification {
+    let mut checks = Vec::new();
+    if let Err(why) = shape(doc) {
+        checks.push(Check {
+            label: "Open Badges 3.0 credential".into(),
+            ok: false,
+            detail: format!("Not an Open Badges 3.0 credential: {why}."),
+        });
+        return Verification {
+            verdict: Verdict::Invalid,
+            reason: format!("This is not an Open Badges 3.0 credential: {why}."),
+            checks,
+            summary: None,
+        };
+    }
+    checks.push(Check {
+        label: "Open Badges 3.0 credential".into(),
+        ok: true,
+        detail: "VC Data Model 2.0 and Open Badges 3.0 contexts and types.".into(),
+    });
+    let summary = summary(doc);
+    let signature = verify_credential(doc, resolver, loader);
+    checks.push(match &signature {
+        Ok(v) => Check {
+            label: "Signature".into(),
+            ok: true,
+            detail: format!(
+                "Signed by the issuer ({}) with key {} (eddsa-rdfc-2022); not changed since.",
+                v.controller, v.verification_method
+            ),
+        },
+        Err(e) => Check {
+            label: "Signature".into(),
+            ok: false,
+            detail: format!("Not valid: {}.", explain(e)),
+        },
+    });
+    if let Err(e) = signature {
+        return Verification {
+            verdict: Verdict::Invalid,
+            reason: format!("This credential is not valid: {}.", explain(&e)),
+            checks,
+            summary: Some(summary),
+        };
+    }
+    let from = parse_xsd_date_time(&summary.valid_from);
+    let until = summary.valid_until.as_deref().map(parse_xsd_date_time);
+    let period = match (from, until) {
+        (None, _) | (_, Some(None)) => Err(Verdict::Invalid),
+        (Some(f), _) if f > now_ms => Err(Verdict::NotYetValid),
+        (_, Some(Some(u))) if u <= now_ms => Err(Verdict::Expired),
+        _ => Ok(()),
+    };
+    checks.push(Check {
+        label: "Validity period".into(),
+        ok: period.is_ok(),
+        detail: match (&period, from, until) {
+            (Err(Verdict::Invalid), _, _) => "Its dates are not valid dates.".into(),
+            (Err(Verdict::NotYetValid), Some(f), _) => format!("Valid only from {}.", utc_date(f)),
+            (Err(_), _, Some(Some(u))) => format!("Expired on {}.", utc_date(u)),
+            (_, Some(f), Some(Some(u))) => {
+                format!("Valid from {} until {}.", utc_date(f), utc_date(u))
+            }
+            (_, Some(f), _) => format!("Valid from {}; it does not expire.", utc_date(f)),
+            _ => String::new(),
+        },
+    });
+    let answer = status(doc);
+    checks.push(Check {
+        label: "Revocation status".into(),
+        ok: matches!(answer, StatusAnswer::Active | StatusAnswer::None),
+        detail: match &answer {
+            StatusAnswer::None => "It has no status list entry; it cannot be revoked.".into(),
+            StatusAnswer::Active => "Not revoked (the issuer's status list was checked).".into(),
+            StatusAnswer::Revoked => "Revoked by its issuer.".into(),
+            StatusAnswer::Unknown(why) => format!("Could not be checked: {why}."),
+        },
+    });
+    let (verdict, reason) = if answer == StatusAnswer::Revoked {
+        (
+            Verdict::Revoked,
+            "This credential was issued and signed by its issuer, who has since revoked it.".into(),
+        )
+    } else {
+        match period {
+            Err(Verdict::Expired) => (
+                Verdict::Expired,
+                "This credential was issued and signed by its issuer, and has expired.".to_owned(),
+            ),
+            Err(Verdict::NotYetValid) => (
+                Verdict::NotYetValid,
+                "This credential is signed by its issuer but is not valid yet.".to_owned(),
+            ),
+            Err(v) => (v, "This credential's dates are not valid.".to_owned()),
+            Ok(()) => match answer {
+                StatusAnswer::Unknown(why) => (
+                    Verdict::Invalid,
+                    format!("The signature is valid, but its revocation status could not be checked: {why}."),
+                ),
+                _ => (
+                    Verdict::Valid,
+                    "This credential is valid: signed by its issuer, unchanged, current and not revoked.".to_owned(),
+                ),
+            },
+        }
+    };
+    Verification {
+        verdict,
+        reason,
+        checks,
+        summary: Some(summary),
+    }
+}

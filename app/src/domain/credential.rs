@@ -1,0 +1,231 @@
+//! Credentials as pages show them: verification reports, the holder's list, a cohort's list.
+
+use serde::{Deserialize, Serialize};
+
+/// The outcome of verifying a credential.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Verdict {
+    /// Signed by its issuer, unchanged, in its validity period, not revoked.
+    Valid,
+    /// Not a credential, changed since signing, or not signed by its issuer.
+    Invalid,
+    /// Its issuer revoked it.
+    Revoked,
+    /// Past its `validUntil`.
+    Expired,
+    /// Before its `validFrom`.
+    NotYetValid,
+}
+
+impl Verdict {
+    /// One word for the result.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Valid => "Valid",
+            Self::Invalid => "Not valid",
+            Self::Revoked => "Revoked",
+            Self::Expired => "Expired",
+            Self::NotYetValid => "Not yet valid",
+        }
+    }
+
+    /// CSS modifier and stable test hook.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Valid => "valid",
+            Self::Invalid => "invalid",
+            Self::Revoked => "revoked",
+            Self::Expired => "expired",
+            Self::NotYetValid => "not-yet-valid",
+        }
+    }
+}
+
+/// One check of a verification, with what it found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Check {
+    /// What was checked.
+    pub label: String,
+    /// Whether it passed.
+    pub ok: bool,
+    /// What was found, in words.
+    pub detail: String,
+}
+
+/// An indicator result as the credential states it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultRow {
+    /// The indicator (with its competency).
+    pub indicator: String,
+    /// The rubric level achieved.
+    pub level: String,
+}
+
+/// A competency the achievement aligns to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlignmentRow {
+    /// Competency name.
+    pub name: String,
+    /// Its public page.
+    pub url: String,
+}
+
+/// What a credential says, read from the document itself.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialSummary {
+    /// The credential's id.
+    pub id: String,
+    /// Achievement name.
+    pub name: String,
+    /// Achievement description.
+    pub description: String,
+    /// Criteria narrative.
+    pub criteria: String,
+    /// Image URL.
+    pub image: String,
+    /// Image caption.
+    pub caption: String,
+    /// Issuer name.
+    pub issuer_name: String,
+    /// Issuer id (a DID).
+    pub issuer_id: String,
+    /// Issuer web site.
+    pub issuer_url: String,
+    /// `validFrom`.
+    pub valid_from: String,
+    /// `validUntil`, if any.
+    pub valid_until: Option<String>,
+    /// Indicator results.
+    pub results: Vec<ResultRow>,
+    /// Competencies aligned.
+    pub alignments: Vec<AlignmentRow>,
+    /// Evidence descriptions: (name, description).
+    pub evidence: Vec<(String, String)>,
+}
+
+/// A verification report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verification {
+    /// The outcome.
+    pub verdict: Verdict,
+    /// Why, in one sentence.
+    pub reason: String,
+    /// Each check made.
+    pub checks: Vec<Check>,
+    /// What the credential says (when it could be read).
+    pub summary: Option<CredentialSummary>,
+}
+
+/// A revocation as the public page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revocation {
+    /// When (`2026-11-23`).
+    pub on: String,
+    /// The coordinator's reason.
+    pub reason: String,
+}
+
+/// The public page of a credential issued here.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialPage {
+    /// The random public id.
+    pub public_id: String,
+    /// The verification of the stored credential, made now.
+    pub verification: Verification,
+    /// The holder's name, only when they chose to show it.
+    pub holder: Option<String>,
+    /// The revocation, if revoked.
+    pub revoked: Option<Revocation>,
+    /// Whether the viewer is the holder (they may change what is shown).
+    pub is_holder: bool,
+    /// Whether the holder shows their name.
+    pub show_name: bool,
+    /// LinkedIn "Add to profile" link.
+    pub linkedin: String,
+}
+
+/// One of the holder's credentials.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyCredential {
+    /// The random public id.
+    pub public_id: String,
+    /// Achievement name.
+    pub name: String,
+    /// Image URL.
+    pub image: String,
+    /// Image caption.
+    pub caption: String,
+    /// Issue date (`2026-11-23`).
+    pub issued: String,
+    /// The revocation, if revoked.
+    pub revoked: Option<Revocation>,
+    /// Whether the public page shows the holder's name.
+    pub show_name: bool,
+    /// LinkedIn "Add to profile" link.
+    pub linkedin: String,
+}
+
+/// A credential of a cohort member, for its coordinators.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CohortCredential {
+    /// The random public id.
+    pub public_id: String,
+    /// Holder's name.
+    pub holder: String,
+    /// Achievement name.
+    pub name: String,
+    /// Issue date.
+    pub issued: String,
+    /// The revocation, if revoked.
+    pub revoked: Option<Revocation>,
+}
+
+/// Longest revocation reason, in characters.
+pub const REASON_MAX: usize = 500;
+
+/// LinkedIn's "Add licence or certification" link for a credential.
+pub fn linkedin_url(name: &str, organisation: &str, issued_ms: i64, url: &str, id: &str) -> String {
+    use crate::domain::url::encode;
+    let date = crate::domain::time::utc_date(issued_ms);
+    let (year, month) = (
+        date.get(0..4).unwrap_or_default(),
+        date.get(5..7).unwrap_or_default().trim_start_matches('0'),
+    );
+    format!(
+        "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&name={}&organizationName={}&issueYear={year}&issueMonth={month}&certUrl={}&certId={}",
+        encode(name),
+        encode(organisation),
+        encode(url),
+        encode(id)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn linkedin_link_carries_name_organisation_date_and_url() {
+        let link = linkedin_url(
+            "Professional Identity",
+            "Example Institute & Co",
+            1_795_000_000_000,
+            "https://badges.example.org/credentials/abc",
+            "abc",
+        );
+        assert!(
+            link.starts_with("https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&")
+        );
+        assert!(link.contains("name=Professional%20Identity"), "{link}");
+        assert!(
+            link.contains("organizationName=Example%20Institute%20%26%20Co"),
+            "{link}"
+        );
+        assert!(link.contains("issueYear=2026&issueMonth=11&"), "{link}");
+        assert!(
+            link.contains("certUrl=https%3A%2F%2Fbadges.example.org%2Fcredentials%2Fabc"),
+            "{link}"
+        );
+        assert!(link.ends_with("certId=abc"));
+    }
+}

@@ -1,0 +1,337 @@
+//! Credentials: `/credentials/:id` (public verification page), `/credentials` (the holder's
+//! badges) and `/verify` (check a badge file or pasted JSON, no account).
+
+use crate::api::credential::{get_credential_page, my_credentials, SetShowName};
+use crate::components::error_panel::ErrorPanel;
+use crate::components::form::{use_form_error, FormAlert};
+use crate::components::session_guard::Private;
+use crate::domain::credential::{CredentialPage, MyCredential, Verification};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// The public verification page of a credential.
+#[component]
+pub fn CredentialPublicPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let show = ServerAction::<SetShowName>::new();
+    let page = Resource::new(
+        move || (id(), show.version().get()),
+        |(id, _)| get_credential_page(id),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Checking the credential…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(p) => view! { <CredentialView p show /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CredentialView(p: CredentialPage, show: ServerAction<SetShowName>) -> impl IntoView {
+    let query = use_query_map();
+    let checked = move || query.read().get("checked").is_some();
+    let v = p.verification.clone();
+    let s = v.summary.clone().unwrap_or_default();
+    let id = p.public_id.clone();
+    let title = if s.name.is_empty() {
+        "Credential".to_owned()
+    } else {
+        s.name.clone()
+    };
+    view! {
+        <Title text=title.clone() />
+        <article class="credential" aria-labelledby="credential-heading">
+            {move || {
+                checked()
+                    .then(|| {
+                        view! {
+                            <p class="notice" role="status">
+                                "The file you checked carries this credential: its signature verified. Here is its current status."
+                            </p>
+                        }
+                    })
+            }}
+            <VerdictBanner v=v.clone() />
+            <div class="credential__head">
+                {(!s.image.is_empty())
+                    .then(|| {
+                        view! {
+                            <img class="credential__image" src=s.image.clone() alt=s.caption.clone() width="160" height="160" />
+                        }
+                    })}
+                <div>
+                    <h1 id="credential-heading">{title}</h1>
+                    <p class="credential__issuer">
+                        "Issued by "
+                        <a href=s.issuer_url.clone() rel="noopener">{s.issuer_name.clone()}</a>
+                        {format!(" on {}", s.valid_from.get(0..10).unwrap_or_default())}
+                    </p>
+                    {p.holder.clone().map(|name| view! { <p class="credential__holder">"Awarded to " <strong>{name}</strong></p> })}
+                    {p.revoked.clone().map(|r| view! {
+                        <p class="credential__revoked">
+                            <strong>{format!("Revoked on {}.", r.on)}</strong>
+                            {format!(" Reason: {}", r.reason)}
+                        </p>
+                    })}
+                    <p>{s.description.clone()}</p>
+                </div>
+            </div>
+            <Checks v=v.clone() />
+            <section class="section" aria-labelledby="results-heading">
+                <h2 id="results-heading">"Results by indicator"</h2>
+                <p class="meta">"As the assessors rated the evidence: Not evident, Partly evident or Evident."</p>
+                <table class="results-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Indicator"</th>
+                            <th scope="col">"Level"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {s.results.iter().map(|r| view! {
+                            <tr>
+                                <td>{r.indicator.clone()}</td>
+                                <td>{r.level.clone()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+            <section class="section" aria-labelledby="criteria-heading">
+                <h2 id="criteria-heading">"How it was earned"</h2>
+                <p>{s.criteria.clone()}</p>
+                <h3>"Competencies"</h3>
+                <ul>
+                    {s.alignments.iter().map(|a| view! { <li><a href=a.url.clone()>{a.name.clone()}</a></li> }).collect_view()}
+                </ul>
+                <h3>"Evidence assessed"</h3>
+                <ul>
+                    {s.evidence.iter().map(|(name, description)| view! {
+                        <li><strong>{name.clone()}</strong>{format!(". {description}")}</li>
+                    }).collect_view()}
+                </ul>
+            </section>
+            <section class="section" aria-labelledby="downloads-heading">
+                <h2 id="downloads-heading">"Share and download"</h2>
+                <ul class="downloads">
+                    <li><a href=format!("/credentials/{id}/badge.png") download>"Badge image (PNG) with the credential inside"</a></li>
+                    <li><a href=format!("/credentials/{id}/badge.svg") download>"Badge image (SVG) with the credential inside"</a></li>
+                    <li><a href=format!("/credentials/{id}/credential.json") download>"Credential (JSON, Open Badges 3.0)"</a></li>
+                    {p.is_holder.then(|| view! {
+                        <li><a href=p.linkedin.clone() rel="noopener" target="_blank">"Add to LinkedIn profile"</a></li>
+                    })}
+                </ul>
+                <p class="meta">
+                    "Anyone can check this credential here or with any Open Badges 3.0 verifier. "
+                    <A href="/verify">"Verify a badge file"</A>
+                </p>
+            </section>
+            {p.is_holder.then(|| view! { <HolderChoices id=id.clone() show_name=p.show_name show /> })}
+        </article>
+    }
+}
+
+#[component]
+fn VerdictBanner(v: Verification) -> impl IntoView {
+    view! {
+        <div class=format!("verdict verdict--{}", v.verdict.key()) data-verdict=v.verdict.key() role="status">
+            <p class="verdict__label">{v.verdict.label()}</p>
+            <p>{v.reason.clone()}</p>
+        </div>
+    }
+}
+
+#[component]
+fn Checks(v: Verification) -> impl IntoView {
+    view! {
+        <section class="section" aria-labelledby="checks-heading">
+            <h2 id="checks-heading">"What was checked"</h2>
+            <ul class="checks">
+                {v.checks.iter().map(|c| view! {
+                    <li class=if c.ok { "check check--ok" } else { "check check--failed" }>
+                        <span class="check__mark" aria-hidden="true">{if c.ok { "✓" } else { "✗" }}</span>
+                        <strong>{c.label.clone()}</strong>
+                        <span class="visually-hidden">{if c.ok { " (passed)" } else { " (failed)" }}</span>
+                        {format!(": {}", c.detail)}
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn HolderChoices(id: String, show_name: bool, show: ServerAction<SetShowName>) -> impl IntoView {
+    let error = use_form_error(show);
+    view! {
+        <section class="section" aria-labelledby="holder-heading">
+            <h2 id="holder-heading">"Your choices"</h2>
+            <ActionForm action=show>
+                <input type="hidden" name="id" value=id />
+                <div class="pick">
+                    <input type="checkbox" id="show-name" name="show" value="on" checked=show_name />
+                    <label for="show-name">"Show my name on this page (otherwise it shows only the credential)"</label>
+                </div>
+                <FormAlert error fields=&[] />
+                <button class="button button--small" type="submit">"Save"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The signed-in teacher's credentials.
+#[component]
+pub fn MyCredentialsPage() -> impl IntoView {
+    view! {
+        <Title text="Your credentials" />
+        <Private children=|_| view! { <MyCredentialsLoader /> } />
+    }
+}
+
+#[component]
+fn MyCredentialsLoader() -> impl IntoView {
+    let list = Resource::new(|| (), |()| my_credentials());
+    view! {
+        <h1>"Your credentials"</h1>
+        <p>
+            "Each domain of the framework earns a badge once every competency in it is judged Competent; all four domains earn the whole micro-credential. Badges are Open Badges 3.0 credentials, signed by the institution: anyone can check them without an account."
+        </p>
+        <p>
+            <A href="/learning-statement">"Your Learning Statement"</A>
+            " — what you can now do, in your words, with these credentials: printable and as a file."
+        </p>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(items) if items.is_empty() => view! {
+                        <p class="empty">"No credentials yet. Submit evidence for each competency from its page; badges appear here when a domain is complete."</p>
+                    }.into_any(),
+                    Ok(items) => view! {
+                        <ul class="credential-list">
+                            {items.into_iter().map(|c| view! { <CredentialCard c /> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CredentialCard(c: MyCredential) -> impl IntoView {
+    let id = c.public_id.clone();
+    view! {
+        <li class="credential-card" data-credential=id.clone()>
+            <img src=c.image.clone() alt=c.caption.clone() width="96" height="96" />
+            <div>
+                <h2>
+                    <A href=format!("/credentials/{id}")>{c.name.clone()}</A>
+                </h2>
+                <p class="meta">
+                    {format!("Issued {}", c.issued)}
+                    {if c.show_name { " · your name is shown" } else { " · your name is hidden" }}
+                </p>
+                {c.revoked.clone().map(|r| view! {
+                    <p class="credential__revoked"><strong>{format!("Revoked on {}.", r.on)}</strong>{format!(" {}", r.reason)}</p>
+                })}
+                <p class="credential-card__links">
+                    <A href=format!("/credentials/{id}")>"Verification page"</A>
+                    " · "
+                    <a href=format!("/credentials/{id}/badge.png") download>"PNG"</a>
+                    " · "
+                    <a href=format!("/credentials/{id}/badge.svg") download>"SVG"</a>
+                    " · "
+                    <a href=format!("/credentials/{id}/credential.json") download>"JSON"</a>
+                    " · "
+                    <a href=c.linkedin.clone() rel="noopener" target="_blank">"Add to LinkedIn"</a>
+                </p>
+            </div>
+        </li>
+    }
+}
+
+/// What a `/verify?result=` code means.
+fn result_message(code: &str) -> Option<(&'static str, &'static str)> {
+    Some(match code {
+        "signature" => ("invalid", "Not valid: the signature does not verify. The credential was changed after it was signed, or it was not signed by its issuer's key, or its issuer is not one this page can check (it checks credentials issued here and did:key credentials)."),
+        "not-ob3" => ("invalid", "Not valid: this is not an Open Badges 3.0 credential (it needs the VC 2.0 and Open Badges 3.0 contexts and the OpenBadgeCredential type)."),
+        "not-json" => ("invalid", "Not valid: the credential in the file is not valid JSON."),
+        "no-credential" => ("invalid", "This image carries no Open Badges credential. Download the badge again from its verification page."),
+        "damaged" => ("invalid", "The file is damaged or not a PNG, SVG or JSON file we can read."),
+        "not-supported" => ("invalid", "Only PNG and SVG badge images and JSON credentials can be checked."),
+        "too-big" => ("invalid", "The file is too large (at most 10 MB)."),
+        "empty" | "broken" => ("invalid", "Choose a badge file or paste a credential, then check it."),
+        "valid-elsewhere" => ("valid", "Valid: the signature verifies and the credential is current. It was not issued here, so its revocation could not be checked on this page."),
+        "expired" => ("expired", "Expired: the credential is signed by its issuer but its validity period has ended."),
+        "revoked" => ("revoked", "Revoked: the credential is signed by its issuer, who has revoked it."),
+        "not-yet-valid" => ("not-yet-valid", "Not yet valid: the credential is signed but its validity period has not started."),
+        "invalid" => ("invalid", "Not valid: its revocation status or dates could not be confirmed."),
+        _ => return None,
+    })
+}
+
+/// `/verify`: check a badge image or credential, no account.
+#[component]
+pub fn VerifyPage() -> impl IntoView {
+    let query = use_query_map();
+    let result = move || query.read().get("result").and_then(|c| result_message(&c));
+    view! {
+        <Title text="Verify a badge" />
+        <h1>"Verify a badge"</h1>
+        <p>
+            "Check an Open Badges 3.0 credential: a badge image (PNG or SVG) downloaded from a verification page, a credential file (JSON), or the JSON pasted below. The signature, the validity period and the revocation status are checked; nothing you send is kept."
+        </p>
+        <div id="result">
+            {move || result().map(|(key, message)| view! {
+                <div class=format!("verdict verdict--{key}") data-verdict=key role="status">
+                    <p>{message}</p>
+                </div>
+            })}
+        </div>
+        <form class="verify-form" method="post" action="/api/verify" enctype="multipart/form-data">
+            <div class="field">
+                <label for="verify-file">"Badge image or credential file"</label>
+                <input id="verify-file" type="file" name="file" accept=".png,.svg,.json,image/png,image/svg+xml,application/json" />
+            </div>
+            <div class="field">
+                <label for="verify-json">"Or paste the credential (JSON)"</label>
+                <textarea id="verify-json" name="json" rows="6" spellcheck="false"></textarea>
+            </div>
+            <button class="button" type="submit">"Check"</button>
+        </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_result_code_has_a_message() {
+        for code in [
+            "signature",
+            "not-ob3",
+            "not-json",
+            "no-credential",
+            "damaged",
+            "not-supported",
+            "too-big",
+            "empty",
+            "broken",
+            "valid-elsewhere",
+            "expired",
+            "revoked",
+            "not-yet-valid",
+            "invalid",
+        ] {
+            assert!(super::result_message(code).is_some(), "{code}");
+        }
+        assert!(super::result_message("<script>").is_none());
+    }
+}

@@ -1,0 +1,196 @@
+//! `/learning-statement`: the teacher writes their Learning Statement and chooses its parts;
+//! `/learning-statement/print`: the chosen parts as a printable document.
+
+use crate::api::statement::{get_statement, SaveStatement};
+use crate::components::error_panel::ErrorPanel;
+use crate::components::form::{use_form_error, FormAlert};
+use crate::components::session_guard::Private;
+use crate::domain::statement::{LearningStatement, Part};
+use crate::pages::dashboard::GrowthChart;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+/// The statement editor.
+#[component]
+pub fn StatementPage() -> impl IntoView {
+    view! {
+        <Title text="Your Learning Statement" />
+        <Private children=|_| view! { <StatementEditor /> } />
+    }
+}
+
+#[component]
+fn StatementEditor() -> impl IntoView {
+    let save = ServerAction::<SaveStatement>::new();
+    let statement = Resource::new(move || save.version().get(), |_| get_statement());
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match statement.await {
+                    Ok(s) => view! { <StatementForm s save /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn StatementForm(s: LearningStatement, save: ServerAction<SaveStatement>) -> impl IntoView {
+    let error = use_form_error(save);
+    let query = use_query_map();
+    let saved = move || {
+        matches!(save.value().get(), Some(Ok(())))
+            || (save.value().get().is_none() && query.read().get("saved").is_some())
+    };
+    let parts = Part::ALL
+        .into_iter()
+        .map(|part| {
+            let key = part.key();
+            let include_id = format!("include-{key}");
+            let text_id = format!("text-{key}");
+            let hint_id = format!("hint-{key}");
+            let field = format!("statement[text][{key}]");
+            let text = s.text(part).to_owned();
+            view! {
+                <fieldset class="statement-part">
+                    <legend>{part.title()}</legend>
+                    <p class="hint" id=hint_id.clone()>{part.hint()}</p>
+                    {part.written().then(|| view! {
+                        <label class="visually-hidden" for=text_id.clone()>{part.title()}</label>
+                        <textarea id=text_id name=field rows="4" aria-describedby=hint_id>{text}</textarea>
+                    })}
+                    <div class="pick">
+                        <input type="checkbox" id=include_id.clone() name=format!("statement[include][{key}]") value="on" checked=s.includes(part) />
+                        <label for=include_id>{format!("Include “{}”", part.title())}</label>
+                    </div>
+                </fieldset>
+            }
+        })
+        .collect_view();
+    view! {
+        <h1>"Your Learning Statement"</h1>
+        <p>
+            "A statement of what you can do as a result of this course, in your words, to keep and to share as you choose. You decide which parts go in: only the programme description and your credentials (public anyway) are included until you choose otherwise."
+        </p>
+        <p>
+            <A href="/learning-statement/print">"Printable statement"</A>
+            " · "
+            <a href="/learning-statement.json" download>"Download as a file (JSON)"</a>
+            {s.saved.clone().map(|d| format!(" · last saved {d}"))}
+        </p>
+        <ActionForm action=save attr:class="statement-form">
+            {parts}
+            <FormAlert error fields=&[] />
+            <button class="button" type="submit">"Save statement"</button>
+            <span class="save-status" role="status">{move || saved().then_some("Saved")}</span>
+        </ActionForm>
+    }
+}
+
+/// The chosen parts, ready to print.
+#[component]
+pub fn StatementPrintPage() -> impl IntoView {
+    view! {
+        <Title text="Learning Statement" />
+        <Private children=|_| view! { <StatementPrintLoader /> } />
+    }
+}
+
+#[component]
+fn StatementPrintLoader() -> impl IntoView {
+    let statement = Resource::new(|| (), |()| get_statement());
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match statement.await {
+                    Ok(s) => view! { <StatementDocument s /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn StatementDocument(s: LearningStatement) -> impl IntoView {
+    let print = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    };
+    let sections = s
+        .included
+        .iter()
+        .map(|part| {
+            let body = match part {
+                Part::Programme => view! {
+                    <p>{s.programme.clone()}</p>
+                    <p class="meta">{s.attribution.clone()}</p>
+                }
+                .into_any(),
+                Part::Competencies => view! {
+                    <table class="results-table">
+                        <thead><tr><th scope="col">"Domain"</th><th scope="col">"Competency"</th><th scope="col">"Assessment"</th></tr></thead>
+                        <tbody>
+                            {s.competencies.iter().map(|c| view! {
+                                <tr><td>{c.domain.clone()}</td><td>{c.title.clone()}</td><td>{c.status.clone()}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }
+                .into_any(),
+                Part::Growth => view! { <GrowthChart rows=s.growth.clone() framework="mcf".to_owned() /> }.into_any(),
+                Part::Credentials if s.credentials.is_empty() => {
+                    view! { <p>"No credentials yet."</p> }.into_any()
+                }
+                Part::Credentials => view! {
+                    <ul>
+                        {s.credentials.iter().map(|c| view! {
+                            <li>
+                                <strong>{c.name.clone()}</strong>
+                                {format!(", issued {}{}. Verify: ", c.issued, if c.revoked { " (revoked)" } else { "" })}
+                                <a href=c.url.clone()>{c.url.clone()}</a>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }
+                .into_any(),
+                written => {
+                    let text = s.text(*written).to_owned();
+                    if text.is_empty() {
+                        view! { <p class="empty">"(Not written yet.)"</p> }.into_any()
+                    } else {
+                        text.split("\n\n").map(|p| view! { <p>{p.to_owned()}</p> }).collect_view().into_any()
+                    }
+                }
+            };
+            view! {
+                <section class="statement-section" data-part=part.key()>
+                    <h2>{part.title()}</h2>
+                    {body}
+                </section>
+            }
+        })
+        .collect_view();
+    view! {
+        <article class="statement-document">
+            <p class="no-print">
+                <A href="/learning-statement">"Edit the statement"</A>
+                " · "
+                <button class="button button--small" type="button" on:click=print>"Print"</button>
+                " (or use your browser's Print command)"
+            </p>
+            <h1>{format!("Learning Statement — {}", s.holder)}</h1>
+            <p class="meta">{format!("Mentoring micro-credential course on the {}", s.framework)}</p>
+            {if s.included.is_empty() {
+                view! { <p class="empty">"No parts are included. Choose them on the statement page."</p> }.into_any()
+            } else {
+                sections.into_any()
+            }}
+        </article>
+    }
+}

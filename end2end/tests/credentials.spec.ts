@@ -1,0 +1,132 @@
+import { expect, test } from "@playwright/test";
+import { verifyCredential } from "../verifier/verify.mjs";
+import { composeAndSubmit, DEMO, hydrated, open, review, signIn } from "./helpers";
+
+/**
+ * The last competency of a domain judged Competent → the badge appears for the teacher → its
+ * public page says valid, and so does Digital Bazaar's verifier → a coordinator revokes it →
+ * the page and the third-party verifier say revoked. Each project completes its own
+ * one-competency domain, so the two runs do not meet.
+ */
+test("a completed domain earns a badge that anyone can verify, until a coordinator revokes it", async ({ browser, playwright }, testInfo) => {
+  test.setTimeout(180_000);
+  const js = hydrated(testInfo);
+  const [competency, title, badge] = js
+    ? ["specialized-development-of-self", "Specialized development of self", "Professional Identity: Mentoring Micro-credential"]
+    : ["effective-dispositions", "Development of effective dispositions", "Professional Dispositions: Mentoring Micro-credential"];
+  const baseURL = testInfo.project.use.baseURL ?? "";
+  const teacherContext = await browser.newContext({ javaScriptEnabled: js });
+  const assessorContext = await browser.newContext({ javaScriptEnabled: js });
+  const teacher = await teacherContext.newPage();
+  const assessor = await assessorContext.newPage();
+
+  // The teacher submits the domain's only competency; the assessor judges it Competent.
+  await signIn(teacher, testInfo, DEMO.teacher.email, DEMO.teacher.password);
+  await open(teacher, testInfo, `/frameworks/mcf/competencies/${competency}/evidence`);
+  await composeAndSubmit(teacher, "Across this term with my mentee I");
+  await signIn(assessor, testInfo, DEMO.assessor.email, DEMO.assessor.password);
+  await review(assessor, testInfo, new RegExp(`^${title} Tomas Teacher`), 2, true);
+
+  // The badge appears for the teacher, with its downloads and LinkedIn link.
+  await open(teacher, testInfo, "/credentials");
+  const card = teacher.locator(".credential-card").filter({ hasText: badge });
+  await expect(card).toBeVisible();
+  const publicId = await card.getAttribute("data-credential");
+  expect(publicId).toMatch(/^[0-9a-f]{32}$/);
+  await expect(card.getByRole("link", { name: "Add to LinkedIn" })).toHaveAttribute("href", /^https:\/\/www\.linkedin\.com\/profile\/add\?startTask=CERTIFICATION_NAME&name=/);
+  await card.getByRole("link", { name: badge }).click();
+  await expect(teacher).toHaveURL(new RegExp(`/credentials/${publicId}$`));
+  await expect(teacher.locator("[data-verdict]").first()).toHaveAttribute("data-verdict", "valid");
+  await expect(teacher.getByRole("heading", { level: 1, name: badge })).toBeVisible();
+  await expect(teacher.getByRole("cell", { name: "Evident" }).first()).toBeVisible();
+
+  // Anyone, without an account: the public page, and Digital Bazaar's verifier.
+  const visitorContext = await browser.newContext({ javaScriptEnabled: js });
+  const visitor = await visitorContext.newPage();
+  await open(visitor, testInfo, `/credentials/${publicId}`);
+  await expect(visitor.locator("[data-verdict]").first()).toHaveAttribute("data-verdict", "valid");
+  await expect(visitor.getByText("Tomas Teacher")).toHaveCount(0);
+  const api = await playwright.request.newContext({ baseURL });
+  const credential = await (await api.get(`/credentials/${publicId}/credential.json`)).json();
+  let outcome = await verifyCredential(credential, { baseUrl: baseURL });
+  expect(outcome.errors).toEqual([]);
+  expect(outcome.verified).toBe(true);
+  expect(outcome.revoked).toBe(false);
+  const tampered = structuredClone(credential);
+  tampered.credentialSubject.achievement.name = "Master Mentor";
+  const refused = await verifyCredential(tampered, { baseUrl: baseURL });
+  expect(refused.verified).toBe(false);
+
+  // The baked PNG, checked on the verify page, leads back to the credential.
+  const png = await (await api.get(`/credentials/${publicId}/badge.png`)).body();
+  await open(visitor, testInfo, "/verify");
+  await visitor.getByLabel("Badge image or credential file").setInputFiles({ name: "badge.png", mimeType: "image/png", buffer: png });
+  await visitor.getByRole("button", { name: "Check" }).click();
+  await expect(visitor).toHaveURL(new RegExp(`/credentials/${publicId}\\?checked=1$`));
+  await expect(visitor.getByText("The file you checked carries this credential")).toBeVisible();
+
+  // A coordinator revokes it, with a reason.
+  const coordinatorContext = await browser.newContext({ javaScriptEnabled: js });
+  const coordinator = await coordinatorContext.newPage();
+  await signIn(coordinator, testInfo, DEMO.coordinator.email, DEMO.coordinator.password);
+  await open(coordinator, testInfo, "/coordinator");
+  await coordinator.getByRole("link", { name: "Demo cohort" }).click();
+  const row = coordinator.locator(`tr[data-credential="${publicId}"]`);
+  await expect(row).toBeVisible();
+  if (js) await expect(coordinator.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await row.getByLabel("Reason for revoking").fill("Awarded in error: evidence was from another teacher");
+  await row.getByRole("button", { name: "Revoke" }).click();
+  await expect(coordinator.locator(`tr[data-credential="${publicId}"]`)).toContainText("Revoked");
+
+  // The page and the third-party verifier now say revoked.
+  await open(visitor, testInfo, `/credentials/${publicId}`);
+  await expect(visitor.locator("[data-verdict]").first()).toHaveAttribute("data-verdict", "revoked");
+  await expect(visitor.getByText("Awarded in error: evidence was from another teacher")).toBeVisible();
+  outcome = await verifyCredential(credential, { baseUrl: baseURL });
+  expect(outcome.revoked).toBe(true);
+  expect(outcome.verified).toBe(false);
+
+  await api.dispose();
+  for (const c of [teacherContext, assessorContext, visitorContext, coordinatorContext]) await c.close();
+});
+
+test("the verify page refuses a file that carries no credential, and says why", async ({ page }, testInfo) => {
+  await open(page, testInfo, "/verify");
+  await page.getByLabel("Or paste the credential (JSON)").fill('{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"]}');
+  await page.getByRole("button", { name: "Check" }).click();
+  await expect(page.locator("[data-verdict]")).toHaveAttribute("data-verdict", "invalid");
+  await expect(page.getByText("this is not an Open Badges 3.0 credential")).toBeVisible();
+});
+
+
+test("the teacher writes a Learning Statement and chooses what it shows", async ({ page }, testInfo) => {
+  await signIn(page, testInfo, DEMO.teacher.email, DEMO.teacher.password);
+  await open(page, testInfo, "/learning-statement");
+  await expect(page.getByRole("heading", { level: 1, name: "Your Learning Statement" })).toBeVisible();
+  // Only the public parts start included.
+  await expect(page.getByLabel("Include “The programme”")).toBeChecked();
+  await expect(page.getByLabel("Include “Credentials”")).toBeChecked();
+  await expect(page.getByLabel("Include “My growth”")).not.toBeChecked();
+  // Both projects write the same text: they share the demo teacher and run at the same time.
+  const objectives = "To ask my mentee more questions than I answer.";
+  await page.getByRole("textbox", { name: "My objectives" }).fill(objectives);
+  await page.getByRole("textbox", { name: "What I now feel able to do" }).fill("A private note I keep out.");
+  await page.getByLabel("Include “My objectives”").check();
+  await page.getByLabel("Include “My growth”").check();
+  await page.getByRole("button", { name: "Save statement" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
+
+  await open(page, testInfo, "/learning-statement/print");
+  await expect(page.getByRole("heading", { level: 1, name: /^Learning Statement — / })).toBeVisible();
+  await expect(page.locator('[data-part="objectives"]')).toContainText(objectives);
+  await expect(page.locator('[data-part="growth"]')).toBeVisible();
+  await expect(page.locator('[data-part="tasks"]')).toHaveCount(0);
+  await expect(page.getByText("A private note I keep out.")).toHaveCount(0);
+
+  const file = await page.request.get("/learning-statement.json");
+  expect(file.status()).toBe(200);
+  const json = await file.json();
+  expect(json.type).toBe("LearningStatement");
+  expect(Object.keys(json.parts).sort()).toEqual(["credentials", "growth", "objectives", "programme"]);
+  expect(JSON.stringify(json)).not.toContain("A private note I keep out.");
+});
