@@ -507,13 +507,12 @@ fn rasterise(design: &Design) -> Vec<u8> {
                     }
                 }
             }
-            if covered > 0 {
-                let i = (py * size + px) * 4;
-                pixels[i] = (r / covered) as u8;
-                pixels[i + 1] = (g / covered) as u8;
-                pixels[i + 2] = (b / covered) as u8;
-                pixels[i + 3] = ((covered * 255) / (S * S) as u32) as u8;
-            }
+            let channel = |sum: u32| sum.checked_div(covered).map_or(0, |v| v as u8);
+            let i = (py * size + px) * 4;
+            pixels[i] = channel(r);
+            pixels[i + 1] = channel(g);
+            pixels[i + 2] = channel(b);
+            pixels[i + 3] = ((covered * 255) / (S * S) as u32) as u8;
         }
     }
     pixels
