@@ -72,6 +72,8 @@ clean:
 ## ---- installs (each skipped when already present at the pinned version) ---------------------
 
 tools: .tools/npm-build.stamp
+	@# The toolchain rust-toolchain.toml pins (with its wasm target); instant when present.
+	@rustup toolchain install
 	@rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown \
 	  || rustup target add wasm32-unknown-unknown
 	@if [ "$$(cargo leptos --version 2>/dev/null)" != "cargo-leptos $(CARGO_LEPTOS_VERSION)" ]; then \

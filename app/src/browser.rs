@@ -122,7 +122,15 @@ pub fn register_service_worker() {
         // Absent in old browsers and on insecure origins other than localhost.
         let has_worker = js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false);
         if has_worker {
-            let _ = navigator.service_worker().register("/sw.js");
+            // A refused registration (the page navigated away first, a private window, the
+            // script unreachable) only costs the offline copy: handle it so it is not reported
+            // as an unhandled rejection.
+            let ignore = wasm_bindgen::closure::Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(
+                |_: wasm_bindgen::JsValue| {},
+            );
+            let _ = navigator.service_worker().register("/sw.js").catch(&ignore);
+            // Once per page load: the closure must outlive the promise.
+            ignore.forget();
         }
     }
 }

@@ -21,4 +21,4 @@ pub mod markdown;
 pub mod pages;
 
 mod root;
-pub use root::{mark_hydrated, shell, App};
+pub use root::{content_security_policy, mark_hydrated, shell, App};

@@ -22,8 +22,6 @@ pub const SITE_NAME: &str = "Mentoring Micro-credential";
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    set_content_security_policy(&options);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -42,30 +40,18 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// A strict Content-Security-Policy for the page: scripts only from us or carrying this
-/// response's nonce (the hydration script), WebAssembly allowed, nothing inline otherwise.
-#[cfg(feature = "ssr")]
-fn set_content_security_policy(options: &LeptosOptions) {
-    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
-        return;
-    };
-    let nonce = use_nonce()
-        .map(|n| format!(" 'nonce-{n}'"))
-        .unwrap_or_default();
-    // `cargo leptos watch` reloads the page over a websocket on the reload port.
-    let reload = if std::env::var_os("LEPTOS_WATCH").is_some() {
-        format!(" ws://{}:{}", options.site_addr.ip(), options.reload_port)
-    } else {
-        String::new()
-    };
-    let policy = format!(
-        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; style-src 'self'; \
+/// The strict Content-Security-Policy of a page: scripts only from us or carrying this
+/// response's `nonce` (the hydration script), WebAssembly allowed, nothing inline otherwise.
+/// `reload` adds the websocket `cargo leptos watch` reloads pages over (development only).
+/// The server sets it on every page (see `server::startup`), with the nonce it chose before
+/// rendering, so the header never depends on the render.
+pub fn content_security_policy(nonce: &str, reload: Option<&str>) -> String {
+    let reload = reload.map(|r| format!(" {r}")).unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data:; connect-src 'self'{reload}; font-src 'self'; object-src 'none'; \
          base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    );
-    if let Ok(value) = http::HeaderValue::from_str(&policy) {
-        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
-    }
+    )
 }
 
 /// The application: header, the page for the current route, footer.

@@ -1,4 +1,4 @@
-import { expect, type Locator, type Page, type TestInfo } from "@playwright/test";
+import { expect, type Frame, type Locator, type Page, type TestInfo } from "@playwright/test";
 
 /** Whether this project runs with JavaScript enabled. */
 export function hydrated(testInfo: TestInfo): boolean {
@@ -11,9 +11,18 @@ export function hydrated(testInfo: TestInfo): boolean {
  */
 export async function open(page: Page, testInfo: TestInfo, path: string): Promise<void> {
   const errors: string[] = [];
-  const onError = (e: Error) => errors.push(e.message);
+  const onError = (e: Error) => errors.push(`${e.name}: ${e.message}`);
+  // Errors raised before the new document commits belong to the page being left (a request
+  // it had in flight, cut off by this navigation), not to the page under test.
+  const onNavigated = (frame: Frame) => {
+    if (frame !== page.mainFrame() || errors.length === 0) return;
+    console.log(`while opening ${frame.url()}, the page being left raised: ${errors.join("; ")}`);
+    errors.length = 0;
+  };
   page.on("pageerror", onError);
+  page.on("framenavigated", onNavigated);
   const response = await page.goto(path);
+  page.off("framenavigated", onNavigated);
   expect(response?.status(), `status of ${path}`).toBeLessThan(400);
   if (hydrated(testInfo)) {
     await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");

@@ -7,6 +7,9 @@
 //! * `GET /achievements/{framework}/{key}`: an achievement as JSON.
 //! * `GET /badges/{framework}/{key}.svg|.png`, `/badges/issuer.svg`: the artwork.
 //! * `GET /learning-statement.json`: the signed-in teacher's Learning Statement (chosen parts).
+//! * `GET /credentials/{id}` asking for JSON (`Accept: application/json`, `application/ld+json`,
+//!   `application/vc+ld+json`, without `text/html`): the credential itself, so a verifier that
+//!   dereferences the credential's `id` gets the document; browsers get the page.
 //! * `POST /api/verify`: verifies an uploaded credential (JSON, baked PNG or SVG) or pasted
 //!   JSON; answers JSON to scripts and redirects a page's form to the result.
 
@@ -15,8 +18,9 @@ use app::credentials::bake;
 use app::credentials::image::{badge_png, badge_svg, Design};
 use app::db::credential as db;
 use app::domain::credential::Verdict;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -201,6 +205,47 @@ async fn download(
     }
 }
 
+/// Whether a request for a credential's page asks for its JSON instead.
+fn wants_credential_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("json") && !v.contains("text/html"))
+}
+
+/// The public id in `/credentials/{id}` (32 lowercase hex digits), if that is the path.
+fn credential_page_id(path: &str) -> Option<&str> {
+    let id = path.strip_prefix("/credentials/")?;
+    (id.len() == 32 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))).then_some(id)
+}
+
+/// Layer in front of the pages: `GET /credentials/{id}` asking for JSON answers the credential
+/// (the URL is the credential's `id`); every other request goes on. Both answers vary on
+/// `Accept`, so caches keep them apart.
+pub async fn negotiate(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let id = match credential_page_id(req.uri().path()) {
+        Some(id) if req.method() == Method::GET => id.to_owned(),
+        _ => return next.run(req).await,
+    };
+    let mut response = if wants_credential_json(req.headers()) {
+        match db::document(&state.db, &id).await {
+            Ok(Some((document, _, _))) => public(
+                document.into_response(),
+                "application/vc+ld+json",
+                "no-cache",
+            ),
+            Ok(None) => not_found("That credential"),
+            Err(e) => internal(&e, "reading a credential"),
+        }
+    } else {
+        next.run(req).await
+    };
+    response
+        .headers_mut()
+        .append(header::VARY, HeaderValue::from_static("Accept"));
+    response
+}
+
 /// Rendered PNGs, by design key and title (rendering takes milliseconds; they never change
 /// while the server runs).
 fn cached_png(design: &Design) -> Vec<u8> {
@@ -354,10 +399,7 @@ async fn verify(
     headers: HeaderMap,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
-    let json = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("application/json") && !v.contains("text/html"));
+    let json = crate::uploads::wants_json(&headers);
     let problem = |code: &str, message: &str| -> Response {
         if json {
             (
@@ -429,6 +471,37 @@ async fn verify(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_credential_page_asking_for_json_is_answered_with_the_document() {
+        let id = "0123456789abcdef0123456789abcdef";
+        assert_eq!(credential_page_id(&format!("/credentials/{id}")), Some(id));
+        for other in [
+            "/credentials",
+            "/credentials/",
+            "/credentials/0123456789ABCDEF0123456789ABCDEF",
+            "/credentials/0123456789abcdef0123456789abcde",
+            "/credentials/0123456789abcdef0123456789abcdef/badge.png",
+            "/credentials/status/1",
+        ] {
+            assert_eq!(credential_page_id(other), None, "{other}");
+        }
+        let accept = |v: &'static str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::ACCEPT, HeaderValue::from_static(v));
+            h
+        };
+        assert!(wants_credential_json(&accept("application/json")));
+        assert!(wants_credential_json(&accept("application/ld+json")));
+        assert!(wants_credential_json(&accept(
+            "application/vc+ld+json, */*;q=0.1"
+        )));
+        assert!(!wants_credential_json(&accept(
+            "text/html,application/xhtml+xml,application/json;q=0.9"
+        )));
+        assert!(!wants_credential_json(&accept("*/*")));
+        assert!(!wants_credential_json(&HeaderMap::new()));
+    }
 
     #[test]
     fn download_names_come_from_the_achievement() {

@@ -149,16 +149,24 @@ pub fn router(state: AppState) -> Router {
             move || {
                 provide_context(db.clone());
                 provide_context(auth.clone());
-                leptos::nonce::provide_nonce();
+                provide_page_nonce();
             },
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            crate::credentials::negotiate,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            page_policy_source(&state.leptos_options),
+            page_policy,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             crate::middleware::request_context,
         ))
-        // Pages set their own policy with a per-request nonce (see `app::shell`); this one covers
+        // Pages get their own policy with a per-request nonce (`page_policy`); this one covers
         // every other response.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
@@ -178,6 +186,67 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The nonce chosen for a page before it renders (a request extension, read by the render).
+#[derive(Clone)]
+struct PageNonce(leptos::nonce::Nonce);
+
+/// What every page's policy is built from besides its nonce: the reload websocket of
+/// `cargo leptos watch`, in development only.
+#[derive(Clone)]
+struct PagePolicySource {
+    reload: Option<String>,
+}
+
+fn page_policy_source(options: &LeptosOptions) -> PagePolicySource {
+    PagePolicySource {
+        reload: std::env::var_os("LEPTOS_WATCH")
+            .map(|_| format!("ws://{}:{}", options.site_addr.ip(), options.reload_port)),
+    }
+}
+
+/// Gives the render the nonce this request chose (in the context closure of the routes).
+fn provide_page_nonce() {
+    let chosen = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageNonce>().cloned());
+    match chosen {
+        Some(PageNonce(nonce)) => provide_context(nonce),
+        None => leptos::nonce::provide_nonce(),
+    }
+}
+
+/// Chooses each request's script nonce before anything renders and puts the page policy on
+/// every HTML answer that has none. The header used to be set from inside the render (through
+/// Leptos's response options); under load a page now and then went out without it and fell to
+/// the strict policy below, which blocks the page's own scripts and styles (seen in the
+/// end-to-end suite). Choosing the nonce here makes the header independent of the render.
+async fn page_policy(
+    State(source): State<PagePolicySource>,
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let nonce = leptos::nonce::Nonce::new();
+    req.extensions_mut().insert(PageNonce(nonce.clone()));
+    let mut response = next.run(req).await;
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if html
+        && !response
+            .headers()
+            .contains_key(header::CONTENT_SECURITY_POLICY)
+    {
+        let policy = app::content_security_policy(&nonce, source.reload.as_deref());
+        if let Ok(value) = HeaderValue::from_str(&policy) {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    response
 }
 
 /// `GET /sw.js`: always revalidated, so a new build's worker is picked up at once; its own

@@ -47,7 +47,7 @@ fn clean_name(name: &str) -> String {
 }
 
 /// How the caller wants the answer: JSON for scripts, a redirect back for a page's form.
-fn wants_json(headers: &HeaderMap) -> bool {
+pub(crate) fn wants_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())

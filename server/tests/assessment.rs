@@ -9,7 +9,7 @@ use app::domain::assessment::{
     ClaimState, DraftOutcome, ModerationView, Notifications, Queue, ReviewView, Snapshot,
     SubmissionStatus, Workspace,
 };
-use common::{Engine, Reply, TestApp};
+use common::{Cast, Engine, Person, Reply, TestApp};
 
 const COMPETENCY: &str = "innovation-and-creativity";
 const INDICATORS: [&str; 3] = [
@@ -23,7 +23,7 @@ struct World {
     app: TestApp,
     cohort: i64,
     other_cohort: i64,
-    people: Vec<(&'static str, i64, String)>,
+    cast: Cast,
 }
 
 impl World {
@@ -31,36 +31,6 @@ impl World {
     /// `outsider` (assessor of another cohort); `both` (teacher and assessor of the cohort).
     async fn new(engine: Engine) -> Option<Self> {
         let app = TestApp::new(engine).await?;
-        let db = app.db.clone();
-        let hash = app::auth::password::hash("assessment world pw".into())
-            .await
-            .expect("hash");
-        let mut tx = db.begin_write().await.expect("begin");
-        let admin = app::db::account::create(&mut tx, "admin@a.test", "Admin", &hash, true)
-            .await
-            .expect("admin");
-        let cohort = app::db::cohort::create(
-            &mut tx,
-            "Cohort A",
-            "mcf",
-            "2026-09-01",
-            "2027-06-30",
-            admin,
-        )
-        .await
-        .expect("cohort");
-        let other_cohort = app::db::cohort::create(
-            &mut tx,
-            "Cohort B",
-            "mcf",
-            "2026-09-01",
-            "2027-06-30",
-            admin,
-        )
-        .await
-        .expect("cohort");
-        let mut people = Vec::new();
-        type Person = (&'static str, &'static str, &'static [(bool, Role)]);
         let roster: [Person; 7] = [
             ("teacher", "Tamsin Teacher", &[(true, Role::Teacher)]),
             ("teacher2", "Theo Second", &[(true, Role::Teacher)]),
@@ -78,40 +48,21 @@ impl World {
                 &[(true, Role::Teacher), (true, Role::Assessor)],
             ),
         ];
-        for (key, name, roles) in roster {
-            let id =
-                app::db::account::create(&mut tx, &format!("{key}@a.test"), name, &hash, false)
-                    .await
-                    .expect("user");
-            for (in_a, role) in roles {
-                let c = if *in_a { cohort } else { other_cohort };
-                app::db::cohort::add_member(&mut tx, c, id, *role, None)
-                    .await
-                    .expect("member");
-            }
-            people.push((key, id, String::new()));
-        }
-        tx.commit().await.expect("commit");
-        for p in &mut people {
-            let token = app::auth::session::create(&db, p.1, "test", "192.0.2.1")
-                .await
-                .expect("session");
-            p.2 = format!("mcf_session={token}");
-        }
+        let cast = Cast::new(&app, "Cohort", "a.test", &roster).await;
         Some(Self {
             app,
-            cohort,
-            other_cohort,
-            people,
+            cohort: cast.cohort,
+            other_cohort: cast.other_cohort,
+            cast,
         })
     }
 
     fn cookie(&self, who: &str) -> &str {
-        &self.people.iter().find(|p| p.0 == who).expect("person").2
+        self.cast.cookie(who)
     }
 
     fn id(&self, who: &str) -> i64 {
-        self.people.iter().find(|p| p.0 == who).expect("person").1
+        self.cast.id(who)
     }
 
     async fn post(&self, who: &str, path: &str, fields: &[(&str, String)]) -> Reply {

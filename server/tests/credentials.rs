@@ -16,7 +16,7 @@ use app::domain::credential::{
 };
 use axum::body::Body;
 use axum::http::Request;
-use common::{Engine, Reply, TestApp};
+use common::{Cast, Engine, Person, Reply, TestApp};
 use serde_json::Value;
 
 const BASE: &str = "http://127.0.0.1:3000";
@@ -37,77 +37,39 @@ const PRIVATE_TEXT: &str = "Private reflection about my mentee Sam";
 struct World {
     app: TestApp,
     cohort: i64,
-    people: Vec<(&'static str, i64, String)>,
+    cast: Cast,
 }
 
 impl World {
+    /// `teacher`, `assessor`, `assessor2`, `coordinator` in the cohort; `stranger` coordinates
+    /// another cohort.
     async fn new(engine: Engine) -> Option<Self> {
         let app = TestApp::new(engine).await?;
-        let db = app.db.clone();
-        let hash = app::auth::password::hash("credential world pw".into())
-            .await
-            .expect("hash");
-        let mut tx = db.begin_write().await.expect("begin");
-        let admin = app::db::account::create(&mut tx, "admin@c.test", "Admin", &hash, true)
-            .await
-            .expect("admin");
-        let cohort = app::db::cohort::create(
-            &mut tx,
-            "Cohort C",
-            "mcf",
-            "2026-09-01",
-            "2027-06-30",
-            admin,
-        )
-        .await
-        .expect("cohort");
-        let other = app::db::cohort::create(
-            &mut tx,
-            "Cohort D",
-            "mcf",
-            "2026-09-01",
-            "2027-06-30",
-            admin,
-        )
-        .await
-        .expect("cohort");
-        let mut people = Vec::new();
-        for (key, name, role, c) in [
-            ("teacher", "Tamsin Teacher", Role::Teacher, cohort),
-            ("assessor", "Ada Assessor", Role::Assessor, cohort),
-            ("assessor2", "Basil Marker", Role::Assessor, cohort),
-            ("coordinator", "Cora Coordinator", Role::Coordinator, cohort),
-            ("stranger", "Sol Stranger", Role::Coordinator, other),
-        ] {
-            let id =
-                app::db::account::create(&mut tx, &format!("{key}@c.test"), name, &hash, false)
-                    .await
-                    .expect("user");
-            app::db::cohort::add_member(&mut tx, c, id, role, None)
-                .await
-                .expect("member");
-            people.push((key, id, String::new()));
-        }
-        tx.commit().await.expect("commit");
-        for p in &mut people {
-            let token = app::auth::session::create(&db, p.1, "test", "192.0.2.1")
-                .await
-                .expect("session");
-            p.2 = format!("mcf_session={token}");
-        }
+        let roster: [Person; 5] = [
+            ("teacher", "Tamsin Teacher", &[(true, Role::Teacher)]),
+            ("assessor", "Ada Assessor", &[(true, Role::Assessor)]),
+            ("assessor2", "Basil Marker", &[(true, Role::Assessor)]),
+            (
+                "coordinator",
+                "Cora Coordinator",
+                &[(true, Role::Coordinator)],
+            ),
+            ("stranger", "Sol Stranger", &[(false, Role::Coordinator)]),
+        ];
+        let cast = Cast::new(&app, "Cohort", "c.test", &roster).await;
         Some(Self {
             app,
-            cohort,
-            people,
+            cohort: cast.cohort,
+            cast,
         })
     }
 
     fn cookie(&self, who: &str) -> &str {
-        &self.people.iter().find(|p| p.0 == who).expect("person").2
+        self.cast.cookie(who)
     }
 
     fn id(&self, who: &str) -> i64 {
-        self.people.iter().find(|p| p.0 == who).expect("person").1
+        self.cast.id(who)
     }
 
     async fn post(&self, who: &str, path: &str, fields: &[(&str, String)]) -> Reply {
@@ -543,6 +505,26 @@ both_engines! {
         let report: Verification = serde_json::from_str(&r.body).expect("report");
         assert_eq!(report.verdict, Verdict::Invalid);
         assert!(report.summary.is_none());
+
+        // The credential's own URL (its `id`): the document for JSON-LD clients, the page for
+        // browsers, each marked as varying on Accept.
+        let ask = |accept: &'static str| {
+            Request::get(format!("/credentials/{public_id}")).header("accept", accept).body(Body::empty()).expect("request")
+        };
+        let r = w.app.send(ask("application/vc+ld+json, application/ld+json;q=0.9")).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.body, json.body);
+        assert_eq!(r.headers["content-type"], "application/vc+ld+json");
+        assert_eq!(r.headers["vary"], "Accept");
+        let r = w.app.send(ask("text/html,application/xhtml+xml,*/*;q=0.8")).await;
+        assert_eq!(r.status, 200);
+        assert!(r.headers["content-type"].to_str().unwrap_or_default().starts_with("text/html"));
+        assert_eq!(r.headers["vary"], "Accept");
+        let missing = Request::get("/credentials/0123456789abcdef0123456789abcdef")
+            .header("accept", "application/json")
+            .body(Body::empty())
+            .expect("request");
+        assert_eq!(w.app.send(missing).await.status, 404);
 
         // Unknown ids.
         assert_eq!(w.app.api_get("/credentials/0123456789abcdef0123456789abcdef/credential.json").await.status, 404);

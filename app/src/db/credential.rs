@@ -1,6 +1,7 @@
 //! Credentials: the issuer's keys, awarding badges when competencies are judged Competent,
 //! the revocation status list, revocation, and what the public and the holder see.
 
+use super::review::COORDINATOR_COHORTS;
 use super::{audit, now_ms, Db};
 use crate::credentials::issuer::{did_web_for, generate_key, Issuer, SealingKey};
 use crate::credentials::keys::{public_key_multibase, Resolver};
@@ -851,11 +852,6 @@ pub enum RevokeRefused {
     AlreadyRevoked,
 }
 
-const COORDINATED_USERS: &str =
-    "SELECT m.user_id FROM memberships m WHERE m.role = 'teacher' AND m.cohort_id IN \
-     (SELECT cohort_id FROM memberships WHERE user_id = $1 AND role = 'coordinator' \
-      UNION SELECT id FROM cohorts WHERE $2 = 1)";
-
 /// A coordinator revokes a credential of a teacher of their cohort, with a reason: the
 /// credential, the status list and the audit row change together.
 pub async fn revoke(
@@ -867,7 +863,8 @@ pub async fn revoke(
 ) -> anyhow::Result<Result<(), RevokeRefused>> {
     let mut tx = db.begin_write().await.context("begin")?;
     let row = sqlx::query(&format!(
-        "SELECT revoked_at FROM credentials WHERE public_id = $3 AND user_id IN ({COORDINATED_USERS})"
+        "SELECT revoked_at FROM credentials WHERE public_id = $3 AND user_id IN \
+         (SELECT m.user_id FROM memberships m WHERE m.role = 'teacher' AND m.cohort_id IN ({COORDINATOR_COHORTS}))"
     ))
     .bind(viewer.user_id)
     .bind(i64::from(viewer.is_admin))
@@ -895,10 +892,9 @@ pub async fn of_cohort(
     viewer: super::review::Viewer,
     cohort_id: i64,
 ) -> anyhow::Result<Option<Vec<CohortCredential>>> {
-    let allowed: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM cohorts WHERE id = $3 AND id IN \
-         (SELECT cohort_id FROM memberships WHERE user_id = $1 AND role = 'coordinator' UNION SELECT id FROM cohorts WHERE $2 = 1)",
-    )
+    let allowed: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT id FROM cohorts WHERE id = $3 AND id IN ({COORDINATOR_COHORTS})"
+    ))
     .bind(viewer.user_id)
     .bind(i64::from(viewer.is_admin))
     .bind(cohort_id)

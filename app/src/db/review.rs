@@ -29,7 +29,8 @@ pub struct Viewer {
 /// counts as coordinator of every cohort).
 const ASSESSOR_COHORTS: &str =
     "SELECT cohort_id FROM memberships WHERE user_id = $1 AND role = 'assessor'";
-const COORDINATOR_COHORTS: &str =
+/// The cohorts the viewer (`$1` user id, `$2` 1 for an administrator) coordinates.
+pub(crate) const COORDINATOR_COHORTS: &str =
     "SELECT cohort_id FROM memberships WHERE user_id = $1 AND role = 'coordinator' \
      UNION SELECT id FROM cohorts WHERE $2 = 1";
 

@@ -307,3 +307,85 @@ macro_rules! both_engines {
         )*
     };
 }
+
+/// One person of a [`Cast`]: a key (also the local part of their email), a name, and their
+/// roles (`true`: in the cast's cohort, `false`: in its other cohort).
+pub type Person = (
+    &'static str,
+    &'static str,
+    &'static [(bool, app::domain::account::Role)],
+);
+
+/// Two MCF cohorts made by an administrator, with people in them, each signed in: the set-up
+/// of the assessment and credential tests.
+pub struct Cast {
+    pub cohort: i64,
+    pub other_cohort: i64,
+    people: Vec<(&'static str, i64, String)>,
+}
+
+impl Cast {
+    /// Creates the cohorts (named `{prefix} A` and `{prefix} B`) and the people, with emails at
+    /// `{domain}`, and a session for each.
+    pub async fn new(app: &TestApp, prefix: &str, domain: &str, roster: &[Person]) -> Self {
+        let db = &app.db;
+        let hash = app::auth::password::hash("cast pw".into())
+            .await
+            .expect("hash");
+        let mut tx = db.begin_write().await.expect("begin");
+        let admin =
+            app::db::account::create(&mut tx, &format!("admin@{domain}"), "Admin", &hash, true)
+                .await
+                .expect("admin");
+        let mut cohorts = [0_i64; 2];
+        for (slot, suffix) in cohorts.iter_mut().zip(["A", "B"]) {
+            *slot = app::db::cohort::create(
+                &mut tx,
+                &format!("{prefix} {suffix}"),
+                "mcf",
+                "2026-09-01",
+                "2027-06-30",
+                admin,
+            )
+            .await
+            .expect("cohort");
+        }
+        let [cohort, other_cohort] = cohorts;
+        let mut people = Vec::new();
+        for (key, name, roles) in roster {
+            let email = format!("{key}@{domain}");
+            let id = app::db::account::create(&mut tx, &email, name, &hash, false)
+                .await
+                .expect("user");
+            for (in_first, role) in roles.iter() {
+                let c = if *in_first { cohort } else { other_cohort };
+                app::db::cohort::add_member(&mut tx, c, id, *role, None)
+                    .await
+                    .expect("member");
+            }
+            people.push((*key, id, String::new()));
+        }
+        tx.commit().await.expect("commit");
+        for p in &mut people {
+            let token = app::auth::session::create(db, p.1, "test", "192.0.2.1")
+                .await
+                .expect("session");
+            p.2 = format!("mcf_session={token}");
+        }
+        Self {
+            cohort,
+            other_cohort,
+            people,
+        }
+    }
+
+    /// The session cookie of `who`.
+    pub fn cookie(&self, who: &str) -> &str {
+        &self.people.iter().find(|p| p.0 == who).expect("person").2
+    }
+
+    /// The user id of `who`.
+    pub fn id(&self, who: &str) -> i64 {
+        self.people.iter().find(|p| p.0 == who).expect("person").1
+    }
+}
