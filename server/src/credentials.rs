@@ -205,14 +205,6 @@ async fn download(
     }
 }
 
-/// Whether a request for a credential's page asks for its JSON instead.
-fn wants_credential_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("json") && !v.contains("text/html"))
-}
-
 /// The public id in `/credentials/{id}` (32 lowercase hex digits), if that is the path.
 fn credential_page_id(path: &str) -> Option<&str> {
     let id = path.strip_prefix("/credentials/")?;
@@ -227,7 +219,7 @@ pub async fn negotiate(State(state): State<AppState>, req: Request, next: Next) 
         Some(id) if req.method() == Method::GET => id.to_owned(),
         _ => return next.run(req).await,
     };
-    let mut response = if wants_credential_json(req.headers()) {
+    let mut response = if crate::uploads::wants_json(req.headers()) {
         match db::document(&state.db, &id).await {
             Ok(Some((document, _, _))) => public(
                 document.into_response(),
@@ -491,16 +483,16 @@ mod tests {
             h.insert(header::ACCEPT, HeaderValue::from_static(v));
             h
         };
-        assert!(wants_credential_json(&accept("application/json")));
-        assert!(wants_credential_json(&accept("application/ld+json")));
-        assert!(wants_credential_json(&accept(
+        assert!(crate::uploads::wants_json(&accept("application/json")));
+        assert!(crate::uploads::wants_json(&accept("application/ld+json")));
+        assert!(crate::uploads::wants_json(&accept(
             "application/vc+ld+json, */*;q=0.1"
         )));
-        assert!(!wants_credential_json(&accept(
+        assert!(!crate::uploads::wants_json(&accept(
             "text/html,application/xhtml+xml,application/json;q=0.9"
         )));
-        assert!(!wants_credential_json(&accept("*/*")));
-        assert!(!wants_credential_json(&HeaderMap::new()));
+        assert!(!crate::uploads::wants_json(&accept("*/*")));
+        assert!(!crate::uploads::wants_json(&HeaderMap::new()));
     }
 
     #[test]

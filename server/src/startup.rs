@@ -153,7 +153,11 @@ pub fn router(state: AppState) -> Router {
             },
             move || shell(options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Paths no route knows: the same shell, and the same chosen nonce as every page.
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(provide_page_nonce, shell))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::credentials::negotiate,

@@ -46,12 +46,13 @@ fn clean_name(name: &str) -> String {
     }
 }
 
-/// How the caller wants the answer: JSON for scripts, a redirect back for a page's form.
+/// How the caller wants the answer: JSON (`application/json`, or a JSON-LD type) for scripts,
+/// HTML (a redirect back, a page) for browsers.
 pub(crate) fn wants_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("application/json") && !v.contains("text/html"))
+        .is_some_and(|v| v.contains("json") && !v.contains("text/html"))
 }
 
 struct Answer {

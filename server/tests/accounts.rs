@@ -192,6 +192,12 @@ both_engines! {
         assert!(!csp.contains("unsafe-inline"), "{csp}");
         let nonce = csp.split("'nonce-").nth(1).and_then(|r| r.split('\'').next()).expect("nonce");
         assert!(page.body.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries the nonce");
+        // A path no route knows is answered by the fallback handler: same policy, its own nonce.
+        let lost = app.get("/no/such/page").await;
+        assert_eq!(lost.status, 404);
+        let lost_csp = lost.headers.get("content-security-policy").and_then(|v| v.to_str().ok()).expect("csp").to_owned();
+        let lost_nonce = lost_csp.split("'nonce-").nth(1).and_then(|r| r.split('\'').next()).expect("nonce on the 404 page");
+        assert!(lost.body.contains(&format!("nonce=\"{lost_nonce}\"")), "the 404 page's hydration script carries the header's nonce");
         let other = app.get("/").await;
         assert!(!other.headers.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default().contains(nonce), "a fresh nonce per response");
     }
