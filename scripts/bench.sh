@@ -16,7 +16,7 @@ cleanup() {
 trap cleanup EXIT
 
 DB_MAX_CONNECTIONS="${DB_MAX_CONNECTIONS:-8}" DATABASE_URL="sqlite://$data/bench.db" LEPTOS_SITE_ADDR="127.0.0.1:$server_port" \
-  LEPTOS_SITE_ROOT=target/site LEPTOS_HASH_FILES=true RUST_LOG=warn SEED_DEMO=true \
+  LEPTOS_SITE_ROOT=target/site LEPTOS_HASH_FILES=true RUST_LOG=warn SEED_DEMO=true TRUST_FORWARDED_FOR=true \
   target/release/server >"$data/server.log" 2>&1 &
 pids+=($!)
 target/release/loadgen hello "127.0.0.1:$hello_port" &

@@ -29,6 +29,9 @@ pub enum AppError {
     /// Too many attempts; try again after the given number of seconds.
     #[error("too many attempts; try again in {0} seconds")]
     TooManyRequests(u64),
+    /// The server has no capacity for this now (CPU-heavy work queued too long); try again.
+    #[error("the server is busy; please try again in a moment")]
+    Busy,
     /// Something failed on the server; the log has the details.
     #[error("something went wrong on our side; please try again")]
     Internal,
@@ -54,6 +57,7 @@ impl AppError {
             Self::Unauthorized => 401,
             Self::Forbidden => 403,
             Self::TooManyRequests(_) => 429,
+            Self::Busy => 503,
             Self::Internal => 500,
             Self::Transport(_) => 502,
         }
@@ -65,8 +69,17 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
+            // The request's arguments could not be read (missing, wrongly typed, duplicated):
+            // the caller's mistake, answered 422 naming the field where the decoder says it
+            // (a plain form post goes back to its page with the message, like any other).
             ServerFnErrorErr::Args(m) | ServerFnErrorErr::Deserialization(m) => {
-                Self::invalid("request", m)
+                let error = malformed_arguments(&m);
+                #[cfg(feature = "ssr")]
+                {
+                    tracing::debug!(detail = %m, "malformed server function arguments");
+                    let _ = crate::api::form_answer::<()>(Err(error.clone()));
+                }
+                error
             }
             ServerFnErrorErr::Request(m) | ServerFnErrorErr::Response(m) => Self::Transport(m),
             other => {
@@ -79,9 +92,44 @@ impl FromServerFnError for AppError {
     }
 }
 
-/// Logs an unexpected failure with its whole chain and turns it into [`AppError::Internal`].
+/// The answer to arguments the server function's decoder refused, naming the field when the
+/// decoder's message does (serde: "missing field `x`", "duplicate field `x`", "unknown
+/// field `x`"); otherwise the field is `request`. The decoder's own words are not passed on
+/// beyond a short, printable prefix.
+pub fn malformed_arguments(decoder_message: &str) -> AppError {
+    let field = decoder_message
+        .split_once('`')
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(name, _)| name)
+        .filter(|n| {
+            !n.is_empty()
+                && n.len() <= 64
+                && n.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '[' | ']' | '-'))
+        });
+    let lowered = decoder_message.to_ascii_lowercase();
+    let message = if lowered.contains("missing field") {
+        "is required"
+    } else if lowered.contains("duplicate field") || lowered.contains("multiple values") {
+        "was sent more than once"
+    } else if lowered.contains("unknown field") {
+        "is not expected here"
+    } else if lowered.contains("utf-8") || lowered.contains("utf8") {
+        "is not valid UTF-8 text"
+    } else {
+        "has a value of the wrong kind (a number, true/false or a choice was expected) or is missing"
+    };
+    AppError::invalid(field.unwrap_or("request"), message)
+}
+
+/// Logs an unexpected failure with its whole chain and turns it into [`AppError::Internal`]
+/// ([`AppError::Busy`] when the CPU-heavy work could not find a free core in time).
 #[cfg(feature = "ssr")]
 pub fn internal(error: anyhow::Error) -> AppError {
+    if crate::work::is_busy(&error) {
+        tracing::warn!(error = format!("{error:#}"), "busy");
+        return AppError::Busy;
+    }
     tracing::error!(error = format!("{error:#}"), "internal error");
     AppError::Internal
 }
@@ -95,6 +143,20 @@ mod tests {
         let shown = AppError::Internal.to_string();
         assert!(!shown.contains("sql"));
         assert_eq!(AppError::Internal.status(), 500);
+    }
+
+    #[test]
+    fn malformed_arguments_name_the_field_the_decoder_names() {
+        assert_eq!(
+            malformed_arguments("missing field `cohort_id`"),
+            AppError::invalid("cohort_id", "is required")
+        );
+        let e = malformed_arguments("invalid digit found in string");
+        assert_eq!(e.status(), 422);
+        assert!(matches!(e, AppError::Invalid { ref field, .. } if field == "request"));
+        // Nothing odd from the request is echoed as a field name.
+        let e = malformed_arguments("unknown field `<script>`");
+        assert!(matches!(e, AppError::Invalid { ref field, .. } if field == "request"));
     }
 
     #[test]

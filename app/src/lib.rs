@@ -19,6 +19,8 @@ pub mod error;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod work;
 
 mod root;
 pub use root::{content_security_policy, mark_hydrated, shell, App};

@@ -1,13 +1,31 @@
 //! Markdown to safe HTML (server only): pulldown-cmark renders, ammonia keeps only harmless
 //! tags and attributes, so no raw HTML from a file or a person reaches anyone's browser.
 
-use pulldown_cmark::{html, Options, Parser};
+use pulldown_cmark::{html, Event, Options, Parser};
 
-/// Renders CommonMark (with tables and strikethrough) to sanitised HTML.
+/// How deeply elements may nest in rendered Markdown. Deeper tags are dropped (their text
+/// stays): 100 KB of `>` is 100,000 nested quotes, which the HTML sanitiser's parser handles
+/// in time quadratic in the depth (33 s measured); no real text nests this deep.
+pub const MAX_NESTING: usize = 24;
+
+/// Renders CommonMark (with tables and strikethrough) to sanitised HTML. Cost is linear in the
+/// input: nesting is capped at [`MAX_NESTING`]. For text from a request, call
+/// [`to_safe_html_off_thread`].
 pub fn to_safe_html(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut raw, Parser::new_ext(markdown, options));
+    // Each open tag: whether it was kept (deeper ones, and their ends, are dropped).
+    let mut open: Vec<bool> = Vec::new();
+    let events = Parser::new_ext(markdown, options).filter(|event| match event {
+        Event::Start(_) => {
+            let keep = open.iter().filter(|k| **k).count() < MAX_NESTING;
+            open.push(keep);
+            keep
+        }
+        Event::End(_) => open.pop().unwrap_or(true),
+        _ => true,
+    });
+    html::push_html(&mut raw, events);
     ammonia::Builder::default()
         .link_rel(Some("noopener noreferrer nofollow"))
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
@@ -15,9 +33,36 @@ pub fn to_safe_html(markdown: &str) -> String {
         .to_string()
 }
 
+/// [`to_safe_html`] on a free core, off the async workers (see [`crate::work`]).
+pub async fn to_safe_html_off_thread(markdown: String) -> anyhow::Result<String> {
+    crate::work::cpu("render Markdown", move || to_safe_html(&markdown)).await
+}
+
 #[cfg(test)]
 mod tests {
-    use super::to_safe_html;
+    use super::{to_safe_html, MAX_NESTING};
+
+    #[test]
+    fn deep_nesting_is_capped_and_the_text_kept() {
+        for (open, close) in [(">", ""), ("- ", ""), ("* ", ""), ("1. ", "")] {
+            let text = format!("{}deep words{close}", open.repeat(5_000));
+            let started = std::time::Instant::now();
+            let out = to_safe_html(&text);
+            assert!(out.contains("deep words"), "{open}: the text stays");
+            let depth = out.matches("<blockquote>").count()
+                + out.matches("<ul>").count()
+                + out.matches("<ol>").count()
+                + out.matches("<li>").count();
+            assert!(depth <= MAX_NESTING, "{open}: {depth} nested tags");
+            // Not a performance test: a failure here means the cap is not applied at all.
+            assert!(started.elapsed().as_secs() < 20, "{open}");
+        }
+        // Ordinary nesting is untouched.
+        assert_eq!(
+            to_safe_html("> > quoted twice"),
+            "<blockquote>\n<blockquote>\n<p>quoted twice</p>\n</blockquote>\n</blockquote>\n"
+        );
+    }
 
     #[test]
     fn renders_markdown() {

@@ -52,8 +52,20 @@ fn check(doc: &Value, status: StatusAnswer, now: &str) -> app::domain::credentia
 fn a_current_unrevoked_credential_is_valid_and_read_out() {
     let report = check(&signed(None), StatusAnswer::Active, "2026-11-24T00:00:00Z");
     assert_eq!(report.verdict, Verdict::Valid, "{report:?}");
-    assert_eq!(report.checks.len(), 4);
-    assert!(report.checks.iter().all(|c| c.ok));
+    assert_eq!(report.checks.len(), 5);
+    // Everything holds but who the issuer is: a did:key, which anyone can make.
+    let (identity, rest): (Vec<_>, Vec<_>) = report
+        .checks
+        .iter()
+        .partition(|c| c.label == "Issuer identity");
+    assert!(rest.iter().all(|c| c.ok), "{rest:?}");
+    assert!(!identity[0].ok && identity[0].detail.contains("did:key"));
+    assert!(report.reason.contains("not confirmed"), "{}", report.reason);
+    assert!(report
+        .signer
+        .as_deref()
+        .is_some_and(|s| s.starts_with("did:key:")));
+    assert_eq!(report.signature_problem, None);
     let s = report.summary.expect("summary");
     assert_eq!(s.name, "Journal Keeper");
     assert_eq!(s.issuer_name, "Example Badge Issuer");
@@ -114,6 +126,8 @@ fn tampering_and_strangers_are_invalid_with_a_reason() {
         "{}",
         report.reason
     );
+    assert_eq!(report.signature_problem.as_deref(), Some("tampered"));
+    assert_eq!(report.signer, None);
     assert_eq!(
         report.summary.map(|s| s.name).as_deref(),
         Some("Master Mentor"),
@@ -131,6 +145,23 @@ fn tampering_and_strangers_are_invalid_with_a_reason() {
     assert_eq!(report.verdict, Verdict::Invalid);
     assert!(
         report.reason.contains("not known here"),
+        "{}",
+        report.reason
+    );
+    assert_eq!(report.signature_problem.as_deref(), Some("unknown-issuer"));
+
+    // A proof of a kind this verifier does not support is "cannot check", not "changed".
+    let mut other_suite = signed(None);
+    other_suite["proof"]["cryptosuite"] = "ecdsa-rdfc-2019".into();
+    let report = check(&other_suite, StatusAnswer::None, "2026-01-01T00:00:00Z");
+    assert_eq!(report.verdict, Verdict::Invalid);
+    assert_eq!(
+        report.signature_problem.as_deref(),
+        Some("cannot-check"),
+        "{report:?}"
+    );
+    assert!(
+        report.reason.contains("cannot be checked here"),
         "{}",
         report.reason
     );

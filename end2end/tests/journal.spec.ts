@@ -90,3 +90,34 @@ test("typing pauses save by themselves and say when", async ({ page }, testInfo)
   await open(page, testInfo, path);
   await expect(page.getByLabel("Your reflection")).toHaveValue("No button pressed.");
 });
+
+/** Texts that look like markup, or that an HTML parser treats specially, to type and read back. */
+const TRICKY = [
+  'Before </textarea><meta http-equiv="refresh" content="0;url=/sign-in"> after',
+  "Fish &amp; chips, a < b > c, &lt;b&gt;",
+  "\nStarts with a line break, then été, naïve, 😀, مرحبا",
+];
+
+test("text that looks like markup comes back exactly from the journal editor", async ({ page }, testInfo) => {
+  await signIn(page, testInfo, DEMO.teacher.email, DEMO.teacher.password);
+  for (const text of TRICKY) {
+    await open(page, testInfo, "/journal");
+    await page.getByLabel("Title", { exact: true }).fill(`Markup ${Date.now()}`);
+    await page.getByLabel("Your reflection").fill(text);
+    await page.getByRole("button", { name: "Create entry" }).click();
+    await expect(page).toHaveURL(/\/journal\/\d+/);
+    const path = new URL(page.url()).pathname;
+    await open(page, testInfo, path);
+    await expect(page.getByLabel("Your reflection")).toHaveValue(text);
+    // Nothing in the text became a live element (the refresh would leave the page).
+    await expect(page.locator('meta[http-equiv="refresh"]')).toHaveCount(0);
+    await expect(page).toHaveURL(new RegExp(`${path}$`));
+    // Saved again unchanged, it stays the same (no escaping or unescaping on the way).
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect(page.getByRole("status").filter({ hasText: /Saved/ })).toBeVisible();
+    await open(page, testInfo, path);
+    await expect(page.getByLabel("Your reflection")).toHaveValue(text);
+  }
+  // The other textareas (checklist note, statement, rationale, links) share the same rendering
+  // and are read back from their server-rendered pages in server/tests/trust.rs.
+});

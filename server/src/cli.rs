@@ -19,6 +19,21 @@ pub enum Command {
     },
     /// Retire the credential signing key and create the next one (old keys stay published).
     RotateIssuerKey,
+    /// Copy the SQLite database, consistently, while the server runs.
+    Backup {
+        /// The new file.
+        to: std::path::PathBuf,
+    },
+    /// Check a backup and put it in place of the SQLite database (servers stopped).
+    Restore {
+        /// The backup file.
+        from: std::path::PathBuf,
+    },
+    /// Give a locked-out account a way back: reactivated, a new password, every session ended.
+    RecoverAccount {
+        /// Their email.
+        email: String,
+    },
 }
 
 /// Usage text.
@@ -29,7 +44,16 @@ pub const USAGE: &str = "usage:
                                            read from COORDINATOR_PASSWORD or the first line of stdin
   server rotate-issuer-key                 retire the key that signs credentials and create the
                                            next one; badges signed before still verify (restart
-                                           running servers to sign with the new key)";
+                                           running servers to sign with the new key)
+  server backup FILE                       copy the SQLite database to FILE while the server
+                                           runs (PostgreSQL: use pg_dump); keep CREDENTIAL_KEY
+                                           with it, or the badges' signing key cannot be opened
+  server restore FILE                      check FILE and put it in place of the SQLite
+                                           database (stop the servers first); the replaced
+                                           one is kept as *.before-restore
+  server recover-account --email E         reactivate an account (an institution coordinator
+                                           locked out, say), set a new password read like
+                                           create-coordinator's, and end all its sessions";
 
 /// Parses the arguments after the program name.
 pub fn parse(args: &[String]) -> Result<Command, String> {
@@ -52,6 +76,20 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                 name: name.ok_or("--name is required")?,
             })
         }
+        Some("backup") => match &args[1..] {
+            [file] => Ok(Command::Backup { to: file.into() }),
+            _ => Err("backup takes one FILE".into()),
+        },
+        Some("restore") => match &args[1..] {
+            [file] => Ok(Command::Restore { from: file.into() }),
+            _ => Err("restore takes one FILE".into()),
+        },
+        Some("recover-account") => match &args[1..] {
+            [flag, email] if flag == "--email" => Ok(Command::RecoverAccount {
+                email: email.clone(),
+            }),
+            _ => Err("recover-account takes --email E".into()),
+        },
         Some("rotate-issuer-key") if args.len() == 1 => Ok(Command::RotateIssuerKey),
         Some("rotate-issuer-key") => Err("rotate-issuer-key takes no options".into()),
         Some(other) => Err(format!("unknown command {other}")),
@@ -84,6 +122,41 @@ pub async fn create_coordinator(
     .await?;
     tx.commit().await.context("commit")?;
     Ok((id, email.as_str().to_owned()))
+}
+
+/// Reactivates the account with `email`, gives it `password` and ends all its sessions, in one
+/// audited transaction (the operator's way back for a locked-out account). Returns its id.
+pub async fn recover_account(db: &Db, email: &str, password: &str) -> anyhow::Result<i64> {
+    let email = Email::parse(email).map_err(|m| anyhow::anyhow!("--email {m}"))?;
+    let account = app::db::account::find_by_email(db, email.as_str())
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no account has the email {}", email.as_str()))?;
+    app::auth::password::check_new(password, email.as_str(), &account.name)
+        .map_err(|m| anyhow::anyhow!("the password {m}"))?;
+    let hash = app::auth::password::hash(password.to_owned()).await?;
+    let now = app::db::now_ms();
+    let mut tx = db.begin_write().await.context("begin the recovery")?;
+    sqlx::query(
+        "UPDATE users SET deactivated_at = NULL, password_hash = $1, password_changed_at = $2 \
+         WHERE id = $3",
+    )
+    .bind(hash.as_str())
+    .bind(now)
+    .bind(account.id)
+    .execute(&mut *tx)
+    .await
+    .context("reactivate and set the password")?;
+    app::auth::session::end_all_in(&mut tx, account.id, now).await?;
+    app::db::audit::record_in(
+        &mut tx,
+        None,
+        "user.recover",
+        &format!("user:{}", account.id),
+        "{}",
+    )
+    .await?;
+    tx.commit().await.context("commit the recovery")?;
+    Ok(account.id)
 }
 
 /// The password for `create-coordinator`: `COORDINATOR_PASSWORD`, else the first line of stdin.
@@ -137,9 +210,12 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<bool> {
     let mut ids = Vec::new();
     for ((email, name, role, _), hash) in DEMO_ACCOUNTS.iter().zip(&hashes) {
         let admin = *role == Role::Coordinator;
-        let id = app::db::account::create(&mut tx, email, name, hash, admin)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let id = match app::db::account::create(&mut tx, email, name, hash, admin).await {
+            Ok(id) => id,
+            // Another instance starting at the same moment seeded it first.
+            Err(app::db::account::CreateUserError::EmailTaken) => return Ok(false),
+            Err(e) => return Err(anyhow::anyhow!("{e}")),
+        };
         ids.push((id, *role));
     }
     let cohort = app::db::cohort::create(

@@ -149,13 +149,9 @@ impl Config {
         };
         let base = get("PUBLIC_BASE_URL", &format!("http://{site_addr}"));
         let base = base.trim_end_matches('/').to_owned();
-        let host = base
-            .split_once("://")
-            .map(|(_, rest)| rest.split('/').next().unwrap_or_default())
-            .unwrap_or_default();
-        let hostname = host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host);
-        let loopback = matches!(hostname, "127.0.0.1" | "localhost" | "[::1]");
-        let base_ok = !host.is_empty()
+        let loopback = is_loopback_origin(&base);
+        let base_ok = origin_host(&base).is_some_and(|h| !h.is_empty())
+            && !base.contains(['?', '#', '@'])
             && (base.starts_with("https://")
                 || (base.starts_with("http://") && loopback && app_env == AppEnv::Development));
         if !base_ok {
@@ -165,6 +161,9 @@ impl Config {
                 "an https:// origin (plain http only for 127.0.0.1 or localhost in development)",
             ));
         }
+        // Whatever APP_ENV says, a server people reach from elsewhere is a real deployment:
+        // no published development key, no demo accounts.
+        let real_deployment = app_env == AppEnv::Production || !loopback;
         let flag = |name: &'static str| -> Result<bool, ConfigError> {
             let v = get(name, "false");
             match v.as_str() {
@@ -175,11 +174,11 @@ impl Config {
         };
         let trust_forwarded_for = flag("TRUST_FORWARDED_FOR")?;
         let seed_demo = flag("SEED_DEMO")?;
-        if seed_demo && app_env == AppEnv::Production {
+        if seed_demo && real_deployment {
             return Err(bad(
                 "SEED_DEMO",
                 "true".into(),
-                "false in production (demo accounts have published passwords)",
+                "false unless PUBLIC_BASE_URL is a loopback address in development (demo accounts have published passwords)",
             ));
         }
         let credential_key = match lookup("CREDENTIAL_KEY").filter(|v| !v.trim().is_empty()) {
@@ -190,15 +189,22 @@ impl Config {
                     "32 random bytes as 64 hexadecimal digits or base64 (e.g. `openssl rand -hex 32`)",
                 )
             })?,
-            None if app_env == AppEnv::Production => {
+            None if real_deployment => {
                 return Err(bad(
                     "CREDENTIAL_KEY",
                     String::new(),
-                    "set in production: 32 random bytes as 64 hexadecimal digits or base64 (e.g. `openssl rand -hex 32`); it seals the key that signs credentials",
+                    "set in production and wherever PUBLIC_BASE_URL is not a loopback address: 32 random bytes as 64 hexadecimal digits or base64 (e.g. `openssl rand -hex 32`); it seals the key that signs credentials",
                 ))
             }
             None => app::credentials::issuer::SealingKey::development(),
         };
+        if real_deployment && credential_key.is_development() {
+            return Err(bad(
+                "CREDENTIAL_KEY",
+                "(hidden)".into(),
+                "not the published development key: 32 random bytes of your own (e.g. `openssl rand -hex 32`)",
+            ));
+        }
         let issuer_name = get("ISSUER_NAME", "Mentoring Micro-credential");
         if issuer_name.chars().count() > 200 {
             return Err(bad("ISSUER_NAME", issuer_name, "at most 200 characters"));
@@ -219,6 +225,32 @@ impl Config {
             shutdown_grace,
         })
     }
+}
+
+/// The host of an origin such as `https://host:port` (brackets kept for IPv6), without the port.
+fn origin_host(origin: &str) -> Option<&str> {
+    let rest = origin.split_once("://")?.1;
+    let authority = rest.split('/').next().unwrap_or_default();
+    if authority.starts_with('[') {
+        let end = authority.find(']')?;
+        return Some(&authority[..=end]);
+    }
+    Some(authority.rsplit_once(':').map_or(authority, |(h, _)| h))
+}
+
+/// Whether an origin's host is this machine only: `localhost` or a loopback address.
+fn is_loopback_origin(origin: &str) -> bool {
+    let Some(host) = origin_host(origin) else {
+        return false;
+    };
+    let host = host.to_ascii_lowercase();
+    if host == "localhost" {
+        return true;
+    }
+    host.trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]
@@ -263,7 +295,12 @@ mod tests {
         let c = with(&[]).expect("defaults");
         assert_eq!(c.public_base_url, "http://127.0.0.1:3000");
         assert!(!c.cookie_secure());
-        let c = with(&[("PUBLIC_BASE_URL", "https://mentoring.example.org/")]).expect("https");
+        let key = "7f".repeat(32);
+        let c = with(&[
+            ("PUBLIC_BASE_URL", "https://mentoring.example.org/"),
+            ("CREDENTIAL_KEY", &key),
+        ])
+        .expect("https");
         assert!(c.cookie_secure());
         assert_eq!(c.public_base_url, "https://mentoring.example.org");
         let e = with(&[("PUBLIC_BASE_URL", "http://mentoring.example.org")]).expect_err("http");
@@ -277,6 +314,110 @@ mod tests {
         ])
         .expect_err("demo in production");
         assert_eq!(e.name, "SEED_DEMO");
+    }
+
+    #[test]
+    fn loopback_is_decided_by_the_host_alone() {
+        for yes in [
+            "http://127.0.0.1:3000",
+            "http://localhost",
+            "http://LOCALHOST:80",
+            "http://[::1]:3000",
+            "http://[::1]",
+            "http://127.8.9.10",
+        ] {
+            assert!(is_loopback_origin(yes), "{yes}");
+        }
+        for no in [
+            "https://mentoring.example.org",
+            "http://127.0.0.1.nip.io",
+            "http://localhost.example.org:3000",
+            "http://10.0.0.1:3000",
+            "http://[::2]:3000",
+            "http://0.0.0.0:3000",
+            "nonsense",
+        ] {
+            assert!(!is_loopback_origin(no), "{no}");
+        }
+    }
+
+    /// Every combination of environment, origin, key and demo flag: the development key and
+    /// demo data are accepted exactly when the origin is loopback and APP_ENV is not production.
+    #[test]
+    fn only_loopback_development_may_use_the_development_key_or_demo_data() {
+        let own_key = "7f".repeat(32);
+        for env in [None, Some("development"), Some("production")] {
+            for base in [
+                None,
+                Some("http://localhost:3000"),
+                Some("http://[::1]:3000"),
+                Some("https://localhost"),
+                Some("https://mentoring.example.org"),
+                Some("https://127.0.0.1.example.org"),
+            ] {
+                for key in [None, Some(own_key.as_str())] {
+                    for seed in ["false", "true"] {
+                        let mut vars = vec![("SEED_DEMO", seed)];
+                        if let Some(e) = env {
+                            vars.push(("APP_ENV", e));
+                        }
+                        if let Some(b) = base {
+                            vars.push(("PUBLIC_BASE_URL", b));
+                        }
+                        if let Some(k) = key {
+                            vars.push(("CREDENTIAL_KEY", k));
+                        }
+                        let case = format!("{vars:?}");
+                        let result = with(&vars);
+                        let loopback = base.is_none_or(is_loopback_origin);
+                        let production = env == Some("production");
+                        let plain_http = base.is_none_or(|b| b.starts_with("http://"));
+                        if production && plain_http {
+                            assert_eq!(
+                                result.map(|_| ()).map_err(|e| e.name),
+                                Err("PUBLIC_BASE_URL"),
+                                "{case}"
+                            );
+                            continue;
+                        }
+                        let real = production || !loopback;
+                        match result {
+                            Ok(c) => {
+                                assert!(!real || !c.credential_key.is_development(), "{case}");
+                                assert!(!real || !c.seed_demo, "{case}");
+                            }
+                            Err(e) => {
+                                assert!(real, "{case}: refused a loopback development set-up: {e}");
+                                assert!(
+                                    (key.is_none() && e.name == "CREDENTIAL_KEY")
+                                        || (seed == "true" && e.name == "SEED_DEMO"),
+                                    "{case}: {e}"
+                                );
+                            }
+                        }
+                        if real && (key.is_none() || seed == "true") {
+                            assert!(with(&vars).is_err(), "{case} must be refused");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_published_development_key_is_refused_outside_loopback() {
+        // The development key given explicitly, as a deployment copying `.env` might.
+        let hex = app::credentials::issuer::SealingKey::development_hex();
+        let e = with(&[
+            ("PUBLIC_BASE_URL", "https://mentoring.example.org"),
+            ("CREDENTIAL_KEY", &hex),
+        ])
+        .expect_err("the development key in a real deployment");
+        assert_eq!(e.name, "CREDENTIAL_KEY");
+        assert!(
+            with(&[("CREDENTIAL_KEY", &hex)]).is_ok(),
+            "fine on loopback"
+        );
     }
 
     #[test]

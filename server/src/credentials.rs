@@ -29,7 +29,7 @@ use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 
 /// Largest file the verifier accepts.
-const VERIFY_MAX_BYTES: usize = 10 * 1024 * 1024;
+const VERIFY_MAX_BYTES: usize = 1024 * 1024;
 
 /// The routes.
 pub fn routes() -> Router<AppState> {
@@ -43,7 +43,7 @@ pub fn routes() -> Router<AppState> {
         .route("/learning-statement.json", get(statement_json))
         .route(
             "/api/verify",
-            post(verify).layer(DefaultBodyLimit::max(VERIFY_MAX_BYTES + 256 * 1024)),
+            post(verify).layer(DefaultBodyLimit::max(VERIFY_MAX_BYTES + 64 * 1024)),
         )
 }
 
@@ -389,9 +389,19 @@ async fn read_upload(multipart: &mut Multipart) -> Result<Vec<u8>, String> {
 async fn verify(
     State(state): State<AppState>,
     headers: HeaderMap,
+    client: Option<axum::Extension<app::auth::ClientAddr>>,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
     let json = crate::uploads::wants_json(&headers);
+    let address = client.map(|c| c.0 .0).unwrap_or_default();
+    if let Err(wait) = state.verify_limit.check(&address) {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, wait.to_string())],
+            Json(app::error::AppError::TooManyRequests(wait)),
+        )
+            .into_response();
+    }
     let problem = |code: &str, message: &str| -> Response {
         if json {
             (
@@ -433,30 +443,58 @@ async fn verify(
     let Ok(doc) = serde_json::from_str::<Value>(&text) else {
         return problem("not-json", "the credential is not valid JSON");
     };
+    if let Err(why) = app::credentials::verify::within_limits(&doc) {
+        return problem("too-big", &format!("this cannot be a credential: {why}"));
+    }
     let report = match db::verify_document(&state.db, &issuer, &doc).await {
         Ok(r) => r,
+        Err(e) if app::work::is_busy(&e) => return unavailable(),
         Err(e) => return internal(&e, "verifying a credential"),
     };
     if json {
         return Json(report).into_response();
     }
-    // A credential signed here is shown on its own page, which verifies the stored copy: the
-    // uploaded one verified, so it is the same credential.
+    // A credential is shown as ours (on its own page, which verifies the stored copy) only
+    // when its signature verified with our DID's key: an `id` naming one of our credentials
+    // proves nothing by itself (anyone can copy it into a document they sign).
     let prefix = format!("{}/credentials/", issuer.base_url);
-    let ours = doc
+    let our_id = doc
         .get("id")
         .and_then(Value::as_str)
         .and_then(|id| id.strip_prefix(&prefix))
         .filter(|id| id.bytes().all(|b| b.is_ascii_hexdigit()) && !id.is_empty());
-    let signature_ok = report.checks.iter().any(|c| c.label == "Signature" && c.ok);
-    match (ours, signature_ok, report.verdict) {
-        (Some(id), true, _) => {
+    let ours = db::is_ours(&report, &issuer);
+    let stored = match our_id {
+        Some(id) if ours => db::document(&state.db, id)
+            .await
+            .ok()
+            .flatten()
+            .map(|d| d.0),
+        _ => None,
+    };
+    // The very document we stored (not merely one signed with our key, which a retired key's
+    // holder could make).
+    let same = stored
+        .and_then(|s| serde_json::from_str::<Value>(&s).ok())
+        .is_some_and(|s| s == doc);
+    let signer_is_key = report
+        .signer
+        .as_deref()
+        .is_some_and(|s| s.starts_with("did:key:"));
+    match (
+        our_id,
+        same,
+        report.signature_problem.as_deref(),
+        report.verdict,
+    ) {
+        (Some(id), true, None, _) => {
             Redirect::to(&format!("/credentials/{id}?checked=1")).into_response()
         }
-        (None, true, Verdict::Valid) => problem("valid-elsewhere", ""),
-        (_, false, _) if report.checks.len() == 1 => problem("not-ob3", ""),
-        (_, false, _) => problem("signature", ""),
-        (_, true, v) => problem(v.key(), ""),
+        (_, _, None, Verdict::Valid) if signer_is_key => problem("valid-unconfirmed", ""),
+        (_, _, None, Verdict::Valid) => problem("valid-elsewhere", ""),
+        (_, _, Some(code), _) => problem(code, ""),
+        (_, _, None, _) if report.checks.len() == 1 => problem("not-ob3", ""),
+        (_, _, None, v) => problem(v.key(), ""),
     }
 }
 

@@ -40,12 +40,39 @@ async fn main() -> ExitCode {
 async fn run(command: Command) -> anyhow::Result<()> {
     let config = Config::from_env()?;
     server::telemetry::init(config.log_format);
+    if let Command::Restore { from } = &command {
+        // Before anything opens the database being replaced.
+        let target = app::db::backup::restore(from, &config.database_url).await?;
+        println!(
+            "restored {} into {}; start the servers with the CREDENTIAL_KEY of the backup",
+            from.display(),
+            target.display()
+        );
+        return Ok(());
+    }
     let db = startup::prepare(&config).await?;
     match command {
         Command::CreateCoordinator { email, name } => {
             let password = cli::read_password()?;
             let (id, email) = cli::create_coordinator(&db, &email, &name, &password).await?;
             println!("created coordinator {email} (user {id})");
+            db.close().await;
+            Ok(())
+        }
+        Command::Backup { to } => {
+            app::db::backup::backup(&db, &to).await?;
+            println!(
+                "backed up to {}; keep CREDENTIAL_KEY with it (it opens the signing key inside)",
+                to.display()
+            );
+            db.close().await;
+            Ok(())
+        }
+        Command::Restore { .. } => Ok(()),
+        Command::RecoverAccount { email } => {
+            let password = cli::read_password()?;
+            let id = cli::recover_account(&db, &email, &password).await?;
+            println!("recovered {email} (user {id}): active, new password, all sessions ended");
             db.close().await;
             Ok(())
         }
@@ -108,7 +135,7 @@ async fn serve(config: Config, db: app::db::Db) -> anyhow::Result<()> {
 }
 
 /// Resolves on SIGTERM or Ctrl-C; after that, in-flight requests get `grace` to finish before
-/// the process exits anyway.
+/// the process exits anyway, with status 1 (requests were cut off).
 async fn shutdown_signal(grace: std::time::Duration) {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -131,7 +158,8 @@ async fn shutdown_signal(grace: std::time::Duration) {
     tracing::info!("shutting down: finishing in-flight requests");
     tokio::spawn(async move {
         tokio::time::sleep(grace).await;
-        tracing::warn!("grace period over; exiting");
-        std::process::exit(0);
+        // Requests were cut off: not a clean stop, and a supervisor should know.
+        tracing::error!("grace period over with requests still running; exiting with status 1");
+        std::process::exit(1);
     });
 }

@@ -27,6 +27,8 @@ pub struct AppState {
     pub auth: AuthSettings,
     /// Take the client address from `X-Forwarded-For`.
     pub trust_forwarded_for: bool,
+    /// How often one address may check a credential (`POST /api/verify`).
+    pub verify_limit: crate::limits::PerAddress,
 }
 
 impl AppState {
@@ -40,9 +42,19 @@ impl AppState {
                 public_base_url: config.public_base_url.clone(),
             },
             trust_forwarded_for: config.trust_forwarded_for,
+            verify_limit: crate::limits::PerAddress::new(VERIFY_PER_MINUTE, VERIFY_BURST),
         }
     }
 }
+
+/// Credentials one address may check a minute, and at once: a coordinator checking a
+/// class's badges one after another stays well inside.
+const VERIFY_PER_MINUTE: std::num::NonZeroU32 = std::num::NonZeroU32::new(30).expect("non-zero");
+const VERIFY_BURST: std::num::NonZeroU32 = std::num::NonZeroU32::new(10).expect("non-zero");
+
+/// Longest a request may take, body upload included (a 10 MB evidence file on a slow school
+/// line); after it the client gets 408 and the work is dropped.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
 
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
@@ -166,9 +178,24 @@ pub fn router(state: AppState) -> Router {
             page_policy_source(&state.leptos_options),
             page_policy,
         ))
+        .layer(axum::middleware::from_fn(crate::limits::api_guard))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::middleware::request_context,
+        ))
+        // Answers that depend on who asks are never stored by browsers or proxies (a shared
+        // school computer's Back button must not show the last person's journal). Static
+        // files and public credential files set their own caching.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            state
+                .auth
+                .cookie_secure
+                .then(|| HeaderValue::from_static("max-age=31536000")),
         ))
         // Pages get their own policy with a per-request nonce (`page_policy`); this one covers
         // every other response.
@@ -189,6 +216,10 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("DENY"),
         ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
         .with_state(state)
 }
 

@@ -59,6 +59,11 @@ struct World {
     assessor: i64,
     /// Teacher A's credential (Professional Identity).
     a_credential: String,
+    /// Targets of actions on people: the institution coordinator, the cohort's coordinator,
+    /// and a teacher who also belongs to the other cohort (whose coordinator is not ours).
+    admin: i64,
+    coordinator: i64,
+    dual: i64,
 }
 
 impl World {
@@ -118,8 +123,19 @@ impl World {
             (Who::AssessorOfCohort, cohort, Role::Assessor),
             (Who::Coordinator, cohort, Role::Coordinator),
             (Who::AssessorOtherCohort, other, Role::Assessor),
+            // As the app does for whoever creates a cohort.
+            (Who::InstitutionCoordinator, cohort, Role::Coordinator),
+            (Who::InstitutionCoordinator, other, Role::Coordinator),
         ] {
             app::db::cohort::add_member(&mut tx, c, id_of(who), role, None)
+                .await
+                .expect("member");
+        }
+        let dual = app::db::account::create(&mut tx, "dual@matrix.test", "Dual", &hash, false)
+            .await
+            .expect("user");
+        for c in [cohort, other] {
+            app::db::cohort::add_member(&mut tx, c, dual, Role::Teacher, None)
                 .await
                 .expect("member");
         }
@@ -211,6 +227,9 @@ impl World {
         tx.commit().await.expect("commit");
         let a_credential = issued.first().expect("a badge").clone();
         Some(Self {
+            admin,
+            coordinator,
+            dual,
             a_credential,
             a_submission,
             assessor: id_of(Who::AssessorOfCohort),
@@ -711,6 +730,92 @@ fn rows() -> Vec<Row> {
             },
             expect: [D, D, D, D, D, A, A],
         },
+        // Actions on people need authority over the person, not only the cohort: nobody
+        // acts on the institution coordinator (a member of every cohort they made) or on
+        // themselves; only the institution coordinator acts on a coordinator or on someone
+        // who also belongs to a cohort the actor does not run.
+        Row {
+            path: "/api/members/reset-link",
+            args: |w| {
+                kv(&[
+                    ("cohort_id", w.cohort.to_string()),
+                    ("user_id", w.admin.to_string()),
+                ])
+            },
+            expect: [D, D, D, D, D, D, D],
+        },
+        Row {
+            path: "/api/members/reset-link",
+            args: |w| {
+                kv(&[
+                    ("cohort_id", w.cohort.to_string()),
+                    ("user_id", w.coordinator.to_string()),
+                ])
+            },
+            expect: [D, D, D, D, D, D, A],
+        },
+        Row {
+            path: "/api/members/reset-link",
+            args: |w| {
+                kv(&[
+                    ("cohort_id", w.cohort.to_string()),
+                    ("user_id", w.dual.to_string()),
+                ])
+            },
+            expect: [D, D, D, D, D, D, A],
+        },
+        Row {
+            path: "/api/members/deactivate",
+            args: |w| {
+                kv(&[
+                    ("cohort_id", w.cohort.to_string()),
+                    ("user_id", w.admin.to_string()),
+                ])
+            },
+            expect: [D, D, D, D, D, D, D],
+        },
+        Row {
+            path: "/api/members/deactivate",
+            args: |w| {
+                kv(&[
+                    ("cohort_id", w.cohort.to_string()),
+                    ("user_id", w.coordinator.to_string()),
+                ])
+            },
+            expect: [D, D, D, D, D, D, A],
+        },
+        Row {
+            path: "/api/members/deactivate",
+            args: |w| {
+                kv(&[
+                    ("cohort_id", w.cohort.to_string()),
+                    ("user_id", w.dual.to_string()),
+                ])
+            },
+            expect: [D, D, D, D, D, D, A],
+        },
+        Row {
+            path: "/api/members/reactivate",
+            args: |w| {
+                kv(&[
+                    ("cohort_id", w.cohort.to_string()),
+                    ("user_id", w.teacher_b.to_string()),
+                ])
+            },
+            expect: [D, D, D, D, D, D, A],
+        },
+        Row {
+            path: "/api/moderation/allow-attempt",
+            args: |w| {
+                kv(&[
+                    ("cohort", w.cohort.to_string()),
+                    ("user", w.dual.to_string()),
+                    ("competency", "communication".into()),
+                    ("reason", "r".into()),
+                ])
+            },
+            expect: [D, D, D, D, D, D, A],
+        },
         // Links: the token is the permission.
         Row {
             path: "/api/join/info",
@@ -798,6 +903,27 @@ async fn run_matrix(engine: common::Engine) {
         let args = (row.args)(&world);
         for (who, expected) in EVERYONE.iter().zip(row.expect) {
             let reply = world.call(*who, &method, row.path, &args).await;
+            if reply.status.is_server_error() {
+                failures.push(format!(
+                    "{} as {who:?}: {} ({})",
+                    row.path,
+                    reply.status,
+                    reply.body.chars().take(120).collect::<String>()
+                ));
+                continue;
+            }
+            // Whatever the answer, no browser or proxy may keep it.
+            let cache = reply
+                .headers
+                .get("cache-control")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            if !cache.contains("no-store") {
+                failures.push(format!(
+                    "{} as {who:?}: Cache-Control {cache:?}, expected no-store",
+                    row.path
+                ));
+            }
             let got = outcome(&reply);
             if got != expected {
                 failures.push(format!(
@@ -814,6 +940,218 @@ async fn run_matrix(engine: common::Engine) {
         "access matrix violations:\n{}",
         failures.join("\n")
     );
+}
+
+/// Values of the wrong kind, size or make-up for any field.
+fn bad_values() -> Vec<String> {
+    vec![
+        String::new(),
+        "abc".into(),
+        "-1".into(),
+        "0".into(),
+        "99999999999999999999999999".into(),
+        "1.5".into(),
+        "true".into(),
+        "null".into(),
+        "[]".into(),
+        "a\u{0}b".into(),
+        "a\u{1b}[31mb".into(),
+        "\u{85}".into(),
+        "é😀\u{202e}".into(),
+        "x".repeat(300 * 1024),
+    ]
+}
+
+/// How one malformed call is made.
+enum Shape {
+    /// These fields, form-encoded.
+    Fields(Vec<(String, String)>),
+    /// This raw body (POST) or query (GET).
+    Raw(Vec<u8>),
+    /// A JSON body where a form is expected.
+    Json(String),
+}
+
+/// Every way this row's call can be malformed: no arguments, each field missing, each field
+/// with each bad value, each field twice, each field as invalid UTF-8, an unknown extra field,
+/// a JSON body, and a body over the size cap.
+fn malformed(args: &[(String, String)]) -> Vec<(String, Shape)> {
+    let mut cases = vec![("no arguments".to_owned(), Shape::Fields(Vec::new()))];
+    if args.is_empty() {
+        cases.push((
+            "a stray field with a control character".into(),
+            Shape::Fields(vec![("stray".into(), "\u{7}".into())]),
+        ));
+    }
+    for (i, (name, _)) in args.iter().enumerate() {
+        let mut without = args.to_vec();
+        without.remove(i);
+        cases.push((format!("{name} missing"), Shape::Fields(without)));
+        for bad in bad_values() {
+            let mut with = args.to_vec();
+            with[i].1 = bad.clone();
+            let shown: String = bad.chars().take(12).collect();
+            cases.push((format!("{name} = {shown:?}"), Shape::Fields(with)));
+        }
+        let mut twice = args.to_vec();
+        twice.push(args[i].clone());
+        cases.push((format!("{name} twice"), Shape::Fields(twice)));
+        let raw: Vec<u8> = args
+            .iter()
+            .enumerate()
+            .map(|(j, (k, v))| {
+                let value = if i == j {
+                    "%FF%FEx".to_owned()
+                } else {
+                    app::domain::url::encode(v)
+                };
+                format!("{}={value}", app::domain::url::encode(k))
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+            .into_bytes();
+        cases.push((format!("{name} not UTF-8"), Shape::Raw(raw)));
+    }
+    let mut extra = args.to_vec();
+    extra.push(("unexpected".into(), "1".into()));
+    cases.push(("an unknown field".into(), Shape::Fields(extra)));
+    let json = serde_json::to_string(
+        &args
+            .iter()
+            .cloned()
+            .collect::<std::collections::BTreeMap<_, _>>(),
+    )
+    .expect("json");
+    cases.push(("a JSON body".into(), Shape::Json(json)));
+    cases.push((
+        "a body over the cap".into(),
+        Shape::Raw(format!("x={}", "y".repeat(2 * 1024 * 1024)).into_bytes()),
+    ));
+    cases
+}
+
+impl World {
+    async fn call_shaped(&self, who: Who, method: &str, path: &str, shape: &Shape) -> Reply {
+        use axum::body::Body;
+        use axum::http::Request;
+        let (content_type, body) = match shape {
+            Shape::Fields(fields) => return self.call(who, method, path, fields).await,
+            Shape::Raw(raw) => ("application/x-www-form-urlencoded", raw.clone()),
+            Shape::Json(json) => ("application/json", json.clone().into_bytes()),
+        };
+        let mut request = if method == "GET" {
+            Request::get(format!(
+                "{path}?{}",
+                String::from_utf8_lossy(&body).replace('\u{fffd}', "%FF")
+            ))
+        } else {
+            Request::post(path)
+                .header("content-type", content_type)
+                .header("host", "127.0.0.1:3000")
+                .header("origin", "http://127.0.0.1:3000")
+        };
+        if let Some(c) = self.cookie(who) {
+            request = request.header("cookie", c);
+        }
+        let body = if method == "GET" { Vec::new() } else { body };
+        self.app
+            .send(request.body(Body::from(body)).expect("request"))
+            .await
+    }
+}
+
+/// Every registered server function, called signed out, as its owner and as the institution
+/// coordinator with every malformed shape of its arguments: never a 5xx (an error is the
+/// caller's, named), and a body over the cap is a 413.
+async fn run_malformed(engine: common::Engine) {
+    let registered: Vec<(String, String)> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, method)| (path.to_owned(), method.to_string()))
+        .collect();
+    let mut failures = Vec::new();
+    let mut calls = 0usize;
+    // One world for the calls that leave everyone signed in; a fresh one for each function that
+    // ends sessions or takes people out, so later rows still reach past authorization.
+    let Some(shared) = World::new(engine).await else {
+        return;
+    };
+    let ends_sessions = [
+        "/api/account/sign-out",
+        "/api/account/sessions/end",
+        "/api/account/password",
+        "/api/reset/complete",
+        "/api/members/deactivate",
+    ];
+    for row in rows() {
+        let fresh;
+        let world = if ends_sessions.contains(&row.path) {
+            let Some(w) = World::new(engine).await else {
+                return;
+            };
+            fresh = w;
+            &fresh
+        } else {
+            &shared
+        };
+        let method = registered
+            .iter()
+            .find(|(p, _)| p == row.path)
+            .map(|(_, m)| m.clone())
+            .unwrap_or_default();
+        let args = (row.args)(world);
+        for (case, shape) in malformed(&args) {
+            for who in [Who::Anonymous, Who::TeacherA, Who::InstitutionCoordinator] {
+                // A query string has no body to cap: the HTTP server refuses URIs over 64 KB
+                // before the router sees them.
+                let long = match &shape {
+                    Shape::Fields(f) => f.iter().any(|(_, v)| v.len() > 16 * 1024),
+                    Shape::Raw(r) => r.len() > 16 * 1024,
+                    Shape::Json(_) => true,
+                };
+                if method == "GET" && long {
+                    continue;
+                }
+                calls += 1;
+                let reply = world.call_shaped(who, &method, row.path, &shape).await;
+                let over_cap = case == "a body over the cap" && method != "GET";
+                let bad_text = case.ends_with("not UTF-8")
+                    || matches!(&shape, Shape::Fields(f) if f.iter().any(|(_, v)| {
+                        v.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+                    }));
+                let ok = if over_cap {
+                    reply.status.as_u16() == 413
+                } else if bad_text {
+                    reply.status.as_u16() == 422
+                } else {
+                    !reply.status.is_server_error()
+                };
+                if !ok {
+                    failures.push(format!(
+                        "{} as {who:?} with {case}: {} ({})",
+                        row.path,
+                        reply.status,
+                        reply.body.chars().take(160).collect::<String>()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(calls > 1_000, "only {calls} calls were made");
+    assert!(
+        failures.is_empty(),
+        "{} of {calls} malformed calls were answered wrongly:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_calls_sqlite() {
+    run_malformed(common::Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_calls_postgres() {
+    run_malformed(common::Engine::Postgres).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -77,6 +77,60 @@ both_engines! {
         assert_eq!(sign_in(&app, "ben@school.org", PASSWORD).await.status, 200);
     }
 
+    async fn guesses_sent_at_once_are_counted_before_any_is_checked(engine: Engine) {
+        let Some(app) = TestApp::new(engine).await else { return };
+        create_user(&app.db, "ana@school.org", "Ana Silva", PASSWORD, false).await;
+        let guesses = (0..12).map(|i| {
+            let app = &app;
+            async move { sign_in(app, "ana@school.org", &format!("wrong guess number {i}")).await.status.as_u16() }
+        });
+        let statuses = futures_join(guesses).await;
+        let checked = statuses.iter().filter(|s| **s == 422).count();
+        assert!(checked <= app::auth::throttle::PER_ACCOUNT as usize, "{checked} guesses were checked: {statuses:?}");
+        assert!(statuses.iter().all(|s| matches!(s, 422 | 429)), "{statuses:?}");
+    }
+
+    async fn guessing_the_current_password_is_throttled(engine: Engine) {
+        let Some(app) = TestApp::new(engine).await else { return };
+        create_user(&app.db, "ana@school.org", "Ana Silva", PASSWORD, false).await;
+        let cookie = sign_in(&app, "ana@school.org", PASSWORD).await.session_cookie().expect("cookie");
+        let change = |current: &'static str| {
+            let app = &app;
+            let cookie = cookie.clone();
+            async move {
+                app.post_form(
+                    "/api/account/password",
+                    &[("current", current), ("new_password", "brass compass meadow"), ("confirm", "brass compass meadow")],
+                    Some(&cookie),
+                )
+                .await
+            }
+        };
+        for _ in 0..app::auth::throttle::PER_ACCOUNT {
+            let reply = change("not my password").await;
+            assert_eq!(reply.status, 422, "{}", reply.body);
+        }
+        let blocked = change(PASSWORD).await;
+        assert_eq!(blocked.status, 429, "even the right one waits now: {}", blocked.body);
+    }
+
+    async fn signing_in_again_ends_the_previous_session(engine: Engine) {
+        let Some(app) = TestApp::new(engine).await else { return };
+        create_user(&app.db, "ana@school.org", "Ana Silva", PASSWORD, false).await;
+        let first = sign_in(&app, "ana@school.org", PASSWORD).await.session_cookie().expect("cookie");
+        let again = app
+            .post_form(
+                "/api/account/sign-in",
+                &[("email", "ana@school.org"), ("password", PASSWORD), ("next", "/")],
+                Some(&first),
+            )
+            .await;
+        let second = again.session_cookie().expect("a new cookie");
+        assert_ne!(first, second);
+        assert!(me(&app, &first).await.is_null(), "the previous session ended");
+        assert_eq!(me(&app, &second).await["name"], "Ana Silva");
+    }
+
     async fn many_failures_from_one_address_are_throttled(engine: Engine) {
         let Some(app) = TestApp::new(engine).await else { return };
         create_user(&app.db, "ana@school.org", "Ana Silva", PASSWORD, false).await;
@@ -201,4 +255,28 @@ both_engines! {
         let other = app.get("/").await;
         assert!(!other.headers.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default().contains(nonce), "a fresh nonce per response");
     }
+}
+
+/// Runs futures at once on the test's runtime and collects their outputs in order.
+async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+    let mut pinned: Vec<std::pin::Pin<Box<F>>> = futures.map(Box::pin).collect();
+    let mut out: Vec<Option<F::Output>> = (0..pinned.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (slot, fut) in out.iter_mut().zip(pinned.iter_mut()) {
+            if slot.is_none() {
+                match fut.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => *slot = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    out.into_iter().map(|o| o.expect("ready")).collect()
 }

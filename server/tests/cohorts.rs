@@ -231,4 +231,37 @@ both_engines! {
         assert_eq!(page.status, 200);
         assert!(page.body.contains("Spring 2027") && page.body.contains("Ana Silva"));
     }
+
+    async fn a_deactivated_member_is_reactivated_and_a_locked_out_admin_recovered(engine: Engine) {
+        let Some(app) = TestApp::new(engine).await else { return };
+        let (coordinator, cohort) = coordinator_with_cohort(&app).await;
+        let token = token_of(&invite(&app, &coordinator, cohort, "teacher", "14", "5").await);
+        sign_up(&app, &token, "Ben Okafor", "ben@school.org").await;
+        let ben = app::db::account::find_by_email(&app.db, "ben@school.org").await.expect("q").expect("ben").id;
+        let ids = [("cohort_id", cohort.to_string()), ("user_id", ben.to_string())];
+        let fields: Vec<(&str, &str)> = ids.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        // Reactivating someone active says so; after deactivation it works, and is audited.
+        let reply = app.post_form("/api/members/reactivate", &fields, Some(&coordinator)).await;
+        assert_eq!(reply.status, 422, "{}", reply.body);
+        let reply = app.post_form("/api/members/deactivate", &fields, Some(&coordinator)).await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let reply = app.post_form("/api/members/reactivate", &fields, Some(&coordinator)).await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        signed_in(&app, "ben@school.org", PASSWORD).await;
+        let audit: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'user.reactivate'").fetch_one(app.db.pool()).await.expect("audit");
+        assert_eq!(audit, 1);
+
+        // The institution coordinator locked out (deactivated by hand): the command line
+        // brings them back with a new password and ends every old session.
+        let dana = app::db::account::find_by_email(&app.db, "dana@school.org").await.expect("q").expect("dana").id;
+        sqlx::query("UPDATE users SET deactivated_at = 1 WHERE id = $1").bind(dana).execute(app.db.writer()).await.expect("lock out");
+        let refused = app.post_form("/api/account/sign-in", &[("email", "dana@school.org"), ("password", PASSWORD), ("next", "/")], None).await;
+        assert_eq!(refused.status, 422);
+        let id = server::cli::recover_account(&app.db, "dana@school.org", "quartz meadow lantern 7").await.expect("recovered");
+        assert_eq!(id, dana);
+        assert_eq!(app.get_as("/api/account/me", &coordinator).await.body, "null", "old sessions ended");
+        signed_in(&app, "dana@school.org", "quartz meadow lantern 7").await;
+        assert!(server::cli::recover_account(&app.db, "nobody@school.org", "quartz meadow lantern 7").await.is_err());
+        assert!(server::cli::recover_account(&app.db, "dana@school.org", "short").await.is_err(), "the password rules apply");
+    }
 }

@@ -489,8 +489,58 @@ both_engines! {
         let report: Verification = serde_json::from_str(&r.body).expect("report");
         assert_eq!(report.verdict, Verdict::Invalid);
         assert!(report.reason.contains("changed after it was signed"), "{}", report.reason);
+        assert_eq!(report.signature_problem.as_deref(), Some("tampered"));
         let r = post_verify(&w.app, tampered.as_bytes(), false).await;
-        assert_eq!(r.headers["location"], "/verify?result=signature#result");
+        assert_eq!(r.headers["location"], "/verify?result=tampered#result");
+
+        // The same credential renamed and re-signed by a fresh did:key, keeping our id: valid
+        // as a did:key credential, but never presented as ours, and our status list is not
+        // consulted for it.
+        let key = app::credentials::issuer::generate_key();
+        let did = app::credentials::keys::did_key(&key.verifying_key());
+        let mut forged: Value = serde_json::from_str(&json.body).expect("JSON");
+        forged.as_object_mut().expect("object").remove("proof");
+        forged["issuer"]["id"] = did.clone().into();
+        forged["credentialSubject"]["achievement"]["name"] = "Master Mentor".into();
+        let forged = app::credentials::proof::sign(
+            &forged,
+            &app::credentials::proof::ProofOptions::assertion(
+                app::credentials::keys::did_key_verification_method(&key.verifying_key()),
+                None,
+            ),
+            &key,
+            app::credentials::loader::ContextLoader::bundled(),
+        )
+        .expect("signed");
+        let r = post_verify(&w.app, forged.to_string().as_bytes(), false).await;
+        let location = r.headers["location"].to_str().unwrap_or_default().to_owned();
+        assert!(!location.starts_with("/credentials/"), "a forgery was shown as ours: {location}");
+        assert_eq!(location, "/verify?result=invalid#result", "its status cannot be checked here");
+        let r = post_verify(&w.app, forged.to_string().as_bytes(), true).await;
+        let report: Verification = serde_json::from_str(&r.body).expect("report");
+        assert_eq!(report.signer.as_deref(), Some(did.as_str()));
+        assert!(report.checks.iter().any(|c| c.label == "Issuer identity" && !c.ok), "{report:?}");
+        assert!(
+            report.checks.iter().any(|c| c.label == "Revocation status" && c.detail.contains("another issuer")),
+            "{report:?}"
+        );
+        // Without a status entry it is valid as a did:key credential, still not ours.
+        let mut bare: Value = forged.clone();
+        let obj = bare.as_object_mut().expect("object");
+        obj.remove("proof");
+        obj.remove("credentialStatus");
+        let bare = app::credentials::proof::sign(
+            &bare,
+            &app::credentials::proof::ProofOptions::assertion(
+                app::credentials::keys::did_key_verification_method(&key.verifying_key()),
+                None,
+            ),
+            &key,
+            app::credentials::loader::ContextLoader::bundled(),
+        )
+        .expect("signed");
+        let r = post_verify(&w.app, bare.to_string().as_bytes(), false).await;
+        assert_eq!(r.headers["location"], "/verify?result=valid-unconfirmed#result");
         // Not a badge at all, and an image without a credential.
         let r = post_verify(&w.app, b"hello", false).await;
         assert_eq!(r.headers["location"], "/verify?result=not-supported#result");

@@ -81,9 +81,10 @@ async fn sign_in_inner(email: String, password: String, next: String) -> Result<
     }
     let client = super::client_info();
     let scopes = throttle::scopes(email.as_str(), &client.ip);
-    if let Err(minutes) = throttle::check(&db, &scopes).await.map_err(internal)? {
-        return Err(AppError::TooManyRequests(minutes * 60));
-    }
+    let attempt = match throttle::attempt(&db, &scopes).await.map_err(internal)? {
+        Ok(ids) => ids,
+        Err(minutes) => return Err(AppError::TooManyRequests(minutes * 60)),
+    };
     let account = crate::db::account::find_by_email(&db, email.as_str())
         .await
         .map_err(internal)?;
@@ -95,15 +96,21 @@ async fn sign_in_inner(email: String, password: String, next: String) -> Result<
         .await
         .map_err(internal)?;
     let Some(user_id) = user_id.filter(|_| ok) else {
-        throttle::record_failure(&db, &scopes)
-            .await
-            .map_err(internal)?;
+        // The attempt stays recorded as a failure.
         return Err(AppError::invalid(
             "password",
             "that email and password do not match an active account",
         ));
     };
-    throttle::clear(&db, &scopes[0].0).await.map_err(internal)?;
+    throttle::succeeded(&db, &attempt, &scopes[0].0)
+        .await
+        .map_err(internal)?;
+    // Signing in again on this browser ends the session it had (a fresh one replaces it).
+    if let Some(previous) = auth::current() {
+        session::end(&db, previous.user_id, &previous.session_id)
+            .await
+            .map_err(internal)?;
+    }
     let token = session::create(&db, user_id, &client.user_agent, &client.ip)
         .await
         .map_err(internal)?;
@@ -132,6 +139,13 @@ pub async fn sign_out() -> Result<(), AppError> {
         .await
         .map_err(internal)?;
     super::set_cookie(&session::clear_cookie(settings.cookie_secure));
+    // The browser forgets every page it kept (a shared school computer's Back button).
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(
+            http::HeaderName::from_static("clear-site-data"),
+            http::HeaderValue::from_static("\"cache\""),
+        );
+    }
     super::redirect_plain_form("/");
     Ok(())
 }
@@ -218,12 +232,21 @@ async fn change_password_inner(
         .await
         .map_err(internal)?
         .ok_or(AppError::Unauthorized)?;
+    // Someone at an unlocked computer must not be able to guess the current password.
+    let scopes = throttle::password_scope(who.user_id);
+    let attempt = match throttle::attempt(&db, &scopes).await.map_err(internal)? {
+        Ok(ids) => ids,
+        Err(minutes) => return Err(AppError::TooManyRequests(minutes * 60)),
+    };
     let ok = auth::password::verify(current, Some(account.password_hash))
         .await
         .map_err(internal)?;
     if !ok {
         return Err(AppError::invalid("current", "is not your current password"));
     }
+    throttle::succeeded(&db, &attempt, &scopes[0].0)
+        .await
+        .map_err(internal)?;
     let hash = auth::password::hash(new_password).await.map_err(internal)?;
     crate::db::account::set_password(&db, who.user_id, &hash)
         .await

@@ -111,15 +111,17 @@ async fn create_cohort_inner(who: auth::Principal, cohort: NewCohort) -> Result<
 #[server(endpoint = "cohorts/detail", input = GetUrl)]
 pub async fn get_cohort(cohort_id: i64) -> Result<CohortDetail, AppError> {
     let result = async {
-        auth::authorize(Access::Cohort {
-            cohort_id,
-            roles: &[Role::Coordinator],
-        })?;
+        auth::authorize_cohort(&super::db()?, cohort_id, &[Role::Coordinator]).await?;
         let db = super::db()?;
         let base = auth::settings()?.public_base_url;
+        let who = auth::current().ok_or(AppError::Unauthorized)?;
         crate::db::cohort::detail(&db, cohort_id, &base)
             .await
             .map_err(internal)?
+            .map(|d| CohortDetail {
+                viewer_is_admin: who.is_admin,
+                ..d
+            })
             .ok_or_else(|| AppError::NotFound("That cohort".into()))
     }
     .await;
@@ -135,10 +137,7 @@ pub async fn update_assessment_settings(
     #[server(default)] blind_review: Option<String>,
 ) -> Result<(), AppError> {
     let result = async {
-        let who = auth::authorize(Access::Cohort {
-            cohort_id,
-            roles: &[Role::Coordinator],
-        })?;
+        let who = auth::authorize_cohort(&super::db()?, cohort_id, &[Role::Coordinator]).await?;
         let max_attempts = crate::domain::cohort::parse_max_attempts(&max_attempts)
             .map_err(|m| AppError::invalid("max_attempts", m))?;
         let db = super::db()?;
@@ -172,12 +171,17 @@ pub async fn create_invitation(
     seats: String,
 ) -> Result<String, AppError> {
     let result = async {
-        let who = auth::authorize(Access::Cohort {
-            cohort_id,
-            roles: &[Role::Coordinator],
-        })?;
+        let who = auth::authorize_cohort(&super::db()?, cohort_id, &[Role::Coordinator]).await?;
         let role = Role::parse(&role)
             .ok_or_else(|| AppError::invalid("role", "choose teacher, assessor or coordinator"))?;
+        // A coordinator can make teachers and assessors; only an institution coordinator can
+        // make more coordinators (a coordinator outranks the people they manage).
+        if role == Role::Coordinator && !who.is_admin {
+            return Err(AppError::invalid(
+                "role",
+                "only an institution coordinator can invite coordinators",
+            ));
+        }
         use crate::domain::cohort::{INVITATION_MAX_DAYS, INVITATION_MAX_SEATS};
         let days = valid_days
             .trim()
@@ -237,13 +241,16 @@ pub async fn revoke_invitation(invitation_id: i64) -> Result<(), AppError> {
                 return Err(AppError::NotFound("That invitation".into()));
             }
         };
-        let who = auth::authorize(Access::Cohort {
-            cohort_id,
-            roles: &[Role::Coordinator],
-        })?;
-        crate::db::cohort::revoke_invitation(&db, cohort_id, invitation_id, who.user_id)
+        let who = auth::authorize_cohort(&super::db()?, cohort_id, &[Role::Coordinator]).await?;
+        if !crate::db::cohort::revoke_invitation(&db, cohort_id, invitation_id, who.user_id)
             .await
-            .map_err(internal)?;
+            .map_err(internal)?
+        {
+            return Err(AppError::invalid(
+                "invitation_id",
+                "this invitation is already revoked",
+            ));
+        }
         Ok(cohort_id)
     }
     .await;
@@ -259,15 +266,35 @@ pub async fn revoke_invitation(invitation_id: i64) -> Result<(), AppError> {
 pub async fn deactivate_member(cohort_id: i64, user_id: i64) -> Result<(), AppError> {
     let result = async {
         let (who, db) = coordinator_of_member(cohort_id, user_id).await?;
-        if user_id == who.user_id {
-            return Err(AppError::invalid(
-                "user_id",
-                "you cannot deactivate yourself",
-            ));
-        }
         crate::db::cohort::deactivate(&db, cohort_id, user_id, who.user_id)
             .await
             .map_err(internal)
+    }
+    .await;
+    let result = super::form_answer(result);
+    if result.is_ok() {
+        super::redirect_plain_form(&format!("/coordinator/cohorts/{cohort_id}"));
+    }
+    result
+}
+
+/// Lets a deactivated member sign in again (institution coordinators only; audited).
+#[server(endpoint = "members/reactivate")]
+pub async fn reactivate_member(cohort_id: i64, user_id: i64) -> Result<(), AppError> {
+    let result = async {
+        auth::authorize(Access::Admin)?;
+        let (who, db) = coordinator_of_member(cohort_id, user_id).await?;
+        if crate::db::cohort::reactivate(&db, user_id, who.user_id)
+            .await
+            .map_err(internal)?
+        {
+            Ok(())
+        } else {
+            Err(AppError::invalid(
+                "user_id",
+                "this member is not deactivated",
+            ))
+        }
     }
     .await;
     let result = super::form_answer(result);
@@ -302,22 +329,15 @@ pub async fn issue_reset_link(cohort_id: i64, user_id: i64) -> Result<String, Ap
     result
 }
 
-/// Authorises a coordinator of `cohort_id` and checks `user_id` is a member of it.
+/// Authorises a coordinator of `cohort_id` and checks their authority over the member
+/// `user_id` (see [`super::authority_over`]).
 #[cfg(feature = "ssr")]
 async fn coordinator_of_member(
     cohort_id: i64,
     user_id: i64,
 ) -> Result<(auth::Principal, crate::db::Db), AppError> {
-    let who = auth::authorize(Access::Cohort {
-        cohort_id,
-        roles: &[Role::Coordinator],
-    })?;
+    let who = auth::authorize_cohort(&super::db()?, cohort_id, &[Role::Coordinator]).await?;
     let db = super::db()?;
-    if !crate::db::cohort::is_member(&db, cohort_id, user_id)
-        .await
-        .map_err(internal)?
-    {
-        return Err(AppError::NotFound("That member".into()));
-    }
+    super::authority_over(&db, &who, cohort_id, user_id).await?;
     Ok((who, db))
 }

@@ -135,7 +135,18 @@ pub async fn revoke_credential(cohort: i64, id: String, reason: String) -> Resul
             user_id: who.user_id,
             is_admin: who.is_admin,
         };
-        match crate::db::credential::revoke(&db, &*issuer()?, viewer, &id, &reason)
+        // Authority over the holder, not only over the cohort.
+        let Some(holder) = crate::db::credential::holder(&db, &id)
+            .await
+            .map_err(internal)?
+        else {
+            return Err(not_found());
+        };
+        // Refused or not, anyone but the cohort's coordinators learns nothing about it.
+        super::authority_over(&db, &who, cohort, holder)
+            .await
+            .map_err(|_| not_found())?;
+        match crate::db::credential::revoke(&db, &*issuer()?, viewer, cohort, &id, &reason)
             .await
             .map_err(internal)?
         {

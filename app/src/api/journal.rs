@@ -219,5 +219,7 @@ pub async fn set_entry_deleted(id: i64, deleted: bool) -> Result<(), AppError> {
 pub async fn preview_markdown(text: String) -> Result<String, AppError> {
     auth::authorize(Access::SignedIn)?;
     check_body(&text).map_err(|m| AppError::invalid("text", m))?;
-    Ok(crate::markdown::to_safe_html(&text))
+    crate::markdown::to_safe_html_off_thread(text)
+        .await
+        .map_err(internal)
 }

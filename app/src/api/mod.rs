@@ -50,23 +50,30 @@ pub(crate) fn form_answer<T>(
                 }
                 other => ("form".to_owned(), other.to_string()),
             };
-            let base = back.split('?').next().unwrap_or("/").to_owned();
-            let keep: Vec<String> = back
-                .split_once('?')
-                .map(|(_, q)| {
-                    q.split('&')
-                        .filter(|kv| !kv.starts_with("error=") && !kv.starts_with("message="))
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default();
-            let mut query = keep;
-            query.push(format!("error={}", crate::domain::url::encode(&field)));
-            query.push(format!("message={}", crate::domain::url::encode(&message)));
-            leptos_axum::redirect(&format!("{base}?{}", query.join("&")));
+            leptos_axum::redirect(&back_with_error(&back, &field, &message));
         }
     }
     result
+}
+
+/// The form page `back` (a path with its query) with `error=FIELD&message=TEXT` in place of
+/// any earlier ones; what a refused plain form post is sent back to.
+pub fn back_with_error(back: &str, field: &str, message: &str) -> String {
+    let base = back.split('?').next().unwrap_or("/");
+    let mut query: Vec<String> = back
+        .split_once('?')
+        .map(|(_, q)| {
+            q.split('&')
+                .filter(|kv| {
+                    !kv.is_empty() && !kv.starts_with("error=") && !kv.starts_with("message=")
+                })
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    query.push(format!("error={}", crate::domain::url::encode(field)));
+    query.push(format!("message={}", crate::domain::url::encode(message)));
+    format!("{base}?{}", query.join("&"))
 }
 
 /// For a plain HTML form post, redirects to `path` (with JavaScript, the page decides).
@@ -90,14 +97,49 @@ fn plain_form_referer_path() -> Option<String> {
         return None;
     }
     let referer = parts.headers.get(http::header::REFERER)?.to_str().ok()?;
-    // Keep only the path and query of the referring page (it is our own page: cross-site
-    // posts are refused before reaching here).
+    referer_path(referer)
+}
+
+/// The path and query of a `Referer` (our own page: cross-site posts are refused before any
+/// handler), made safe to redirect to.
+pub fn referer_path(referer: &str) -> Option<String> {
     let after_scheme = referer.split_once("://").map(|(_, r)| r).unwrap_or(referer);
     let path = after_scheme
         .find('/')
         .map(|i| &after_scheme[i..])
         .unwrap_or("/");
     Some(crate::domain::account::safe_next(path))
+}
+
+/// Checks the caller's authority over the person `user_id` for an action in `cohort_id`
+/// ([`crate::domain::authority::may_manage`]): not found when they are not a member of the
+/// cohort, forbidden when they are the caller, outrank the caller or also belong to a cohort
+/// the caller does not run (the reason goes to the log).
+#[cfg(feature = "ssr")]
+pub(crate) async fn authority_over(
+    db: &crate::db::Db,
+    who: &crate::auth::Principal,
+    cohort_id: i64,
+    user_id: i64,
+) -> Result<(), crate::error::AppError> {
+    use crate::domain::authority::{may_manage, Refusal};
+    use crate::error::AppError;
+    let target = crate::db::cohort::target_facts(db, who.user_id, who.is_admin, cohort_id, user_id)
+        .await
+        .map_err(crate::error::internal)?;
+    match may_manage(who.is_admin, target) {
+        Ok(()) => Ok(()),
+        Err(Refusal::NotHere) => answer(Err(AppError::NotFound("That person".into()))),
+        Err(refusal) => {
+            tracing::warn!(
+                actor = who.user_id,
+                target = user_id,
+                reason = refusal.message(),
+                "action on a person refused"
+            );
+            answer(Err(AppError::Forbidden))
+        }
+    }
 }
 
 /// Who is calling, for session records and throttling.

@@ -266,10 +266,7 @@ pub async fn decide(review: ReviewForm) -> Result<(), AppError> {
 /// The moderation page of a cohort (its coordinators).
 #[server(endpoint = "moderation", input = GetUrl)]
 pub async fn get_moderation(cohort: i64) -> Result<ModerationView, AppError> {
-    let who = auth::authorize(Access::Cohort {
-        cohort_id: cohort,
-        roles: &[Role::Coordinator],
-    })?;
+    let who = auth::authorize_cohort(&super::db()?, cohort, &[Role::Coordinator]).await?;
     let db = super::db()?;
     super::answer(
         crate::db::review::moderation(&db, viewer(&who), cohort)
@@ -283,10 +280,7 @@ pub async fn get_moderation(cohort: i64) -> Result<ModerationView, AppError> {
 #[server(endpoint = "moderation/sample")]
 pub async fn sample_moderation(cohort: i64, percent: String) -> Result<u32, AppError> {
     let result = async {
-        let who = auth::authorize(Access::Cohort {
-            cohort_id: cohort,
-            roles: &[Role::Coordinator],
-        })?;
+        let who = auth::authorize_cohort(&super::db()?, cohort, &[Role::Coordinator]).await?;
         let percent: u32 = percent
             .trim()
             .trim_end_matches('%')
@@ -374,10 +368,7 @@ pub async fn allow_attempt(
     reason: String,
 ) -> Result<(), AppError> {
     let result = async {
-        let who = auth::authorize(Access::Cohort {
-            cohort_id: cohort,
-            roles: &[Role::Coordinator],
-        })?;
+        let who = auth::authorize_cohort(&super::db()?, cohort, &[Role::Coordinator]).await?;
         let reason = reason.trim();
         if reason.chars().count() > 500 {
             return Err(AppError::invalid(
@@ -386,6 +377,7 @@ pub async fn allow_attempt(
             ));
         }
         let db = super::db()?;
+        super::authority_over(&db, &who, cohort, user).await?;
         crate::db::review::allow_attempt(&db, viewer(&who), cohort, user, &competency, reason)
             .await
             .map_err(internal)?

@@ -83,6 +83,27 @@ fn check(access: Access<'_>) -> Result<Principal, AppError> {
     }
 }
 
+/// [`authorize`] for [`Access::Cohort`], and the cohort must exist: an institution
+/// coordinator counts as coordinator of every cohort id, so without this a write naming a
+/// cohort that does not exist would reach the database (and fail there, as a 500). `NotFound`
+/// then.
+pub async fn authorize_cohort(
+    db: &crate::db::Db,
+    cohort_id: i64,
+    roles: &[Role],
+) -> Result<Principal, AppError> {
+    let who = authorize(Access::Cohort { cohort_id, roles })?;
+    if who.is_admin
+        && !crate::db::cohort::exists(db, cohort_id)
+            .await
+            .map_err(crate::error::internal)?
+    {
+        crate::components::status::set_http_status(404);
+        return Err(AppError::NotFound("That cohort".into()));
+    }
+    Ok(who)
+}
+
 /// The auth settings from context.
 pub fn settings() -> Result<AuthSettings, AppError> {
     leptos::prelude::use_context::<AuthSettings>().ok_or_else(|| {

@@ -77,9 +77,10 @@ pub fn check_new(password: &str, email: &str, name: &str) -> Result<(), String> 
     Ok(())
 }
 
-/// Hashes a password on the blocking pool (about 20 MiB and tens of milliseconds of CPU).
+/// Hashes a password off the async workers, a core at a time (about 20 MiB and tens of
+/// milliseconds of CPU; see [`crate::work`]).
 pub async fn hash(password: String) -> anyhow::Result<StoredHash> {
-    tokio::task::spawn_blocking(move || {
+    crate::work::cpu("hash a password", move || {
         let mut bytes = [0u8; 16];
         rand::Rng::fill(&mut rand::rng(), &mut bytes);
         let salt = SaltString::encode_b64(&bytes).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
@@ -117,7 +118,7 @@ pub async fn verify(password: String, stored: Option<StoredHash>) -> anyhow::Res
         Some(s) => s,
         None => dummy_hash().await?,
     };
-    let matches = tokio::task::spawn_blocking(move || {
+    let matches = crate::work::cpu("verify a password", move || {
         let parsed =
             PasswordHash::new(stored.as_str()).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
         Ok::<_, anyhow::Error>(

@@ -48,23 +48,53 @@ pub async fn check(db: &Db, scopes: &[(String, i64)]) -> anyhow::Result<Result<(
     }
 }
 
-/// Records one failed attempt against every scope, and forgets failures older than the window.
-pub async fn record_failure(db: &Db, scopes: &[(String, i64)]) -> anyhow::Result<()> {
+/// The scope of a signed-in person's attempts at their current password (changing it).
+pub fn password_scope(user_id: i64) -> [(String, i64); 1] {
+    [(format!("password:{user_id}"), PER_ACCOUNT)]
+}
+
+/// Records an attempt against every scope *before* the password is checked, then answers
+/// whether it may go on: `Err(minutes)` when, counting this attempt, a scope is over its
+/// limit. Counting first means guesses sent in parallel cannot all pass a check made before
+/// any of them was recorded; at most `limit` get their password checked per window. On
+/// success, [`succeeded`] takes the attempt back.
+pub async fn attempt(db: &Db, scopes: &[(String, i64)]) -> anyhow::Result<Result<Vec<i64>, u64>> {
     let now = now_ms();
+    let mut ids = Vec::new();
     for (scope, _) in scopes {
-        sqlx::query("INSERT INTO sign_in_failures (scope, at) VALUES ($1, $2)")
-            .bind(scope)
-            .bind(now)
-            .execute(db.writer())
-            .await
-            .context("record sign-in failure")?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO sign_in_failures (scope, at) VALUES ($1, $2) RETURNING id",
+        )
+        .bind(scope)
+        .bind(now)
+        .fetch_one(db.writer())
+        .await
+        .context("record an attempt")?;
+        ids.push(id);
     }
     sqlx::query("DELETE FROM sign_in_failures WHERE at <= $1")
         .bind(now - WINDOW_MS)
         .execute(db.writer())
         .await
-        .context("forget old failures")?;
-    Ok(())
+        .context("forget old attempts")?;
+    // This attempt counts: the limit is on attempts beyond the allowed failures.
+    let including: Vec<(String, i64)> = scopes
+        .iter()
+        .map(|(s, limit)| (s.clone(), limit + 1))
+        .collect();
+    Ok(check(db, &including).await?.map(|()| ids))
+}
+
+/// After a successful attempt: removes its records, and the failures of `clear_scope`.
+pub async fn succeeded(db: &Db, ids: &[i64], clear_scope: &str) -> anyhow::Result<()> {
+    for id in ids {
+        sqlx::query("DELETE FROM sign_in_failures WHERE id = $1")
+            .bind(id)
+            .execute(db.writer())
+            .await
+            .context("take back an attempt")?;
+    }
+    clear(db, clear_scope).await
 }
 
 /// Clears an account's failures after it signs in successfully.

@@ -18,7 +18,7 @@ pub fn ErrorPanel(
         AppError::Unauthorized => "Please sign in",
         AppError::Forbidden => "No access",
         AppError::Invalid { .. } => "Please check your input",
-        AppError::TooManyRequests(_) => "Please wait a moment",
+        AppError::TooManyRequests(_) | AppError::Busy => "Please wait a moment",
         AppError::Internal | AppError::Transport(_) => "Something went wrong",
     };
     view! {

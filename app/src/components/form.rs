@@ -6,6 +6,29 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+/// The inner HTML of a `<textarea>` holding `text` exactly. The renderer (tachys 0.2) writes a
+/// textarea's children unescaped, so `</textarea>` in the text ended the element and `&amp;`
+/// came back as `&`; every textarea with initial text therefore sets
+/// `inner_html=textarea_html(&text)` (escaped, for the server-rendered page and forms posted
+/// without JavaScript) and `prop:defaultValue=text` (the exact text, after hydration or on a
+/// client-side render). The HTML parser drops one newline right after `<textarea>`, so a text
+/// starting with a line break gets one more.
+pub fn textarea_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    if text.starts_with(['\n', '\r']) {
+        out.push('\n');
+    }
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A message about one field (`form` for the form as a whole).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldMessage {

@@ -45,6 +45,21 @@ impl SealingKey {
         Self(sha2::Sha256::digest(DEVELOPMENT_KEY_TEXT).into())
     }
 
+    /// The published development key as `CREDENTIAL_KEY` text (64 hex digits), so tests can
+    /// check that it is refused where it must be.
+    pub fn development_hex() -> String {
+        Self::development()
+            .0
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// Whether this is the published development key (which no real deployment may use).
+    pub fn is_development(&self) -> bool {
+        self.0 == Self::development().0
+    }
+
     /// Seals an Ed25519 secret key; `label` (the key's fragment) is bound as associated data,
     /// so a sealed secret cannot be moved to another key's row.
     pub fn seal(&self, secret: &SigningKey, label: &str) -> Result<String, Error> {

@@ -24,6 +24,38 @@ pub enum StatusAnswer {
     Unknown(String),
 }
 
+/// Most JSON values (objects, arrays, strings, numbers…) a document may hold to be checked. An
+/// issued badge holds about 150; a credential with a result for each of 38 indicators, ~700.
+pub const MAX_NODES: usize = 10_000;
+/// Deepest nesting of arrays and objects a document may have to be checked (a badge: 6).
+pub const MAX_DEPTH: usize = 32;
+
+/// Whether a document is small enough in structure to expand and canonicalise, checked before
+/// any of that work (which grows faster than the document). Errors: what is over the limit.
+pub fn within_limits(doc: &Value) -> Result<(), String> {
+    let mut nodes = 0usize;
+    let mut stack: Vec<(&Value, usize)> = vec![(doc, 1)];
+    while let Some((v, depth)) = stack.pop() {
+        nodes += 1;
+        if nodes > MAX_NODES {
+            return Err(format!(
+                "it holds more than {MAX_NODES} values; no credential is that large"
+            ));
+        }
+        if depth > MAX_DEPTH {
+            return Err(format!(
+                "it nests more than {MAX_DEPTH} levels deep; no credential does"
+            ));
+        }
+        match v {
+            Value::Array(items) => stack.extend(items.iter().map(|i| (i, depth + 1))),
+            Value::Object(map) => stack.extend(map.values().map(|i| (i, depth + 1))),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 fn str_at<'a>(v: &'a Value, path: &[&str]) -> &'a str {
     path.iter()
         .try_fold(v, |v, k| v.get(k))
@@ -140,6 +172,16 @@ pub fn summary(doc: &Value) -> CredentialSummary {
 }
 
 /// What a signature failure means, in words.
+/// The code of a signature failure (see [`Verification::signature_problem`]).
+fn problem_code(e: &Error) -> &'static str {
+    match e {
+        Error::BadSignature => "tampered",
+        Error::Key(m) if m.starts_with("unknown DID") => "unknown-issuer",
+        Error::NotAuthorized(_) => "not-issuers-key",
+        _ => "cannot-check",
+    }
+}
+
 fn explain(e: &Error) -> String {
     match e {
         Error::BadSignature => {
@@ -183,6 +225,8 @@ pub fn verify(
             reason: format!("This is not an Open Badges 3.0 credential: {why}."),
             checks,
             summary: None,
+            signer: None,
+            signature_problem: None,
         };
     }
     checks.push(Check {
@@ -207,14 +251,27 @@ pub fn verify(
             detail: format!("Not valid: {}.", explain(e)),
         },
     });
-    if let Err(e) = signature {
-        return Verification {
-            verdict: Verdict::Invalid,
-            reason: format!("This credential is not valid: {}.", explain(&e)),
-            checks,
-            summary: Some(summary),
-        };
-    }
+    let signer = match signature {
+        Err(e) => {
+            let cannot = problem_code(&e) == "cannot-check";
+            return Verification {
+                verdict: Verdict::Invalid,
+                reason: if cannot {
+                    format!("This credential cannot be checked here: {}.", explain(&e))
+                } else {
+                    format!("This credential is not valid: {}.", explain(&e))
+                },
+                checks,
+                summary: Some(summary),
+                signer: None,
+                signature_problem: Some(problem_code(&e).to_owned()),
+            };
+        }
+        Ok(v) => v.controller,
+    };
+    // Anyone can make a did:key: its signature proves the document is unchanged since that
+    // key signed it, not who holds the key.
+    let unconfirmed = signer.starts_with("did:key:");
     let from = parse_xsd_date_time(&summary.valid_from);
     let until = summary.valid_until.as_deref().map(parse_xsd_date_time);
     let period = match (from, until) {
@@ -269,6 +326,10 @@ pub fn verify(
                     Verdict::Invalid,
                     format!("The signature is valid, but its revocation status could not be checked: {why}."),
                 ),
+                _ if unconfirmed => (
+                    Verdict::Valid,
+                    "The signature is valid and the credential current, but its issuer's identity is not confirmed (a did:key, which anyone can create).".to_owned(),
+                ),
                 _ => (
                     Verdict::Valid,
                     "This credential is valid: signed by its issuer, unchanged, current and not revoked.".to_owned(),
@@ -276,10 +337,45 @@ pub fn verify(
             },
         }
     };
+    checks.push(Check {
+        label: "Issuer identity".into(),
+        ok: !unconfirmed,
+        detail: if unconfirmed {
+            "Not confirmed: the issuer is a did:key, which anyone can create; nothing links it to an institution.".into()
+        } else {
+            format!("The signing key is published by {signer}.")
+        },
+    });
     Verification {
         verdict,
         reason,
         checks,
         summary: Some(summary),
+        signer: Some(signer),
+        signature_problem: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn structure_limits_refuse_wide_and_deep_documents_only() {
+        let badge = json!({"@context": ["a", "b"], "credentialSubject": {"result": [{"x": 1}]}});
+        assert!(within_limits(&badge).is_ok());
+        let wide = json!({ "result": vec![json!({"a": 1}); MAX_NODES] });
+        assert!(within_limits(&wide).is_err());
+        let mut deep = json!(1);
+        for _ in 0..MAX_DEPTH {
+            deep = json!([deep]);
+        }
+        assert!(within_limits(&deep).is_err());
+        let mut fits = json!(1);
+        for _ in 0..MAX_DEPTH - 1 {
+            fits = json!({ "k": fits });
+        }
+        assert!(within_limits(&fits).is_ok());
     }
 }

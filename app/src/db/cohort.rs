@@ -229,6 +229,7 @@ pub async fn detail(
             blind_review: settings.try_get::<i64, _>(0)? != 0,
             max_attempts: settings.try_get(1)?,
         },
+        viewer_is_admin: false,
     }))
 }
 
@@ -408,6 +409,81 @@ pub async fn is_member(db: &super::Db, cohort_id: i64, user_id: i64) -> anyhow::
     .await
     .context("check membership")?;
     Ok(n > 0)
+}
+
+/// Whether a cohort with this id exists.
+pub async fn exists(db: &super::Db, cohort_id: i64) -> anyhow::Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM cohorts WHERE id = $1")
+        .bind(cohort_id)
+        .fetch_optional(db.pool())
+        .await
+        .context("does the cohort exist")?;
+    Ok(found.is_some())
+}
+
+/// What the actor `viewer` (`viewer_is_admin`: an institution coordinator) may need to know
+/// about `target` before acting on them in `cohort_id`; see [`crate::domain::authority`].
+#[tracing::instrument(skip(db))]
+pub async fn target_facts(
+    db: &super::Db,
+    viewer: i64,
+    viewer_is_admin: bool,
+    cohort_id: i64,
+    target: i64,
+) -> anyhow::Result<crate::domain::authority::Target> {
+    use sqlx::Row as _;
+    let row = sqlx::query(
+        "SELECT u.is_admin, \
+           (SELECT COUNT(*) FROM memberships m WHERE m.user_id = u.id AND m.role = 'coordinator'), \
+           (SELECT COUNT(*) FROM memberships m WHERE m.user_id = u.id AND m.cohort_id NOT IN \
+              (SELECT cohort_id FROM memberships WHERE user_id = $2 AND role = 'coordinator' \
+               UNION SELECT id FROM cohorts WHERE $3 = 1)), \
+           (SELECT COUNT(*) FROM memberships m WHERE m.user_id = u.id AND m.cohort_id = $4) \
+         FROM users u WHERE u.id = $1",
+    )
+    .bind(target)
+    .bind(viewer)
+    .bind(i64::from(viewer_is_admin))
+    .bind(cohort_id)
+    .fetch_optional(db.pool())
+    .await
+    .context("facts about the person acted on")?;
+    let Some(row) = row else {
+        return Ok(crate::domain::authority::Target::default());
+    };
+    Ok(crate::domain::authority::Target {
+        is_self: target == viewer,
+        is_admin: row.try_get::<i64, _>(0)? != 0,
+        coordinates: row.try_get::<i64, _>(1)? > 0,
+        member_elsewhere: row.try_get::<i64, _>(2)? > 0,
+        member_here: row.try_get::<i64, _>(3)? > 0,
+    })
+}
+
+/// Reactivates a deactivated user (institution coordinators only, checked by the caller);
+/// `false` when they were not deactivated. Audited.
+pub async fn reactivate(db: &super::Db, user_id: i64, by: i64) -> anyhow::Result<bool> {
+    let mut tx = db.begin_write().await.context("begin reactivation")?;
+    let changed = sqlx::query(
+        "UPDATE users SET deactivated_at = NULL WHERE id = $1 AND deactivated_at IS NOT NULL",
+    )
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await
+    .context("reactivate user")?
+    .rows_affected();
+    if changed == 1 {
+        super::audit::record_in(
+            &mut tx,
+            Some(by),
+            "user.reactivate",
+            &format!("user:{user_id}"),
+            "{}",
+        )
+        .await?;
+    }
+    tx.commit().await.context("commit reactivation")?;
+    Ok(changed == 1)
 }
 
 /// Deactivates a user (they can no longer sign in; their work is kept) and ends their sessions.

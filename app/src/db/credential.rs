@@ -60,6 +60,17 @@ pub fn image_url(base: &str, framework: &str, key: &str) -> String {
 /// status list exists. Fails (and the server does not start) when the sealing key cannot open
 /// the stored key.
 pub async fn load_issuer(db: &Db, settings: &IssuerSettings) -> anyhow::Result<Issuer> {
+    // Two instances starting at once on an empty database both find no key; one creates it,
+    // the other's insert does nothing and it reads the winner's key on its second pass.
+    for _ in 0..2 {
+        if let Some(issuer) = try_load_issuer(db, settings).await? {
+            return Ok(issuer);
+        }
+    }
+    anyhow::bail!("no signing key could be created or read")
+}
+
+async fn try_load_issuer(db: &Db, settings: &IssuerSettings) -> anyhow::Result<Option<Issuer>> {
     let row = sqlx::query(
         "SELECT id, fragment, sealed_secret FROM issuer_keys WHERE retired_at IS NULL ORDER BY id DESC LIMIT 1",
     )
@@ -77,9 +88,14 @@ pub async fn load_issuer(db: &Db, settings: &IssuerSettings) -> anyhow::Result<I
             (r.try_get::<i64, _>(0)?, fragment, signing)
         }
         None => {
-            let mut tx = db.begin_write().await.context("begin")?;
-            let created = new_key(&mut tx, settings).await?;
-            tx.commit().await.context("commit")?;
+            let mut tx = db
+                .begin_write()
+                .await
+                .context("begin creating the first key")?;
+            let Some(created) = new_key(&mut tx, settings).await? else {
+                return Ok(None);
+            };
+            tx.commit().await.context("commit the first key")?;
             created
         }
     };
@@ -101,13 +117,15 @@ pub async fn load_issuer(db: &Db, settings: &IssuerSettings) -> anyhow::Result<I
         write_status_list(&mut tx, &issuer, STATUS_LIST).await?;
         tx.commit().await.context("commit")?;
     }
-    Ok(issuer)
+    Ok(Some(issuer))
 }
 
+/// Creates the next signing key; `None` when another instance created a key of that name at
+/// the same moment (nothing is written then).
 async fn new_key(
     tx: &mut Transaction<'static, Any>,
     settings: &IssuerSettings,
-) -> anyhow::Result<(i64, String, ed25519_dalek::SigningKey)> {
+) -> anyhow::Result<Option<(i64, String, ed25519_dalek::SigningKey)>> {
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM issuer_keys")
         .fetch_one(&mut **tx)
         .await
@@ -118,17 +136,18 @@ async fn new_key(
         .sealing
         .seal(&signing, &fragment)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO issuer_keys (fragment, public_key, sealed_secret, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    let id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO issuer_keys (fragment, public_key, sealed_secret, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (fragment) DO NOTHING RETURNING id",
     )
     .bind(&fragment)
     .bind(public_key_multibase(&signing.verifying_key()))
     .bind(sealed)
     .bind(now_ms())
-    .fetch_one(&mut **tx)
+    .fetch_optional(&mut **tx)
     .await
     .context("insert key")?;
-    Ok((id, fragment, signing))
+    Ok(id.map(|id| (id, fragment, signing)))
 }
 
 /// Retires the signing key and creates the next one; the retired key stays in did.json so the
@@ -141,7 +160,9 @@ pub async fn rotate_key(db: &Db, settings: &IssuerSettings) -> anyhow::Result<St
         .execute(&mut *tx)
         .await
         .context("retire")?;
-    let (_, fragment, _) = new_key(&mut tx, settings).await?;
+    let (_, fragment, _) = new_key(&mut tx, settings)
+        .await?
+        .context("another key rotation ran at the same moment; run it again")?;
     audit::record_in(
         &mut tx,
         None,
@@ -205,6 +226,13 @@ async fn write_status_list(
     issuer: &Issuer,
     list: i64,
 ) -> anyhow::Result<()> {
+    // Hold the list's row first: of two revocations at once (PostgreSQL), the second waits
+    // here and then reads the first's revocation too, instead of writing a list without it.
+    sqlx::query("UPDATE status_lists SET updated_at = updated_at WHERE id = $1")
+        .bind(list)
+        .execute(&mut **tx)
+        .await
+        .context("hold the status list")?;
     let revoked: Vec<i64> = sqlx::query_scalar(
         "SELECT status_index FROM credentials WHERE status_list = $1 AND revoked_at IS NOT NULL",
     )
@@ -698,11 +726,7 @@ pub async fn award_in(
 ) -> anyhow::Result<Vec<String>> {
     // Serializes awards for one teacher: two decisions committing at once on PostgreSQL would
     // otherwise each miss the other's Competent.
-    sqlx::query("UPDATE users SET id = id WHERE id = $1")
-        .bind(user_id)
-        .execute(&mut **tx)
-        .await
-        .context("lock holder")?;
+    super::hold(tx, super::Held::User, user_id).await?;
     let r = sqlx::query("SELECT framework_id, domain_id FROM competencies WHERE id = $1")
         .bind(competency_id)
         .fetch_one(&mut **tx)
@@ -785,6 +809,8 @@ pub async fn revoke_for_competency_in(
     competency_id: i64,
     reason: &str,
 ) -> anyhow::Result<usize> {
+    // The same order as awards: a domain badge awarded at the same moment is seen here.
+    super::hold(tx, super::Held::User, user_id).await?;
     let domain: String = sqlx::query_scalar(
         "SELECT d.slug FROM competencies c JOIN domains d ON d.id = c.domain_id WHERE c.id = $1",
     )
@@ -852,23 +878,36 @@ pub enum RevokeRefused {
     AlreadyRevoked,
 }
 
-/// A coordinator revokes a credential of a teacher of their cohort, with a reason: the
-/// credential, the status list and the audit row change together.
+/// Who holds a credential (`None`: no such credential).
+pub async fn holder(db: &Db, public_id: &str) -> anyhow::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT user_id FROM credentials WHERE public_id = $1")
+        .bind(public_id)
+        .fetch_optional(db.pool())
+        .await
+        .context("the credential's holder")
+}
+
+/// A coordinator of `cohort_id` revokes a credential of a teacher of that cohort, with a
+/// reason: the credential, the status list and the audit row change together. The caller
+/// checks its authority over the holder first ([`crate::domain::authority`]).
 pub async fn revoke(
     db: &Db,
     issuer: &Issuer,
     viewer: super::review::Viewer,
+    cohort_id: i64,
     public_id: &str,
     reason: &str,
 ) -> anyhow::Result<Result<(), RevokeRefused>> {
     let mut tx = db.begin_write().await.context("begin")?;
     let row = sqlx::query(&format!(
-        "SELECT revoked_at FROM credentials WHERE public_id = $3 AND user_id IN \
-         (SELECT m.user_id FROM memberships m WHERE m.role = 'teacher' AND m.cohort_id IN ({COORDINATOR_COHORTS}))"
+        "SELECT revoked_at FROM credentials WHERE public_id = $3 AND user_id <> $1 AND user_id IN \
+         (SELECT m.user_id FROM memberships m WHERE m.role = 'teacher' AND m.cohort_id = $4 \
+          AND m.cohort_id IN ({COORDINATOR_COHORTS}))"
     ))
     .bind(viewer.user_id)
     .bind(i64::from(viewer.is_admin))
     .bind(public_id)
+    .bind(cohort_id)
     .fetch_optional(&mut *tx)
     .await
     .context("credential")?;
@@ -908,6 +947,8 @@ pub async fn of_cohort(
         "SELECT c.public_id, u.name, c.document, c.issued_at, c.revoked_at, c.revoked_reason \
          FROM credentials c JOIN users u ON u.id = c.user_id \
          WHERE c.user_id IN (SELECT user_id FROM memberships WHERE cohort_id = $1 AND role = 'teacher') \
+         AND EXISTS (SELECT 1 FROM submissions s WHERE s.user_id = c.user_id AND s.cohort_id = $1 \
+                     AND s.status = 'competent') \
          ORDER BY c.issued_at DESC, c.id DESC",
     )
     .bind(cohort_id)
@@ -1026,7 +1067,9 @@ pub async fn document(
 }
 
 /// Verifies any document: our own DID and status list are read from the database (no
-/// network); other issuers' status lists are reported as not checkable.
+/// network); other issuers' status lists are reported as not checkable. Our status list is
+/// consulted only for a document whose issuer is our DID (the signature check then confirms
+/// the key is ours) and only for a `BitstringStatusListEntry` of purpose `revocation`.
 pub async fn verify_document(
     db: &Db,
     issuer: &Issuer,
@@ -1034,9 +1077,22 @@ pub async fn verify_document(
 ) -> anyhow::Result<Verification> {
     let resolver = resolver(db, &issuer.did).await?;
     let our_list = status_list_url(&issuer.base_url, STATUS_LIST);
+    let ours = issuer_of(doc) == issuer.did;
     let entry = doc.get("credentialStatus").cloned();
     let answer = match entry {
         None => StatusAnswer::None,
+        Some(e)
+            if e.get("type").and_then(Value::as_str) != Some("BitstringStatusListEntry")
+                || e.get("statusPurpose").and_then(Value::as_str) != Some("revocation") =>
+        {
+            StatusAnswer::Unknown(
+                "its status entry is not a BitstringStatusListEntry for revocation".into(),
+            )
+        }
+        Some(_) if !ours => StatusAnswer::Unknown(
+            "it names a status list of another issuer, and this page does not fetch other sites"
+                .into(),
+        ),
         Some(e) => {
             let list = e
                 .get("statusListCredential")
@@ -1072,13 +1128,35 @@ pub async fn verify_document(
         }
     };
     let now = now_ms();
-    Ok(verify::verify(
-        doc,
-        &resolver,
-        ContextLoader::bundled(),
-        &move |_| answer.clone(),
-        now,
-    ))
+    // Expansion and canonicalisation cost CPU in proportion to the document: off the async
+    // workers, a core at a time.
+    let doc = doc.clone();
+    crate::work::cpu("verify a credential", move || {
+        verify::verify(
+            &doc,
+            &resolver,
+            ContextLoader::bundled(),
+            &move |_| answer.clone(),
+            now,
+        )
+    })
+    .await
+}
+
+/// The issuer's id of a credential (`issuer` as a string or an object's `id`), or "".
+pub fn issuer_of(doc: &Value) -> &str {
+    match doc.get("issuer") {
+        Some(Value::String(s)) => s,
+        Some(Value::Object(o)) => o.get("id").and_then(Value::as_str).unwrap_or_default(),
+        _ => "",
+    }
+}
+
+/// Whether a verification report shows a credential issued here: its signature verified with
+/// a key our DID publishes (the verifier has checked that the signing key's controller is the
+/// document's issuer).
+pub fn is_ours(report: &Verification, issuer: &Issuer) -> bool {
+    report.signer.as_deref() == Some(issuer.did.as_str())
 }
 
 /// The public page of a credential: verified now from the stored document.

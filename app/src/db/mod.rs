@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod backup;
 pub mod cohort;
 pub mod credential;
 pub mod dashboard;
@@ -275,4 +276,35 @@ mod tests {
         assert!(prepare_sqlite_url("sqlite::memory:").is_err());
         let _ = std::fs::remove_dir_all(dir);
     }
+}
+
+/// A row whose lock a transaction takes before it reads what it will check.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Held {
+    /// A submission (claims, decisions, assignment, moderation picks).
+    Submission,
+    /// A person (awards, revocations and extra attempts for them).
+    User,
+}
+
+/// Takes `id`'s row lock for the rest of the transaction. On PostgreSQL (read committed) a
+/// transaction that reads a status, checks it and then writes races another doing the same;
+/// taking the row first makes the second wait, and every statement it runs afterwards sees
+/// what the first committed. SQLite's single writer already serialises; this costs nothing
+/// there. Take submission before user when both are needed (one order, no deadlock).
+pub(crate) async fn hold(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    what: Held,
+    id: i64,
+) -> anyhow::Result<()> {
+    let sql = match what {
+        Held::Submission => "UPDATE submissions SET id = id WHERE id = $1",
+        Held::User => "UPDATE users SET id = id WHERE id = $1",
+    };
+    sqlx::query(sql)
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
+        .with_context(|| format!("hold {what:?} {id}"))
 }

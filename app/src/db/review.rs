@@ -301,6 +301,7 @@ async fn reviewer_target(
 pub async fn claim(db: &Db, viewer: Viewer, id: i64) -> anyhow::Result<Result<i64, Refused>> {
     let now = now_ms();
     let mut tx = db.begin_write().await.context("begin")?;
+    super::hold(&mut tx, super::Held::Submission, id).await?;
     let (t, second) = match reviewer_target(&mut tx, viewer, id).await? {
         Ok(found) => found,
         Err(refused) => return Ok(Err(refused)),
@@ -362,6 +363,7 @@ pub async fn assign(
     assessor: i64,
 ) -> anyhow::Result<Result<(), Refused>> {
     let mut tx = db.begin_write().await.context("begin")?;
+    super::hold(&mut tx, super::Held::Submission, id).await?;
     let Some(t) = target(&mut *tx, viewer, id).await? else {
         return Ok(Err(Refused::NotFound));
     };
@@ -369,7 +371,8 @@ pub async fn assign(
         return Ok(Err(Refused::NotFound));
     }
     let eligible: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM memberships WHERE cohort_id = $1 AND user_id = $2 AND role = 'assessor'",
+        "SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.cohort_id = $1 AND m.user_id = $2 AND m.role = 'assessor' AND u.deactivated_at IS NULL",
     )
     .bind(t.cohort_id)
     .bind(assessor)
@@ -393,6 +396,10 @@ pub async fn assign(
     } else if matches!(t.moderation, Some((_, _, false))) && !t.has_second {
         if t.first_assessor == Some(assessor) {
             return invalid("second marking needs someone other than the first assessor");
+        }
+        // Nor does the first assessor choose who gives the second opinion on their decision.
+        if t.first_assessor == Some(viewer.user_id) {
+            return Ok(Err(Refused::NotFound));
         }
         true
     } else {
@@ -531,6 +538,7 @@ pub async fn decide(
 ) -> anyhow::Result<Result<Decided, Refused>> {
     let now = now_ms();
     let mut tx = db.begin_write().await.context("begin")?;
+    super::hold(&mut tx, super::Held::Submission, id).await?;
     let (t, second) = match reviewer_target(&mut tx, viewer, id).await? {
         Ok(found) => found,
         Err(refused) => return Ok(Err(refused)),
@@ -544,6 +552,8 @@ pub async fn decide(
             "another assessor holds this submission".into(),
         )));
     }
+    // An extra attempt granted at this moment is seen by the attempt check below.
+    super::hold(&mut tx, super::Held::User, t.user_id).await?;
     // Ratings must cover exactly the indicators the teacher submitted.
     let snapshot: Option<String> =
         sqlx::query_scalar("SELECT snapshot FROM submissions WHERE id = $1")
@@ -698,9 +708,13 @@ pub async fn sample(db: &Db, viewer: Viewer, cohort_id: i64, percent: u32) -> an
     let mut tx = db.begin_write().await.context("begin")?;
     let eligible: Vec<i64> = sqlx::query_scalar(
         "SELECT s.id FROM submissions s WHERE s.cohort_id = $1 AND s.status IN ('competent', 'not_yet') \
-         AND NOT EXISTS (SELECT 1 FROM moderations m WHERE m.submission_id = s.id) ORDER BY s.id",
+         AND NOT EXISTS (SELECT 1 FROM moderations m WHERE m.submission_id = s.id) \
+         AND s.user_id <> $2 \
+         AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.submission_id = s.id AND r.assessor_id = $2) \
+         ORDER BY s.id",
     )
     .bind(cohort_id)
+    .bind(viewer.user_id)
     .fetch_all(&mut *tx)
     .await
     .context("eligible")?;
@@ -752,6 +766,7 @@ async fn insert_moderation(
 /// Sends one decided submission for second marking (a coordinator's pick).
 pub async fn pick(db: &Db, viewer: Viewer, id: i64) -> anyhow::Result<Result<i64, Refused>> {
     let mut tx = db.begin_write().await.context("begin")?;
+    super::hold(&mut tx, super::Held::Submission, id).await?;
     let Some(t) = target(&mut *tx, viewer, id).await? else {
         return Ok(Err(Refused::NotFound));
     };
@@ -760,6 +775,10 @@ pub async fn pick(db: &Db, viewer: Viewer, id: i64) -> anyhow::Result<Result<i64
     }
     if !matches!(t.status.as_str(), "competent" | "not_yet") || t.moderation.is_some() {
         return Ok(Err(Refused::NotWaiting));
+    }
+    // Not a second opinion on one's own decision.
+    if t.first_assessor == Some(viewer.user_id) {
+        return Ok(Err(Refused::NotFound));
     }
     insert_moderation(&mut tx, viewer, id, now_ms()).await?;
     audit::record_in(
@@ -954,7 +973,8 @@ pub async fn resolve(
          FROM moderations m JOIN submissions s ON s.id = m.submission_id \
          JOIN reviews f ON f.submission_id = s.id AND f.kind = 'first' \
          LEFT JOIN reviews r2 ON r2.submission_id = s.id AND r2.kind = 'second' \
-         WHERE m.id = $3 AND s.cohort_id IN ({COORDINATOR_COHORTS})"
+         WHERE m.id = $3 AND s.cohort_id IN ({COORDINATOR_COHORTS}) \
+         AND s.user_id <> $1 AND f.assessor_id <> $1 AND COALESCE(r2.assessor_id, 0) <> $1"
     ))
     .bind(viewer.user_id)
     .bind(i64::from(viewer.is_admin))
@@ -976,7 +996,9 @@ pub async fn resolve(
     }
     let (user_id, competency_id, attempt): (i64, i64, i64) =
         (r.try_get(5)?, r.try_get(6)?, r.try_get(7)?);
-    sqlx::query(
+    // The check that it is still open is in the write: of two coordinators resolving at
+    // once, the second finds nothing to resolve and changes nothing else.
+    let resolved = sqlx::query(
         "UPDATE moderations SET resolved_by = $1, resolved_at = $2, resolution = $3, note = $4 \
          WHERE id = $5 AND resolved_at IS NULL",
     )
@@ -987,7 +1009,11 @@ pub async fn resolve(
     .bind(moderation_id)
     .execute(&mut *tx)
     .await
-    .context("resolve")?;
+    .context("resolve")?
+    .rows_affected();
+    if resolved != 1 {
+        return Ok(Err(Refused::NotWaiting));
+    }
     let changed = second_stands && second != first;
     if changed {
         sqlx::query("UPDATE submissions SET status = $1, decided_at = $2, decision_seen_at = NULL WHERE id = $3")
@@ -1068,6 +1094,8 @@ pub async fn allow_attempt(
 ) -> anyhow::Result<Result<(), Refused>> {
     let now = now_ms();
     let mut tx = db.begin_write().await.context("begin")?;
+    // A decision on this teacher's latest attempt committing now is seen below.
+    super::hold(&mut tx, super::Held::User, user_id).await?;
     let ok: i64 = sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM memberships WHERE cohort_id = $3 AND user_id = $4 AND role = 'teacher' \
          AND cohort_id IN ({COORDINATOR_COHORTS})"
@@ -1110,10 +1138,12 @@ pub async fn allow_attempt(
     .await
     .context("allowance")?;
     let latest = sqlx::query(
-        "SELECT id, status FROM submissions WHERE user_id = $1 AND competency_id = $2 ORDER BY attempt DESC LIMIT 1",
+        "SELECT id, status FROM submissions WHERE user_id = $1 AND competency_id = $2 \
+         AND cohort_id = $3 ORDER BY attempt DESC LIMIT 1",
     )
     .bind(user_id)
     .bind(competency_id)
+    .bind(cohort_id)
     .fetch_optional(&mut *tx)
     .await
     .context("latest")?;

@@ -214,14 +214,31 @@ pub async fn save_draft(
             if version != base_version {
                 return Ok(Ok(DraftOutcome::Conflict { version }));
             }
-            sqlx::query(
-                "UPDATE submissions SET version = version + 1, updated_at = $1 WHERE id = $2",
+            // The checks above read the row before this transaction held it; on PostgreSQL
+            // another save or submit may have committed since. The same checks in the write
+            // (which waits for the row) decide: zero rows means someone else got there first.
+            let bumped = sqlx::query(
+                "UPDATE submissions SET version = version + 1, updated_at = $1 \
+                 WHERE id = $2 AND status = 'draft' AND version = $3",
             )
             .bind(now)
             .bind(id)
+            .bind(base_version)
             .execute(&mut *tx)
             .await
-            .context("bump draft version")?;
+            .context("bump draft version")?
+            .rows_affected();
+            if bumped != 1 {
+                let (_, _, status, version, _) = latest(&mut tx, user_id, competency_id)
+                    .await?
+                    .context("the draft vanished")?;
+                if status == "draft" {
+                    return Ok(Ok(DraftOutcome::Conflict { version }));
+                }
+                return Ok(Err(Refused::Closed(
+                    "this evidence was submitted meanwhile (from another window?)",
+                )));
+            }
             (id, attempt, version + 1)
         }
     };
@@ -229,16 +246,20 @@ pub async fn save_draft(
     if submit {
         let snapshot = build_snapshot(&mut tx, id, user_id, competency_id).await?;
         let json = serde_json::to_string(&snapshot).context("snapshot to JSON")?;
-        sqlx::query(
+        let submitted = sqlx::query(
             "UPDATE submissions SET status = 'submitted', snapshot = $1, submitted_at = $2, \
-             updated_at = $2 WHERE id = $3",
+             updated_at = $2 WHERE id = $3 AND status = 'draft'",
         )
         .bind(json)
         .bind(now)
         .bind(id)
         .execute(&mut *tx)
         .await
-        .context("submit")?;
+        .context("submit")?
+        .rows_affected();
+        if submitted != 1 {
+            anyhow::bail!("submission {id} left draft while this transaction held it");
+        }
         audit::record_in(
             &mut tx,
             Some(user_id),

@@ -31,6 +31,8 @@ pub struct CohortDetail {
     pub invitations: Vec<InvitationView>,
     /// How its submissions are assessed.
     pub settings: AssessmentSettings,
+    /// The viewer is an institution coordinator (may reactivate members).
+    pub viewer_is_admin: bool,
 }
 
 /// How a cohort's submissions are assessed.

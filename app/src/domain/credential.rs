@@ -114,6 +114,15 @@ pub struct Verification {
     pub checks: Vec<Check>,
     /// What the credential says (when it could be read).
     pub summary: Option<CredentialSummary>,
+    /// The DID whose key the signature verified with (`None` when it did not verify).
+    #[serde(default)]
+    pub signer: Option<String>,
+    /// Why the signature could not be accepted, as a code (`None` when it verified):
+    /// `tampered` (changed after signing), `cannot-check` (a proof or context this verifier
+    /// does not support), `unknown-issuer` (an issuer whose keys are not known here),
+    /// `not-issuers-key` (signed with a key that is not the issuer's).
+    #[serde(default)]
+    pub signature_problem: Option<String>,
 }
 
 /// A revocation as the public page shows it.

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod assessment;
+pub mod authority;
 pub mod cohort;
 pub mod credential;
 pub mod dashboard;

@@ -3,7 +3,7 @@
 
 use crate::api::rating::{get_checklist, SaveRating};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::form::{use_form_error, FormAlert};
+use crate::components::form::{textarea_html, use_form_error, FormAlert};
 use crate::components::session_guard::Private;
 use crate::domain::rating::{ChecklistRow, Level, Rating};
 use leptos::prelude::*;
@@ -148,6 +148,7 @@ fn IndicatorRating(
         (row.current.clone(), row.baseline.clone(), "Baseline")
     };
     let chosen = mine.as_ref().map(|r| r.level);
+    let note = mine.as_ref().map(|r| r.note.clone()).unwrap_or_default();
     let group = format!("level-{slug}");
     let note_id = format!("note-{slug}");
     let url_id = format!("url-{slug}");
@@ -197,9 +198,7 @@ fn IndicatorRating(
                     <summary>"Add a note or an evidence link (optional)"</summary>
                     <div class="field">
                         <label for=note_id.clone()>"Note"</label>
-                        <textarea id=note_id name="rating[note]" rows="2" maxlength="2000">
-                            {mine.as_ref().map(|r| r.note.clone()).unwrap_or_default()}
-                        </textarea>
+                        <textarea id=note_id name="rating[note]" rows="2" maxlength="2000" inner_html=textarea_html(&note) prop:defaultValue=note.clone()></textarea>
                     </div>
                     <div class="field">
                         <label for=url_id.clone()>"Evidence link"</label>

@@ -1,8 +1,8 @@
 //! `/coordinator/cohorts/:id`: members and invitations of one cohort.
 
 use crate::api::cohort::{
-    get_cohort, CreateInvitation, DeactivateMember, IssueResetLink, RevokeInvitation,
-    UpdateAssessmentSettings,
+    get_cohort, CreateInvitation, DeactivateMember, IssueResetLink, ReactivateMember,
+    RevokeInvitation, UpdateAssessmentSettings,
 };
 use crate::api::credential::{cohort_credentials, RevokeCredential};
 use crate::components::error_panel::ErrorPanel;
@@ -29,6 +29,7 @@ struct Actions {
     invite: ServerAction<CreateInvitation>,
     revoke: ServerAction<RevokeInvitation>,
     deactivate: ServerAction<DeactivateMember>,
+    reactivate: ServerAction<ReactivateMember>,
     reset: ServerAction<IssueResetLink>,
 }
 
@@ -46,6 +47,7 @@ fn Cohort() -> impl IntoView {
         invite: ServerAction::new(),
         revoke: ServerAction::new(),
         deactivate: ServerAction::new(),
+        reactivate: ServerAction::new(),
         reset: ServerAction::new(),
     };
     let versions = move || {
@@ -53,6 +55,7 @@ fn Cohort() -> impl IntoView {
             actions.invite.version().get(),
             actions.revoke.version().get(),
             actions.deactivate.version().get(),
+            actions.reactivate.version().get(),
         )
     };
     let cohort = Resource::new(move || (id(), versions()), |(id, _)| get_cohort(id));
@@ -161,7 +164,7 @@ fn CohortBody(detail: CohortDetail, actions: Actions) -> impl IntoView {
         <h1>{s.name.clone()}</h1>
         <p class="meta">{format!("{} to {} · {} framework", s.starts_on, s.ends_on, s.framework)}</p>
         <AssessmentSettingsForm cohort_id=s.id settings=detail.settings />
-        <Members cohort_id=s.id members=detail.members actions />
+        <Members cohort_id=s.id members=detail.members actions admin=detail.viewer_is_admin />
         <Invitations cohort_id=s.id invitations=detail.invitations actions />
     }
 }
@@ -206,7 +209,13 @@ fn AssessmentSettingsForm(cohort_id: i64, settings: AssessmentSettings) -> impl 
 }
 
 #[component]
-fn Members(cohort_id: i64, members: Vec<MemberView>, actions: Actions) -> impl IntoView {
+fn Members(
+    cohort_id: i64,
+    members: Vec<MemberView>,
+    actions: Actions,
+    /// The viewer is an institution coordinator.
+    admin: bool,
+) -> impl IntoView {
     let query = use_query_map();
     // The reset link just issued: from the action (JavaScript) or the redirect (no JavaScript).
     let issued = move || match actions.reset.value().get() {
@@ -215,10 +224,12 @@ fn Members(cohort_id: i64, members: Vec<MemberView>, actions: Actions) -> impl I
         None => query.read().get("reset_link"),
     };
     let deactivate_error = use_form_error(actions.deactivate);
+    let reactivate_error = use_form_error(actions.reactivate);
     view! {
         <section class="section" aria-labelledby="members-heading">
             <h2 id="members-heading">{format!("Members ({})", members.len())}</h2>
             <FormAlert error=deactivate_error fields=&[] />
+            <FormAlert error=reactivate_error fields=&[] />
             <div class="notice" role="status">
                 {move || {
                     issued()
@@ -247,7 +258,7 @@ fn Members(cohort_id: i64, members: Vec<MemberView>, actions: Actions) -> impl I
                     <tbody>
                         {members
                             .into_iter()
-                            .map(|m| view! { <MemberRow cohort_id member=m actions /> })
+                            .map(|m| view! { <MemberRow cohort_id member=m actions admin /> })
                             .collect_view()}
                     </tbody>
                 </table>
@@ -257,7 +268,13 @@ fn Members(cohort_id: i64, members: Vec<MemberView>, actions: Actions) -> impl I
 }
 
 #[component]
-fn MemberRow(cohort_id: i64, member: MemberView, actions: Actions) -> impl IntoView {
+fn MemberRow(
+    cohort_id: i64,
+    member: MemberView,
+    actions: Actions,
+    /// The viewer is an institution coordinator.
+    admin: bool,
+) -> impl IntoView {
     let roles = member
         .roles
         .iter()
@@ -271,6 +288,7 @@ fn MemberRow(cohort_id: i64, member: MemberView, actions: Actions) -> impl IntoV
     };
     let reset_label = format!("Reset link for {}", member.name);
     let deactivate_label = format!("Deactivate {}", member.name);
+    let reactivate_label = format!("Reactivate {}", member.name);
     view! {
         <tr>
             <td>{member.name.clone()}</td>
@@ -295,6 +313,18 @@ fn MemberRow(cohort_id: i64, member: MemberView, actions: Actions) -> impl IntoV
                                 <input type="hidden" name="user_id" value=member.user_id />
                                 <button class="button button--small button--danger" type="submit">
                                     {deactivate_label}
+                                </button>
+                            </ActionForm>
+                        }
+                    })}
+                {(admin && !member.active)
+                    .then(|| {
+                        view! {
+                            <ActionForm action=actions.reactivate attr:class="inline-form">
+                                <input type="hidden" name="cohort_id" value=cohort_id />
+                                <input type="hidden" name="user_id" value=member.user_id />
+                                <button class="button button--small" type="submit">
+                                    {reactivate_label}
                                 </button>
                             </ActionForm>
                         }

@@ -261,13 +261,17 @@ fn CredentialCard(c: MyCredential) -> impl IntoView {
 /// What a `/verify?result=` code means.
 fn result_message(code: &str) -> Option<(&'static str, &'static str)> {
     Some(match code {
-        "signature" => ("invalid", "Not valid: the signature does not verify. The credential was changed after it was signed, or it was not signed by its issuer's key, or its issuer is not one this page can check (it checks credentials issued here and did:key credentials)."),
+        "signature" | "tampered" => ("invalid", "Not valid: the signature does not match. The credential was changed after it was signed."),
+        "not-issuers-key" => ("invalid", "Not valid: it was signed with a key that is not its issuer's."),
+        "unknown-issuer" => ("invalid", "Cannot check: its issuer is not one this page knows (it checks credentials issued here and did:key credentials). That does not mean the credential is invalid; check it with its issuer."),
+        "cannot-check" => ("invalid", "Cannot check: the credential uses a proof or a JSON-LD context this page does not support. That does not mean it was changed; check it with a verifier that supports it."),
+        "valid-unconfirmed" => ("valid", "The signature is valid and the credential current, but its issuer's identity is not confirmed: it is a did:key, which anyone can create. It was not issued here."),
         "not-ob3" => ("invalid", "Not valid: this is not an Open Badges 3.0 credential (it needs the VC 2.0 and Open Badges 3.0 contexts and the OpenBadgeCredential type)."),
         "not-json" => ("invalid", "Not valid: the credential in the file is not valid JSON."),
         "no-credential" => ("invalid", "This image carries no Open Badges credential. Download the badge again from its verification page."),
         "damaged" => ("invalid", "The file is damaged or not a PNG, SVG or JSON file we can read."),
         "not-supported" => ("invalid", "Only PNG and SVG badge images and JSON credentials can be checked."),
-        "too-big" => ("invalid", "The file is too large (at most 10 MB)."),
+        "too-big" => ("invalid", "The file is too large or too complex to be a credential (at most 1 MB)."),
         "empty" | "broken" => ("invalid", "Choose a badge file or paste a credential, then check it."),
         "valid-elsewhere" => ("valid", "Valid: the signature verifies and the credential is current. It was not issued here, so its revocation could not be checked on this page."),
         "expired" => ("expired", "Expired: the credential is signed by its issuer but its validity period has ended."),

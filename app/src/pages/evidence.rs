@@ -7,7 +7,7 @@
 use crate::api::submission::{evidence_path, get_preview, get_workspace, DraftForm, SaveDraft};
 use crate::components::assessment::{DecisionView, SnapshotView, StatusLabel};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::form::{use_form_error, FieldMessage};
+use crate::components::form::{textarea_html, use_form_error, FieldMessage};
 use crate::components::session_guard::Private;
 use crate::domain::assessment::{
     AttemptRecord, DraftIndicator, DraftOutcome, Material, SubmissionStatus, Workspace,
@@ -510,9 +510,7 @@ fn IndicatorDraft(
                 <legend>{ind.text.clone()}</legend>
                 <div class="field" class:field--invalid=rationale_bad>
                     <label for=rationale_id.clone()>"How your evidence shows this"</label>
-                    <textarea id=rationale_id.clone() name=rationale_name rows="4" maxlength=RATIONALE_MAX>
-                        {ind.rationale.clone()}
-                    </textarea>
+                    <textarea id=rationale_id.clone() name=rationale_name rows="4" maxlength=RATIONALE_MAX inner_html=textarea_html(&ind.rationale) prop:defaultValue=ind.rationale.clone()></textarea>
                     <p class="field__error" role="alert">{rationale_error}</p>
                 </div>
                 <fieldset class="picks">
@@ -532,9 +530,7 @@ fn IndicatorDraft(
                 <div class="field" class:field--invalid=links_bad>
                     <label for=links_id.clone()>"Links (optional)"</label>
                     <p class="field__hint">"One per line: the address, then a label if you like."</p>
-                    <textarea id=links_id name=links_name rows="2">
-                        {ind.links.clone()}
-                    </textarea>
+                    <textarea id=links_id name=links_name rows="2" inner_html=textarea_html(&ind.links) prop:defaultValue=ind.links.clone()></textarea>
                     <p class="field__error" role="alert">{links_error}</p>
                 </div>
             </fieldset>

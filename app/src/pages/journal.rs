@@ -5,7 +5,7 @@ use crate::api::journal::{
     RestoreRevision, SaveEntry, SetEntryDeleted,
 };
 use crate::components::error_panel::ErrorPanel;
-use crate::components::form::{use_form_error, FormAlert, TextField};
+use crate::components::form::{textarea_html, use_form_error, FormAlert, TextField};
 use crate::components::session_guard::Private;
 use crate::domain::journal::{EntryView, Revision, SaveOutcome};
 use crate::domain::time::utc_minute;
@@ -390,9 +390,7 @@ fn Editor(entry: EntryView, history: Vec<Revision>) -> impl IntoView {
             <div class="field" class:field--invalid=move || error.get().is_some_and(|e| e.field == "entry[body]")>
                 <label for=BODY_ID>"Your reflection"</label>
                 <p class="field__hint">"Markdown: **bold**, *italic*, - lists. Up to 100 KB. Saved as you type."</p>
-                <textarea id=BODY_ID name="entry[body]" rows="14">
-                    {body_text}
-                </textarea>
+                <textarea id=BODY_ID name="entry[body]" rows="14" inner_html=textarea_html(&body_text) prop:defaultValue=body_text></textarea>
             </div>
             <div class="checklist__actions">
                 <button class="button" type="submit">

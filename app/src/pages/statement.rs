@@ -3,7 +3,7 @@
 
 use crate::api::statement::{get_statement, SaveStatement};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::form::{use_form_error, FormAlert};
+use crate::components::form::{textarea_html, use_form_error, FormAlert};
 use crate::components::session_guard::Private;
 use crate::domain::statement::{LearningStatement, Part};
 use crate::pages::dashboard::GrowthChart;
@@ -60,7 +60,7 @@ fn StatementForm(s: LearningStatement, save: ServerAction<SaveStatement>) -> imp
                     <p class="hint" id=hint_id.clone()>{part.hint()}</p>
                     {part.written().then(|| view! {
                         <label class="visually-hidden" for=text_id.clone()>{part.title()}</label>
-                        <textarea id=text_id name=field rows="4" aria-describedby=hint_id>{text}</textarea>
+                        <textarea id=text_id name=field rows="4" aria-describedby=hint_id inner_html=textarea_html(&text) prop:defaultValue=text.clone()></textarea>
                     })}
                     <div class="pick">
                         <input type="checkbox" id=include_id.clone() name=format!("statement[include][{key}]") value="on" checked=s.includes(part) />

@@ -112,6 +112,28 @@ impl Conn {
         self.read_reply().await
     }
 
+    /// Sends a request with any body and extra header lines (each ending in `\r\n`).
+    async fn send_raw(
+        &mut self,
+        path: &str,
+        extra_headers: &str,
+        content_type: &str,
+        body: &[u8],
+    ) -> Result<Reply, Error> {
+        let mut request = Vec::with_capacity(body.len() + 512);
+        write!(
+            request,
+            "POST {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\n\
+             Origin: http://{addr}\r\nSec-Fetch-Site: same-origin\r\n{extra_headers}\
+             Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+            body.len(),
+            addr = self.addr,
+        )?;
+        request.extend_from_slice(body);
+        self.stream.write_all(&request).await?;
+        self.read_reply().await
+    }
+
     async fn read_reply(&mut self) -> Result<Reply, Error> {
         self.buf.clear();
         let head_end = loop {
@@ -516,6 +538,98 @@ async fn autosave_open(
     gather(tasks, cpu_before, start).await
 }
 
+/// The costliest credential `/api/verify` still accepts: just under the structure limits
+/// (10,000 values), with a proof, so it is expanded and canonicalised before its signature
+/// fails.
+fn worst_credential() -> String {
+    let results: Vec<String> = (0..1_600)
+        .map(|i| {
+            format!(
+                r#"{{"type":["Result"],"resultDescription":"urn:uuid:{i:08}-0000-4000-8000-000000000000","achievedLevel":"urn:uuid:{i:08}-1111-4000-8000-000000000000"}}"#
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"@context":["https://www.w3.org/ns/credentials/v2","https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],"id":"urn:uuid:00000000-0000-4000-8000-000000000001","type":["VerifiableCredential","OpenBadgeCredential"],"issuer":{{"id":"did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2","type":["Profile"],"name":"Bench"}},"validFrom":"2026-01-01T00:00:00Z","name":"Worst case","credentialSubject":{{"type":["AchievementSubject"],"achievement":{{"id":"urn:uuid:00000000-0000-4000-8000-000000000002","type":["Achievement"],"name":"A","description":"D","criteria":{{"narrative":"N"}}}},"result":[{}]}},"proof":{{"type":"DataIntegrityProof","cryptosuite":"eddsa-rdfc-2022","created":"2026-01-01T00:00:00Z","verificationMethod":"did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2","proofPurpose":"assertionMethod","proofValue":"z2YwC8z3ap7yx1nZYCg4L3j3ApHsF8kgPdSb5xoS1VR7vPG3F561B52hYnQF9iseabecm3ijx4K1FBTQsCZahKZme"}}}}"#,
+        results.join(",")
+    )
+}
+
+/// `/healthz` answered while `workers` clients keep the costliest accepted inputs coming: 100 KB
+/// of nested quotes to the journal preview, and the worst credential to `/api/verify` (each
+/// from its own address, as a crowd would, so the per-address limit does not hide the cost).
+async fn healthz_under_worst_inputs(
+    server: SocketAddr,
+    cookie: &str,
+    workers: usize,
+    duration: Duration,
+) -> Result<(Sample, Duration, u64), Error> {
+    let start = Instant::now();
+    let done = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let preview = format!("text={}", encode(&">".repeat(100 * 1024 - 16)));
+    let credential = worst_credential();
+    let boundary = "loadgenboundary";
+    let multipart = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n{credential}\r\n--{boundary}--\r\n"
+    );
+    let mut tasks = Vec::new();
+    for k in 0..workers {
+        let (preview, multipart, cookie, done) = (
+            preview.clone(),
+            multipart.clone(),
+            cookie.to_owned(),
+            done.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut conn = Conn::open(server).await?;
+            let mut n = 0_u32;
+            while start.elapsed() < duration {
+                n += 1;
+                let reply = if k % 2 == 0 {
+                    conn.send_raw(
+                        "/api/journal/preview",
+                        &format!("Cookie: {cookie}\r\n"),
+                        "application/x-www-form-urlencoded",
+                        preview.as_bytes(),
+                    )
+                    .await?
+                } else {
+                    conn.send_raw(
+                        "/api/verify",
+                        &format!("X-Forwarded-For: 10.{}.{}.{}\r\n", k, n / 250, n % 250),
+                        &format!("multipart/form-data; boundary={boundary}"),
+                        multipart.as_bytes(),
+                    )
+                    .await?
+                };
+                if reply.status < 500 || reply.status == 503 {
+                    done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+            Ok::<(), Error>(())
+        }));
+    }
+    // Let the heavy work start before measuring.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (sample, elapsed) = closed_loop_get(
+        server,
+        "/healthz",
+        None,
+        "application/json",
+        2,
+        duration.saturating_sub(Duration::from_millis(600)),
+    )
+    .await?;
+    for t in tasks {
+        t.await??;
+    }
+    Ok((
+        sample,
+        elapsed,
+        done.load(std::sync::atomic::Ordering::Relaxed),
+    ))
+}
+
 async fn bench(server: SocketAddr, hello: SocketAddr, duration: Duration) -> Result<(), Error> {
     println!("signing in {WRITERS} sessions of the demo teacher…");
     let mut cookies = Vec::new();
@@ -573,6 +687,21 @@ async fn bench(server: SocketAddr, hello: SocketAddr, duration: Duration) -> Res
         let (mut s, e) = autosave_closed(w, duration).await?;
         report("journal autosave, 64 writers, flat out", &mut s, e);
     }
+    if run("worst") {
+        let (mut s, e) =
+            closed_loop_get(server, "/healthz", None, "application/json", 2, duration).await?;
+        report("/healthz alone, 2 connections", &mut s, e);
+        let (mut s, e, heavy) =
+            healthz_under_worst_inputs(server, &cookies[0], 8, duration).await?;
+        report("/healthz beside 8 clients of worst inputs", &mut s, e);
+        #[allow(clippy::cast_precision_loss)]
+        let heavy_rate = heavy as f64 / duration.as_secs_f64();
+        println!(
+            "{:<46} {heavy:>7} answered ({heavy_rate:.1}/s): 100 KB nested-quote previews and 10,000-value credentials",
+            "  the worst inputs themselves"
+        );
+    }
     println!("\nTargets (issue 4): autosave p99 ≤ 20 ms with 64 writers and ≥ 2000 saves/s.");
+    println!("Target (issue 13): /healthz answers while the worst allowed inputs are processed.");
     Ok(())
 }

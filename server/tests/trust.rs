@@ -1,0 +1,456 @@
+//! Trust, by kind (issue 13): text in every textarea round-trips byte for byte; private
+//! answers are never cached; public endpoints have bounded cost; concurrent writes on the same
+//! version or status are decided once.
+
+mod common;
+
+use app::domain::account::Role;
+use common::{Cast, TestApp};
+
+/// Pieces that HTML treats specially inside or around a `<textarea>`.
+const PIECES: [&str; 16] = [
+    "</textarea>",
+    "</TEXTAREA >",
+    "<meta http-equiv=\"refresh\" content=\"0;url=https://evil.example\">",
+    "Fish &amp; chips",
+    "&lt;b&gt;",
+    "&",
+    "<",
+    ">",
+    "a < b > c",
+    "\"quoted\" 'single'",
+    "<!-- not a comment -->",
+    "<script>alert(1)</script>",
+    "été, naïve, 😀, مرحبا, 中文",
+    "tab\there",
+    "two\nlines",
+    "  spaced  ",
+];
+
+/// Texts built from the pieces: each alone, each after a leading newline, and pairs chosen by
+/// a fixed-seed generator (the same cases every run, many shapes).
+fn texts(one_line: bool) -> Vec<String> {
+    let mut out: Vec<String> = PIECES.iter().map(|p| (*p).to_owned()).collect();
+    out.extend(PIECES.iter().map(|p| format!("\n{p}")));
+    out.push("\n\nTwo leading newlines".into());
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        usize::try_from(state % PIECES.len() as u64).expect("small")
+    };
+    for _ in 0..24 {
+        let (a, b, c) = (next(), next(), next());
+        out.push(format!("{} {}{}", PIECES[a], PIECES[b], PIECES[c]));
+    }
+    if one_line {
+        out = out
+            .into_iter()
+            .map(|t| t.replace('\n', " ").trim().to_owned())
+            .filter(|t| !t.is_empty())
+            .collect();
+    }
+    out
+}
+
+/// The text of the `<textarea name="NAME">` in a page, as a browser's parser reads it: the
+/// content up to the first `</textarea` (case-insensitive), character references decoded, one
+/// newline right after the start tag dropped. `None` when there is no such textarea.
+fn textarea_text(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\"");
+    let at = html.find(&marker)?;
+    let start_tag = html[..at].rfind("<textarea")?;
+    let open_end = start_tag + html[start_tag..].find('>')? + 1;
+    let lower = html[open_end..].to_ascii_lowercase();
+    let close = open_end + lower.find("</textarea")?;
+    let raw = &html[open_end..close];
+    let raw = raw.strip_prefix('\n').unwrap_or(raw);
+    Some(decode_entities(raw))
+}
+
+fn decode_entities(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest.find(';').filter(|e| *e < 12);
+        let decoded = end.and_then(|e| match &rest[1..e] {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "#39" | "apos" => Some('\''),
+            n if n.starts_with("#x") => u32::from_str_radix(&n[2..], 16)
+                .ok()
+                .and_then(char::from_u32),
+            n if n.starts_with('#') => n[1..].parse().ok().and_then(char::from_u32),
+            _ => None,
+        });
+        match (decoded, end) {
+            (Some(c), Some(e)) => {
+                out.push(c);
+                rest = &rest[e + 1..];
+            }
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Checks one page's textarea against the text saved, and that nothing in the text became
+/// markup (no injected element after the textarea).
+fn check_page(failures: &mut Vec<String>, what: &str, html: &str, name: &str, saved: &str) {
+    match textarea_text(html, name) {
+        Some(shown) if shown == saved => {}
+        Some(shown) => failures.push(format!("{what}: saved {saved:?}, the page holds {shown:?}")),
+        None => failures.push(format!("{what}: no textarea {name} in the page")),
+    }
+    if saved.contains("<meta") && html.contains("<meta http-equiv") {
+        failures.push(format!("{what}: the text became a live <meta> element"));
+    }
+}
+
+both_engines! {
+    async fn every_textarea_round_trips_its_text(engine: Engine) {
+        let Some(app) = TestApp::new(engine).await else { return };
+        let roster: [common::Person; 1] = [("tess", "Tess Teacher", &[(true, Role::Teacher)])];
+        let cast = Cast::new(&app, "Textarea", "t.test", &roster).await;
+        let cookie = cast.cookie("tess").to_owned();
+        let user = cast.id("tess");
+        let mut failures = Vec::new();
+        let mut evidence_version = 0_i64;
+        for (i, text) in texts(false).into_iter().enumerate() {
+            // The journal editor.
+            let (entry, _) = app::db::journal::create(
+                &app.db,
+                user,
+                &app::db::journal::Links::default(),
+                &format!("Entry {i}"),
+                &text,
+            )
+            .await
+            .expect("entry");
+            let page = app.page_as(&format!("/journal/{entry}"), &cookie).await;
+            check_page(&mut failures, &format!("journal {text:?}"), &page.body, "entry[body]", &text);
+
+            // The checklist note.
+            let saved = app
+                .post_form(
+                    "/api/checklist/save",
+                    &[
+                        ("rating[framework]", "mcf"),
+                        ("rating[competency]", "communication"),
+                        ("rating[indicator]", "active-listening"),
+                        ("rating[phase]", "current"),
+                        ("rating[level]", "3"),
+                        ("rating[note]", &text),
+                        ("rating[evidence_url]", ""),
+                    ],
+                    Some(&cookie),
+                )
+                .await;
+            if saved.status.is_success() {
+                let page = app
+                    .page_as("/frameworks/mcf/competencies/communication/checklist", &cookie)
+                    .await;
+                check_page(&mut failures, &format!("checklist {text:?}"), &page.body, "rating[note]", &text);
+            } else {
+                failures.push(format!("checklist {text:?}: save answered {}: {}", saved.status, saved.body));
+            }
+
+            // The Learning Statement.
+            let saved = app
+                .post_form(
+                    "/api/statement/save",
+                    &[("statement[text][objectives]", &text)],
+                    Some(&cookie),
+                )
+                .await;
+            if saved.status.is_success() {
+                let page = app.page_as("/learning-statement", &cookie).await;
+                check_page(&mut failures, &format!("statement {text:?}"), &page.body, "statement[text][objectives]", &text);
+            } else {
+                failures.push(format!("statement {text:?}: save answered {}: {}", saved.status, saved.body));
+            }
+
+            // The evidence rationale.
+            let version = evidence_version.to_string();
+            let saved = app
+                .post_form(
+                    "/api/submission/save",
+                    &[
+                        ("draft[framework]", "mcf"),
+                        ("draft[competency]", "communication"),
+                        ("draft[base_version]", &version),
+                        ("draft[intent]", "save"),
+                        ("draft[rationale][active-listening]", &text),
+                    ],
+                    Some(&cookie),
+                )
+                .await;
+            if saved.status.is_success() {
+                evidence_version += 1;
+                let page = app
+                    .page_as("/frameworks/mcf/competencies/communication/evidence", &cookie)
+                    .await;
+                check_page(&mut failures, &format!("rationale {text:?}"), &page.body, "draft[rationale][active-listening]", &text);
+            } else {
+                failures.push(format!("rationale {text:?}: save answered {}: {}", saved.status, saved.body));
+            }
+        }
+        // Evidence links: one per line, an address then a label.
+        for text in texts(true) {
+            let links = format!("https://example.org/a {text}");
+            let version = evidence_version.to_string();
+            let saved = app
+                .post_form(
+                    "/api/submission/save",
+                    &[
+                        ("draft[framework]", "mcf"),
+                        ("draft[competency]", "communication"),
+                        ("draft[base_version]", &version),
+                        ("draft[intent]", "save"),
+                        ("draft[links][active-listening]", &links),
+                    ],
+                    Some(&cookie),
+                )
+                .await;
+            if saved.status.is_success() {
+                evidence_version += 1;
+                let page = app
+                    .page_as("/frameworks/mcf/competencies/communication/evidence", &cookie)
+                    .await;
+                check_page(&mut failures, &format!("links {links:?}"), &page.body, "draft[links][active-listening]", &links);
+            } else {
+                failures.push(format!("links {links:?}: save answered {}: {}", saved.status, saved.body));
+            }
+        }
+        assert!(failures.is_empty(), "{} textarea failures:\n{}", failures.len(), failures.join("\n"));
+    }
+
+    async fn private_answers_are_never_cached(engine: Engine) {
+        let Some(app) = TestApp::new(engine).await else { return };
+        let roster: [common::Person; 1] = [("tess", "Tess Teacher", &[(true, Role::Teacher)])];
+        let cast = Cast::new(&app, "Cache", "c.test", &roster).await;
+        let cookie = cast.cookie("tess").to_owned();
+        let (entry, _) = app::db::journal::create(
+            &app.db,
+            cast.id("tess"),
+            &app::db::journal::Links::default(),
+            "Private",
+            "My private reflection",
+        )
+        .await
+        .expect("entry");
+        // Every page the router knows, signed in, with the parameters of this world.
+        let pages = [
+            "/".to_owned(),
+            "/dashboard".into(),
+            "/journal".into(),
+            format!("/journal/{entry}"),
+            "/frameworks".into(),
+            "/frameworks/mcf".into(),
+            "/frameworks/mcf/competencies/communication".into(),
+            "/frameworks/mcf/competencies/communication/checklist".into(),
+            "/frameworks/mcf/competencies/communication/evidence".into(),
+            "/learning-statement".into(),
+            "/learning-statement/print".into(),
+            "/profile".into(),
+            "/credentials".into(),
+            "/verify".into(),
+            "/no-such-page".into(),
+            "/learning-statement.json".into(),
+        ];
+        for page in &pages {
+            let reply = app.page_as(page, &cookie).await;
+            let cache = reply.headers.get("cache-control").and_then(|v| v.to_str().ok()).unwrap_or_default();
+            assert!(cache.contains("no-store"), "{page} ({}): Cache-Control {cache:?}", reply.status);
+        }
+        // Static files keep their long cache; public credential files choose their own.
+        let health = app.get("/healthz").await;
+        assert!(health.headers.get("cache-control").is_some(), "healthz has a policy");
+        // Signing out tells the browser to drop what it kept.
+        let out = app.post_form("/api/account/sign-out", &[], Some(&cookie)).await;
+        assert!(out.status.is_success() || out.status.is_redirection(), "{}", out.status);
+        assert_eq!(
+            out.headers.get("clear-site-data").and_then(|v| v.to_str().ok()),
+            Some("\"cache\"")
+        );
+        // Plain-HTTP development sends no HSTS (HTTPS deployments do; see startup).
+        assert!(out.headers.get("strict-transport-security").is_none());
+    }
+
+    async fn verify_bounds_its_cost(engine: Engine) {
+        let Some(app) = TestApp::new(engine).await else { return };
+        use axum::body::Body;
+        use axum::http::Request;
+        let post = |body: String, address: &'static str| {
+            let boundary = "XBOUNDARY";
+            let multipart = format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n{body}\r\n--{boundary}--\r\n"
+            );
+            Request::post("/api/verify")
+                .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+                .header("accept", "application/json")
+                .header("x-forwarded-for", address)
+                .body(Body::from(multipart))
+                .expect("request")
+        };
+        // Over 1 MB: refused before parsing.
+        let big = format!("{{\"a\":\"{}\"}}", "x".repeat(1_100_000));
+        let reply = app.send(post(big, "198.51.100.1")).await;
+        assert!(matches!(reply.status.as_u16(), 413 | 422), "{}: {}", reply.status, reply.body);
+        // Many values, or deep nesting: refused before expansion.
+        let wide = serde_json::json!({ "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "credentialSubject": { "result": vec![serde_json::json!({"a": 1}); 20_000] } });
+        let reply = app.send(post(wide.to_string(), "198.51.100.2")).await;
+        assert_eq!(reply.status.as_u16(), 422, "{}", reply.body);
+        assert!(reply.body.contains("values"), "{}", reply.body);
+        let deep = format!("{}1{}", "[".repeat(100), "]".repeat(100));
+        let reply = app.send(post(deep, "198.51.100.3")).await;
+        assert_eq!(reply.status.as_u16(), 422, "{}", reply.body);
+        // One address checking over and over is slowed down; another is not.
+        let mut limited = false;
+        for _ in 0..15 {
+            let reply = app.send(post("{}".into(), "198.51.100.4")).await;
+            if reply.status.as_u16() == 429 {
+                assert!(reply.headers.get("retry-after").is_some());
+                limited = true;
+                break;
+            }
+        }
+        assert!(limited, "fifteen checks at once from one address were all accepted");
+        let reply = app.send(post("{}".into(), "198.51.100.5")).await;
+        assert_ne!(reply.status.as_u16(), 429);
+    }
+
+    async fn a_huge_preview_is_refused_and_a_deep_one_is_quick(engine: Engine) {
+        let Some(app) = TestApp::new(engine).await else { return };
+        let cookie = common::new_teacher(&app, "prev@p.test", "Pre View").await;
+        let huge = "x".repeat(150 * 1024);
+        let reply = app.post_form("/api/journal/preview", &[("text", &huge)], Some(&cookie)).await;
+        assert_eq!(reply.status.as_u16(), 422, "{}", reply.body);
+        assert!(reply.body.contains("text"), "names the field: {}", reply.body);
+        // 100 KB of nested quotes: within the size limit, rendered with its nesting capped.
+        let deep = ">".repeat(100 * 1024 - 10);
+        let reply = app.post_form("/api/journal/preview", &[("text", &deep)], Some(&cookie)).await;
+        assert_eq!(reply.status.as_u16(), 200, "{}", reply.body.chars().take(200).collect::<String>());
+        let depth = reply.body.matches("<blockquote>").count();
+        assert!(depth <= app::markdown::MAX_NESTING, "{depth} nested quotes");
+    }
+}
+
+/// The indicators of the MCF's Communication competency.
+const COMMUNICATION: [&str; 9] = [
+    "sharing-information",
+    "expressing-views-constructively",
+    "interpersonal-skills",
+    "active-listening",
+    "constructive-feedback",
+    "framing-questions",
+    "building-rapport",
+    "clear-messages",
+    "assessing-learning-progress",
+];
+
+/// The evidence draft fields of one save: `text` as every rationale, a link for each.
+fn draft_fields(version: i64, intent: &str, text: &str) -> Vec<(String, String)> {
+    let mut fields = vec![
+        ("draft[framework]".into(), "mcf".into()),
+        ("draft[competency]".into(), "communication".into()),
+        ("draft[base_version]".into(), version.to_string()),
+        ("draft[intent]".into(), intent.into()),
+    ];
+    for slug in COMMUNICATION {
+        fields.push((format!("draft[rationale][{slug}]"), text.into()));
+        fields.push((
+            format!("draft[links][{slug}]"),
+            "https://example.org/evidence My recording".into(),
+        ));
+    }
+    fields
+}
+
+async fn save(app: &TestApp, cookie: &str, fields: &[(String, String)]) -> common::Reply {
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    app.post_form("/api/submission/save", &pairs, Some(cookie))
+        .await
+}
+
+both_engines! {
+    async fn concurrent_writes_on_one_version_are_decided_once(engine: Engine) {
+        let Some(app) = TestApp::new(engine).await else { return };
+        let roster: [common::Person; 1] = [("tess", "Tess Teacher", &[(true, Role::Teacher)])];
+        let cast = Cast::new(&app, "Race", "r.test", &roster).await;
+        let cookie = cast.cookie("tess").to_owned();
+        let first = save(&app, &cookie, &draft_fields(0, "save", "start")).await;
+        assert!(first.status.is_success(), "{}", first.body);
+        let mut version = 1_i64;
+        for round in 0..20 {
+            let a = draft_fields(version, "autosave", &format!("window A, round {round}"));
+            let b = draft_fields(version, "autosave", &format!("window B, round {round}"));
+            let (ra, rb) = tokio::join!(save(&app, &cookie, &a), save(&app, &cookie, &b));
+            let saved = [&ra, &rb].iter().filter(|r| r.body.contains("\"Saved\"")).count();
+            let conflicts = [&ra, &rb].iter().filter(|r| r.body.contains("\"Conflict\"")).count();
+            assert_eq!((saved, conflicts), (1, 1), "round {round}: {} / {}", ra.body, rb.body);
+            version += 1;
+            // What is stored is the text of the save that was answered "Saved".
+            let winner = if ra.body.contains("\"Saved\"") { "A" } else { "B" };
+            let page = app
+                .page_as("/frameworks/mcf/competencies/communication/evidence", &cookie)
+                .await;
+            assert!(
+                page.body.contains(&format!("window {winner}, round {round}")),
+                "round {round}: the stored text is not the acknowledged one"
+            );
+        }
+        // Two submits of the same version: one is submitted, one audit row.
+        let s = draft_fields(
+            version,
+            "submit",
+            "In my recorded session I paused, summarised the mentee's concern and asked a follow-up question before advising.",
+        );
+        let (ra, rb) = tokio::join!(save(&app, &cookie, &s), save(&app, &cookie, &s));
+        let submitted = [&ra, &rb].iter().filter(|r| r.body.contains("\"Submitted\"")).count();
+        assert_eq!(submitted, 1, "{} / {}", ra.body, rb.body);
+        for r in [&ra, &rb] {
+            assert!(!r.status.is_server_error(), "{}: {}", r.status, r.body);
+        }
+        let audits: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'submission.submit'",
+        )
+        .fetch_one(app.db.pool())
+        .await
+        .expect("count");
+        assert_eq!(audits, 1);
+    }
+
+    async fn instances_starting_together_share_one_signing_key(engine: Engine) {
+        let Some(db) = common::seeded_db(engine).await else { return };
+        let settings = app::db::credential::IssuerSettings {
+            base_url: "http://127.0.0.1:3000".into(),
+            name: "Race".into(),
+            sealing: app::credentials::issuer::SealingKey::development(),
+        };
+        let (a, b) = tokio::join!(
+            app::db::credential::load_issuer(&db, &settings),
+            app::db::credential::load_issuer(&db, &settings)
+        );
+        let (a, b) = (a.expect("first instance"), b.expect("second instance"));
+        assert_eq!(a.fragment, b.fragment);
+        let keys: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM issuer_keys")
+            .fetch_one(db.pool())
+            .await
+            .expect("count");
+        assert_eq!(keys, 1);
+    }
+}
