@@ -352,7 +352,8 @@ both_engines! {
         assert!(!w.status_list().await.get(index_of(&doc)));
         let page = w.page(&c.public_id).await;
         assert_eq!(page.verification.verdict, Verdict::Valid, "{:?}", page.verification);
-        assert_eq!(page.verification.checks.iter().filter(|c| c.ok).count(), 4);
+        assert_eq!(page.verification.checks.iter().filter(|c| c.ok).count(), 5);
+        assert_eq!(page.verification.signer.as_deref(), Some(DID));
         let summary = page.verification.summary.expect("summary");
         assert_eq!(summary.results.len(), slugs.len());
         assert!(summary.results.iter().any(|r| r.level == "Partly evident"));

@@ -54,12 +54,12 @@ fn texts(one_line: bool) -> Vec<String> {
     out
 }
 
-/// The text of the `<textarea name="NAME">` in a page, as a browser's parser reads it: the
-/// content up to the first `</textarea` (case-insensitive), character references decoded, one
-/// newline right after the start tag dropped. `None` when there is no such textarea.
-fn textarea_text(html: &str, name: &str) -> Option<String> {
-    let marker = format!("name=\"{name}\"");
-    let at = html.find(&marker)?;
+/// The text of the `<textarea>` whose start tag holds `attribute` (e.g. `name="x"`) in a page,
+/// as a browser's parser reads it: the content up to the first `</textarea` (case-insensitive),
+/// character references decoded, one newline right after the start tag dropped. `None` when
+/// there is no such textarea.
+fn textarea_text(html: &str, attribute: &str) -> Option<String> {
+    let at = html.find(attribute)?;
     let start_tag = html[..at].rfind("<textarea")?;
     let open_end = start_tag + html[start_tag..].find('>')? + 1;
     let lower = html[open_end..].to_ascii_lowercase();
@@ -106,7 +106,12 @@ fn decode_entities(s: &str) -> String {
 /// Checks one page's textarea against the text saved, and that nothing in the text became
 /// markup (no injected element after the textarea).
 fn check_page(failures: &mut Vec<String>, what: &str, html: &str, name: &str, saved: &str) {
-    match textarea_text(html, name) {
+    let attribute = if name.starts_with("id=") {
+        name.to_owned()
+    } else {
+        format!("name=\"{name}\"")
+    };
+    match textarea_text(html, &attribute) {
         Some(shown) if shown == saved => {}
         Some(shown) => failures.push(format!("{what}: saved {saved:?}, the page holds {shown:?}")),
         None => failures.push(format!("{what}: no textarea {name} in the page")),
@@ -159,7 +164,7 @@ both_engines! {
                 let page = app
                     .page_as("/frameworks/mcf/competencies/communication/checklist", &cookie)
                     .await;
-                check_page(&mut failures, &format!("checklist {text:?}"), &page.body, "rating[note]", &text);
+                check_page(&mut failures, &format!("checklist {text:?}"), &page.body, "id=\"note-active-listening\"", &text);
             } else {
                 failures.push(format!("checklist {text:?}: save answered {}: {}", saved.status, saved.body));
             }

@@ -43,11 +43,7 @@ pub async fn save_statement(statement: StatementForm) -> Result<(), AppError> {
         let who = auth::authorize(Access::SignedIn)?;
         let mut texts = Vec::new();
         for part in Part::ALL.into_iter().filter(|p| p.written()) {
-            let text = statement
-                .text
-                .get(part.key())
-                .map(|t| t.trim().to_owned())
-                .unwrap_or_default();
+            let text = statement.text.get(part.key()).cloned().unwrap_or_default();
             let n = text.chars().count();
             if n > TEXT_MAX {
                 return Err(AppError::invalid(

@@ -59,11 +59,7 @@ fn validate(
     let mut content = DraftContent::default();
     let mut evidence = 0usize;
     for (id, slug, _) in indicators {
-        let rationale = form
-            .rationale
-            .get(slug)
-            .map(|r| r.trim().to_owned())
-            .unwrap_or_default();
+        let rationale = form.rationale.get(slug).cloned().unwrap_or_default();
         check_rationale(&rationale, submit)
             .map_err(|m| AppError::invalid(format!("draft[rationale][{slug}]"), m))?;
         let mut offered = Vec::new();

@@ -40,14 +40,16 @@ pub async fn check(file: &Path) -> anyhow::Result<()> {
         "sqlite://{}?mode=ro",
         file.to_str().context("the path must be valid UTF-8")?
     );
-    let db = Db::connect(&url, 1)
+    // A plain read-only connection: the server's pragmas (WAL mode) would write to the file.
+    sqlx::any::install_default_drivers();
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
         .await
         .with_context(|| format!("open {}", file.display()))?;
     let answer: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_all(db.pool())
+        .fetch_all(&mut conn)
         .await
-        .context("run the integrity check")?;
-    db.close().await;
+        .with_context(|| format!("{} is not a database this server can read", file.display()))?;
+    let _ = sqlx::Connection::close(conn).await;
     if answer != ["ok"] {
         anyhow::bail!("{} is damaged: {}", file.display(), answer.join("; "));
     }

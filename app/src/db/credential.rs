@@ -92,7 +92,7 @@ async fn try_load_issuer(db: &Db, settings: &IssuerSettings) -> anyhow::Result<O
                 .begin_write()
                 .await
                 .context("begin creating the first key")?;
-            let Some(created) = new_key(&mut tx, settings).await? else {
+            let Some(created) = new_key_named(&mut tx, settings, "key-1").await? else {
                 return Ok(None);
             };
             tx.commit().await.context("commit the first key")?;
@@ -120,8 +120,8 @@ async fn try_load_issuer(db: &Db, settings: &IssuerSettings) -> anyhow::Result<O
     Ok(Some(issuer))
 }
 
-/// Creates the next signing key; `None` when another instance created a key of that name at
-/// the same moment (nothing is written then).
+/// Creates the next signing key (`key-N`); `None` when another instance created a key of that
+/// name at the same moment (nothing is written then).
 async fn new_key(
     tx: &mut Transaction<'static, Any>,
     settings: &IssuerSettings,
@@ -130,7 +130,17 @@ async fn new_key(
         .fetch_one(&mut **tx)
         .await
         .context("count keys")?;
-    let fragment = format!("key-{}", count + 1);
+    new_key_named(tx, settings, &format!("key-{}", count + 1)).await
+}
+
+/// Creates a signing key named `fragment`; `None` when one of that name exists already (the
+/// first key of two instances starting at once on an empty database).
+async fn new_key_named(
+    tx: &mut Transaction<'static, Any>,
+    settings: &IssuerSettings,
+    fragment: &str,
+) -> anyhow::Result<Option<(i64, String, ed25519_dalek::SigningKey)>> {
+    let fragment = fragment.to_owned();
     let signing = generate_key();
     let sealed = settings
         .sealing

@@ -144,9 +144,10 @@ pub fn parse_evidence_url(input: &str) -> Result<String, String> {
     Ok(s.to_owned())
 }
 
-/// Checks a note: at most [`NOTE_MAX`] characters, trimmed.
+/// Checks a note: at most [`NOTE_MAX`] characters, kept exactly as typed (a textarea's text
+/// round-trips byte for byte); only white space counts as no note.
 pub fn parse_note(input: &str) -> Result<String, String> {
-    let s = input.trim();
+    let s = if input.trim().is_empty() { "" } else { input };
     let n = s.chars().count();
     if n > NOTE_MAX {
         return Err(format!(
@@ -185,7 +186,8 @@ mod tests {
 
     #[test]
     fn notes_have_a_limit() {
-        assert_eq!(parse_note("  fine "), Ok("fine".into()));
+        assert_eq!(parse_note("  fine "), Ok("  fine ".into()), "kept as typed");
+        assert_eq!(parse_note(" \n "), Ok(String::new()), "blank is no note");
         assert!(parse_note(&"x".repeat(2_001)).unwrap_err().contains("2000"));
     }
 }
