@@ -459,3 +459,107 @@ both_engines! {
         assert_eq!(keys, 1);
     }
 }
+
+/// Decides a submission with every indicator at `level` (1 Not, 2 Partly, 3 Evident).
+async fn decide(app: &TestApp, cookie: &str, id: i64, competent: bool) -> common::Reply {
+    let claim = app
+        .post_form(
+            "/api/review/claim",
+            &[("id", &id.to_string())],
+            Some(cookie),
+        )
+        .await;
+    assert_eq!(claim.status, 200, "{}", claim.body);
+    let id = id.to_string();
+    let level = if competent { "3" } else { "2" };
+    let mut fields: Vec<(String, String)> = vec![
+        ("review[submission]".into(), id),
+        ("review[feedback]".into(), "Clear evidence.".into()),
+        (
+            "review[improve]".into(),
+            if competent { "" } else { "More" }.into(),
+        ),
+        (
+            "review[decision]".into(),
+            if competent { "competent" } else { "not_yet" }.into(),
+        ),
+    ];
+    for slug in COMMUNICATION {
+        fields.push((format!("review[level][{slug}]"), level.into()));
+    }
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    app.post_form("/api/review/decide", &pairs, Some(cookie))
+        .await
+}
+
+both_engines! {
+    async fn a_coordinator_who_is_also_a_teacher_cannot_act_on_their_own_work(engine: Engine) {
+        let Some(app) = TestApp::new(engine).await else { return };
+        let roster: [common::Person; 3] = [
+            ("cora", "Cora Coordinator", &[(true, Role::Coordinator), (true, Role::Teacher)]),
+            ("asa", "Asa Assessor", &[(true, Role::Assessor)]),
+            ("tess", "Tess Teacher", &[(true, Role::Teacher)]),
+        ];
+        let cast = Cast::new(&app, "Own work", "o.test", &roster).await;
+        let (cora, asa, tess) = (cast.cookie("cora"), cast.cookie("asa"), cast.cookie("tess"));
+        let text = "In my recorded session I paused, summarised and asked a follow-up question.";
+        for who in [cora, tess] {
+            let r = save(&app, who, &draft_fields(0, "submit", text)).await;
+            assert!(r.body.contains("\"Submitted\""), "{}", r.body);
+        }
+        let id_of = |user: i64| {
+            let db = app.db.clone();
+            async move {
+                sqlx::query_scalar::<_, i64>("SELECT id FROM submissions WHERE user_id = $1")
+                    .bind(user)
+                    .fetch_one(db.pool())
+                    .await
+                    .expect("submission")
+            }
+        };
+        let own = id_of(cast.id("cora")).await;
+        let other = id_of(cast.id("tess")).await;
+        // Not reviewed, claimed or assigned by themselves.
+        let r = app.post_form("/api/review/claim", &[("id", &own.to_string())], Some(cora)).await;
+        assert!(matches!(r.status.as_u16(), 403 | 404 | 409 | 422), "{}: {}", r.status, r.body);
+        let r = app.post_form("/api/review/assign", &[("id", &own.to_string()), ("assessor", &cast.id("asa").to_string())], Some(cora)).await;
+        assert!(r.status.is_client_error(), "assigning one's own submission: {}: {}", r.status, r.body);
+        // Both decided Not yet by the assessor.
+        for id in [own, other] {
+            let r = decide(&app, asa, id, false).await;
+            assert_eq!(r.status, 200, "{}", r.body);
+        }
+        // Moderation: their own submission is never sent for a second opinion by them.
+        let r = app.post_form("/api/moderation/pick", &[("id", &own.to_string())], Some(cora)).await;
+        assert_eq!(r.status, 404, "{}", r.body);
+        let cohort = cast.cohort.to_string();
+        let r = app.post_form("/api/moderation/sample", &[("cohort", &cohort), ("percent", "100")], Some(cora)).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let sampled: Vec<i64> = sqlx::query_scalar("SELECT submission_id FROM moderations")
+            .fetch_all(app.db.pool())
+            .await
+            .expect("moderations");
+        assert!(sampled.contains(&other) && !sampled.contains(&own), "{sampled:?}");
+        // No extra attempt for themselves; one for the teacher is fine.
+        let allow = |user: i64| {
+            let fields = [
+                ("cohort", cohort.clone()),
+                ("user", user.to_string()),
+                ("competency", "communication".to_owned()),
+                ("reason", "Illness during the first attempt".to_owned()),
+            ];
+            let app = &app;
+            async move {
+                let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                app.post_form("/api/moderation/allow-attempt", &pairs, Some(cora)).await
+            }
+        };
+        let r = allow(cast.id("cora")).await;
+        assert!(matches!(r.status.as_u16(), 403 | 404), "{}: {}", r.status, r.body);
+        let r = allow(cast.id("tess")).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+}
