@@ -16,6 +16,7 @@ pub mod credentials;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod flash;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod pages;

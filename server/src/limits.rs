@@ -12,7 +12,7 @@
 //! timeout layer (see `startup::router`).
 
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -33,8 +33,10 @@ fn has_own_limits(path: &str) -> bool {
     matches!(path, "/api/uploads" | "/api/verify")
 }
 
-/// Caps, checks and answers every server function call; see the module documentation.
-pub async fn api_guard(req: Request, next: Next) -> Response {
+/// Caps, checks and answers every server function call; see the module documentation. The
+/// state says whether cookies are `Secure` (HTTPS), for the message a refused plain form post
+/// is sent back with.
+pub async fn api_guard(State(secure): State<bool>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
     if !path.starts_with("/api/") || has_own_limits(path) {
         return next.run(req).await;
@@ -46,7 +48,13 @@ pub async fn api_guard(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let refuse = |status: StatusCode, field: &str, message: &str| -> Response {
-        refusal(status, field, message, plain_form, referer.as_deref())
+        refusal(
+            status,
+            field,
+            message,
+            plain_form.then_some(secure),
+            referer.as_deref(),
+        )
     };
     if let Some(query) = req.uri().query() {
         if let Err((field, message)) = check_form(query.as_bytes()) {
@@ -88,19 +96,29 @@ fn accepts_html(req: &Request) -> bool {
 }
 
 /// An error answer in the shape every server function uses (`AppError` as JSON), or for a
-/// plain form post, back to the form's page with the message (`?error=FIELD&message=TEXT`).
+/// plain form post (`plain_form`: `Some(cookies are Secure)`), back to the form's page with
+/// the message as a flash ([`app::flash`]).
 fn refusal(
     status: StatusCode,
     field: &str,
     message: &str,
-    plain_form: bool,
+    plain_form: Option<bool>,
     referer: Option<&str>,
 ) -> Response {
-    if plain_form {
+    if let Some(secure) = plain_form {
         if let Some(back) = referer.and_then(app::api::referer_path) {
-            let target = app::api::back_with_error(&back, field, message);
-            if let Ok(location) = HeaderValue::from_str(&target) {
-                return (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
+            let id = app::flash::new_id();
+            let cookie = app::flash::set_cookie(&id, &back, field, message, secure);
+            let target = app::flash::back_to(&back, &id);
+            if let (Ok(location), Ok(cookie)) = (
+                HeaderValue::from_str(&target),
+                HeaderValue::from_str(&cookie),
+            ) {
+                return (
+                    StatusCode::SEE_OTHER,
+                    [(header::LOCATION, location), (header::SET_COOKIE, cookie)],
+                )
+                    .into_response();
             }
         }
     }

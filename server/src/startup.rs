@@ -178,7 +178,10 @@ pub fn router(state: AppState) -> Router {
             page_policy_source(&state.leptos_options),
             page_policy,
         ))
-        .layer(axum::middleware::from_fn(crate::limits::api_guard))
+        .layer(axum::middleware::from_fn_with_state(
+            state.auth.cookie_secure,
+            crate::limits::api_guard,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::middleware::request_context,

@@ -58,6 +58,8 @@ pub(crate) fn wants_json(headers: &HeaderMap) -> bool {
 struct Answer {
     json: bool,
     back: String,
+    /// Cookies are `Secure` (HTTPS).
+    secure: bool,
 }
 
 impl Answer {
@@ -66,14 +68,18 @@ impl Answer {
             let body = serde_json::json!({ "Invalid": { "field": field, "message": message } });
             return (status, Json(body)).into_response();
         }
-        let sep = if self.back.contains('?') { '&' } else { '?' };
-        Redirect::to(&format!(
-            "{}{sep}error={}&message={}#uploads",
-            self.back,
-            app::domain::url::encode(field),
-            app::domain::url::encode(message)
-        ))
-        .into_response()
+        // Back to the page with the message as a flash (never text in the URL).
+        let id = app::flash::new_id();
+        let cookie = app::flash::set_cookie(&id, &self.back, field, message, self.secure);
+        let mut response =
+            Redirect::to(&format!("{}#uploads", app::flash::back_to(&self.back, &id)))
+                .into_response();
+        if let Ok(value) = axum::http::HeaderValue::from_str(&cookie) {
+            response
+                .headers_mut()
+                .append(axum::http::header::SET_COOKIE, value);
+        }
+        response
     }
 
     /// The body went over the limit (`too_big` says so), or the upload broke off.
@@ -113,6 +119,7 @@ async fn upload(
     let mut answer = Answer {
         json: wants_json(&headers),
         back: "/journal".to_owned(),
+        secure: state.auth.cookie_secure,
     };
     let Some(who) = session.0 else {
         return answer.error(

@@ -563,3 +563,102 @@ both_engines! {
         assert_eq!(r.status, 200, "{}", r.body);
     }
 }
+
+both_engines! {
+    async fn pages_show_only_messages_the_server_left(engine: Engine) {
+        use axum::body::Body;
+        use axum::http::Request;
+        let Some(app) = TestApp::new(engine).await else { return };
+        let roster: [common::Person; 2] = [
+            ("cora", "Cora Coordinator", &[(true, Role::Coordinator)]),
+            ("tess", "Tess Teacher", &[(true, Role::Teacher)]),
+        ];
+        let cast = Cast::new(&app, "Flash", "f.test", &roster).await;
+        let (cora, tess) = (cast.cookie("cora").to_owned(), cast.cookie("tess").to_owned());
+        let cohort = cast.cohort;
+        // Text put in the URL by someone else is never shown, on any page.
+        let injected = "message=INJECTED%20TEXT&error=form&reset_link=https%3A%2F%2Finjected.example%2Freset%2Fx&flash=abc";
+        let pages: Vec<(String, Option<&str>)> = vec![
+            ("/".into(), None),
+            ("/sign-in".into(), None),
+            ("/verify".into(), None),
+            ("/join/not-a-token".into(), None),
+            ("/reset/not-a-token".into(), None),
+            ("/journal".into(), Some(&tess)),
+            ("/profile".into(), Some(&tess)),
+            ("/learning-statement".into(), Some(&tess)),
+            ("/frameworks/mcf/competencies/communication/checklist".into(), Some(&tess)),
+            ("/frameworks/mcf/competencies/communication/evidence".into(), Some(&tess)),
+            ("/coordinator".into(), Some(&cora)),
+            (format!("/coordinator/cohorts/{cohort}"), Some(&cora)),
+            (format!("/coordinator/cohorts/{cohort}/moderation"), Some(&cora)),
+        ];
+        for (page, cookie) in &pages {
+            let uri = format!("{page}?{injected}");
+            let reply = match cookie {
+                Some(c) => app.page_as(&uri, c).await,
+                None => app.get(&uri).await,
+            };
+            assert!(!reply.body.contains("INJECTED"), "{page} shows text from its URL");
+            assert!(!reply.body.contains("injected.example"), "{page} shows a link from its URL");
+        }
+
+        // A refused plain form post: back to the page with only an id in the URL and the
+        // message in a cookie for that page.
+        let plain_post = |path: &str, body: &str, cookie: Option<&str>, referer: &str| {
+            let mut r = Request::post(path)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("accept", "text/html,application/xhtml+xml")
+                .header("referer", format!("http://127.0.0.1:3000{referer}"))
+                .header("host", "127.0.0.1:3000")
+                .header("origin", "http://127.0.0.1:3000");
+            if let Some(c) = cookie {
+                r = r.header("cookie", c);
+            }
+            r.body(Body::from(body.to_owned())).expect("request")
+        };
+        let reply = app
+            .send(plain_post("/api/account/sign-in", "email=not-an-email&password=x&next=%2F", None, "/sign-in?next=%2F"))
+            .await;
+        assert!(reply.status.is_redirection(), "{}", reply.status);
+        let location = reply.headers["location"].to_str().expect("ascii").to_owned();
+        assert!(location.starts_with("/sign-in?next=%2F&flash="), "{location}");
+        assert!(!location.contains("message="), "{location}");
+        let set = reply.headers["set-cookie"].to_str().expect("ascii").to_owned();
+        assert!(set.starts_with("mcf_flash=") && set.contains("Path=/sign-in;"), "{set}");
+        let flash = set.split(';').next().expect("pair").to_owned();
+        let shown = app.page_as(&location, &flash).await;
+        assert!(shown.body.contains("email address") || shown.body.contains("email"), "{}", shown.body.len());
+        let message = app::flash::from_cookie_header(&flash, location.rsplit('=').next().expect("id"))
+            .expect("the cookie holds the message");
+        assert_eq!(message.field, "email");
+        assert!(shown.body.contains(&message.message), "the page shows the server's message");
+        // The same cookie under another id, or the id without the cookie: nothing.
+        let other = app.page_as("/sign-in?flash=0000", &flash).await;
+        assert!(!other.body.contains(&message.message));
+        let bare = app.get(&location).await;
+        assert!(!bare.body.contains(&message.message));
+
+        // The reset link a coordinator issues without JavaScript reaches the page the same way.
+        let body = format!("cohort_id={cohort}&user_id={}", cast.id("tess"));
+        let reply = app
+            .send(plain_post("/api/members/reset-link", &body, Some(&cora), &format!("/coordinator/cohorts/{cohort}")))
+            .await;
+        assert!(reply.status.is_redirection(), "{}: {}", reply.status, reply.body);
+        let location = reply.headers["location"].to_str().expect("ascii").to_owned();
+        assert!(!location.contains("reset_link"), "{location}");
+        let set = reply
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("mcf_flash="))
+            .expect("a flash cookie")
+            .split(';')
+            .next()
+            .expect("pair")
+            .to_owned();
+        let page = app.page_as(&location, &format!("{cora}; {set}")).await;
+        assert!(page.body.contains("/reset/"), "the page shows the issued link");
+    }
+}

@@ -319,12 +319,19 @@ pub async fn issue_reset_link(cohort_id: i64, user_id: i64) -> Result<String, Ap
     }
     .await;
     let result = super::form_answer(result);
-    if let Ok(link) = &result {
-        // Without JavaScript the page can only learn the link from where it is sent back to.
-        super::redirect_plain_form(&format!(
-            "/coordinator/cohorts/{cohort_id}?reset_user={user_id}&reset_link={}",
-            crate::domain::url::encode(link)
+    if let (Ok(link), Some(_)) = (&result, super::plain_form_referer_path()) {
+        // Without JavaScript the page learns the link from a flash message the server left
+        // (never from the URL, where anyone could put a link of their own).
+        let page = format!("/coordinator/cohorts/{cohort_id}");
+        let id = crate::flash::new_id();
+        super::set_cookie(&crate::flash::set_cookie(
+            &id,
+            &page,
+            "reset_link",
+            link,
+            super::cookie_secure(),
         ));
+        super::redirect_plain_form(&crate::flash::back_to(&page, &id));
     }
     result
 }

@@ -35,8 +35,8 @@ pub(crate) fn answer<T>(
 }
 
 /// Like [`answer`], and for a plain HTML form post (JavaScript off) sends the browser back to
-/// the form's page with the error in the query (`?error=FIELD&message=TEXT`), where the page
-/// shows it beside the field.
+/// the form's page with the error as a flash message ([`crate::flash`]), which the page shows
+/// beside the field.
 #[cfg(feature = "ssr")]
 pub(crate) fn form_answer<T>(
     result: Result<T, crate::error::AppError>,
@@ -50,30 +50,24 @@ pub(crate) fn form_answer<T>(
                 }
                 other => ("form".to_owned(), other.to_string()),
             };
-            leptos_axum::redirect(&back_with_error(&back, &field, &message));
+            let id = crate::flash::new_id();
+            set_cookie(&crate::flash::set_cookie(
+                &id,
+                &back,
+                &field,
+                &message,
+                cookie_secure(),
+            ));
+            leptos_axum::redirect(&crate::flash::back_to(&back, &id));
         }
     }
     result
 }
 
-/// The form page `back` (a path with its query) with `error=FIELD&message=TEXT` in place of
-/// any earlier ones; what a refused plain form post is sent back to.
-pub fn back_with_error(back: &str, field: &str, message: &str) -> String {
-    let base = back.split('?').next().unwrap_or("/");
-    let mut query: Vec<String> = back
-        .split_once('?')
-        .map(|(_, q)| {
-            q.split('&')
-                .filter(|kv| {
-                    !kv.is_empty() && !kv.starts_with("error=") && !kv.starts_with("message=")
-                })
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
-    query.push(format!("error={}", crate::domain::url::encode(field)));
-    query.push(format!("message={}", crate::domain::url::encode(message)));
-    format!("{base}?{}", query.join("&"))
+/// Whether cookies set now must be `Secure` (the site is served over HTTPS).
+#[cfg(feature = "ssr")]
+pub(crate) fn cookie_secure() -> bool {
+    crate::auth::settings().map_or(true, |s| s.cookie_secure)
 }
 
 /// For a plain HTML form post, redirects to `path` (with JavaScript, the page decides).

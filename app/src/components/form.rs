@@ -53,8 +53,8 @@ impl FieldMessage {
     }
 }
 
-/// The error to show for a form: the action's latest answer once it has one, otherwise what a
-/// plain form post brought back in the query string.
+/// The error to show for a form: the action's latest answer once it has one, otherwise what the
+/// server left for a refused plain form post ([`crate::flash`]; never text from the URL).
 pub fn use_form_error<O>(action: ServerAction<O>) -> Signal<Option<FieldMessage>>
 where
     O: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
@@ -65,12 +65,9 @@ where
     Signal::derive(move || match value.get() {
         Some(Err(e)) => Some(FieldMessage::from_error(&e)),
         Some(Ok(_)) => None,
+        // A plain form post that was refused: the message the server left for this page.
         None => {
-            let q = query.read();
-            q.get("message").map(|message| FieldMessage {
-                field: q.get("error").unwrap_or_else(|| "form".into()),
-                message,
-            })
+            crate::flash::current(query.read().get("flash")).filter(|m| m.field != "reset_link")
         }
     })
 }

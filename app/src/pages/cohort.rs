@@ -221,7 +221,9 @@ fn Members(
     let issued = move || match actions.reset.value().get() {
         Some(Ok(link)) => Some(link),
         Some(Err(_)) => None,
-        None => query.read().get("reset_link"),
+        None => crate::flash::current(query.read().get("flash"))
+            .filter(|m| m.field == "reset_link")
+            .map(|m| m.message),
     };
     let deactivate_error = use_form_error(actions.deactivate);
     let reactivate_error = use_form_error(actions.reactivate);

@@ -545,7 +545,9 @@ fn UploadForm(uploads: Vec<Material>, back: String) -> impl IntoView {
     let query = use_query_map();
     let message = move || {
         let q = query.read();
-        (q.get("error").as_deref() == Some("file")).then(|| q.get("message").unwrap_or_default())
+        crate::flash::current(q.get("flash"))
+            .filter(|m| m.field == "file")
+            .map(|m| m.message)
     };
     let uploaded = move || query.read().get("uploaded").is_some();
     view! {
