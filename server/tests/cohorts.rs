@@ -104,10 +104,35 @@ both_engines! {
         assert_eq!(me["roles"][0]["cohort_name"], "Spring 2027");
         assert_eq!(me["roles"][0]["role"], "Teacher");
 
-        // The same email cannot register twice; the seat is not spent on the refusal.
+        // The same email cannot register twice: without that account's password it is refused
+        // (and counted like a failed sign-in); with it, it signs in to the same account. The
+        // seat is spent neither time.
+        let wrong = app
+            .post_form(
+                "/api/join/sign-up",
+                &[
+                    ("form[token]", token.as_str()),
+                    ("form[name]", "Ana Again"),
+                    ("form[email]", "ANA@school.org"),
+                    ("form[password]", "not her password at all"),
+                    ("form[confirm]", "not her password at all"),
+                ],
+                None,
+            )
+            .await;
+        assert_eq!(wrong.status, 422);
+        assert!(wrong.body.contains("form[email]") && wrong.body.contains("already has an account"), "{}", wrong.body);
+        assert!(wrong.session_cookie().is_none());
+        let failures: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_failures WHERE scope = 'account:ana@school.org'")
+            .fetch_one(app.db.pool())
+            .await
+            .expect("count");
+        assert_eq!(failures, 1, "the attempt counts against the account");
         let again = sign_up(&app, &token, "Ana Again", "ANA@school.org").await;
-        assert_eq!(again.status, 422);
-        assert!(again.body.contains("form[email]") && again.body.contains("already has an account"), "{}", again.body);
+        assert_eq!(again.status, 200, "{}", again.body);
+        let cookie = again.session_cookie().expect("signed in to her account");
+        let me: serde_json::Value = serde_json::from_str(&app.get_as("/api/account/me", &cookie).await.body).expect("json");
+        assert_eq!(me["name"], "Ana Silva", "the existing account, not a new one");
 
         // The cohort page lists her; the invitation shows one of two places used.
         let detail: serde_json::Value = serde_json::from_str(&app.get_as(&format!("/api/cohorts/detail?cohort_id={cohort}"), &coordinator).await.body).expect("json");

@@ -86,6 +86,20 @@ async fn sign_up_inner(form: SignUpForm) -> Result<String, AppError> {
     let (invitation_id, cohort_id, info) = open_invitation(&db, &form.token).await?;
     let name = PersonName::parse(&form.name).map_err(|m| AppError::invalid("form[name]", m))?;
     let email = Email::parse(&form.email).map_err(|m| AppError::invalid("form[email]", m))?;
+    if let Some(account) = crate::db::account::find_by_email(&db, email.as_str())
+        .await
+        .map_err(internal)?
+    {
+        return join_existing(
+            &db,
+            account,
+            &form.password,
+            invitation_id,
+            cohort_id,
+            info.role,
+        )
+        .await;
+    }
     auth::password::check_new(&form.password, email.as_str(), name.as_str())
         .map_err(|m| AppError::invalid("form[password]", m))?;
     if form.password != form.confirm {
@@ -147,6 +161,85 @@ async fn sign_up_inner(form: SignUpForm) -> Result<String, AppError> {
         auth::settings()?.cookie_secure,
     ));
     Ok(after_joining(info.role))
+}
+
+/// Sign-up with an email that has an account: with that account's password, it joins the
+/// cohort and signs in (what its owner wanted); otherwise it is refused. Every such attempt
+/// goes through sign-in throttling (per account and per address, recorded before the password
+/// is checked), so an invitation link cannot be used to test many emails or guess passwords
+/// faster than the sign-in page allows.
+#[cfg(feature = "ssr")]
+async fn join_existing(
+    db: &crate::db::Db,
+    account: crate::db::account::Account,
+    password: &str,
+    invitation_id: i64,
+    cohort_id: i64,
+    role: crate::domain::account::Role,
+) -> Result<String, AppError> {
+    let client = super::client_info();
+    let scopes = auth::throttle::scopes(&account.email, &client.ip);
+    let attempt = match auth::throttle::attempt(db, &scopes)
+        .await
+        .map_err(internal)?
+    {
+        Ok(ids) => ids,
+        Err(minutes) => return Err(AppError::TooManyRequests(minutes * 60)),
+    };
+    let ok = account.active
+        && auth::password::verify(password.to_owned(), Some(account.password_hash))
+            .await
+            .map_err(internal)?;
+    if !ok {
+        return Err(AppError::invalid(
+            "form[email]",
+            "already has an account: enter that account's password to join with it, or sign in first and open this link again",
+        ));
+    }
+    auth::throttle::succeeded(db, &attempt, &scopes[0].0)
+        .await
+        .map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(|e| internal(e.into()))?;
+    if !crate::db::cohort::holds_role(&mut tx, cohort_id, account.id, role)
+        .await
+        .map_err(internal)?
+    {
+        if !crate::db::cohort::take_seat(&mut tx, invitation_id)
+            .await
+            .map_err(internal)?
+        {
+            return Err(AppError::invalid(
+                "token",
+                InvitationState::UsedUp.explanation(),
+            ));
+        }
+        crate::db::cohort::add_member(&mut tx, cohort_id, account.id, role, Some(invitation_id))
+            .await
+            .map_err(internal)?;
+        crate::db::audit::record_in(
+            &mut tx,
+            Some(account.id),
+            "invitation.accept",
+            &format!("cohort:{cohort_id}"),
+            &serde_json::json!({ "invitation": invitation_id, "role": role.as_str(), "new_account": false }).to_string(),
+        )
+        .await
+        .map_err(internal)?;
+    }
+    tx.commit().await.map_err(|e| internal(e.into()))?;
+    if let Some(previous) = auth::current() {
+        session::end(db, previous.user_id, &previous.session_id)
+            .await
+            .map_err(internal)?;
+    }
+    let token = session::create(db, account.id, &client.user_agent, &client.ip)
+        .await
+        .map_err(internal)?;
+    super::set_cookie(&session::set_cookie(
+        &token,
+        auth::settings()?.cookie_secure,
+    ));
+    Ok(after_joining(role))
 }
 
 /// Joins a cohort through an invitation with the account the caller is signed in with.

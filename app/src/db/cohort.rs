@@ -411,6 +411,25 @@ pub async fn is_member(db: &super::Db, cohort_id: i64, user_id: i64) -> anyhow::
     Ok(n > 0)
 }
 
+/// Whether `user_id` holds `role` in the cohort (in the caller's transaction).
+pub async fn holds_role(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    cohort_id: i64,
+    user_id: i64,
+    role: Role,
+) -> anyhow::Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM memberships WHERE cohort_id = $1 AND user_id = $2 AND role = $3",
+    )
+    .bind(cohort_id)
+    .bind(user_id)
+    .bind(role.as_str())
+    .fetch_one(&mut **tx)
+    .await
+    .context("does the person hold the role")?;
+    Ok(n > 0)
+}
+
 /// Whether a cohort with this id exists.
 pub async fn exists(db: &super::Db, cohort_id: i64) -> anyhow::Result<bool> {
     let found: Option<i64> = sqlx::query_scalar("SELECT id FROM cohorts WHERE id = $1")
