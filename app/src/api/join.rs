@@ -90,15 +90,12 @@ async fn sign_up_inner(form: SignUpForm) -> Result<String, AppError> {
         .await
         .map_err(internal)?
     {
-        return join_existing(
-            &db,
-            account,
-            &form.password,
+        let seat = Seat {
             invitation_id,
             cohort_id,
-            info.role,
-        )
-        .await;
+            role: info.role,
+        };
+        return join_existing(&db, account, &form.password, seat).await;
     }
     auth::password::check_new(&form.password, email.as_str(), name.as_str())
         .map_err(|m| AppError::invalid("form[password]", m))?;
@@ -139,28 +136,72 @@ async fn sign_up_inner(form: SignUpForm) -> Result<String, AppError> {
         }
         Err(crate::db::account::CreateUserError::Other(e)) => return Err(internal(e)),
     };
-    crate::db::cohort::add_member(&mut tx, cohort_id, user_id, info.role, Some(invitation_id))
-        .await
-        .map_err(internal)?;
-    crate::db::audit::record_in(
-        &mut tx,
-        Some(user_id),
-        "invitation.accept",
-        &format!("cohort:{cohort_id}"),
-        &serde_json::json!({ "invitation": invitation_id, "role": info.role.as_str(), "new_account": true }).to_string(),
+    let seat = Seat {
+        invitation_id,
+        cohort_id,
+        role: info.role,
+    };
+    enrol(&mut tx, seat, user_id, true).await?;
+    tx.commit().await.map_err(|e| internal(e.into()))?;
+    start_session(&db, user_id).await?;
+    Ok(after_joining(info.role))
+}
+
+/// The place an invitation offers.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Copy)]
+struct Seat {
+    invitation_id: i64,
+    cohort_id: i64,
+    role: crate::domain::account::Role,
+}
+
+/// Adds `user_id` to the invitation's cohort in its role and writes the audit row, in the
+/// caller's transaction (which has taken the seat).
+#[cfg(feature = "ssr")]
+async fn enrol(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    seat: Seat,
+    user_id: i64,
+    new_account: bool,
+) -> Result<(), AppError> {
+    crate::db::cohort::add_member(
+        tx,
+        seat.cohort_id,
+        user_id,
+        seat.role,
+        Some(seat.invitation_id),
     )
     .await
     .map_err(internal)?;
-    tx.commit().await.map_err(|e| internal(e.into()))?;
+    crate::db::audit::record_in(
+        tx,
+        Some(user_id),
+        "invitation.accept",
+        &format!("cohort:{}", seat.cohort_id),
+        &serde_json::json!({ "invitation": seat.invitation_id, "role": seat.role.as_str(), "new_account": new_account }).to_string(),
+    )
+    .await
+    .map_err(internal)
+}
+
+/// Signs `user_id` in on this browser: ends the session it had, starts one, sets the cookie.
+#[cfg(feature = "ssr")]
+async fn start_session(db: &crate::db::Db, user_id: i64) -> Result<(), AppError> {
+    if let Some(previous) = auth::current() {
+        session::end(db, previous.user_id, &previous.session_id)
+            .await
+            .map_err(internal)?;
+    }
     let client = super::client_info();
-    let token = session::create(&db, user_id, &client.user_agent, &client.ip)
+    let token = session::create(db, user_id, &client.user_agent, &client.ip)
         .await
         .map_err(internal)?;
     super::set_cookie(&session::set_cookie(
         &token,
         auth::settings()?.cookie_secure,
     ));
-    Ok(after_joining(info.role))
+    Ok(())
 }
 
 /// Sign-up with an email that has an account: with that account's password, it joins the
@@ -173,9 +214,7 @@ async fn join_existing(
     db: &crate::db::Db,
     account: crate::db::account::Account,
     password: &str,
-    invitation_id: i64,
-    cohort_id: i64,
-    role: crate::domain::account::Role,
+    seat: Seat,
 ) -> Result<String, AppError> {
     let client = super::client_info();
     let scopes = auth::throttle::scopes(&account.email, &client.ip);
@@ -200,11 +239,11 @@ async fn join_existing(
         .await
         .map_err(internal)?;
     let mut tx = db.begin_write().await.map_err(|e| internal(e.into()))?;
-    if !crate::db::cohort::holds_role(&mut tx, cohort_id, account.id, role)
+    if !crate::db::cohort::holds_role(&mut tx, seat.cohort_id, account.id, seat.role)
         .await
         .map_err(internal)?
     {
-        if !crate::db::cohort::take_seat(&mut tx, invitation_id)
+        if !crate::db::cohort::take_seat(&mut tx, seat.invitation_id)
             .await
             .map_err(internal)?
         {
@@ -213,33 +252,11 @@ async fn join_existing(
                 InvitationState::UsedUp.explanation(),
             ));
         }
-        crate::db::cohort::add_member(&mut tx, cohort_id, account.id, role, Some(invitation_id))
-            .await
-            .map_err(internal)?;
-        crate::db::audit::record_in(
-            &mut tx,
-            Some(account.id),
-            "invitation.accept",
-            &format!("cohort:{cohort_id}"),
-            &serde_json::json!({ "invitation": invitation_id, "role": role.as_str(), "new_account": false }).to_string(),
-        )
-        .await
-        .map_err(internal)?;
+        enrol(&mut tx, seat, account.id, false).await?;
     }
     tx.commit().await.map_err(|e| internal(e.into()))?;
-    if let Some(previous) = auth::current() {
-        session::end(db, previous.user_id, &previous.session_id)
-            .await
-            .map_err(internal)?;
-    }
-    let token = session::create(db, account.id, &client.user_agent, &client.ip)
-        .await
-        .map_err(internal)?;
-    super::set_cookie(&session::set_cookie(
-        &token,
-        auth::settings()?.cookie_secure,
-    ));
-    Ok(after_joining(role))
+    start_session(db, account.id).await?;
+    Ok(after_joining(seat.role))
 }
 
 /// Joins a cohort through an invitation with the account the caller is signed in with.
@@ -253,21 +270,21 @@ pub async fn accept_invitation(token: String) -> Result<String, AppError> {
             return Ok("/".to_owned());
         }
         let mut tx = db.begin_write().await.map_err(|e| internal(e.into()))?;
-        if !crate::db::cohort::take_seat(&mut tx, invitation_id).await.map_err(internal)? {
-            return Err(AppError::invalid("token", InvitationState::UsedUp.explanation()));
-        }
-        crate::db::cohort::add_member(&mut tx, cohort_id, who.user_id, info.role, Some(invitation_id))
+        if !crate::db::cohort::take_seat(&mut tx, invitation_id)
             .await
-            .map_err(internal)?;
-        crate::db::audit::record_in(
-            &mut tx,
-            Some(who.user_id),
-            "invitation.accept",
-            &format!("cohort:{cohort_id}"),
-            &serde_json::json!({ "invitation": invitation_id, "role": info.role.as_str(), "new_account": false }).to_string(),
-        )
-        .await
-        .map_err(internal)?;
+            .map_err(internal)?
+        {
+            return Err(AppError::invalid(
+                "token",
+                InvitationState::UsedUp.explanation(),
+            ));
+        }
+        let seat = Seat {
+            invitation_id,
+            cohort_id,
+            role: info.role,
+        };
+        enrol(&mut tx, seat, who.user_id, false).await?;
         tx.commit().await.map_err(|e| internal(e.into()))?;
         Ok(after_joining(info.role))
     }
