@@ -662,3 +662,34 @@ both_engines! {
         assert!(page.body.contains("/reset/"), "the page shows the issued link");
     }
 }
+
+both_engines! {
+    async fn deactivating_an_assessor_gives_their_claims_back(engine: Engine) {
+        let Some(app) = TestApp::new(engine).await else { return };
+        let roster: [common::Person; 3] = [
+            ("cora", "Cora Coordinator", &[(true, Role::Coordinator)]),
+            ("asa", "Asa Assessor", &[(true, Role::Assessor)]),
+            ("tess", "Tess Teacher", &[(true, Role::Teacher)]),
+        ];
+        let cast = Cast::new(&app, "Give back", "g.test", &roster).await;
+        let text = "In my recorded session I paused, summarised and asked a follow-up question.";
+        let r = save(&app, cast.cookie("tess"), &draft_fields(0, "submit", text)).await;
+        assert!(r.body.contains("\"Submitted\""), "{}", r.body);
+        let id: i64 = sqlx::query_scalar("SELECT id FROM submissions")
+            .fetch_one(app.db.pool())
+            .await
+            .expect("submission");
+        let r = app.post_form("/api/review/claim", &[("id", &id.to_string())], Some(cast.cookie("asa"))).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let fields = [("cohort_id", cast.cohort.to_string()), ("user_id", cast.id("asa").to_string())];
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = app.post_form("/api/members/deactivate", &pairs, Some(cast.cookie("cora"))).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let holder: Option<i64> = sqlx::query_scalar("SELECT claimed_by FROM submissions WHERE id = $1")
+            .bind(id)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("claim");
+        assert_eq!(holder, None, "the claim went back to the queue");
+    }
+}

@@ -505,7 +505,9 @@ pub async fn reactivate(db: &super::Db, user_id: i64, by: i64) -> anyhow::Result
     Ok(changed == 1)
 }
 
-/// Deactivates a user (they can no longer sign in; their work is kept) and ends their sessions.
+/// Deactivates a user (they can no longer sign in; their work is kept), ends their sessions
+/// and gives back what was reserved for them (claims, assignments, second markings not yet
+/// made), in one transaction.
 pub async fn deactivate(
     db: &super::Db,
     cohort_id: i64,
@@ -521,6 +523,30 @@ pub async fn deactivate(
         .await
         .context("deactivate user")?;
     crate::auth::session::end_all_in(&mut tx, user_id, now).await?;
+    // Work reserved for them goes back to the queue: nobody else could take it otherwise.
+    sqlx::query(
+        "UPDATE submissions SET claimed_by = NULL, claim_expires_at = NULL WHERE claimed_by = $1",
+    )
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await
+    .context("release their claims")?;
+    sqlx::query(
+        "UPDATE submissions SET assigned_to = NULL WHERE assigned_to = $1 AND status = 'submitted'",
+    )
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await
+    .context("release their assignments")?;
+    sqlx::query(
+        "UPDATE moderations SET second_assessor = NULL WHERE second_assessor = $1 \
+         AND resolved_at IS NULL AND NOT EXISTS (SELECT 1 FROM reviews r \
+         WHERE r.submission_id = moderations.submission_id AND r.kind = 'second')",
+    )
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await
+    .context("release their second markings")?;
     super::audit::record_in(
         &mut tx,
         Some(by),
