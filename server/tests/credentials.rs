@@ -503,16 +503,22 @@ both_engines! {
         forged.as_object_mut().expect("object").remove("proof");
         forged["issuer"]["id"] = did.clone().into();
         forged["credentialSubject"]["achievement"]["name"] = "Master Mentor".into();
-        let forged = app::credentials::proof::sign(
-            &forged,
-            &app::credentials::proof::ProofOptions::assertion(
-                app::credentials::keys::did_key_verification_method(&key.verifying_key()),
-                None,
-            ),
-            &key,
-            app::credentials::loader::ContextLoader::bundled(),
-        )
-        .expect("signed");
+        // Signs a document (its proof removed first) with the fresh did:key.
+        let sign_with_key = |doc: &Value| {
+            let mut doc = doc.clone();
+            doc.as_object_mut().expect("object").remove("proof");
+            app::credentials::proof::sign(
+                &doc,
+                &app::credentials::proof::ProofOptions::assertion(
+                    app::credentials::keys::did_key_verification_method(&key.verifying_key()),
+                    None,
+                ),
+                &key,
+                app::credentials::loader::ContextLoader::bundled(),
+            )
+            .expect("signed")
+        };
+        let forged = sign_with_key(&forged);
         let r = post_verify(&w.app, forged.to_string().as_bytes(), false).await;
         let location = r.headers["location"].to_str().unwrap_or_default().to_owned();
         assert!(!location.starts_with("/credentials/"), "a forgery was shown as ours: {location}");
@@ -527,19 +533,8 @@ both_engines! {
         );
         // Without a status entry it is valid as a did:key credential, still not ours.
         let mut bare: Value = forged.clone();
-        let obj = bare.as_object_mut().expect("object");
-        obj.remove("proof");
-        obj.remove("credentialStatus");
-        let bare = app::credentials::proof::sign(
-            &bare,
-            &app::credentials::proof::ProofOptions::assertion(
-                app::credentials::keys::did_key_verification_method(&key.verifying_key()),
-                None,
-            ),
-            &key,
-            app::credentials::loader::ContextLoader::bundled(),
-        )
-        .expect("signed");
+        bare.as_object_mut().expect("object").remove("credentialStatus");
+        let bare = sign_with_key(&bare);
         let r = post_verify(&w.app, bare.to_string().as_bytes(), false).await;
         assert_eq!(r.headers["location"], "/verify?result=valid-unconfirmed#result");
         // Not a badge at all, and an image without a credential.
