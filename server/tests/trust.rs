@@ -121,6 +121,53 @@ fn check_page(failures: &mut Vec<String>, what: &str, html: &str, name: &str, sa
     }
 }
 
+/// Saves `text` into one field of the Communication evidence draft (on `version`) and checks the
+/// evidence page gives it back; answers whether the save went through.
+async fn save_evidence_text(
+    app: &TestApp,
+    cookie: &str,
+    version: i64,
+    field: &str,
+    text: &str,
+    failures: &mut Vec<String>,
+) -> bool {
+    let version = version.to_string();
+    let saved = app
+        .post_form(
+            "/api/submission/save",
+            &[
+                ("draft[framework]", "mcf"),
+                ("draft[competency]", "communication"),
+                ("draft[base_version]", &version),
+                ("draft[intent]", "save"),
+                (field, text),
+            ],
+            Some(cookie),
+        )
+        .await;
+    if !saved.status.is_success() {
+        failures.push(format!(
+            "{field} {text:?}: save answered {}: {}",
+            saved.status, saved.body
+        ));
+        return false;
+    }
+    let page = app
+        .page_as(
+            "/frameworks/mcf/competencies/communication/evidence",
+            cookie,
+        )
+        .await;
+    check_page(
+        failures,
+        &format!("{field} {text:?}"),
+        &page.body,
+        field,
+        text,
+    );
+    true
+}
+
 both_engines! {
     async fn every_textarea_round_trips_its_text(engine: Engine) {
         let Some(app) = TestApp::new(engine).await else { return };
@@ -185,55 +232,15 @@ both_engines! {
             }
 
             // The evidence rationale.
-            let version = evidence_version.to_string();
-            let saved = app
-                .post_form(
-                    "/api/submission/save",
-                    &[
-                        ("draft[framework]", "mcf"),
-                        ("draft[competency]", "communication"),
-                        ("draft[base_version]", &version),
-                        ("draft[intent]", "save"),
-                        ("draft[rationale][active-listening]", &text),
-                    ],
-                    Some(&cookie),
-                )
-                .await;
-            if saved.status.is_success() {
+            if save_evidence_text(&app, &cookie, evidence_version, "draft[rationale][active-listening]", &text, &mut failures).await {
                 evidence_version += 1;
-                let page = app
-                    .page_as("/frameworks/mcf/competencies/communication/evidence", &cookie)
-                    .await;
-                check_page(&mut failures, &format!("rationale {text:?}"), &page.body, "draft[rationale][active-listening]", &text);
-            } else {
-                failures.push(format!("rationale {text:?}: save answered {}: {}", saved.status, saved.body));
             }
         }
         // Evidence links: one per line, an address then a label.
         for text in texts(true) {
             let links = format!("https://example.org/a {text}");
-            let version = evidence_version.to_string();
-            let saved = app
-                .post_form(
-                    "/api/submission/save",
-                    &[
-                        ("draft[framework]", "mcf"),
-                        ("draft[competency]", "communication"),
-                        ("draft[base_version]", &version),
-                        ("draft[intent]", "save"),
-                        ("draft[links][active-listening]", &links),
-                    ],
-                    Some(&cookie),
-                )
-                .await;
-            if saved.status.is_success() {
+            if save_evidence_text(&app, &cookie, evidence_version, "draft[links][active-listening]", &links, &mut failures).await {
                 evidence_version += 1;
-                let page = app
-                    .page_as("/frameworks/mcf/competencies/communication/evidence", &cookie)
-                    .await;
-                check_page(&mut failures, &format!("links {links:?}"), &page.body, "draft[links][active-listening]", &links);
-            } else {
-                failures.push(format!("links {links:?}: save answered {}: {}", saved.status, saved.body));
             }
         }
         assert!(failures.is_empty(), "{} textarea failures:\n{}", failures.len(), failures.join("\n"));
