@@ -90,7 +90,7 @@ tools: .tools/npm-build.stamp
 	@mkdir -p .tools && touch $@
 
 test-tools: .tools/npm-e2e.stamp
-	@scripts/apt-ensure.sh chromium postgresql python3
+	@scripts/apt-ensure.sh chromium postgresql python3 python3-aiosmtpd
 
 .tools/npm-e2e.stamp: end2end/package.json end2end/package-lock.json
 	cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund

@@ -7,6 +7,12 @@ import { join } from "node:path";
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 const dataDir = mkdtempSync(join(tmpdir(), "mcf-e2e-"));
+// A real SMTP server (Debian's aiosmtpd) that the app sends its e-mail to, delivering into a
+// maildir the tests read (helpers.ts, mailTo). Workers re-read this file: they inherit the
+// folder chosen by the main process through the environment.
+const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 3125);
+process.env.E2E_MAILDIR ??= join(dataDir, "mail");
+const maildir = process.env.E2E_MAILDIR;
 
 // Debian's Chromium; Playwright never downloads a browser here.
 const launchOptions = {
@@ -35,7 +41,14 @@ export default defineConfig({
     { name: "hydrated", use: { javaScriptEnabled: true } },
     { name: "no-js", use: { javaScriptEnabled: false } },
   ],
-  webServer: {
+  webServer: [
+    {
+      command: `/usr/bin/aiosmtpd -n -l 127.0.0.1:${smtpPort} -c aiosmtpd.handlers.Mailbox ${maildir}`,
+      port: smtpPort,
+      timeout: 20_000,
+      reuseExistingServer: false,
+    },
+    {
     command: "./target/release/server",
     cwd: "..",
     url: `${baseURL}/healthz`,
@@ -50,6 +63,8 @@ export default defineConfig({
       LEPTOS_HASH_FILES: "true",
       RUST_LOG: "warn",
       SEED_DEMO: "true",
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
     },
-  },
+    },
+  ],
 });

@@ -18,6 +18,8 @@ pub mod domain;
 pub mod error;
 pub mod flash;
 #[cfg(feature = "ssr")]
+pub mod mail;
+#[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -8,6 +8,16 @@ use pulldown_cmark::{html, Event, Options, Parser};
 /// in time quadratic in the depth (33 s measured); no real text nests this deep.
 pub const MAX_NESTING: usize = 24;
 
+/// `text` with the five characters that are markup in HTML and XML written as entities, for
+/// putting plain text inside an element or a quoted attribute.
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
 /// Renders CommonMark (with tables and strikethrough) to sanitised HTML. Cost is linear in the
 /// input: nesting is capped at [`MAX_NESTING`]. For text from a request, call
 /// [`to_safe_html_off_thread`].

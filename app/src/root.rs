@@ -9,8 +9,8 @@ use crate::pages::{
     evidence::EvidencePage, evidence::EvidencePreviewPage, framework::FrameworkPage,
     frameworks::FrameworksPage, home::HomePage, join::JoinPage, journal::JournalEntryPage,
     journal::JournalPage, moderation::ModerationPage, not_found::NotFound, profile::ProfilePage,
-    reset::ResetPage, sign_in::SignInPage, statement::StatementPage, statement::StatementPrintPage,
-    unit::UnitPage,
+    reset::ResetPage, sign_in::SignInPage, sign_up::CheckEmailPage, sign_up::SignUpFinishPage,
+    statement::StatementPage, statement::StatementPrintPage, unit::UnitPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
@@ -151,6 +151,16 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("/check-email")
+                        view={Lazy::<CheckEmailRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/sign-up/:code")
+                        view={Lazy::<SignUpFinishRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("/reset/:token")
                         view={Lazy::<ResetRoute>::new()}
                         ssr=SsrMode::Async
@@ -220,6 +230,8 @@ lazy_page!(SignInRoute, SignInPage);
 lazy_page!(ProfileRoute, ProfilePage);
 lazy_page!(JoinRoute, JoinPage);
 lazy_page!(ResetRoute, ResetPage);
+lazy_page!(CheckEmailRoute, CheckEmailPage);
+lazy_page!(SignUpFinishRoute, SignUpFinishPage);
 lazy_page!(CoordinatorRoute, CoordinatorPage);
 lazy_page!(CohortRoute, CohortPage);
 lazy_page!(EvidenceRoute, EvidencePage);

@@ -1,4 +1,29 @@
 import { expect, type Frame, type Locator, type Page, type TestInfo } from "@playwright/test";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { simpleParser } from "mailparser";
+
+/**
+ * The plain-text body of the newest e-mail the SMTP server received for `address` (waits for
+ * the app's sender, which looks for due messages every 2 s).
+ */
+export async function mailTo(address: string): Promise<string> {
+  const folder = join(process.env.E2E_MAILDIR ?? "", "new");
+  let found = "";
+  await expect(async () => {
+    const files = readdirSync(folder).sort();
+    for (const file of files.reverse()) {
+      const mail = await simpleParser(readFileSync(join(folder, file)));
+      const to = Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : [];
+      if (to.some((t) => t.value.some((v) => v.address?.toLowerCase() === address.toLowerCase()))) {
+        found = mail.text ?? "";
+        return;
+      }
+    }
+    throw new Error(`no e-mail for ${address} yet`);
+  }).toPass({ timeout: 15_000 });
+  return found;
+}
 
 /** Whether this project runs with JavaScript enabled. */
 export function hydrated(testInfo: TestInfo): boolean {

@@ -54,6 +54,11 @@ pub struct Config {
     pub credential_key: app::credentials::issuer::SealingKey,
     /// `ISSUER_NAME`: the institution named in credentials (default "Mentoring Micro-credential").
     pub issuer_name: String,
+    /// Where e-mail goes: `SMTP_URL` (required in a real deployment), else `MAIL_DIR`
+    /// (default `data/mail`), one `.eml` file per message, each also logged.
+    pub mail: MailDelivery,
+    /// `MAIL_FROM`: the sender, e.g. `Mentoring micro-credential <no-reply@example.org>`.
+    pub mail_from: String,
 }
 
 impl Config {
@@ -205,11 +210,44 @@ impl Config {
                 "not the published development key: 32 random bytes of your own (e.g. `openssl rand -hex 32`)",
             ));
         }
+        let mail = match lookup("SMTP_URL").filter(|v| !v.trim().is_empty()) {
+            Some(url) if url.starts_with("smtp://") || url.starts_with("smtps://") => {
+                MailDelivery::Smtp(url.trim().to_owned())
+            }
+            Some(_) => {
+                return Err(bad(
+                    "SMTP_URL",
+                    "(hidden)".into(),
+                    "smtp://host:port (STARTTLS with ?tls=required) or smtps://user:password@host:465",
+                ))
+            }
+            None if real_deployment => {
+                return Err(bad(
+                    "SMTP_URL",
+                    String::new(),
+                    "set in production and wherever PUBLIC_BASE_URL is not a loopback address: the SMTP server that sends sign-up links (e.g. smtps://user:password@smtp.example.org:465)",
+                ))
+            }
+            None => MailDelivery::Folder(PathBuf::from(get("MAIL_DIR", "data/mail"))),
+        };
+        let mail_from = get(
+            "MAIL_FROM",
+            &format!(
+                "Mentoring micro-credential <no-reply@{}>",
+                if loopback {
+                    "localhost"
+                } else {
+                    origin_host(&base).unwrap_or("localhost")
+                }
+            ),
+        );
         let issuer_name = get("ISSUER_NAME", "Mentoring Micro-credential");
         if issuer_name.chars().count() > 200 {
             return Err(bad("ISSUER_NAME", issuer_name, "at most 200 characters"));
         }
         Ok(Self {
+            mail,
+            mail_from,
             credential_key,
             issuer_name,
             app_env,
@@ -224,6 +262,26 @@ impl Config {
             log_format,
             shutdown_grace,
         })
+    }
+}
+
+/// How e-mail leaves the service.
+#[derive(Clone, PartialEq, Eq)]
+pub enum MailDelivery {
+    /// An SMTP server (`smtp://` plain or STARTTLS, `smtps://` implicit TLS; credentials in the
+    /// URL as lettre reads them).
+    Smtp(String),
+    /// A folder on this machine (development): nothing leaves it.
+    Folder(PathBuf),
+}
+
+impl std::fmt::Debug for MailDelivery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            // The URL may hold the SMTP password.
+            Self::Smtp(_) => f.write_str("Smtp(..)"),
+            Self::Folder(dir) => f.debug_tuple("Folder").field(dir).finish(),
+        }
     }
 }
 
@@ -299,6 +357,7 @@ mod tests {
         let c = with(&[
             ("PUBLIC_BASE_URL", "https://mentoring.example.org/"),
             ("CREDENTIAL_KEY", &key),
+            ("SMTP_URL", "smtps://u:p@smtp.example.org"),
         ])
         .expect("https");
         assert!(c.cookie_secure());
@@ -357,7 +416,8 @@ mod tests {
             ] {
                 for key in [None, Some(own_key.as_str())] {
                     for seed in ["false", "true"] {
-                        let mut vars = vec![("SEED_DEMO", seed)];
+                        let mut vars =
+                            vec![("SEED_DEMO", seed), ("SMTP_URL", "smtp://mail.example.org")];
                         if let Some(e) = env {
                             vars.push(("APP_ENV", e));
                         }
@@ -411,6 +471,7 @@ mod tests {
         let e = with(&[
             ("PUBLIC_BASE_URL", "https://mentoring.example.org"),
             ("CREDENTIAL_KEY", &hex),
+            ("SMTP_URL", "smtp://mail.example.org"),
         ])
         .expect_err("the development key in a real deployment");
         assert_eq!(e.name, "CREDENTIAL_KEY");
@@ -425,6 +486,7 @@ mod tests {
         let prod = [
             ("APP_ENV", "production"),
             ("PUBLIC_BASE_URL", "https://x.org"),
+            ("SMTP_URL", "smtp://mail.x.org?tls=required"),
         ];
         let e = with(&prod).expect_err("no key");
         assert_eq!(e.name, "CREDENTIAL_KEY");
@@ -439,6 +501,57 @@ mod tests {
         assert_eq!(
             with(&[]).expect("dev").issuer_name,
             "Mentoring Micro-credential"
+        );
+    }
+
+    /// A real deployment must send e-mail through SMTP (a folder on the server reaches nobody);
+    /// development writes to a folder. The URL, which may hold a password, is never echoed.
+    #[test]
+    fn real_deployments_need_an_smtp_server_and_development_uses_a_folder() {
+        let key = "7f".repeat(32);
+        for (env, base) in [
+            ("production", "https://x.org"),
+            ("development", "https://x.org"),
+            ("production", "https://localhost"),
+        ] {
+            let vars = [
+                ("APP_ENV", env),
+                ("PUBLIC_BASE_URL", base),
+                ("CREDENTIAL_KEY", &key),
+            ];
+            let e = with(&vars).expect_err("no SMTP_URL");
+            assert_eq!(e.name, "SMTP_URL", "{vars:?}");
+            let mut with_smtp = vars.to_vec();
+            with_smtp.push(("SMTP_URL", "smtps://user:secret@smtp.x.org:465"));
+            let c = with(&with_smtp).expect("with SMTP_URL");
+            assert_eq!(
+                c.mail,
+                MailDelivery::Smtp("smtps://user:secret@smtp.x.org:465".into())
+            );
+            assert!(
+                !format!("{c:?}").contains("secret"),
+                "the password stays out of logs"
+            );
+            let mut wrong = vars.to_vec();
+            wrong.push(("SMTP_URL", "http://user:secret@x.org"));
+            let e = with(&wrong).expect_err("not smtp");
+            assert_eq!((e.name, e.value.as_str()), ("SMTP_URL", "(hidden)"));
+        }
+        let dev = with(&[]).expect("development");
+        assert_eq!(dev.mail, MailDelivery::Folder(PathBuf::from("data/mail")));
+        assert_eq!(
+            dev.mail_from,
+            "Mentoring micro-credential <no-reply@localhost>"
+        );
+        let c = with(&[
+            ("PUBLIC_BASE_URL", "https://mentoring.example.org"),
+            ("CREDENTIAL_KEY", &key),
+            ("SMTP_URL", "smtp://mail.example.org"),
+        ])
+        .expect("real");
+        assert_eq!(
+            c.mail_from,
+            "Mentoring micro-credential <no-reply@mentoring.example.org>"
         );
     }
 }

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod credentials;
 pub mod limits;
+pub mod mail;
 pub mod middleware;
 pub mod offline;
 pub mod startup;

@@ -101,6 +101,15 @@ async fn serve(config: Config, db: app::db::Db) -> anyhow::Result<()> {
             }
         })
     };
+    let sender = server::mail::Sender::new(&config.mail, &config.mail_from)?;
+    match &config.mail {
+        server::config::MailDelivery::Folder(dir) => tracing::info!(
+            folder = %dir.display(),
+            "e-mail is not sent in development: each message is written to this folder and logged (set SMTP_URL to send)"
+        ),
+        server::config::MailDelivery::Smtp(_) => tracing::info!("e-mail is sent through SMTP_URL"),
+    }
+    let mailer = tokio::spawn(sender.run(db.clone()));
     if config.seed_demo && config.app_env == AppEnv::Development {
         if cli::seed_demo(&db).await? {
             tracing::info!("demo cohort created");
@@ -129,6 +138,7 @@ async fn serve(config: Config, db: app::db::Db) -> anyhow::Result<()> {
     .await
     .context("server error")?;
     checkpointer.abort();
+    mailer.abort();
     db.close().await;
     tracing::info!("stopped cleanly");
     Ok(())

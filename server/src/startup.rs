@@ -135,6 +135,16 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let db = state.db.clone();
     let auth = state.auth.clone();
+    // Unknown paths render the same shell (a 404 page with the header of whoever is signed
+    // in), so they get the same context as every page.
+    let fallback_context = {
+        let (db, auth) = (state.db.clone(), state.auth.clone());
+        move || {
+            provide_context(db.clone());
+            provide_context(auth.clone());
+            provide_page_nonce();
+        }
+    };
     let options = state.leptos_options.clone();
     let pkg_dir = Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
     // Hashed names change whenever content does, so they can be cached for a year.
@@ -169,7 +179,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
-        >(provide_page_nonce, shell))
+        >(fallback_context, shell))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::credentials::negotiate,

@@ -51,6 +51,8 @@ struct World {
     invitation_id: i64,
     invitation_token: String,
     reset_token: String,
+    /// The code of a pending sign-up through the invitation (the link e-mailed to the address).
+    sign_up_code: String,
     a_session: String,
     a_entry: i64,
     a_revision: i64,
@@ -160,6 +162,19 @@ impl World {
             app::db::cohort::create_reset(&db, id_of(Who::TeacherA), coordinator, 86_400_000)
                 .await
                 .expect("reset");
+        let sign_up_code = {
+            let mut tx = db.begin_write().await.expect("begin");
+            let code = app::db::sign_up::create(
+                &mut tx,
+                invitation_id,
+                "pending@matrix.test",
+                "Pending Person",
+            )
+            .await
+            .expect("sign-up request");
+            tx.commit().await.expect("commit");
+            code
+        };
         let mut cookies = Vec::new();
         let mut a_session = String::new();
         for (who, id) in &ids {
@@ -243,6 +258,7 @@ impl World {
             invitation_id,
             invitation_token,
             reset_token,
+            sign_up_code,
             a_session,
         })
     }
@@ -829,8 +845,22 @@ fn rows() -> Vec<Row> {
                     ("form[token]", w.invitation_token.clone()),
                     ("form[name]", "New Person".into()),
                     ("form[email]", "new@matrix.test".into()),
-                    ("form[password]", "brass compass meadow".into()),
-                    ("form[confirm]", "brass compass meadow".into()),
+                ])
+            },
+            expect: [A, A, A, A, A, A, A],
+        },
+        Row {
+            path: "/api/sign-up/info",
+            args: |w| kv(&[("code", w.sign_up_code.clone())]),
+            expect: [A, A, A, A, A, A, A],
+        },
+        Row {
+            path: "/api/sign-up/finish",
+            args: |w| {
+                kv(&[
+                    ("code", w.sign_up_code.clone()),
+                    ("password", "brass compass meadow".into()),
+                    ("confirm", "brass compass meadow".into()),
                 ])
             },
             expect: [A, A, A, A, A, A, A],
@@ -1079,6 +1109,7 @@ async fn run_malformed(engine: common::Engine) {
         "/api/account/sessions/end",
         "/api/account/password",
         "/api/reset/complete",
+        "/api/sign-up/finish",
         "/api/members/deactivate",
     ];
     for row in rows() {

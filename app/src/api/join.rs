@@ -13,7 +13,8 @@ use {
     crate::error::internal,
 };
 
-/// The details of a sign-up form.
+/// The details of a sign-up form. No password yet: it is chosen through the link e-mailed to
+/// the address, which proves the address is the person's.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SignUpForm {
     /// The invitation token from the link.
@@ -22,10 +23,19 @@ pub struct SignUpForm {
     pub name: String,
     /// Sign-in email.
     pub email: String,
-    /// New password.
-    pub password: String,
-    /// The same again.
-    pub confirm: String,
+}
+
+/// What a sign-up confirmation link is for: shown on the page where the password is chosen.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PendingSignUp {
+    /// The name given at sign-up.
+    pub name: String,
+    /// The address the link was sent to.
+    pub email: String,
+    /// The cohort the invitation is for.
+    pub cohort_name: String,
+    /// The role it offers.
+    pub role: crate::domain::account::Role,
 }
 
 /// What an invitation link offers. Anyone holding the link may ask.
@@ -69,7 +79,17 @@ fn after_joining(role: crate::domain::account::Role) -> String {
     }
 }
 
-/// Creates an account through an invitation, joins the cohort and signs in.
+/// Where the sign-up form sends people: a page saying the e-mail is on its way.
+pub const CHECK_EMAIL_PATH: &str = "/check-email";
+
+/// Sign-up requests one address may make per throttling window (each sends an e-mail).
+#[cfg(feature = "ssr")]
+const SIGN_UPS_PER_ADDRESS: i64 = 3;
+
+/// Asks to join through an invitation: e-mails the address a link to choose a password (or,
+/// when it already has an account, how to join with it). The answer is the same either way,
+/// so the form cannot be used to learn who has an account. Throttled per e-mail address and
+/// per client address (each request sends a message). Returns where to go next.
 #[server(endpoint = "join/sign-up")]
 pub async fn sign_up(form: SignUpForm) -> Result<String, AppError> {
     let _anyone_with_the_link = auth::public();
@@ -83,68 +103,164 @@ pub async fn sign_up(form: SignUpForm) -> Result<String, AppError> {
 #[cfg(feature = "ssr")]
 async fn sign_up_inner(form: SignUpForm) -> Result<String, AppError> {
     let db = super::db()?;
-    let (invitation_id, cohort_id, info) = open_invitation(&db, &form.token).await?;
+    let (invitation_id, _, info) = open_invitation(&db, &form.token).await?;
     let name = PersonName::parse(&form.name).map_err(|m| AppError::invalid("form[name]", m))?;
     let email = Email::parse(&form.email).map_err(|m| AppError::invalid("form[email]", m))?;
-    if let Some(account) = crate::db::account::find_by_email(&db, email.as_str())
+    let client = super::client_info();
+    let scopes = [
+        (format!("sign-up:{}", email.as_str()), SIGN_UPS_PER_ADDRESS),
+        (
+            format!("sign-up-ip:{}", client.ip),
+            auth::throttle::PER_ADDRESS,
+        ),
+    ];
+    if let Err(minutes) = auth::throttle::attempt(&db, &scopes)
         .await
         .map_err(internal)?
     {
-        let seat = Seat {
-            invitation_id,
-            cohort_id,
-            role: info.role,
-        };
-        return join_existing(&db, account, &form.password, seat).await;
+        return Err(AppError::TooManyRequests(minutes * 60));
     }
-    auth::password::check_new(&form.password, email.as_str(), name.as_str())
-        .map_err(|m| AppError::invalid("form[password]", m))?;
-    if form.password != form.confirm {
-        return Err(AppError::invalid(
-            "form[confirm]",
-            "does not match the password",
-        ));
-    }
-    let hash = auth::password::hash(form.password)
+    let base = auth::settings()?.public_base_url;
+    let role = article(info.role.label());
+    let existing = crate::db::account::find_by_email(&db, email.as_str())
         .await
         .map_err(internal)?;
     let mut tx = db.begin_write().await.map_err(|e| internal(e.into()))?;
-    if !crate::db::cohort::take_seat(&mut tx, invitation_id)
+    let message = if existing.is_some() {
+        crate::mail::sign_up_existing(
+            email.as_str(),
+            &info.cohort_name,
+            &role,
+            &format!("{base}/join/{}", form.token.trim()),
+            &format!("{base}/sign-in"),
+        )
+    } else {
+        let code =
+            crate::db::sign_up::create(&mut tx, invitation_id, email.as_str(), name.as_str())
+                .await
+                .map_err(internal)?;
+        crate::mail::sign_up_confirm(
+            email.as_str(),
+            name.as_str(),
+            &info.cohort_name,
+            &role,
+            &format!("{base}/sign-up/{code}"),
+            crate::db::sign_up::VALID_MS / 3_600_000,
+        )
+    };
+    crate::db::mail::enqueue(&mut tx, &message)
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(|e| internal(e.into()))?;
+    Ok(CHECK_EMAIL_PATH.to_owned())
+}
+
+/// "a teacher", "an assessor": the role with its article, in lower case.
+pub fn article(role: &str) -> String {
+    let vowel = role.starts_with(['A', 'E', 'I', 'O', 'U']);
+    format!("{} {}", if vowel { "an" } else { "a" }, role.to_lowercase())
+}
+
+/// What a sign-up confirmation link is for. Anyone holding the link may ask.
+#[server(endpoint = "sign-up/info", input = GetUrl)]
+pub async fn sign_up_info(code: String) -> Result<PendingSignUp, AppError> {
+    let _anyone_with_the_link = auth::public();
+    let db = super::db()?;
+    let found = crate::db::sign_up::find(&db, code.trim())
+        .await
+        .map_err(internal)?;
+    super::answer(
+        found
+            .map(|r| PendingSignUp {
+                name: r.name,
+                email: r.email,
+                cohort_name: r.cohort_name,
+                role: r.role,
+            })
+            .ok_or_else(|| {
+                AppError::NotFound(
+                    "That sign-up link (it may have been used or have expired: open the invitation and sign up again)".into(),
+                )
+            }),
+    )
+}
+
+/// Finishes a sign-up through the link e-mailed to the address: creates the account with the
+/// chosen password, joins the cohort and signs in. Returns where to go next.
+#[server(endpoint = "sign-up/finish")]
+pub async fn finish_sign_up(
+    code: String,
+    password: String,
+    confirm: String,
+) -> Result<String, AppError> {
+    let _anyone_with_the_link = auth::public();
+    let result = super::form_answer(finish_sign_up_inner(code, password, confirm).await);
+    if let Ok(next) = &result {
+        super::redirect_plain_form(next);
+    }
+    result
+}
+
+#[cfg(feature = "ssr")]
+async fn finish_sign_up_inner(
+    code: String,
+    password: String,
+    confirm: String,
+) -> Result<String, AppError> {
+    let db = super::db()?;
+    let used_or_expired =
+        "this link has been used or has expired: open the invitation and sign up again";
+    let request = crate::db::sign_up::find(&db, code.trim())
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| AppError::invalid("code", used_or_expired))?;
+    if request.invitation != InvitationState::Open {
+        return Err(AppError::invalid("code", request.invitation.explanation()));
+    }
+    auth::password::check_new(&password, &request.email, &request.name)
+        .map_err(|m| AppError::invalid("password", m))?;
+    if password != confirm {
+        return Err(AppError::invalid("confirm", "does not match the password"));
+    }
+    let hash = auth::password::hash(password).await.map_err(internal)?;
+    let mut tx = db.begin_write().await.map_err(|e| internal(e.into()))?;
+    if !crate::db::sign_up::mark_used(&mut tx, request.id, &request.email)
+        .await
+        .map_err(internal)?
+    {
+        return Err(AppError::invalid("code", used_or_expired));
+    }
+    if !crate::db::cohort::take_seat(&mut tx, request.invitation_id)
         .await
         .map_err(internal)?
     {
         return Err(AppError::invalid(
-            "token",
+            "code",
             InvitationState::UsedUp.explanation(),
         ));
     }
-    let user_id = match crate::db::account::create(
-        &mut tx,
-        email.as_str(),
-        name.as_str(),
-        &hash,
-        false,
-    )
-    .await
-    {
-        Ok(id) => id,
-        Err(crate::db::account::CreateUserError::EmailTaken) => {
-            return Err(AppError::invalid(
-                "form[email]",
-                "already has an account: sign in with it, then open this link again to join",
-            ))
-        }
-        Err(crate::db::account::CreateUserError::Other(e)) => return Err(internal(e)),
-    };
+    let user_id =
+        match crate::db::account::create(&mut tx, &request.email, &request.name, &hash, false)
+            .await
+        {
+            Ok(id) => id,
+            Err(crate::db::account::CreateUserError::EmailTaken) => {
+                return Err(AppError::invalid(
+                    "code",
+                    "this address has an account now: sign in with it, then open the invitation again to join",
+                ))
+            }
+            Err(crate::db::account::CreateUserError::Other(e)) => return Err(internal(e)),
+        };
     let seat = Seat {
-        invitation_id,
-        cohort_id,
-        role: info.role,
+        invitation_id: request.invitation_id,
+        cohort_id: request.cohort_id,
+        role: request.role,
     };
     enrol(&mut tx, seat, user_id, true).await?;
     tx.commit().await.map_err(|e| internal(e.into()))?;
     start_session(&db, user_id).await?;
-    Ok(after_joining(info.role))
+    Ok(after_joining(request.role))
 }
 
 /// The place an invitation offers.
@@ -202,61 +318,6 @@ async fn start_session(db: &crate::db::Db, user_id: i64) -> Result<(), AppError>
         auth::settings()?.cookie_secure,
     ));
     Ok(())
-}
-
-/// Sign-up with an email that has an account: with that account's password, it joins the
-/// cohort and signs in (what its owner wanted); otherwise it is refused. Every such attempt
-/// goes through sign-in throttling (per account and per address, recorded before the password
-/// is checked), so an invitation link cannot be used to test many emails or guess passwords
-/// faster than the sign-in page allows.
-#[cfg(feature = "ssr")]
-async fn join_existing(
-    db: &crate::db::Db,
-    account: crate::db::account::Account,
-    password: &str,
-    seat: Seat,
-) -> Result<String, AppError> {
-    let client = super::client_info();
-    let scopes = auth::throttle::scopes(&account.email, &client.ip);
-    let attempt = match auth::throttle::attempt(db, &scopes)
-        .await
-        .map_err(internal)?
-    {
-        Ok(ids) => ids,
-        Err(minutes) => return Err(AppError::TooManyRequests(minutes * 60)),
-    };
-    let ok = account.active
-        && auth::password::verify(password.to_owned(), Some(account.password_hash))
-            .await
-            .map_err(internal)?;
-    if !ok {
-        return Err(AppError::invalid(
-            "form[email]",
-            "already has an account: enter that account's password to join with it, or sign in first and open this link again",
-        ));
-    }
-    auth::throttle::succeeded(db, &attempt, &scopes[0].0)
-        .await
-        .map_err(internal)?;
-    let mut tx = db.begin_write().await.map_err(|e| internal(e.into()))?;
-    if !crate::db::cohort::holds_role(&mut tx, seat.cohort_id, account.id, seat.role)
-        .await
-        .map_err(internal)?
-    {
-        if !crate::db::cohort::take_seat(&mut tx, seat.invitation_id)
-            .await
-            .map_err(internal)?
-        {
-            return Err(AppError::invalid(
-                "token",
-                InvitationState::UsedUp.explanation(),
-            ));
-        }
-        enrol(&mut tx, seat, account.id, false).await?;
-    }
-    tx.commit().await.map_err(|e| internal(e.into()))?;
-    start_session(db, account.id).await?;
-    Ok(after_joining(seat.role))
 }
 
 /// Joins a cohort through an invitation with the account the caller is signed in with.

@@ -330,13 +330,7 @@ fn hex(c: Rgb) -> String {
     format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
-}
+use crate::markdown::escape;
 
 /// The ribbon's text: the title on one or two lines of at most ~24 characters.
 fn ribbon_lines(title: &str) -> Vec<String> {

@@ -133,7 +133,7 @@ pub async fn list_coordinated(
         .context("read cohorts")
 }
 
-fn invitation_state(
+pub(crate) fn invitation_state(
     now: i64,
     expires_at: i64,
     uses: i64,
@@ -408,25 +408,6 @@ pub async fn is_member(db: &super::Db, cohort_id: i64, user_id: i64) -> anyhow::
     .fetch_one(db.pool())
     .await
     .context("check membership")?;
-    Ok(n > 0)
-}
-
-/// Whether `user_id` holds `role` in the cohort (in the caller's transaction).
-pub async fn holds_role(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    cohort_id: i64,
-    user_id: i64,
-    role: Role,
-) -> anyhow::Result<bool> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM memberships WHERE cohort_id = $1 AND user_id = $2 AND role = $3",
-    )
-    .bind(cohort_id)
-    .bind(user_id)
-    .bind(role.as_str())
-    .fetch_one(&mut **tx)
-    .await
-    .context("does the person hold the role")?;
     Ok(n > 0)
 }
 

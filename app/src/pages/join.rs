@@ -1,6 +1,6 @@
 //! `/join/:token`: joining a cohort through an invitation link.
 
-use crate::api::join::{get_invitation, AcceptInvitation, SignUp};
+use crate::api::join::{article, get_invitation, AcceptInvitation, SignUp};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{use_form_error, FormAlert, TextField};
 use crate::components::session_guard::use_viewer;
@@ -63,11 +63,6 @@ fn Join(info: InvitationInfo, token: String, viewer: Option<Viewer>) -> impl Int
     }
 }
 
-fn article(role: &str) -> String {
-    let vowel = role.starts_with(['A', 'E', 'I', 'O', 'U']);
-    format!("{} {}", if vowel { "an" } else { "a" }, role.to_lowercase())
-}
-
 #[component]
 fn JoinSignedIn(token: String, viewer: Viewer) -> impl IntoView {
     let action = ServerAction::<AcceptInvitation>::new();
@@ -99,32 +94,16 @@ fn SignUpForm(token: String) -> impl IntoView {
         }
     });
     view! {
-        <p>"Create your account. You will use your email and this password to sign in."</p>
+        <p>
+            "Give your name and e-mail address. We will e-mail you a link to choose your password and finish joining."
+        </p>
         <ActionForm action>
             <input type="hidden" name="form[token]" value=token />
-            <FormAlert
-                error
-                fields=&["form[name]", "form[email]", "form[password]", "form[confirm]"]
-            />
+            <FormAlert error fields=&["form[name]", "form[email]"] />
             <TextField label="Your name" name="form[name]" autocomplete="name" error />
             <TextField label="Email" name="form[email]" kind="email" autocomplete="email" error />
-            <TextField
-                label="Password"
-                name="form[password]"
-                kind="password"
-                autocomplete="new-password"
-                hint="At least 12 characters. A few unrelated words are easy to remember and hard to guess."
-                error
-            />
-            <TextField
-                label="Password again"
-                name="form[confirm]"
-                kind="password"
-                autocomplete="new-password"
-                error
-            />
             <button class="button" type="submit">
-                "Create account and join"
+                "E-mail me the link"
             </button>
         </ActionForm>
         <p class="meta">

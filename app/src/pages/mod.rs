@@ -18,5 +18,6 @@ pub mod not_found;
 pub mod profile;
 pub mod reset;
 pub mod sign_in;
+pub mod sign_up;
 pub mod statement;
 pub mod unit;

@@ -236,6 +236,99 @@ impl Reply {
     }
 }
 
+/// A real SMTP server for a test: Debian's `aiosmtpd` (installed by `make test-tools`),
+/// delivering every message it accepts into a maildir. Stopped when dropped.
+pub struct SmtpServer {
+    child: std::process::Child,
+    /// The port it listens on (127.0.0.1).
+    pub port: u16,
+    /// The maildir it delivers into.
+    pub maildir: PathBuf,
+}
+
+impl SmtpServer {
+    pub fn start() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let maildir = std::env::temp_dir().join(format!("mcf-smtp-{}-{port}", std::process::id()));
+        let mut child = std::process::Command::new("/usr/bin/aiosmtpd")
+            .args([
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
+            .arg(&maildir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("aiosmtpd (Debian package python3-aiosmtpd; `make test-tools` installs it)");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Self {
+                    child,
+                    port,
+                    maildir,
+                };
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("aiosmtpd did not start listening on port {port}");
+    }
+
+    /// `smtp://127.0.0.1:PORT`, as `SMTP_URL` names it.
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Every message delivered so far, raw.
+    pub fn messages(&self) -> Vec<String> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(self.maildir.join("new"))
+            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        files.sort();
+        files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).expect("message"))
+            .collect()
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.maildir);
+    }
+}
+
+/// The newest e-mail queued for `recipient` (from the outbox, as the sender will send it).
+pub async fn last_mail(db: &Db, recipient: &str) -> app::db::mail::Row {
+    app::db::mail::to_recipient(db, recipient)
+        .await
+        .expect("outbox")
+        .pop()
+        .unwrap_or_else(|| panic!("no e-mail for {recipient}"))
+}
+
+/// The first link in `text` whose path starts with `prefix` (e.g. `/sign-up/`).
+pub fn link_in(text: &str, prefix: &str) -> Option<String> {
+    text.split_whitespace()
+        .find(|word| {
+            word.starts_with("http")
+                && word
+                    .split_once("://")
+                    .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
+                    .is_some_and(|path| path.starts_with(prefix))
+        })
+        .map(str::to_owned)
+}
+
 /// Creates an account directly (as the CLI would) and returns its id.
 pub async fn create_user(
     db: &app::db::Db,
@@ -286,8 +379,9 @@ pub async fn within_limit(body: impl std::future::Future<Output = ()>) {
 /// Declares one async test per engine: `name::sqlite` and `name::postgres`.
 #[macro_export]
 macro_rules! both_engines {
-    ($(async fn $name:ident($engine:ident: Engine) $body:block)*) => {
+    ($($(#[$meta:meta])* async fn $name:ident($engine:ident: Engine) $body:block)*) => {
         $(
+            $(#[$meta])*
             mod $name {
                 #[allow(unused_imports)]
                 use super::*;
