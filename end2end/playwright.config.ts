@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-// The release server built by `make build`, on its own port, over a fresh SQLite database.
+// The server (SERVER_BIN, else the release build), on its own port, over a fresh SQLite database.
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
 const dataDir = mkdtempSync(join(tmpdir(), "mcf-e2e-"));
@@ -49,7 +49,8 @@ export default defineConfig({
       reuseExistingServer: false,
     },
     {
-    command: "./target/release/server",
+    // `make e2e` passes the debug server the test build made; by default the release one.
+    command: process.env.SERVER_BIN ?? "./target/release/server",
     cwd: "..",
     url: `${baseURL}/healthz`,
     timeout: 60_000,
@@ -61,6 +62,8 @@ export default defineConfig({
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: "target/site",
       LEPTOS_HASH_FILES: "true",
+      // The release build has it compiled in by cargo-leptos; the test build does not.
+      LEPTOS_OUTPUT_NAME: "mcf",
       RUST_LOG: "warn",
       SEED_DEMO: "true",
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,

@@ -15,7 +15,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-DB_MAX_CONNECTIONS="${DB_MAX_CONNECTIONS:-8}" DATABASE_URL="sqlite://$data/bench.db" LEPTOS_SITE_ADDR="127.0.0.1:$server_port" \
+# Two runtime workers whatever the machine (the page-hang check of issue 14 is about them).
+TOKIO_WORKER_THREADS=2 DB_MAX_CONNECTIONS="${DB_MAX_CONNECTIONS:-8}" DATABASE_URL="sqlite://$data/bench.db" LEPTOS_SITE_ADDR="127.0.0.1:$server_port" \
   LEPTOS_SITE_ROOT=target/site LEPTOS_HASH_FILES=true RUST_LOG=warn SEED_DEMO=true TRUST_FORWARDED_FOR=true \
   target/release/server >"$data/server.log" 2>&1 &
 pids+=($!)

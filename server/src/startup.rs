@@ -130,9 +130,21 @@ pub async fn import_content(db: &Db, content_dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The app's routes, walked once per process. Walking them renders the app with resource
+/// loading suppressed through a process-wide flag (`leptos_server`'s `SuppressResourceLoad`):
+/// a resource first polled anywhere in the process while the flag is set waits forever
+/// (leptos-rs/leptos#4773). A server walks them once, before it serves; tests build a router
+/// per test while other tests render, which made a render hang now and then. Walking once,
+/// under a lock every later caller waits on, means no render can overlap the walk.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole application as one router: pages, server functions, health check, static files.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let db = state.db.clone();
     let auth = state.auth.clone();
     // Unknown paths render the same shell (a 404 page with the header of whoever is signed

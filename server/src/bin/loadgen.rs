@@ -238,11 +238,16 @@ fn encode(s: &str) -> String {
 
 /// Signs the demo teacher in; answers the session cookie.
 async fn sign_in(addr: SocketAddr) -> Result<String, Error> {
+    sign_in_as(addr, TEACHER_EMAIL, TEACHER_PASSWORD).await
+}
+
+/// Signs a demo account in; answers the session cookie.
+async fn sign_in_as(addr: SocketAddr, email: &str, password: &str) -> Result<String, Error> {
     let mut c = Conn::open(addr).await?;
     let form = format!(
         "email={}&password={}&next=%2F",
-        encode(TEACHER_EMAIL),
-        encode(TEACHER_PASSWORD)
+        encode(email),
+        encode(password)
     );
     let reply = c
         .send(
@@ -630,6 +635,107 @@ async fn healthz_under_worst_inputs(
     ))
 }
 
+/// Every page kind, with who asks for it: (label, path, cookie index: none, teacher, assessor,
+/// coordinator).
+const PAGES: [(&str, &str, usize); 18] = [
+    ("public", "/", 0),
+    ("public", "/frameworks", 0),
+    ("public", "/frameworks/mcf", 0),
+    ("public", "/frameworks/mcf/competencies/communication", 0),
+    (
+        "public",
+        "/frameworks/mcf/units/listening-and-asking-better-questions",
+        0,
+    ),
+    ("public", "/sign-in", 0),
+    ("public", "/verify", 0),
+    ("teacher", "/dashboard", 1),
+    (
+        "teacher",
+        "/frameworks/mcf/competencies/communication/checklist",
+        1,
+    ),
+    (
+        "teacher",
+        "/frameworks/mcf/competencies/communication/evidence",
+        1,
+    ),
+    ("teacher", "/journal", 1),
+    ("teacher", "/credentials", 1),
+    ("teacher", "/learning-statement", 1),
+    ("teacher", "/profile", 1),
+    ("assessor", "/assess", 2),
+    ("coordinator", "/coordinator", 3),
+    ("coordinator", "/coordinator/cohorts/1", 3),
+    ("coordinator", "/coordinator/cohorts/1/moderation", 3),
+];
+
+/// The page-hang check (issue 14): `connections` clients request every page kind, each as its
+/// reader, over and over for `duration`; a page is complete when its whole body arrived within
+/// `limit` and ends the document. Returns how many were complete and the incomplete ones.
+async fn every_page_completes(
+    server: SocketAddr,
+    cookies: [Option<String>; 4],
+    connections: usize,
+    duration: Duration,
+    limit: Duration,
+) -> Result<(Sample, Duration, Vec<String>), Error> {
+    let start = Instant::now();
+    let cookies = Arc::new(cookies);
+    let mut tasks = Vec::new();
+    for k in 0..connections {
+        let cookies = cookies.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut local = Sample::default();
+            let mut incomplete = Vec::new();
+            let mut conn = Conn::open(server).await?;
+            let mut i = k;
+            while start.elapsed() < duration {
+                let (kind, path, who) = PAGES[i % PAGES.len()];
+                i += 1;
+                let t = Instant::now();
+                let cookie = cookies[who].as_deref();
+                match tokio::time::timeout(limit, conn.send("GET", path, cookie, "text/html", None))
+                    .await
+                {
+                    Ok(Ok(r)) if r.status == 200 && r.body.trim_end().ends_with("</html>") => {
+                        local.latencies.push(t.elapsed());
+                    }
+                    Ok(Ok(r)) => {
+                        incomplete.push(format!(
+                            "{kind} {path}: {} with {} bytes",
+                            r.status,
+                            r.body.len()
+                        ));
+                        conn = Conn::open(server).await?;
+                    }
+                    Ok(Err(e)) => {
+                        incomplete.push(format!("{kind} {path}: {e}"));
+                        conn = Conn::open(server).await?;
+                    }
+                    Err(_) => {
+                        incomplete.push(format!("{kind} {path}: no complete answer in {limit:?}"));
+                        conn = Conn::open(server).await?;
+                    }
+                }
+            }
+            Ok::<_, Error>((local, incomplete))
+        }));
+    }
+    let mut sample = Sample {
+        cpu_before: cpu_counters(),
+        ..Sample::default()
+    };
+    let mut incomplete = Vec::new();
+    for t in tasks {
+        let (local, bad) = t.await??;
+        sample.latencies.extend(local.latencies);
+        incomplete.extend(bad);
+    }
+    sample.errors = u64::try_from(incomplete.len()).unwrap_or(u64::MAX);
+    Ok((sample, start.elapsed(), incomplete))
+}
+
 async fn bench(server: SocketAddr, hello: SocketAddr, duration: Duration) -> Result<(), Error> {
     println!("signing in {WRITERS} sessions of the demo teacher…");
     let mut cookies = Vec::new();
@@ -699,6 +805,36 @@ async fn bench(server: SocketAddr, hello: SocketAddr, duration: Duration) -> Res
         println!(
             "{:<46} {heavy:>7} answered ({heavy_rate:.1}/s): 100 KB nested-quote previews and 10,000-value credentials",
             "  the worst inputs themselves"
+        );
+    }
+    if run("pages") {
+        let teacher = Some(cookies[0].clone());
+        let assessor =
+            Some(sign_in_as(server, "assessor@demo.test", "demo assessor password").await?);
+        let coordinator =
+            Some(sign_in_as(server, "coordinator@demo.test", "demo coordinator password").await?);
+        let (mut s, e, incomplete) = every_page_completes(
+            server,
+            [None, teacher, assessor, coordinator],
+            64,
+            duration,
+            Duration::from_secs(10),
+        )
+        .await?;
+        report("every page kind (18), 64 connections", &mut s, e);
+        if !incomplete.is_empty() {
+            for line in incomplete.iter().take(20) {
+                println!("  incomplete: {line}");
+            }
+            return Err(format!(
+                "{} page(s) did not complete (issue 14: no render may hang)",
+                incomplete.len()
+            )
+            .into());
+        }
+        println!(
+            "{:<46} every body complete within 10 s",
+            "  page-hang check"
         );
     }
     println!("\nTargets (issue 4): autosave p99 ≤ 20 ms with 64 writers and ≥ 2000 saves/s.");

@@ -4,7 +4,7 @@
 //! verifier, revocation by a coordinator, baked downloads, the verify endpoint, key sealing
 //! and rotation, moderation that withdraws a decision.
 
-mod common;
+use crate::common;
 
 use app::credentials::issuer::SealingKey;
 use app::credentials::status::Bitstring;

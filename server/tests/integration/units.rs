@@ -1,6 +1,6 @@
 //! Micro-learning units: imported from content, read by anyone, marked done by the signed-in.
 
-mod common;
+use crate::common;
 
 use common::{new_teacher, TestApp};
 

@@ -2,7 +2,7 @@
 //! in the restored database, it passes SQLite's integrity check, and badges issued before
 //! still verify with the same CREDENTIAL_KEY (and the signing key cannot be opened without it).
 
-mod common;
+use crate::common;
 
 use app::domain::journal::SaveOutcome;
 use std::sync::{Arc, Mutex};

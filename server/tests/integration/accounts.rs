@@ -1,6 +1,6 @@
 //! Sign-in, sessions, sign-out, throttling, password change, cross-site refusal.
 
-mod common;
+use crate::common;
 
 use common::{create_user, TestApp};
 

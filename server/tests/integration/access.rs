@@ -2,7 +2,7 @@
 //! allowed or refused exactly as this table says. The list of server functions comes from the
 //! registered routes, so adding one without a row here fails the test.
 
-mod common;
+use crate::common;
 
 use common::{Reply, TestApp};
 use std::collections::BTreeSet;
@@ -897,6 +897,58 @@ fn outcome(reply: &Reply) -> Outcome {
     }
 }
 
+/// Calls one row's function as everyone in a fresh world; the violations found.
+async fn check_row(
+    engine: common::Engine,
+    registered: &BTreeSet<(String, String)>,
+    row: &Row,
+) -> Vec<String> {
+    let mut failures = Vec::new();
+    let Some(world) = World::new(engine).await else {
+        return failures;
+    };
+    let method = registered
+        .iter()
+        .find(|(p, _)| p == row.path)
+        .map(|(_, m)| m.clone())
+        .unwrap_or_default();
+    let args = (row.args)(&world);
+    for (who, expected) in EVERYONE.iter().zip(row.expect) {
+        let reply = world.call(*who, &method, row.path, &args).await;
+        if reply.status.is_server_error() {
+            failures.push(format!(
+                "{} as {who:?}: {} ({})",
+                row.path,
+                reply.status,
+                reply.body.chars().take(120).collect::<String>()
+            ));
+            continue;
+        }
+        // Whatever the answer, no browser or proxy may keep it.
+        let cache = reply
+            .headers
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        if !cache.contains("no-store") {
+            failures.push(format!(
+                "{} as {who:?}: Cache-Control {cache:?}, expected no-store",
+                row.path
+            ));
+        }
+        let got = outcome(&reply);
+        if got != expected {
+            failures.push(format!(
+                "{} as {who:?}: expected {expected:?}, got {got:?} ({}: {})",
+                row.path,
+                reply.status,
+                reply.body.chars().take(120).collect::<String>()
+            ));
+        }
+    }
+    failures
+}
+
 async fn run_matrix(engine: common::Engine) {
     let registered: BTreeSet<(String, String)> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, method)| (path.to_owned(), method.to_string()))
@@ -920,50 +972,21 @@ async fn run_matrix(engine: common::Engine) {
         "rows for server functions that no longer exist: {stale:?}"
     );
 
+    // Each row gets a fresh world (its calls may end sessions or take people out); rows are
+    // independent, so four are checked at a time.
+    let registered = std::sync::Arc::new(registered);
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(4));
+    let mut checks = tokio::task::JoinSet::new();
+    for row in rows {
+        let (registered, slots) = (registered.clone(), slots.clone());
+        checks.spawn(async move {
+            let _slot = slots.acquire_owned().await.expect("semaphore");
+            check_row(engine, &registered, &row).await
+        });
+    }
     let mut failures = Vec::new();
-    for row in &rows {
-        let Some(world) = World::new(engine).await else {
-            return;
-        };
-        let method = registered
-            .iter()
-            .find(|(p, _)| p == row.path)
-            .map(|(_, m)| m.clone())
-            .unwrap_or_default();
-        let args = (row.args)(&world);
-        for (who, expected) in EVERYONE.iter().zip(row.expect) {
-            let reply = world.call(*who, &method, row.path, &args).await;
-            if reply.status.is_server_error() {
-                failures.push(format!(
-                    "{} as {who:?}: {} ({})",
-                    row.path,
-                    reply.status,
-                    reply.body.chars().take(120).collect::<String>()
-                ));
-                continue;
-            }
-            // Whatever the answer, no browser or proxy may keep it.
-            let cache = reply
-                .headers
-                .get("cache-control")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default();
-            if !cache.contains("no-store") {
-                failures.push(format!(
-                    "{} as {who:?}: Cache-Control {cache:?}, expected no-store",
-                    row.path
-                ));
-            }
-            let got = outcome(&reply);
-            if got != expected {
-                failures.push(format!(
-                    "{} as {who:?}: expected {expected:?}, got {got:?} ({}: {})",
-                    row.path,
-                    reply.status,
-                    reply.body.chars().take(120).collect::<String>()
-                ));
-            }
-        }
+    while let Some(done) = checks.join_next().await {
+        failures.extend(done.expect("a row's check panicked"));
     }
     assert!(
         failures.is_empty(),

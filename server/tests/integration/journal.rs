@@ -1,7 +1,7 @@
 //! The reflection journal: saves, stale-version refusal that loses nothing, history, restore,
 //! the bin, limits, and privacy through every server function.
 
-mod common;
+use crate::common;
 
 use common::{new_teacher as signed_in, TestApp};
 use serde_json::Value;

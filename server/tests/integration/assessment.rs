@@ -2,7 +2,7 @@
 //! snapshots, decisions and attempts, claims, blind review, refusals, audit atomicity,
 //! moderation and uploads.
 
-mod common;
+use crate::common;
 
 use app::domain::account::Role;
 use app::domain::assessment::{

@@ -1,6 +1,6 @@
 //! The course framework as data: import, re-import, retirement, and the pages that show it.
 
-mod common;
+use crate::common;
 
 use common::{content_dir, fresh_db, Engine, TestApp};
 use sqlx::Row as _;

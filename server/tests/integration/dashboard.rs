@@ -1,7 +1,7 @@
 //! The dashboard: progress per domain, next steps from the teacher's own ratings, the growth
 //! chart as server-rendered SVG with its table, and the baseline invitation after joining.
 
-mod common;
+use crate::common;
 
 use common::{new_teacher, TestApp};
 use serde_json::Value;

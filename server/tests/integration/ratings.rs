@@ -1,6 +1,6 @@
 //! The indicator checklist: saving ratings, refusing bad input, privacy.
 
-mod common;
+use crate::common;
 
 use common::{create_user, TestApp};
 

@@ -1,6 +1,6 @@
 //! Cohorts, invitations, sign-up by invitation, reset links and deactivation.
 
-mod common;
+use crate::common;
 
 use common::{create_user, TestApp};
 

@@ -1,0 +1,20 @@
+//! Every integration test in one binary. Each file used to be its own test crate, and each
+//! crate linked the whole application and compiled the shared helpers again; one crate does
+//! both once (see docs/decisions.md, "Tests").
+
+#[macro_use]
+mod common;
+
+mod access;
+mod accounts;
+mod assessment;
+mod backup;
+mod binary;
+mod cohorts;
+mod credentials;
+mod dashboard;
+mod framework;
+mod journal;
+mod ratings;
+mod trust;
+mod units;
