@@ -189,11 +189,7 @@ pub async fn end_session(id: String) -> Result<(), AppError> {
         let settings = auth::settings()?;
         super::set_cookie(&session::clear_cookie(settings.cookie_secure));
     }
-    let result = super::form_answer(result);
-    if result.is_ok() {
-        super::redirect_plain_form("/profile");
-    }
-    result
+    super::form_reply(result, |_| "/profile".to_owned())
 }
 
 /// Changes the caller's password and ends their other sessions.
@@ -205,11 +201,7 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     let who = auth::authorize(Access::SignedIn)?;
     let result = change_password_inner(who, current, new_password, confirm).await;
-    let result = super::form_answer(result);
-    if result.is_ok() {
-        super::redirect_plain_form("/profile?changed=1");
-    }
-    result
+    super::form_reply(result, |_| "/profile?changed=1".to_owned())
 }
 
 #[cfg(feature = "ssr")]

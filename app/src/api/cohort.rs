@@ -43,11 +43,7 @@ pub async fn create_cohort(cohort: NewCohort) -> Result<i64, AppError> {
         Ok(who) => create_cohort_inner(who, cohort).await,
         Err(e) => Err(e),
     };
-    let result = super::form_answer(result);
-    if let Ok(id) = &result {
-        super::redirect_plain_form(&format!("/coordinator/cohorts/{id}"));
-    }
-    result
+    super::form_reply(result, |id| format!("/coordinator/cohorts/{id}"))
 }
 
 #[cfg(feature = "ssr")]
@@ -155,11 +151,9 @@ pub async fn update_assessment_settings(
         }
     }
     .await;
-    let result = super::form_answer(result);
-    if result.is_ok() {
-        super::redirect_plain_form(&format!("/coordinator/cohorts/{cohort_id}?settings=1"));
-    }
-    result
+    super::form_reply(result, |_| {
+        format!("/coordinator/cohorts/{cohort_id}?settings=1")
+    })
 }
 
 /// Creates an invitation link (its cohort's coordinators only). Returns the link.
@@ -217,11 +211,7 @@ pub async fn create_invitation(
         ))
     }
     .await;
-    let result = super::form_answer(result);
-    if result.is_ok() {
-        super::redirect_plain_form(&format!("/coordinator/cohorts/{cohort_id}"));
-    }
-    result
+    super::form_reply(result, |_| format!("/coordinator/cohorts/{cohort_id}"))
 }
 
 /// Revokes an invitation (its cohort's coordinators only).
@@ -254,11 +244,10 @@ pub async fn revoke_invitation(invitation_id: i64) -> Result<(), AppError> {
         Ok(cohort_id)
     }
     .await;
-    let result = super::form_answer(result);
-    if let Ok(cohort_id) = &result {
-        super::redirect_plain_form(&format!("/coordinator/cohorts/{cohort_id}"));
-    }
-    result.map(|_| ())
+    super::form_reply(result, |cohort_id| {
+        format!("/coordinator/cohorts/{cohort_id}")
+    })
+    .map(|_| ())
 }
 
 /// Deactivates a member of a cohort: they can no longer sign in; their work is kept.
@@ -271,11 +260,7 @@ pub async fn deactivate_member(cohort_id: i64, user_id: i64) -> Result<(), AppEr
             .map_err(internal)
     }
     .await;
-    let result = super::form_answer(result);
-    if result.is_ok() {
-        super::redirect_plain_form(&format!("/coordinator/cohorts/{cohort_id}"));
-    }
-    result
+    super::form_reply(result, |_| format!("/coordinator/cohorts/{cohort_id}"))
 }
 
 /// Lets a deactivated member sign in again (institution coordinators only; audited).
@@ -297,11 +282,7 @@ pub async fn reactivate_member(cohort_id: i64, user_id: i64) -> Result<(), AppEr
         }
     }
     .await;
-    let result = super::form_answer(result);
-    if result.is_ok() {
-        super::redirect_plain_form(&format!("/coordinator/cohorts/{cohort_id}"));
-    }
-    result
+    super::form_reply(result, |_| format!("/coordinator/cohorts/{cohort_id}"))
 }
 
 /// Issues a one-time password-reset link for a member (valid 24 hours). Returns the link.

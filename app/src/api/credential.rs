@@ -85,11 +85,7 @@ pub async fn set_show_name(
         }
     }
     .await;
-    let result = super::form_answer(result);
-    if result.is_ok() {
-        super::redirect_plain_form(&format!("/credentials/{id}"));
-    }
-    result
+    super::form_reply(result, |_| format!("/credentials/{id}"))
 }
 
 /// The credentials of a cohort's teachers (its coordinators).
@@ -159,9 +155,7 @@ pub async fn revoke_credential(cohort: i64, id: String, reason: String) -> Resul
         }
     }
     .await;
-    let result = super::form_answer(result);
-    if result.is_ok() {
-        super::redirect_plain_form(&format!("/coordinator/cohorts/{cohort}#credentials"));
-    }
-    result
+    super::form_reply(result, |_| {
+        format!("/coordinator/cohorts/{cohort}#credentials")
+    })
 }

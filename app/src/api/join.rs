@@ -93,11 +93,7 @@ const SIGN_UPS_PER_ADDRESS: i64 = 3;
 #[server(endpoint = "join/sign-up")]
 pub async fn sign_up(form: SignUpForm) -> Result<String, AppError> {
     let _anyone_with_the_link = auth::public();
-    let result = super::form_answer(sign_up_inner(form).await);
-    if let Ok(next) = &result {
-        super::redirect_plain_form(next);
-    }
-    result
+    super::form_reply(sign_up_inner(form).await, |next| next.clone())
 }
 
 #[cfg(feature = "ssr")]
@@ -194,11 +190,10 @@ pub async fn finish_sign_up(
     confirm: String,
 ) -> Result<String, AppError> {
     let _anyone_with_the_link = auth::public();
-    let result = super::form_answer(finish_sign_up_inner(code, password, confirm).await);
-    if let Ok(next) = &result {
-        super::redirect_plain_form(next);
-    }
-    result
+    super::form_reply(
+        finish_sign_up_inner(code, password, confirm).await,
+        |next| next.clone(),
+    )
 }
 
 #[cfg(feature = "ssr")]
@@ -350,11 +345,7 @@ pub async fn accept_invitation(token: String) -> Result<String, AppError> {
         Ok(after_joining(info.role))
     }
     .await;
-    let result = super::form_answer(result);
-    if let Ok(next) = &result {
-        super::redirect_plain_form(next);
-    }
-    result
+    super::form_reply(result, |next| next.clone())
 }
 
 /// Whether a reset link is live, and for whom (their name). Anyone holding the link may ask.
@@ -396,9 +387,5 @@ pub async fn reset_password(
         Ok(())
     }
     .await;
-    let result = super::form_answer(result);
-    if result.is_ok() {
-        super::redirect_plain_form("/sign-in?reset=1");
-    }
-    result
+    super::form_reply(result, |_| "/sign-in?reset=1".to_owned())
 }

@@ -100,11 +100,7 @@ pub async fn create_entry(entry: NewEntry) -> Result<i64, AppError> {
         Ok(id)
     }
     .await;
-    let result = super::form_answer(result);
-    if let Ok(id) = &result {
-        super::redirect_plain_form(&format!("/journal/{id}?saved=1"));
-    }
-    result
+    super::form_reply(result, |id| format!("/journal/{id}?saved=1"))
 }
 
 /// Saves an entry if based on its current version; otherwise keeps the text and answers with
@@ -131,16 +127,11 @@ pub async fn save_entry(entry: EntrySave) -> Result<SaveOutcome, AppError> {
         .ok_or_else(not_found)
     }
     .await;
-    let result = super::form_answer(result);
-    match &result {
-        Ok(SaveOutcome::Saved { .. }) => {
-            super::redirect_plain_form(&format!("/journal/{id}?saved=1"))
-        }
+    super::form_reply(result, |outcome| match outcome {
+        SaveOutcome::Saved { .. } => format!("/journal/{id}?saved=1"),
         // The refused text is kept on the server, so the page can show both after the redirect.
-        Ok(SaveOutcome::Conflict { .. }) => super::redirect_plain_form(&format!("/journal/{id}")),
-        Err(_) => {}
-    }
-    result
+        SaveOutcome::Conflict { .. } => format!("/journal/{id}"),
+    })
 }
 
 /// Every saved (and refused) text of one of the caller's entries, newest first.
@@ -184,11 +175,7 @@ pub async fn restore_revision(
         .ok_or_else(not_found)
     }
     .await;
-    let result = super::form_answer(result);
-    if result.is_ok() {
-        super::redirect_plain_form(&format!("/journal/{id}?saved=1"));
-    }
-    result
+    super::form_reply(result, |_| format!("/journal/{id}?saved=1"))
 }
 
 /// Moves one of the caller's entries to the bin (`deleted = true`) or back (undo).
@@ -207,11 +194,7 @@ pub async fn set_entry_deleted(id: i64, deleted: bool) -> Result<(), AppError> {
         }
     }
     .await;
-    let result = super::form_answer(result);
-    if result.is_ok() {
-        super::redirect_plain_form(&format!("/journal/{id}"));
-    }
-    result
+    super::form_reply(result, |_| format!("/journal/{id}"))
 }
 
 /// Renders Markdown exactly as pages will show it (for the editor's preview).

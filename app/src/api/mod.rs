@@ -64,6 +64,21 @@ pub(crate) fn form_answer<T>(
     result
 }
 
+/// The answer of a server function that plain HTML forms post to: [`form_answer`] (the error's
+/// HTTP status; a refused plain form goes back to its page with the message), and on success a
+/// plain form goes on to `next(value)` while the app's own call gets the value.
+#[cfg(feature = "ssr")]
+pub(crate) fn form_reply<T>(
+    result: Result<T, crate::error::AppError>,
+    next: impl FnOnce(&T) -> String,
+) -> Result<T, crate::error::AppError> {
+    let result = form_answer(result);
+    if let Ok(value) = &result {
+        redirect_plain_form(&next(value));
+    }
+    result
+}
+
 /// Whether cookies set now must be `Secure` (the site is served over HTTPS).
 #[cfg(feature = "ssr")]
 pub(crate) fn cookie_secure() -> bool {

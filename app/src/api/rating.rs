@@ -82,12 +82,10 @@ pub async fn save_rating(rating: RatingForm) -> Result<i64, AppError> {
             .ok_or_else(|| AppError::NotFound("That indicator".into()))
     }
     .await;
-    let result = super::form_answer(result);
-    if result.is_ok() {
-        super::redirect_plain_form(&format!(
+    super::form_reply(result, |_| {
+        format!(
             "{back}?saved={}#indicator-{}",
             rating.indicator, rating.indicator
-        ));
-    }
-    result
+        )
+    })
 }

@@ -106,11 +106,7 @@ pub async fn claim_submission(id: i64) -> Result<i64, AppError> {
             .map_err(refused)
     }
     .await;
-    let result = super::form_answer(result);
-    if result.is_ok() {
-        super::redirect_plain_form(&format!("/assess/{id}"));
-    }
-    result
+    super::form_reply(result, |_| format!("/assess/{id}"))
 }
 
 /// Lets go of the caller's claim.
@@ -129,11 +125,7 @@ pub async fn release_submission(id: i64) -> Result<(), AppError> {
         }
     }
     .await;
-    let result = super::form_answer(result);
-    if result.is_ok() {
-        super::redirect_plain_form("/assess");
-    }
-    result
+    super::form_reply(result, |_| "/assess".to_owned())
 }
 
 /// A coordinator assigns a waiting submission to an assessor of its cohort.
@@ -152,11 +144,7 @@ pub async fn assign_submission(id: i64, assessor: String) -> Result<(), AppError
             .map_err(refused)
     }
     .await;
-    let result = super::form_answer(result);
-    if result.is_ok() {
-        super::redirect_plain_form("/assess?assigned=1");
-    }
-    result
+    super::form_reply(result, |_| "/assess?assigned=1".to_owned())
 }
 
 /// A submission on the review screen.
@@ -256,11 +244,7 @@ pub async fn decide(review: ReviewForm) -> Result<(), AppError> {
             .map(|_| ())
     }
     .await;
-    let result = super::form_answer(result);
-    if result.is_ok() {
-        super::redirect_plain_form(&format!("/assess/{id}?decided=1"));
-    }
-    result
+    super::form_reply(result, |_| format!("/assess/{id}?decided=1"))
 }
 
 /// The moderation page of a cohort (its coordinators).
@@ -294,13 +278,9 @@ pub async fn sample_moderation(cohort: i64, percent: String) -> Result<u32, AppE
             .map_err(internal)
     }
     .await;
-    let result = super::form_answer(result);
-    if let Ok(n) = &result {
-        super::redirect_plain_form(&format!(
-            "/coordinator/cohorts/{cohort}/moderation?sampled={n}"
-        ));
-    }
-    result
+    super::form_reply(result, |n| {
+        format!("/coordinator/cohorts/{cohort}/moderation?sampled={n}")
+    })
 }
 
 /// Sends one decided submission for second marking.
@@ -315,11 +295,10 @@ pub async fn pick_moderation(id: i64) -> Result<(), AppError> {
             .map_err(refused)
     }
     .await;
-    let result = super::form_answer(result);
-    if let Ok(cohort) = &result {
-        super::redirect_plain_form(&format!("/coordinator/cohorts/{cohort}/moderation"));
-    }
-    result.map(|_| ())
+    super::form_reply(result, |cohort| {
+        format!("/coordinator/cohorts/{cohort}/moderation")
+    })
+    .map(|_| ())
 }
 
 /// Resolves a moderation: whose decision stands (`first` or `second`), with a note.
@@ -352,11 +331,10 @@ pub async fn resolve_moderation(id: i64, stands: String, note: String) -> Result
             })
     }
     .await;
-    let result = super::form_answer(result);
-    if let Ok(cohort) = &result {
-        super::redirect_plain_form(&format!("/coordinator/cohorts/{cohort}/moderation"));
-    }
-    result.map(|_| ())
+    super::form_reply(result, |cohort| {
+        format!("/coordinator/cohorts/{cohort}/moderation")
+    })
+    .map(|_| ())
 }
 
 /// Allows a teacher of a cohort one more attempt on a competency.
@@ -387,13 +365,9 @@ pub async fn allow_attempt(
             })
     }
     .await;
-    let result = super::form_answer(result);
-    if result.is_ok() {
-        super::redirect_plain_form(&format!(
-            "/coordinator/cohorts/{cohort}/moderation?allowed=1"
-        ));
-    }
-    result
+    super::form_reply(result, |_| {
+        format!("/coordinator/cohorts/{cohort}/moderation?allowed=1")
+    })
 }
 
 /// What is waiting for the caller (all zero when signed out).

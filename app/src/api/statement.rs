@@ -63,9 +63,5 @@ pub async fn save_statement(statement: StatementForm) -> Result<(), AppError> {
             .map_err(internal)
     }
     .await;
-    let result = super::form_answer(result);
-    if result.is_ok() {
-        super::redirect_plain_form("/learning-statement?saved=1");
-    }
-    result
+    super::form_reply(result, |_| "/learning-statement?saved=1".to_owned())
 }

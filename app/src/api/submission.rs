@@ -150,18 +150,14 @@ pub async fn save_draft(draft: DraftForm) -> Result<DraftOutcome, AppError> {
         .map_err(refused)
     }
     .await;
-    let result = super::form_answer(result);
-    match &result {
-        Ok(DraftOutcome::Submitted { .. }) => {
-            super::redirect_plain_form(&format!("{back}?submitted=1"));
-        }
-        Ok(DraftOutcome::Saved { .. }) => super::redirect_plain_form(&format!("{back}?saved=1")),
-        Ok(DraftOutcome::Conflict { .. }) => {
-            super::redirect_plain_form(&format!("{back}?conflict=1"));
-        }
-        Err(_) => {}
-    }
-    result
+    super::form_reply(result, |outcome| {
+        let what = match outcome {
+            DraftOutcome::Submitted { .. } => "submitted",
+            DraftOutcome::Saved { .. } => "saved",
+            DraftOutcome::Conflict { .. } => "conflict",
+        };
+        format!("{back}?{what}=1")
+    })
 }
 
 /// The caller's latest draft exactly as an assessor would see it if submitted now (or the

@@ -52,11 +52,7 @@ pub async fn set_unit_done(framework: String, unit: String, done: bool) -> Resul
         }
     }
     .await;
-    let result = super::form_answer(result);
-    if result.is_ok() {
-        super::redirect_plain_form(&format!("/frameworks/{framework}/units/{unit}"));
-    }
-    result
+    super::form_reply(result, |_| format!("/frameworks/{framework}/units/{unit}"))
 }
 
 /// Keeps the caller's own answer to a scenario in their journal (a new entry linked to the
@@ -97,11 +93,7 @@ pub async fn answer_scenario(
         Ok(id)
     }
     .await;
-    let result = super::form_answer(result);
-    if result.is_ok() {
-        super::redirect_plain_form(&format!(
-            "/frameworks/{framework}/units/{unit}#considerations"
-        ));
-    }
-    result
+    super::form_reply(result, |_| {
+        format!("/frameworks/{framework}/units/{unit}#considerations")
+    })
 }

@@ -1,0 +1,216 @@
+//! Cohorts and memberships.
+
+use super::now_ms;
+use crate::domain::account::Role;
+use crate::domain::cohort::{
+    AssessmentSettings, CohortDetail, CohortSummary, InvitationInfo, InvitationState,
+    InvitationView, MemberView,
+};
+use anyhow::Context as _;
+use sqlx::Row as _;
+
+mod invitations;
+mod members;
+mod resets;
+pub use invitations::*;
+pub use members::*;
+pub use resets::*;
+
+/// Creates a cohort on a framework (by slug) inside a transaction; returns its id.
+pub async fn create(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    name: &str,
+    framework_slug: &str,
+    starts_on: &str,
+    ends_on: &str,
+    created_by: i64,
+) -> anyhow::Result<i64> {
+    let framework_id: i64 = sqlx::query_scalar("SELECT id FROM frameworks WHERE slug = $1")
+        .bind(framework_slug)
+        .fetch_one(&mut **tx)
+        .await
+        .with_context(|| format!("framework {framework_slug} not imported"))?;
+    sqlx::query_scalar(
+        "INSERT INTO cohorts (name, framework_id, starts_on, ends_on, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(name)
+    .bind(framework_id)
+    .bind(starts_on)
+    .bind(ends_on)
+    .bind(created_by)
+    .bind(now_ms())
+    .fetch_one(&mut **tx)
+    .await
+    .context("insert cohort")
+}
+
+fn summary_from(r: &sqlx::any::AnyRow) -> Result<CohortSummary, sqlx::Error> {
+    Ok(CohortSummary {
+        id: r.try_get(0)?,
+        name: r.try_get(1)?,
+        starts_on: r.try_get(2)?,
+        ends_on: r.try_get(3)?,
+        framework: r.try_get(4)?,
+        member_count: usize::try_from(r.try_get::<i64, _>(5)?).unwrap_or(0),
+    })
+}
+
+const SUMMARY_SELECT: &str = "SELECT c.id, c.name, c.starts_on, c.ends_on, f.short_title, \
+     (SELECT COUNT(DISTINCT m.user_id) FROM memberships m WHERE m.cohort_id = c.id) \
+     FROM cohorts c JOIN frameworks f ON f.id = c.framework_id";
+
+/// Cohorts a person coordinates (every cohort for an institution coordinator), newest first.
+pub async fn list_coordinated(
+    db: &super::Db,
+    user_id: i64,
+    is_admin: bool,
+) -> anyhow::Result<Vec<CohortSummary>> {
+    let rows = if is_admin {
+        sqlx::query(&format!(
+            "{SUMMARY_SELECT} WHERE c.archived_at IS NULL ORDER BY c.starts_on DESC, c.id DESC"
+        ))
+        .fetch_all(db.pool())
+        .await
+    } else {
+        sqlx::query(&format!(
+            "{SUMMARY_SELECT} WHERE c.archived_at IS NULL AND EXISTS (SELECT 1 FROM memberships m \
+             WHERE m.cohort_id = c.id AND m.user_id = $1 AND m.role = 'coordinator') \
+             ORDER BY c.starts_on DESC, c.id DESC"
+        ))
+        .bind(user_id)
+        .fetch_all(db.pool())
+        .await
+    }
+    .context("list cohorts")?;
+    rows.iter()
+        .map(summary_from)
+        .collect::<Result<_, _>>()
+        .context("read cohorts")
+}
+
+/// A cohort with members and invitations; `None` when there is no such cohort.
+pub async fn detail(
+    db: &super::Db,
+    cohort_id: i64,
+    base_url: &str,
+) -> anyhow::Result<Option<CohortDetail>> {
+    let Some(row) = sqlx::query(&format!("{SUMMARY_SELECT} WHERE c.id = $1"))
+        .bind(cohort_id)
+        .fetch_optional(db.pool())
+        .await
+        .context("find cohort")?
+    else {
+        return Ok(None);
+    };
+    let summary = summary_from(&row)?;
+    let member_rows = sqlx::query(
+        "SELECT u.id, u.name, u.email, u.deactivated_at, m.role FROM memberships m \
+         JOIN users u ON u.id = m.user_id WHERE m.cohort_id = $1 ORDER BY u.name, u.id, m.role",
+    )
+    .bind(cohort_id)
+    .fetch_all(db.pool())
+    .await
+    .context("list members")?;
+    let mut members: Vec<MemberView> = Vec::new();
+    for r in &member_rows {
+        let user_id: i64 = r.try_get(0)?;
+        let role = Role::parse(&r.try_get::<String, _>(4)?);
+        if let Some(last) = members.last_mut().filter(|m| m.user_id == user_id) {
+            last.roles.extend(role);
+            continue;
+        }
+        members.push(MemberView {
+            user_id,
+            name: r.try_get(1)?,
+            email: r.try_get(2)?,
+            active: r.try_get::<Option<i64>, _>(3)?.is_none(),
+            roles: role.into_iter().collect(),
+        });
+    }
+    let now = super::now_ms();
+    let invitations = sqlx::query(
+        "SELECT id, role, token, expires_at, uses, max_uses, revoked_at FROM invitations \
+         WHERE cohort_id = $1 ORDER BY id DESC",
+    )
+    .bind(cohort_id)
+    .fetch_all(db.pool())
+    .await
+    .context("list invitations")?
+    .iter()
+    .map(|r| {
+        let expires_at: i64 = r.try_get(3)?;
+        let uses: i64 = r.try_get(4)?;
+        let max_uses: i64 = r.try_get(5)?;
+        let revoked = r.try_get::<Option<i64>, _>(6)?.is_some();
+        Ok(InvitationView {
+            id: r.try_get(0)?,
+            role: Role::parse(&r.try_get::<String, _>(1)?).unwrap_or(Role::Teacher),
+            link: format!("{base_url}/join/{}", r.try_get::<String, _>(2)?),
+            expires: crate::domain::time::utc_minute(expires_at),
+            uses,
+            max_uses,
+            state: invitation_state(now, expires_at, uses, max_uses, revoked),
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let settings = sqlx::query("SELECT blind_review, max_attempts FROM cohorts WHERE id = $1")
+        .bind(cohort_id)
+        .fetch_one(db.pool())
+        .await
+        .context("assessment settings")?;
+    Ok(Some(CohortDetail {
+        summary,
+        members,
+        invitations,
+        settings: AssessmentSettings {
+            blind_review: settings.try_get::<i64, _>(0)? != 0,
+            max_attempts: settings.try_get(1)?,
+        },
+        viewer_is_admin: false,
+    }))
+}
+
+/// Changes how a cohort's submissions are assessed, with an audit row in the same transaction.
+pub async fn update_settings(
+    db: &super::Db,
+    actor: i64,
+    cohort_id: i64,
+    settings: AssessmentSettings,
+) -> anyhow::Result<bool> {
+    let mut tx = db.begin_write().await.context("begin")?;
+    let changed =
+        sqlx::query("UPDATE cohorts SET blind_review = $1, max_attempts = $2 WHERE id = $3")
+            .bind(i64::from(settings.blind_review))
+            .bind(settings.max_attempts)
+            .bind(cohort_id)
+            .execute(&mut *tx)
+            .await
+            .context("update settings")?;
+    if changed.rows_affected() == 0 {
+        return Ok(false);
+    }
+    super::audit::record_in(
+        &mut tx,
+        Some(actor),
+        "cohort.settings",
+        &format!("cohort:{cohort_id}"),
+        &format!(
+            "{{\"blind_review\":{},\"max_attempts\":{}}}",
+            settings.blind_review, settings.max_attempts
+        ),
+    )
+    .await?;
+    tx.commit().await.context("commit")?;
+    Ok(true)
+}
+
+/// Whether a cohort with this id exists.
+pub async fn exists(db: &super::Db, cohort_id: i64) -> anyhow::Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM cohorts WHERE id = $1")
+        .bind(cohort_id)
+        .fetch_optional(db.pool())
+        .await
+        .context("does the cohort exist")?;
+    Ok(found.is_some())
+}

@@ -1,0 +1,121 @@
+//! What the holder and the cohort's coordinators see.
+
+use super::*;
+
+/// The credentials of the teachers of a cohort, for its coordinators (`None`: not theirs).
+pub async fn of_cohort(
+    db: &Db,
+    viewer: crate::db::review::Viewer,
+    cohort_id: i64,
+) -> anyhow::Result<Option<Vec<CohortCredential>>> {
+    let allowed: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT id FROM cohorts WHERE id = $3 AND id IN ({COORDINATOR_COHORTS})"
+    ))
+    .bind(viewer.user_id)
+    .bind(i64::from(viewer.is_admin))
+    .bind(cohort_id)
+    .fetch_optional(db.pool())
+    .await
+    .context("cohort")?;
+    if allowed.is_none() {
+        return Ok(None);
+    }
+    let rows = sqlx::query(
+        "SELECT c.public_id, u.name, c.document, c.issued_at, c.revoked_at, c.revoked_reason \
+         FROM credentials c JOIN users u ON u.id = c.user_id \
+         WHERE c.user_id IN (SELECT user_id FROM memberships WHERE cohort_id = $1 AND role = 'teacher') \
+         AND EXISTS (SELECT 1 FROM submissions s WHERE s.user_id = c.user_id AND s.cohort_id = $1 \
+                     AND s.status = 'competent') \
+         ORDER BY c.issued_at DESC, c.id DESC",
+    )
+    .bind(cohort_id)
+    .fetch_all(db.pool())
+    .await
+    .context("cohort credentials")?;
+    rows.iter()
+        .map(|r| {
+            let document: String = r.try_get(2)?;
+            Ok(CohortCredential {
+                public_id: r.try_get(0)?,
+                holder: r.try_get(1)?,
+                name: achievement_name(&document),
+                issued: utc_date(r.try_get(3)?),
+                revoked: revocation(r.try_get(4)?, r.try_get(5)?),
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()
+        .map(Some)
+}
+
+pub(super) fn achievement_name(document: &str) -> String {
+    serde_json::from_str::<Value>(document)
+        .ok()
+        .and_then(|d| {
+            d.pointer("/credentialSubject/achievement/name")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .unwrap_or_default()
+}
+
+pub(super) fn revocation(at: Option<i64>, reason: String) -> Option<Revocation> {
+    at.map(|at| Revocation {
+        on: utc_date(at),
+        reason,
+    })
+}
+
+/// The holder's credentials, newest first.
+pub async fn mine(db: &Db, issuer: &Issuer, user_id: i64) -> anyhow::Result<Vec<MyCredential>> {
+    let rows = sqlx::query(
+        "SELECT public_id, document, issued_at, revoked_at, revoked_reason, show_name \
+         FROM credentials WHERE user_id = $1 ORDER BY issued_at DESC, id DESC",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await
+    .context("credentials")?;
+    rows.iter()
+        .map(|r| {
+            let public_id: String = r.try_get(0)?;
+            let document: String = r.try_get(1)?;
+            let doc: Value = serde_json::from_str(&document).unwrap_or(Value::Null);
+            let s = verify::summary(&doc);
+            let issued: i64 = r.try_get(2)?;
+            Ok(MyCredential {
+                linkedin: linkedin_url(
+                    &s.name,
+                    &issuer.name,
+                    issued,
+                    &credential_url(&issuer.base_url, &public_id),
+                    &public_id,
+                ),
+                public_id,
+                name: s.name,
+                image: s.image,
+                caption: s.caption,
+                issued: utc_date(issued),
+                revoked: revocation(r.try_get(3)?, r.try_get(4)?),
+                show_name: r.try_get::<i64, _>(5)? != 0,
+            })
+        })
+        .collect()
+}
+
+/// The holder chooses whether the public page shows their name. `false`: not theirs.
+pub async fn set_show_name(
+    db: &Db,
+    user_id: i64,
+    public_id: &str,
+    show: bool,
+) -> anyhow::Result<bool> {
+    let changed =
+        sqlx::query("UPDATE credentials SET show_name = $1 WHERE public_id = $2 AND user_id = $3")
+            .bind(i64::from(show))
+            .bind(public_id)
+            .bind(user_id)
+            .execute(db.writer())
+            .await
+            .context("show name")?;
+    Ok(changed.rows_affected() == 1)
+}

@@ -1,0 +1,171 @@
+//! The issuer's signing keys: loading (creating the first), rotation, the DID document.
+
+use super::*;
+
+/// Loads the newest unretired signing key, creating `key-1` on first start; makes sure the
+/// status list exists. Fails (and the server does not start) when the sealing key cannot open
+/// the stored key.
+pub async fn load_issuer(db: &Db, settings: &IssuerSettings) -> anyhow::Result<Issuer> {
+    // Two instances starting at once on an empty database both find no key; one creates it,
+    // the other's insert does nothing and it reads the winner's key on its second pass.
+    for _ in 0..2 {
+        if let Some(issuer) = try_load_issuer(db, settings).await? {
+            return Ok(issuer);
+        }
+    }
+    anyhow::bail!("no signing key could be created or read")
+}
+
+pub(super) async fn try_load_issuer(
+    db: &Db,
+    settings: &IssuerSettings,
+) -> anyhow::Result<Option<Issuer>> {
+    let row = sqlx::query(
+        "SELECT id, fragment, sealed_secret FROM issuer_keys WHERE retired_at IS NULL ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_optional(db.writer())
+    .await
+    .context("issuer key")?;
+    let (key_id, fragment, signing) = match row {
+        Some(r) => {
+            let fragment: String = r.try_get(1)?;
+            let sealed: String = r.try_get(2)?;
+            let signing = settings
+                .sealing
+                .open(&sealed, &fragment)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            (r.try_get::<i64, _>(0)?, fragment, signing)
+        }
+        None => {
+            let mut tx = db
+                .begin_write()
+                .await
+                .context("begin creating the first key")?;
+            let Some(created) = new_key_named(&mut tx, settings, "key-1").await? else {
+                return Ok(None);
+            };
+            tx.commit().await.context("commit the first key")?;
+            created
+        }
+    };
+    let issuer = Issuer {
+        did: did_web_for(&settings.base_url),
+        base_url: settings.base_url.clone(),
+        name: settings.name.clone(),
+        key_id,
+        fragment,
+        signing,
+    };
+    let has_list: Option<i64> = sqlx::query_scalar("SELECT id FROM status_lists WHERE id = $1")
+        .bind(STATUS_LIST)
+        .fetch_optional(db.writer())
+        .await
+        .context("status list")?;
+    if has_list.is_none() {
+        let mut tx = db.begin_write().await.context("begin")?;
+        write_status_list(&mut tx, &issuer, STATUS_LIST).await?;
+        tx.commit().await.context("commit")?;
+    }
+    Ok(Some(issuer))
+}
+
+/// Creates the next signing key (`key-N`); `None` when another instance created a key of that
+/// name at the same moment (nothing is written then).
+pub(super) async fn new_key(
+    tx: &mut Transaction<'static, Any>,
+    settings: &IssuerSettings,
+) -> anyhow::Result<Option<(i64, String, ed25519_dalek::SigningKey)>> {
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM issuer_keys")
+        .fetch_one(&mut **tx)
+        .await
+        .context("count keys")?;
+    new_key_named(tx, settings, &format!("key-{}", count + 1)).await
+}
+
+/// Creates a signing key named `fragment`; `None` when one of that name exists already (the
+/// first key of two instances starting at once on an empty database).
+pub(super) async fn new_key_named(
+    tx: &mut Transaction<'static, Any>,
+    settings: &IssuerSettings,
+    fragment: &str,
+) -> anyhow::Result<Option<(i64, String, ed25519_dalek::SigningKey)>> {
+    let fragment = fragment.to_owned();
+    let signing = generate_key();
+    let sealed = settings
+        .sealing
+        .seal(&signing, &fragment)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO issuer_keys (fragment, public_key, sealed_secret, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (fragment) DO NOTHING RETURNING id",
+    )
+    .bind(&fragment)
+    .bind(public_key_multibase(&signing.verifying_key()))
+    .bind(sealed)
+    .bind(now_ms())
+    .fetch_optional(&mut **tx)
+    .await
+    .context("insert key")?;
+    Ok(id.map(|id| (id, fragment, signing)))
+}
+
+/// Retires the signing key and creates the next one; the retired key stays in did.json so the
+/// credentials it signed still verify. Answers the new key's fragment. (A running server keeps
+/// signing with the key it loaded until it restarts; both keys verify.)
+pub async fn rotate_key(db: &Db, settings: &IssuerSettings) -> anyhow::Result<String> {
+    let mut tx = db.begin_write().await.context("begin")?;
+    sqlx::query("UPDATE issuer_keys SET retired_at = $1 WHERE retired_at IS NULL")
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await
+        .context("retire")?;
+    let (_, fragment, _) = new_key(&mut tx, settings)
+        .await?
+        .context("another key rotation ran at the same moment; run it again")?;
+    audit::record_in(
+        &mut tx,
+        None,
+        "issuer.rotate_key",
+        "issuer",
+        &json!({ "new_key": fragment }).to_string(),
+    )
+    .await?;
+    tx.commit().await.context("commit")?;
+    Ok(fragment)
+}
+
+/// The issuer's DID document: every key ever used, all authorized for `assertionMethod`.
+pub async fn did_document(db: &Db, did: &str) -> anyhow::Result<Value> {
+    let rows = sqlx::query("SELECT fragment, public_key FROM issuer_keys ORDER BY id")
+        .fetch_all(db.pool())
+        .await
+        .context("keys")?;
+    let mut methods = Vec::new();
+    let mut ids = Vec::new();
+    for r in rows {
+        let fragment: String = r.try_get(0)?;
+        let public_key: String = r.try_get(1)?;
+        let id = format!("{did}#{fragment}");
+        methods.push(json!({
+            "id": id,
+            "type": "Multikey",
+            "controller": did,
+            "publicKeyMultibase": public_key,
+        }));
+        ids.push(Value::String(id));
+    }
+    Ok(json!({
+        "@context": [crate::credentials::loader::DID_V1, crate::credentials::loader::MULTIKEY_V1],
+        "id": did,
+        "verificationMethod": methods,
+        "assertionMethod": ids,
+        "authentication": ids,
+    }))
+}
+
+/// A key resolver knowing this issuer's DID document (and did:key).
+pub async fn resolver(db: &Db, did: &str) -> anyhow::Result<Resolver> {
+    Resolver::new()
+        .with_did_document(did_document(db, did).await?)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+}

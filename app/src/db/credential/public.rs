@@ -1,0 +1,163 @@
+//! What anyone sees: the stored document, verification, the public page.
+
+use super::*;
+
+/// The stored signed document and its achievement key (for downloads), if it exists.
+pub async fn document(
+    db: &Db,
+    public_id: &str,
+) -> anyhow::Result<Option<(String, String, String)>> {
+    let row = sqlx::query(
+        "SELECT c.document, c.achievement, f.slug FROM credentials c JOIN frameworks f ON f.id = c.framework_id WHERE c.public_id = $1",
+    )
+    .bind(public_id)
+    .fetch_optional(db.pool())
+    .await
+    .context("credential")?;
+    row.map(|r| {
+        let achievement: String = r.try_get(1)?;
+        Ok((
+            r.try_get(0)?,
+            achievement.trim_start_matches("domain:").to_owned(),
+            r.try_get(2)?,
+        ))
+    })
+    .transpose()
+}
+
+/// Verifies any document: our own DID and status list are read from the database (no
+/// network); other issuers' status lists are reported as not checkable. Our status list is
+/// consulted only for a document whose issuer is our DID (the signature check then confirms
+/// the key is ours) and only for a `BitstringStatusListEntry` of purpose `revocation`.
+pub async fn verify_document(
+    db: &Db,
+    issuer: &Issuer,
+    doc: &Value,
+) -> anyhow::Result<Verification> {
+    let resolver = resolver(db, &issuer.did).await?;
+    let our_list = status_list_url(&issuer.base_url, STATUS_LIST);
+    let ours = issuer_of(doc) == issuer.did;
+    let entry = doc.get("credentialStatus").cloned();
+    let answer = match entry {
+        None => StatusAnswer::None,
+        Some(e)
+            if e.get("type").and_then(Value::as_str) != Some("BitstringStatusListEntry")
+                || e.get("statusPurpose").and_then(Value::as_str) != Some("revocation") =>
+        {
+            StatusAnswer::Unknown(
+                "its status entry is not a BitstringStatusListEntry for revocation".into(),
+            )
+        }
+        Some(_) if !ours => StatusAnswer::Unknown(
+            "it names a status list of another issuer, and this page does not fetch other sites"
+                .into(),
+        ),
+        Some(e) => {
+            let list = e
+                .get("statusListCredential")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let index = e
+                .get("statusListIndex")
+                .and_then(Value::as_str)
+                .and_then(|i| i.parse::<i64>().ok());
+            match (list == our_list, index) {
+                (true, Some(index)) => {
+                    let stored: Option<String> = status_list(db, STATUS_LIST).await?;
+                    let bits = stored
+                        .and_then(|s| serde_json::from_str::<Value>(&s).ok())
+                        .and_then(|d| {
+                            d.pointer("/credentialSubject/encodedList")
+                                .and_then(Value::as_str)
+                                .and_then(|e| Bitstring::decode(e).ok())
+                        });
+                    match bits {
+                        Some(bits) if bits.get(usize::try_from(index).unwrap_or(usize::MAX)) => {
+                            StatusAnswer::Revoked
+                        }
+                        Some(_) => StatusAnswer::Active,
+                        None => StatusAnswer::Unknown("the status list could not be read".into()),
+                    }
+                }
+                (true, None) => StatusAnswer::Unknown("its status list index is not a number".into()),
+                (false, _) => StatusAnswer::Unknown(format!(
+                    "its status list ({list}) is not this service's, and this page does not fetch other sites"
+                )),
+            }
+        }
+    };
+    let now = now_ms();
+    // Expansion and canonicalisation cost CPU in proportion to the document: off the async
+    // workers, a core at a time.
+    let doc = doc.clone();
+    crate::work::cpu("verify a credential", move || {
+        verify::verify(
+            &doc,
+            &resolver,
+            ContextLoader::bundled(),
+            &move |_| answer.clone(),
+            now,
+        )
+    })
+    .await
+}
+
+/// The issuer's id of a credential (`issuer` as a string or an object's `id`), or "".
+pub fn issuer_of(doc: &Value) -> &str {
+    match doc.get("issuer") {
+        Some(Value::String(s)) => s,
+        Some(Value::Object(o)) => o.get("id").and_then(Value::as_str).unwrap_or_default(),
+        _ => "",
+    }
+}
+
+/// Whether a verification report shows a credential issued here: its signature verified with
+/// a key our DID publishes (the verifier has checked that the signing key's controller is the
+/// document's issuer).
+pub fn is_ours(report: &Verification, issuer: &Issuer) -> bool {
+    report.signer.as_deref() == Some(issuer.did.as_str())
+}
+
+/// The public page of a credential: verified now from the stored document.
+pub async fn page(
+    db: &Db,
+    issuer: &Issuer,
+    public_id: &str,
+    viewer: Option<i64>,
+) -> anyhow::Result<Option<CredentialPage>> {
+    let row = sqlx::query(
+        "SELECT c.document, c.user_id, c.show_name, c.revoked_at, c.revoked_reason, u.name, c.issued_at \
+         FROM credentials c JOIN users u ON u.id = c.user_id WHERE c.public_id = $1",
+    )
+    .bind(public_id)
+    .fetch_optional(db.pool())
+    .await
+    .context("credential")?;
+    let Some(r) = row else { return Ok(None) };
+    let document: String = r.try_get(0)?;
+    let doc: Value = serde_json::from_str(&document).context("stored credential")?;
+    let holder_id: i64 = r.try_get(1)?;
+    let show_name = r.try_get::<i64, _>(2)? != 0;
+    let verification = verify_document(db, issuer, &doc).await?;
+    let name = verification
+        .summary
+        .as_ref()
+        .map(|s| s.name.clone())
+        .unwrap_or_default();
+    let issued: i64 = r.try_get(6)?;
+    Ok(Some(CredentialPage {
+        public_id: public_id.to_owned(),
+        holder: show_name.then(|| r.try_get::<String, _>(5)).transpose()?,
+        revoked: revocation(r.try_get(3)?, r.try_get(4)?),
+        is_holder: viewer == Some(holder_id),
+        show_name,
+        linkedin: linkedin_url(
+            &name,
+            &issuer.name,
+            issued,
+            &credential_url(&issuer.base_url, public_id),
+            public_id,
+        ),
+        verification,
+    }))
+}

@@ -1,0 +1,88 @@
+//! Extra attempts granted by a cohort's coordinator.
+
+use super::*;
+
+/// A coordinator allows a teacher of their cohort one more attempt on a competency; when the
+/// teacher's latest attempt is a Not yet, the new attempt opens at once from its content.
+pub async fn allow_attempt(
+    db: &Db,
+    viewer: Viewer,
+    cohort_id: i64,
+    user_id: i64,
+    competency: &str,
+    reason: &str,
+) -> anyhow::Result<Result<(), Refused>> {
+    let now = now_ms();
+    let mut tx = db.begin_write().await.context("begin")?;
+    // A decision on this teacher's latest attempt committing now is seen below.
+    crate::db::hold(&mut tx, crate::db::Held::User, user_id).await?;
+    let ok: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM memberships WHERE cohort_id = $3 AND user_id = $4 AND role = 'teacher' \
+         AND cohort_id IN ({COORDINATOR_COHORTS})"
+    ))
+    .bind(viewer.user_id)
+    .bind(i64::from(viewer.is_admin))
+    .bind(cohort_id)
+    .bind(user_id)
+    .fetch_one(&mut *tx)
+    .await
+    .context("teacher of cohort")?;
+    if ok == 0 || user_id == viewer.user_id {
+        return Ok(Err(Refused::NotFound));
+    }
+    let competency_id: Option<i64> = sqlx::query_scalar(
+        "SELECT c.id FROM competencies c JOIN cohorts co ON co.framework_id = c.framework_id \
+         WHERE co.id = $1 AND c.slug = $2",
+    )
+    .bind(cohort_id)
+    .bind(competency)
+    .fetch_optional(&mut *tx)
+    .await
+    .context("competency")?;
+    let Some(competency_id) = competency_id else {
+        return Ok(Err(Refused::Invalid {
+            field: "competency".into(),
+            message: "choose a competency of this cohort's framework".into(),
+        }));
+    };
+    sqlx::query(
+        "INSERT INTO attempt_allowances (user_id, competency_id, extra, granted_by, granted_at, reason) \
+         VALUES ($1, $2, 1, $3, $4, $5)",
+    )
+    .bind(user_id)
+    .bind(competency_id)
+    .bind(viewer.user_id)
+    .bind(now)
+    .bind(reason)
+    .execute(&mut *tx)
+    .await
+    .context("allowance")?;
+    let latest = sqlx::query(
+        "SELECT id, status FROM submissions WHERE user_id = $1 AND competency_id = $2 \
+         AND cohort_id = $3 ORDER BY attempt DESC LIMIT 1",
+    )
+    .bind(user_id)
+    .bind(competency_id)
+    .bind(cohort_id)
+    .fetch_optional(&mut *tx)
+    .await
+    .context("latest")?;
+    let mut opened = false;
+    if let Some(l) = latest {
+        if l.try_get::<String, _>(1)? == "not_yet" {
+            open_next_attempt(&mut tx, l.try_get(0)?, now).await?;
+            opened = true;
+        }
+    }
+    audit::record_in(
+        &mut tx,
+        Some(viewer.user_id),
+        "submission.allow_attempt",
+        &format!("user:{user_id}"),
+        &serde_json::json!({ "competency": competency, "reason": reason, "opened": opened })
+            .to_string(),
+    )
+    .await?;
+    tx.commit().await.context("commit")?;
+    Ok(Ok(()))
+}

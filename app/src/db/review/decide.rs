@@ -1,0 +1,263 @@
+//! The review screen's data and decisions (with their audit row, in one transaction).
+
+use super::*;
+
+/// The review screen's data. Under blind review the teacher's name is left out; a second
+/// marker is not shown the first decision.
+pub async fn view(db: &Db, viewer: Viewer, id: i64) -> anyhow::Result<Option<ReviewView>> {
+    let now = now_ms();
+    let Some(t) = target(db.pool(), viewer, id).await? else {
+        return Ok(None);
+    };
+    let row = sqlx::query(
+        "SELECT co.name, co.blind_review, u.name, s.submitted_at, s.snapshot, f.competent_rule, \
+         cu.name, au.name \
+         FROM submissions s JOIN cohorts co ON co.id = s.cohort_id JOIN users u ON u.id = s.user_id \
+         JOIN frameworks f ON f.id = co.framework_id LEFT JOIN users cu ON cu.id = s.claimed_by \
+         LEFT JOIN users au ON au.id = s.assigned_to WHERE s.id = $1",
+    )
+    .bind(id)
+    .fetch_one(db.pool())
+    .await
+    .context("review view")?;
+    let blind = row.try_get::<i64, _>(1)? != 0;
+    let snapshot: Snapshot =
+        serde_json::from_str(&row.try_get::<Option<String>, _>(4)?.unwrap_or_default())
+            .context("stored snapshot")?;
+    let rule = CompetentRule::parse(&row.try_get::<String, _>(5)?)
+        .unwrap_or(CompetentRule::AllPartlyMostEvident);
+    let role = t.role(viewer.user_id);
+    // Second marking: waiting for the viewer, or already marked by them.
+    let second = role == Some(true)
+        || (t.has_second && t.moderation.is_some_and(|m| m.1 == Some(viewer.user_id)));
+    let claim = claim_state(
+        viewer.user_id,
+        now,
+        t.claimed_by,
+        row.try_get(6)?,
+        t.claim_expires_at,
+        t.assigned(second),
+        row.try_get(7)?,
+    );
+    let can_decide =
+        role.is_some() && t.assessor && matches!(claim, ClaimState::Mine { .. } | ClaimState::Open);
+    // What was decided in the viewer's role: a second marker sees only their own marking; a
+    // first assessor or coordinator sees the decision that stands.
+    let decided = if second {
+        decision_of(db, id, Some("second"), true).await?
+    } else if t.status == "submitted" {
+        None
+    } else {
+        decision_of(db, id, None, true).await?
+    };
+    Ok(Some(ReviewView {
+        id,
+        second,
+        cohort: row.try_get(0)?,
+        attempt: t.attempt,
+        submitted_at: row.try_get::<Option<i64>, _>(3)?.unwrap_or_default(),
+        teacher: if blind { None } else { Some(row.try_get(2)?) },
+        rule: rule.explain().to_owned(),
+        snapshot,
+        claim,
+        can_decide,
+        decided,
+    }))
+}
+
+/// A decision as the assessor entered it, validated against the snapshot's indicators.
+#[derive(Debug, Clone)]
+pub struct NewReview {
+    /// Per indicator slug: level and comment.
+    pub ratings: Vec<(String, RubricLevel, String)>,
+    /// Competent (true) or Not yet.
+    pub competent: bool,
+    /// Overall feedback.
+    pub feedback: String,
+    /// What to improve.
+    pub improve: String,
+}
+
+/// What a decision led to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decided {
+    /// Whether it was second marking.
+    pub second: bool,
+    /// For a first Not yet: whether a next attempt was opened.
+    pub next_attempt: bool,
+}
+
+/// Records a review. A first review decides the submission: status, review, ratings and the
+/// audit row commit together, and a Not yet opens the next attempt (from this one's content)
+/// when one is left. A second marking is recorded for moderation and changes nothing else.
+/// Decisions are final: a second call finds nothing waiting.
+pub async fn decide(
+    db: &Db,
+    viewer: Viewer,
+    id: i64,
+    review: &NewReview,
+) -> anyhow::Result<Result<Decided, Refused>> {
+    let now = now_ms();
+    let mut tx = db.begin_write().await.context("begin")?;
+    crate::db::hold(&mut tx, crate::db::Held::Submission, id).await?;
+    let (t, second) = match reviewer_target(&mut tx, viewer, id).await? {
+        Ok(found) => found,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    let claim_ok = match (t.claimed_by, t.claim_expires_at) {
+        (Some(by), Some(until)) if until > now => by == viewer.user_id,
+        _ => t.assigned(second).is_none_or(|a| a == viewer.user_id),
+    };
+    if !claim_ok {
+        return Ok(Err(Refused::Taken(
+            "another assessor holds this submission".into(),
+        )));
+    }
+    // An extra attempt granted at this moment is seen by the attempt check below.
+    crate::db::hold(&mut tx, crate::db::Held::User, t.user_id).await?;
+    // Ratings must cover exactly the indicators the teacher submitted.
+    let snapshot: Option<String> =
+        sqlx::query_scalar("SELECT snapshot FROM submissions WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await
+            .context("snapshot")?;
+    let snapshot: Snapshot =
+        serde_json::from_str(&snapshot.unwrap_or_default()).context("stored snapshot")?;
+    let given: HashMap<&str, (RubricLevel, &str)> = review
+        .ratings
+        .iter()
+        .map(|(s, l, c)| (s.as_str(), (*l, c.as_str())))
+        .collect();
+    let mut levels = Vec::new();
+    for ind in &snapshot.indicators {
+        match given.get(ind.slug.as_str()) {
+            Some((l, _)) => levels.push(*l),
+            None => {
+                return Ok(Err(Refused::Invalid {
+                    field: format!("review[level][{}]", ind.slug),
+                    message: format!("rate “{}”", ind.text),
+                }))
+            }
+        }
+    }
+    let rule: String = sqlx::query_scalar(
+        "SELECT f.competent_rule FROM competencies c JOIN frameworks f ON f.id = c.framework_id WHERE c.id = $1",
+    )
+    .bind(t.competency_id)
+    .fetch_one(&mut *tx)
+    .await
+    .context("rule")?;
+    let rule = CompetentRule::parse(&rule).unwrap_or(CompetentRule::AllPartlyMostEvident);
+    if review.competent && !rule.met_by(&levels) {
+        return Ok(Err(Refused::Invalid {
+            field: "review[decision]".into(),
+            message: format!(
+                "the ratings do not meet the rule for Competent. {}",
+                rule.explain()
+            ),
+        }));
+    }
+    let decision = if review.competent {
+        "competent"
+    } else {
+        "not_yet"
+    };
+    let kind = if second { "second" } else { "first" };
+    let inserted = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO reviews (submission_id, assessor_id, kind, decision, feedback, improve, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(id)
+    .bind(viewer.user_id)
+    .bind(kind)
+    .bind(decision)
+    .bind(&review.feedback)
+    .bind(&review.improve)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await;
+    let review_id = match inserted {
+        Ok(r) => r,
+        Err(e)
+            if crate::db::is_unique_violation(
+                &e,
+                "reviews_submission_kind",
+                "reviews.submission_id",
+            ) =>
+        {
+            return Ok(Err(Refused::NotWaiting))
+        }
+        Err(e) => return Err(anyhow::Error::new(e).context("insert review")),
+    };
+    for ind in &snapshot.indicators {
+        let Some((level, comment)) = given.get(ind.slug.as_str()) else {
+            continue;
+        };
+        sqlx::query(
+            "INSERT INTO review_ratings (review_id, indicator_id, level, comment) \
+             SELECT $1, id, $2, $3 FROM indicators WHERE competency_id = $4 AND slug = $5",
+        )
+        .bind(review_id)
+        .bind(level.value())
+        .bind(*comment)
+        .bind(t.competency_id)
+        .bind(&ind.slug)
+        .execute(&mut *tx)
+        .await
+        .context("rating")?;
+    }
+    let mut next_attempt = false;
+    if second {
+        sqlx::query("UPDATE moderations SET second_assessor = $1 WHERE submission_id = $2")
+            .bind(viewer.user_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .context("moderation marker")?;
+    } else {
+        let changed = sqlx::query(
+            "UPDATE submissions SET status = $1, decided_at = $2, updated_at = $2 WHERE id = $3 AND status = 'submitted'",
+        )
+        .bind(decision)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .context("decide")?;
+        if changed.rows_affected() != 1 {
+            return Ok(Err(Refused::NotWaiting));
+        }
+        if review.competent {
+            let issuer = db.issuer().context("no credential issuer is configured")?;
+            crate::db::credential::award_in(&mut tx, &issuer, t.user_id, t.competency_id).await?;
+        }
+        if !review.competent
+            && has_attempt_left(&mut tx, t.user_id, t.competency_id, t.cohort_id, t.attempt).await?
+        {
+            open_next_attempt(&mut tx, id, now).await?;
+            next_attempt = true;
+        }
+    }
+    sqlx::query("UPDATE submissions SET claimed_by = NULL, claim_expires_at = NULL WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .context("end claim")?;
+    audit::record_in(
+        &mut tx,
+        Some(viewer.user_id),
+        if second { "moderation.second_review" } else { "submission.decide" },
+        &format!("submission:{id}"),
+        &format!(
+            "{{\"decision\":\"{decision}\",\"review\":{review_id},\"attempt\":{},\"next_attempt\":{next_attempt}}}",
+            t.attempt
+        ),
+    )
+    .await?;
+    tx.commit().await.context("commit")?;
+    Ok(Ok(Decided {
+        second,
+        next_attempt,
+    }))
+}
