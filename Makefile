@@ -15,7 +15,7 @@ SITE_ADDR ?= 127.0.0.1:3000
 DATABASE_URL ?= sqlite://data/mcf.db
 SERVER_ENV := LEPTOS_SITE_ROOT=target/site LEPTOS_HASH_FILES=true LEPTOS_SITE_ADDR=$(SITE_ADDR)
 
-.PHONY: help run test build site watch bench bundle-report tools test-tools lint unit e2e clean
+.PHONY: help run test build site watch bench bundle-report lighthouse tools test-tools lint unit e2e clean
 
 help:
 	@echo "make run            build in release and serve on http://$(SITE_ADDR) (SQLite in ./data)"
@@ -23,6 +23,7 @@ help:
 	@echo "make watch          rebuild and reload the browser on every change (development)"
 	@echo "make bench          load figures: journal autosave, dashboard, bare axum (release, SQLite)"
 	@echo "make bundle-report  raw / gzip / brotli sizes of what a first visit downloads"
+	@echo "make lighthouse     Lighthouse performance (mobile) of the home, a competency and the dashboard page"
 
 ## ---- the two commands -------------------------------------------------------------------
 
@@ -61,8 +62,10 @@ e2e: test-tools site
 	cd end2end && SERVER_BIN=./target/debug/server npx playwright test
 
 # Only the browser side of `build`: wasm (release, split), JS, CSS and assets, no compression.
+# The shared chunks only lose their custom sections here instead of a full wasm-opt pass
+# (scripts/wasm-opt/wasm-opt says why); the main wasm and route files are optimized as in `build`.
 site: tools
-	cargo leptos build --release --split --frontend-only
+	WASM_OPT_QUICK_CHUNKS=1 cargo leptos build --release --split --frontend-only
 
 # The load generator is ours (server/src/bin/loadgen.rs): each journal writer must save on the
 # version its last save returned, which oha and wrk cannot do. Same features as the server
@@ -74,6 +77,14 @@ bench: build
 bundle-report: build
 	@scripts/bundle-report.sh target/site/pkg
 
+# Lighthouse (npm, pinned in scripts/lighthouse) in Debian's Chromium: three pages' scores.
+lighthouse: build test-tools .tools/lighthouse.stamp
+	@scripts/lighthouse.sh
+
+.tools/lighthouse.stamp: scripts/lighthouse/package.json scripts/lighthouse/package-lock.json
+	cd scripts/lighthouse && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund
+	@mkdir -p .tools && touch $@
+
 clean:
 	cargo clean
 	rm -rf node_modules end2end/node_modules
@@ -81,6 +92,8 @@ clean:
 ## ---- installs (each skipped when already present at the pinned version) ---------------------
 
 tools: .tools/npm-build.stamp
+	@# cargo-leptos runs node_modules/.bin/wasm-opt: our wrapper, which runs binaryen's.
+	@ln -sfn ../../scripts/wasm-opt/wasm-opt node_modules/.bin/wasm-opt
 	@# The toolchain rust-toolchain.toml pins (with its wasm target); instant when present.
 	@rustup toolchain install
 	@rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown \
