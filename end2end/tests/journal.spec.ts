@@ -99,6 +99,8 @@ const TRICKY = [
 ];
 
 test("text that looks like markup comes back exactly from the journal editor", async ({ page }, testInfo) => {
+  // Three entries, each created, reloaded and read back: ~20 s on CI's debug server.
+  test.setTimeout(60_000);
   await signIn(page, testInfo, DEMO.teacher.email, DEMO.teacher.password);
   for (const text of TRICKY) {
     await open(page, testInfo, "/journal");

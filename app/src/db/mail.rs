@@ -81,24 +81,17 @@ pub async fn take_due(db: &super::Db) -> anyhow::Result<Option<Taken>> {
         .await
         .context("take an e-mail")?;
         if taken.rows_affected() == 1 {
-            let row = sqlx::query(
-                "SELECT kind, recipient, subject, body_text, body_html, attempts FROM outbox WHERE id = $1",
-            )
+            let row = sqlx::query(&format!(
+                "SELECT {MESSAGE}, attempts FROM outbox WHERE id = $1"
+            ))
             .bind(id)
             .fetch_one(db.writer())
             .await
             .context("read a taken e-mail")?;
-            let kind: String = row.try_get(0)?;
             return Ok(Some(Taken {
                 id,
                 attempts: row.try_get(5)?,
-                message: Message {
-                    kind: crate::mail::Kind::parse(&kind).context("unknown e-mail kind")?,
-                    recipient: row.try_get(1)?,
-                    subject: row.try_get(2)?,
-                    text: row.try_get(3)?,
-                    html: row.try_get(4)?,
-                },
+                message: message_from(&row)?,
             }));
         }
         // Another sender took it between our read and our update: look again.
@@ -167,31 +160,38 @@ pub struct Row {
 
 /// Every message to `recipient`, oldest first (tests and support).
 pub async fn to_recipient(db: &super::Db, recipient: &str) -> anyhow::Result<Vec<Row>> {
-    let rows = sqlx::query(
-        "SELECT id, kind, recipient, subject, body_text, body_html, sent_at, attempts FROM outbox \
-         WHERE recipient = $1 ORDER BY id",
-    )
+    let rows = sqlx::query(&format!(
+        "SELECT {MESSAGE}, sent_at, attempts, id FROM outbox WHERE recipient = $1 ORDER BY id"
+    ))
     .bind(recipient)
     .fetch_all(db.pool())
     .await
     .context("read the outbox")?;
     rows.iter()
         .map(|r| {
-            let kind: String = r.try_get(1)?;
             Ok(Row {
-                id: r.try_get(0)?,
-                message: Message {
-                    kind: crate::mail::Kind::parse(&kind).context("unknown e-mail kind")?,
-                    recipient: r.try_get(2)?,
-                    subject: r.try_get(3)?,
-                    text: r.try_get(4)?,
-                    html: r.try_get(5)?,
-                },
-                sent_at: r.try_get(6)?,
-                attempts: r.try_get(7)?,
+                message: message_from(r)?,
+                sent_at: r.try_get(5)?,
+                attempts: r.try_get(6)?,
+                id: r.try_get(7)?,
             })
         })
         .collect()
+}
+
+/// The columns [`message_from`] reads, first in a `SELECT`.
+const MESSAGE: &str = "kind, recipient, subject, body_text, body_html";
+
+/// A message from the first five columns of a row ([`MESSAGE`]). An unknown kind is an error.
+fn message_from(row: &sqlx::any::AnyRow) -> anyhow::Result<Message> {
+    let kind: String = row.try_get(0)?;
+    Ok(Message {
+        kind: crate::mail::Kind::parse(&kind).context("unknown e-mail kind")?,
+        recipient: row.try_get(1)?,
+        subject: row.try_get(2)?,
+        text: row.try_get(3)?,
+        html: row.try_get(4)?,
+    })
 }
 
 #[cfg(test)]
