@@ -15,7 +15,7 @@ SITE_ADDR ?= 127.0.0.1:3000
 DATABASE_URL ?= sqlite://data/mcf.db
 SERVER_ENV := LEPTOS_SITE_ROOT=target/site LEPTOS_HASH_FILES=true LEPTOS_SITE_ADDR=$(SITE_ADDR)
 
-.PHONY: help run test build site watch bench bundle-report lighthouse tools test-tools lint unit e2e clean
+.PHONY: help run test build site watch bench bundle-report lighthouse tools test-tools lint unit e2e browser-tests clean
 
 help:
 	@echo "make run            build in release and serve on http://$(SITE_ADDR) (SQLite in ./data)"
@@ -31,7 +31,15 @@ run: tools build
 	@mkdir -p data
 	$(SERVER_ENV) DATABASE_URL=$(DATABASE_URL) SEED_DEMO=true target/release/server
 
-test: tools test-tools lint unit e2e
+# Two streams side by side, then the browser: the host checks (lint, then the test build and its
+# run) and the browser's build (`site`, its own target dir). Each stream has long stretches on
+# one core (the app crate's compile, the LTO link, tests waiting on a database) that the other
+# fills; see docs/decisions.md, "CI time". The site's lines carry a `[site]` prefix.
+test: tools test-tools
+	@( $(MAKE) --no-print-directory site 2>&1 | sed -u 's/^/[site] /' ) & site=$$!; \
+	  if ! $(MAKE) --no-print-directory lint unit; then wait $$site; exit 1; fi; \
+	  wait $$site
+	@$(MAKE) --no-print-directory browser-tests
 	@echo "make test: all checks passed"
 
 ## ---- steps -------------------------------------------------------------------------------
@@ -56,7 +64,10 @@ unit: tools test-tools
 # way the tests build it: `cargo test` already made target/debug/server, so the release server's
 # compile (the longest stage of CI) buys nothing a test could see. `make run` and `make bench`
 # build in release. See docs/decisions.md, "CI time".
-e2e: test-tools site
+e2e: test-tools site browser-tests
+
+# The browser tests alone, over whatever `site` last built.
+browser-tests: test-tools
 	cargo test --workspace --exclude frontend --no-run --quiet
 	cp target/release/hash.txt target/debug/hash.txt
 	cd end2end && SERVER_BIN=./target/debug/server npx playwright test
@@ -77,12 +88,14 @@ bench: build
 bundle-report: build
 	@scripts/bundle-report.sh target/site/pkg
 
-# Lighthouse (npm, pinned in scripts/lighthouse) in Debian's Chromium: three pages' scores.
+# Lighthouse (npm, pinned in scripts/lighthouse; 12.8, the last for Debian's node 20) in
+# Debian's Chromium: three pages' scores.
 lighthouse: build test-tools .tools/lighthouse.stamp
 	@scripts/lighthouse.sh
 
 .tools/lighthouse.stamp: scripts/lighthouse/package.json scripts/lighthouse/package-lock.json
-	cd scripts/lighthouse && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund
+	@# `npm ci` refuses this lock: a dependency asks for the "latest" third-party-web as a peer.
+	cd scripts/lighthouse && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-save --no-audit --no-fund
 	@mkdir -p .tools && touch $@
 
 clean:
@@ -93,7 +106,8 @@ clean:
 
 tools: .tools/npm-build.stamp
 	@# cargo-leptos runs node_modules/.bin/wasm-opt: our wrapper, which runs binaryen's.
-	@ln -sfn ../../scripts/wasm-opt/wasm-opt node_modules/.bin/wasm-opt
+	@[ "$$(readlink node_modules/.bin/wasm-opt)" = ../../scripts/wasm-opt/wasm-opt ] \
+	  || ln -sfn ../../scripts/wasm-opt/wasm-opt node_modules/.bin/wasm-opt
 	@# The toolchain rust-toolchain.toml pins (with its wasm target); instant when present.
 	@rustup toolchain install
 	@rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown \

@@ -32,4 +32,4 @@ for _ in $(seq 1 100); do
 done
 
 echo "machine: $(nproc) cores, $(uname -sr); server and load generator share them"
-target/release/loadgen bench "127.0.0.1:$server_port" "127.0.0.1:$hello_port"
+BENCH_DATABASE_URL="sqlite://$data/bench.db" target/release/loadgen bench "127.0.0.1:$server_port" "127.0.0.1:$hello_port"

@@ -58,9 +58,15 @@ pub fn content_security_policy(nonce: &str, reload: Option<&str>) -> String {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    provide_viewer();
-    // Keeps the journal usable offline (browser only; effects do not run on the server).
-    Effect::new(|_| crate::browser::register_service_worker());
+    let viewer = provide_viewer().0;
+    // Keeps the journal usable offline (browser only; effects do not run on the server). Only
+    // for someone signed in: a visitor has no journal, and the worker's precache would be
+    // downloaded for nothing on a first visit.
+    Effect::new(move |_| {
+        if matches!(viewer.get(), Some(Ok(Some(_)))) {
+            crate::browser::register_service_worker();
+        }
+    });
     view! {
         <Title formatter=|page: String| {
             if page.is_empty() { SITE_NAME.to_owned() } else { format!("{page} · {SITE_NAME}") }

@@ -32,17 +32,66 @@ pub fn service_worker(pkg_dir: &Path, pkg_url: &str) -> String {
         .replace("__ASSETS__", &list)
 }
 
-/// File names in the `pkg` folder, without the precompressed copies (the browser asks for the
-/// plain name and the server answers with the best encoding).
+/// The routes that work offline, as wasm-split names their lazily loaded code: the journal,
+/// one journal entry, and the evidence workspace (see the module docs).
+const OFFLINE_ROUTES: [&str; 3] = [
+    "__journal_route_view_",
+    "__journal_entry_route_view_",
+    "__evidence_route_view_",
+];
+
+/// What the worker precaches from the `pkg` folder: what every page loads (scripts, the main
+/// WebAssembly, styles, the split loader and its manifest) and, of the code split by route, only
+/// what the offline routes need: their own files and the shared chunks the build's
+/// `__wasm_split_manifest.*.json` lists for them. Other routes' code (most of the ~500 files of a
+/// split build) is fetched when someone opens those pages, as without a worker. Precompressed
+/// copies, TypeScript declarations and names unsafe in a script are left out. Without a manifest
+/// (a build not split by route) every file is kept.
 fn asset_names(pkg_dir: &Path) -> Vec<String> {
     let Ok(read) = std::fs::read_dir(pkg_dir) else {
         return Vec::new();
     };
-    read.filter_map(Result::ok)
+    let names: Vec<String> = read
+        .filter_map(Result::ok)
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .filter_map(|e| e.file_name().into_string().ok())
         .filter(|n| {
-            !n.ends_with(".br") && !n.ends_with(".gz") && !n.starts_with('.') && is_safe_name(n)
+            !n.ends_with(".br")
+                && !n.ends_with(".gz")
+                && !n.ends_with(".ts")
+                && !n.starts_with('.')
+                && is_safe_name(n)
+        })
+        .collect();
+    let Some(manifest) = names
+        .iter()
+        .find(|n| n.starts_with("__wasm_split_manifest.") && n.ends_with(".json"))
+        .and_then(|n| std::fs::read(pkg_dir.join(n)).ok())
+        .and_then(|bytes| {
+            serde_json::from_slice::<std::collections::HashMap<String, Vec<String>>>(&bytes).ok()
+        })
+    else {
+        return names;
+    };
+    let mut wanted = std::collections::HashSet::new();
+    for (route, chunks) in &manifest {
+        if OFFLINE_ROUTES.iter().any(|r| route.starts_with(r)) {
+            wanted.insert(format!("split_{route}."));
+            wanted.extend(chunks.iter().map(|c| format!("{c}.wasm")));
+        }
+    }
+    names
+        .into_iter()
+        .filter(|n| {
+            if n.starts_with("chunk_") {
+                wanted.contains(n)
+            } else if n.starts_with("split__") {
+                wanted
+                    .iter()
+                    .any(|w| w.starts_with("split") && n.starts_with(w.as_str()))
+            } else {
+                true
+            }
         })
         .collect()
 }
@@ -171,6 +220,62 @@ mod tests {
         let version = |s: &str| s.lines().nth(1).map(str::to_owned);
         assert_ne!(version(&source), version(&next));
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_split_build_precaches_only_what_the_offline_routes_need() {
+        let dir = std::env::temp_dir().join(format!("mcf-sw-split-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let routes = [
+            ("__journal_route_view_1", vec!["chunk_1.a", "chunk_2.b"]),
+            (
+                "__journal_entry_route_view_1",
+                vec!["chunk_2.b", "chunk_3.c"],
+            ),
+            ("__evidence_route_view_1", vec!["chunk_4.d"]),
+            ("__cohort_route_view_1", vec!["chunk_1.a", "chunk_5.e"]),
+            ("__dashboard_route_view_1", vec!["chunk_6.f"]),
+        ];
+        let manifest: std::collections::HashMap<_, _> = routes.iter().cloned().collect();
+        std::fs::write(
+            dir.join("__wasm_split_manifest.m.json"),
+            serde_json::to_vec(&manifest).expect("json"),
+        )
+        .expect("write");
+        let mut files = vec![
+            "mcf.h.js".to_owned(),
+            "mcf.h.wasm".to_owned(),
+            "mcf.h.css".to_owned(),
+            "mcf.d.h.ts".to_owned(),
+            "__wasm_split.h.js".to_owned(),
+        ];
+        for (route, _) in &routes {
+            files.push(format!("split_{route}.h.wasm"));
+        }
+        for n in 1..=6 {
+            files.push(format!("chunk_{n}.{}.wasm", char::from(b'a' + n - 1)));
+        }
+        for f in &files {
+            std::fs::write(dir.join(f), b"x").expect("write");
+        }
+        let mut kept = asset_names(&dir);
+        kept.sort();
+        let _ = std::fs::remove_dir_all(&dir);
+        let expected = [
+            "__wasm_split.h.js",
+            "__wasm_split_manifest.m.json",
+            "chunk_1.a.wasm",
+            "chunk_2.b.wasm",
+            "chunk_3.c.wasm",
+            "chunk_4.d.wasm",
+            "mcf.h.css",
+            "mcf.h.js",
+            "mcf.h.wasm",
+            "split___evidence_route_view_1.h.wasm",
+            "split___journal_entry_route_view_1.h.wasm",
+            "split___journal_route_view_1.h.wasm",
+        ];
+        assert_eq!(kept, expected);
     }
 
     #[test]

@@ -48,15 +48,12 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
     let Some(who) = auth::public() else {
         return Ok(None);
     };
-    let db = super::db()?;
-    let roles = crate::db::cohort::memberships_of(&db, who.user_id)
-        .await
-        .map_err(internal)?;
+    // The session lookup already read the memberships (with the cohorts' names).
     Ok(Some(Viewer {
         name: who.name,
         email: who.email,
         is_admin: who.is_admin,
-        roles,
+        roles: who.roles,
     }))
 }
 

@@ -4,7 +4,7 @@
 //! SHA-256, so a copy of the database does not let anyone sign in.
 
 use crate::db::{now_ms, Db};
-use crate::domain::account::Role;
+use crate::domain::account::{Membership, Role};
 use anyhow::Context as _;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
@@ -35,8 +35,9 @@ pub struct Principal {
     pub email: String,
     /// Institution coordinator: may create cohorts and acts as coordinator of every cohort.
     pub is_admin: bool,
-    /// Roles held, per cohort id.
-    pub roles: Vec<(i64, Role)>,
+    /// Roles held, per cohort (with its name, as the header and profile show it), ordered by
+    /// cohort name then role.
+    pub roles: Vec<Membership>,
     /// This session's id (the SHA-256 of its token).
     pub session_id: String,
 }
@@ -48,12 +49,12 @@ impl Principal {
             || self
                 .roles
                 .iter()
-                .any(|(c, r)| *c == cohort_id && *r == role)
+                .any(|m| m.cohort_id == cohort_id && m.role == role)
     }
 
     /// Whether the person holds `role` in any cohort.
     pub fn has_role_anywhere(&self, role: Role) -> bool {
-        (self.is_admin && role == Role::Coordinator) || self.roles.iter().any(|(_, r)| *r == role)
+        (self.is_admin && role == Role::Coordinator) || self.roles.iter().any(|m| m.role == role)
     }
 }
 
@@ -135,14 +136,16 @@ pub async fn create(
 pub async fn resolve(db: &Db, token: &str) -> anyhow::Result<Option<Principal>> {
     let hash = hash_token(token);
     let now = now_ms();
-    // One round trip: the session, its person, and their roles (one row per membership).
+    // One round trip: the session, its person, and their roles with the cohorts' names (one
+    // row per membership).
     let rows = sqlx::query(
-        "SELECT s.user_id, s.last_seen_at, u.name, u.email, u.is_admin, m.cohort_id, m.role \
+        "SELECT s.user_id, s.last_seen_at, u.name, u.email, u.is_admin, m.cohort_id, m.role, c.name \
          FROM sessions s JOIN users u ON u.id = s.user_id \
          LEFT JOIN memberships m ON m.user_id = s.user_id \
+         LEFT JOIN cohorts c ON c.id = m.cohort_id \
          WHERE s.id_hash = $1 AND s.ended_at IS NULL AND u.deactivated_at IS NULL \
          AND s.absolute_expires_at > $2 AND s.last_seen_at > $3 \
-         ORDER BY m.cohort_id, m.role",
+         ORDER BY c.name, m.role",
     )
     .bind(&hash)
     .bind(now)
@@ -168,7 +171,12 @@ pub async fn resolve(db: &Db, token: &str) -> anyhow::Result<Option<Principal>> 
         .filter_map(|r| {
             let cohort: i64 = r.try_get::<Option<i64>, _>(5).ok()??;
             let role: String = r.try_get::<Option<String>, _>(6).ok()??;
-            Role::parse(&role).map(|role| (cohort, role))
+            let cohort_name: String = r.try_get::<Option<String>, _>(7).ok()??;
+            Role::parse(&role).map(|role| Membership {
+                cohort_id: cohort,
+                cohort_name,
+                role,
+            })
         })
         .collect();
     Ok(Some(Principal {

@@ -9,6 +9,9 @@
 //! ```text
 //! loadgen hello ADDR                         serve a bare axum "hello" route (the baseline)
 //! loadgen bench SERVER_ADDR HELLO_ADDR       run every benchmark and print the figures
+//! loadgen seed SQLITE_URL TEACHERS           bulk-add teachers (with ratings, units done,
+//!                                            journal entries and a submission each) to the
+//!                                            first cohort until it has TEACHERS of them
 //! ```
 
 use std::io::Write as _;
@@ -51,7 +54,15 @@ async fn main() -> Result<(), Error> {
                 .unwrap_or(10);
             bench(server, hello, Duration::from_secs(seconds)).await
         }
-        _ => Err("usage: loadgen hello ADDR | loadgen bench SERVER_ADDR HELLO_ADDR".into()),
+        Some("seed") => {
+            let url = args.get(1).ok_or("seed needs a sqlite: URL")?;
+            let teachers: i64 = args.get(2).ok_or("seed needs a count")?.parse()?;
+            seed(url, teachers).await
+        }
+        _ => Err(
+            "usage: loadgen hello ADDR | loadgen bench SERVER_ADDR HELLO_ADDR | loadgen seed URL N"
+                .into(),
+        ),
     }
 }
 
@@ -304,7 +315,8 @@ fn steal_since(before: Option<(u64, u64)>) -> String {
     }
 }
 
-fn report(name: &str, sample: &mut Sample, elapsed: Duration) -> f64 {
+/// Prints one run's line; returns its rate (req/s) and median latency (ms).
+fn report(name: &str, sample: &mut Sample, elapsed: Duration) -> (f64, f64) {
     sample.latencies.sort();
     let n = sample.latencies.len();
     let at = |q: f64| {
@@ -329,7 +341,7 @@ fn report(name: &str, sample: &mut Sample, elapsed: Duration) -> f64 {
         at(1.0),
         steal_since(sample.cpu_before),
     );
-    rate
+    (rate, at(0.50))
 }
 
 /// Closed loop: `connections` clients, each sending its next request when the last answered.
@@ -771,7 +783,7 @@ async fn bench(server: SocketAddr, hello: SocketAddr, duration: Duration) -> Res
 
     if run("dashboard") {
         let (mut s, e) = closed_loop_get(hello, "/", None, "text/plain", 64, duration).await?;
-        let hello_rate = report("bare axum hello, 64 connections", &mut s, e);
+        let (hello_rate, _) = report("bare axum hello, 64 connections", &mut s, e);
         let (mut s, e) = closed_loop_get(
             server,
             "/dashboard",
@@ -781,7 +793,7 @@ async fn bench(server: SocketAddr, hello: SocketAddr, duration: Duration) -> Res
             duration,
         )
         .await?;
-        let dashboard_rate = report("dashboard page (SSR), 64 connections", &mut s, e);
+        let (dashboard_rate, _) = report("dashboard page (SSR), 64 connections", &mut s, e);
         println!(
             "{:<46} {:.1} % of the hello route's rate (target: dashboard ≥ 5000 req/s)",
             "dashboard / hello",
@@ -840,7 +852,113 @@ async fn bench(server: SocketAddr, hello: SocketAddr, duration: Duration) -> Res
             "  page-hang check"
         );
     }
+    if run("scale") {
+        // Last, as it grows the database: the same teacher's dashboard in a cohort of 1,000 and of 100,000 teachers.
+        let url = std::env::var("BENCH_DATABASE_URL")
+            .map_err(|_| "the scale run needs BENCH_DATABASE_URL, the server's sqlite: URL")?;
+        let mut medians = Vec::new();
+        for teachers in [1_000, 100_000] {
+            let t = Instant::now();
+            seed(&url, teachers).await?;
+            println!(
+                "{:<46} {:.1} s",
+                format!("  seeding to {teachers} teachers"),
+                t.elapsed().as_secs_f64()
+            );
+            let (mut s, e) = closed_loop_get(
+                server,
+                "/dashboard",
+                Some(cookies[0].clone()),
+                "text/html",
+                64,
+                duration,
+            )
+            .await?;
+            let (_, p50) = report(
+                &format!("dashboard, cohort of {teachers} teachers"),
+                &mut s,
+                e,
+            );
+            medians.push(p50);
+        }
+        println!(
+            "{:<46} {:.2} (target: ≤ 1.5)",
+            "p50 at 100,000 / p50 at 1,000",
+            medians[1] / medians[0].max(f64::EPSILON)
+        );
+    }
     println!("\nTargets (issue 4): autosave p99 ≤ 20 ms with 64 writers and ≥ 2000 saves/s.");
     println!("Target (issue 13): /healthz answers while the worst allowed inputs are processed.");
+    Ok(())
+}
+
+/// Bulk-adds teachers to the first cohort, in SQL, until it has `teachers` of them; each gets
+/// baseline and current ratings on eight indicators, three units done, two journal entries and
+/// one submission (a third of them waiting for review). The data a large cohort's dashboard
+/// queries must not scan.
+async fn seed(url: &str, teachers: i64) -> Result<(), Error> {
+    use sqlx::Connection as _;
+    let mut db = sqlx::SqliteConnection::connect(url).await?;
+    let mut tx = db.begin().await?;
+    let (cohort, framework): (i64, i64) =
+        sqlx::query_as("SELECT id, framework_id FROM cohorts ORDER BY id LIMIT 1")
+            .fetch_one(&mut *tx)
+            .await?;
+    let have: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM memberships WHERE cohort_id = $1 AND role = 'teacher'",
+    )
+    .bind(cohort)
+    .fetch_one(&mut *tx)
+    .await?;
+    let add = teachers - have;
+    if add <= 0 {
+        return Ok(());
+    }
+    let first: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM users")
+        .fetch_one(&mut *tx)
+        .await?;
+    let now = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_millis(),
+    )?;
+    let steps = [
+        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $2) \
+         INSERT INTO users (id, email, name, password_hash, created_at, password_changed_at) \
+         SELECT $1 + i, 'bench' || ($1 + i) || '@bench.test', 'Bench teacher ' || ($1 + i), \
+         'not a password hash', $3, $3 FROM n",
+        "INSERT INTO memberships (cohort_id, user_id, role, created_at) \
+         SELECT $4, id, 'teacher', $3 FROM users WHERE id >= $1",
+        "INSERT INTO self_ratings (user_id, indicator_id, phase, level, updated_at) \
+         SELECT u.id, i.id, p.phase, 1 + (u.id + i.id) % 4, $3 FROM users u \
+         CROSS JOIN (SELECT id FROM indicators WHERE framework_id = $5 ORDER BY id LIMIT 8) i \
+         CROSS JOIN (SELECT 'baseline' AS phase UNION ALL SELECT 'current') p WHERE u.id >= $1",
+        "INSERT INTO unit_progress (user_id, unit_id, done_at) \
+         SELECT u.id, x.id, $3 FROM users u \
+         CROSS JOIN (SELECT id FROM units WHERE framework_id = $5 ORDER BY id LIMIT 3) x \
+         WHERE u.id >= $1",
+        "INSERT INTO journal_entries (user_id, title, body, version, created_at, updated_at) \
+         SELECT u.id, 'Entry ' || k.k, 'A reflection of a few words.', 1, $3, $3 FROM users u \
+         CROSS JOIN (SELECT 1 AS k UNION ALL SELECT 2) k WHERE u.id >= $1",
+        "INSERT INTO submissions (user_id, cohort_id, competency_id, attempt, status, created_at, \
+         updated_at, submitted_at) \
+         SELECT u.id, $4, c.id, 1, CASE u.id % 3 WHEN 0 THEN 'submitted' ELSE 'draft' END, $3, $3, \
+         CASE u.id % 3 WHEN 0 THEN $3 END FROM users u \
+         CROSS JOIN (SELECT id FROM competencies WHERE framework_id = $5 ORDER BY id LIMIT 1) c \
+         WHERE u.id >= $1",
+    ];
+    for sql in steps {
+        sqlx::query(sql)
+            .bind(first)
+            .bind(add)
+            .bind(now)
+            .bind(cohort)
+            .bind(framework)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| format!("seeding ({e}): {sql}"))?;
+    }
+    tx.commit().await?;
+    sqlx::query("ANALYZE").execute(&mut db).await?;
     Ok(())
 }
