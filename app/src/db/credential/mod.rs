@@ -15,6 +15,8 @@ use crate::domain::assessment::{RubricLevel, Snapshot};
 use crate::domain::credential::{
     linkedin_url, CohortCredential, CredentialPage, MyCredential, Revocation, Verification,
 };
+use crate::domain::ids::{CompetencyId, UserId};
+use crate::domain::review::Marking;
 use crate::domain::time::{utc_date, xsd_date_time};
 use anyhow::Context as _;
 use serde_json::{json, Value};
