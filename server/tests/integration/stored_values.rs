@@ -26,17 +26,20 @@ where
         + 'static,
     U: for<'q> sqlx::Encode<'q, Any> + sqlx::Type<Any> + Debug + Clone + Send + 'static,
 {
+    // One statement per enum: PostgreSQL connections cache a statement by its text, with the
+    // parameter type of its first use, so text and integer enums must not share one.
+    let sql = format!("SELECT $1 AS stored /* {what} */");
     for value in known {
-        let back: T = sqlx::query_scalar("SELECT $1 AS stored")
+        let back: T = sqlx::query_scalar(&sql)
             .bind(*value)
-            .fetch_one(app_pool(db))
+            .fetch_one(db.pool())
             .await
             .unwrap_or_else(|e| panic!("{what} {value:?} does not round-trip: {e}"));
         assert_eq!(back, *value, "{what}");
     }
-    let decoded = sqlx::query_scalar::<_, T>("SELECT $1 AS stored")
+    let decoded = sqlx::query_scalar::<_, T>(&sql)
         .bind(unknown.clone())
-        .fetch_one(app_pool(db))
+        .fetch_one(db.pool())
         .await;
     match decoded {
         Err(sqlx::Error::ColumnDecode { source, .. }) => {
@@ -47,14 +50,10 @@ where
     }
     // A nullable column of the enum: NULL is `None`, the unknown value still an error.
     let none: Option<T> = sqlx::query_scalar("SELECT NULL AS stored")
-        .fetch_one(app_pool(db))
+        .fetch_one(db.pool())
         .await
         .unwrap_or_else(|e| panic!("{what}: NULL: {e}"));
     assert_eq!(none, None, "{what}");
-}
-
-fn app_pool(db: &app::db::Db) -> &sqlx::AnyPool {
-    db.pool()
 }
 
 both_engines! {

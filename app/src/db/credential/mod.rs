@@ -20,7 +20,7 @@ use crate::domain::review::Marking;
 use crate::domain::time::{utc_date, xsd_date_time};
 use anyhow::Context as _;
 use serde_json::{json, Value};
-use sqlx::{Any, Row as _, Transaction};
+use sqlx::{Any, Transaction};
 
 mod achievement;
 mod award;

@@ -12,7 +12,7 @@ struct LatestRow {
 /// A coordinator allows a teacher of their cohort one more attempt on a competency; when the
 /// teacher's latest attempt is a Not yet, the new attempt opens at once from its content
 /// ([`rules::may_allow_attempt`]).
-#[tracing::instrument(skip(db))]
+#[tracing::instrument(skip(db, reason))]
 pub async fn allow_attempt(
     db: &Db,
     viewer: Viewer,
