@@ -219,7 +219,11 @@ async fn download(
         return not_found();
     };
     match app::db::submission::read_upload(&state.db, who.user_id, who.is_admin, id).await {
-        Ok(Some((name, media_type, bytes))) => {
+        Ok(Some(app::db::submission::UploadFile {
+            file_name: name,
+            media_type,
+            bytes,
+        })) => {
             let ascii: String = name
                 .chars()
                 .map(|c| {

@@ -94,7 +94,7 @@ pub async fn cohort_credentials(cohort: i64) -> Result<Vec<CohortCredential>, Ap
     let who = auth::authorize(Access::SignedIn)?;
     let db = super::db()?;
     let viewer = Viewer {
-        user_id: who.user_id,
+        user_id: crate::domain::ids::UserId::new(who.user_id),
         is_admin: who.is_admin,
     };
     let found = crate::db::credential::of_cohort(&db, viewer, cohort)
@@ -128,7 +128,7 @@ pub async fn revoke_credential(cohort: i64, id: String, reason: String) -> Resul
         }
         let db = super::db()?;
         let viewer = Viewer {
-            user_id: who.user_id,
+            user_id: crate::domain::ids::UserId::new(who.user_id),
             is_admin: who.is_admin,
         };
         // Authority over the holder, not only over the cohort.

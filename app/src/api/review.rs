@@ -15,6 +15,7 @@ use {
     crate::db::review::{Refused, Viewer},
     crate::domain::account::Role,
     crate::domain::assessment::RubricLevel,
+    crate::domain::ids::{CohortId, SubmissionId, UserId},
     crate::error::internal,
 };
 
@@ -48,7 +49,7 @@ pub const COMMENT_MAX: usize = 2_000;
 #[cfg(feature = "ssr")]
 fn viewer(who: &Principal) -> Viewer {
     Viewer {
-        user_id: who.user_id,
+        user_id: UserId::new(who.user_id),
         is_admin: who.is_admin,
     }
 }
@@ -100,7 +101,7 @@ pub async fn claim_submission(id: i64) -> Result<i64, AppError> {
     let result = async {
         let who = assessor_or_coordinator()?;
         let db = super::db()?;
-        crate::db::review::claim(&db, viewer(&who), id)
+        crate::db::review::claim(&db, viewer(&who), SubmissionId::new(id))
             .await
             .map_err(internal)?
             .map_err(refused)
@@ -115,7 +116,7 @@ pub async fn release_submission(id: i64) -> Result<(), AppError> {
     let result = async {
         let who = assessor_or_coordinator()?;
         let db = super::db()?;
-        if crate::db::review::release(&db, viewer(&who), id)
+        if crate::db::review::release(&db, viewer(&who), SubmissionId::new(id))
             .await
             .map_err(internal)?
         {
@@ -138,10 +139,15 @@ pub async fn assign_submission(id: i64, assessor: String) -> Result<(), AppError
             .parse()
             .map_err(|_| AppError::invalid("assessor", "choose an assessor"))?;
         let db = super::db()?;
-        crate::db::review::assign(&db, viewer(&who), id, assessor)
-            .await
-            .map_err(internal)?
-            .map_err(refused)
+        crate::db::review::assign(
+            &db,
+            viewer(&who),
+            SubmissionId::new(id),
+            UserId::new(assessor),
+        )
+        .await
+        .map_err(internal)?
+        .map_err(refused)
     }
     .await;
     super::form_reply(result, |_| "/assess?assigned=1".to_owned())
@@ -153,7 +159,7 @@ pub async fn get_review(id: i64) -> Result<ReviewView, AppError> {
     let who = assessor_or_coordinator()?;
     let db = super::db()?;
     super::answer(
-        crate::db::review::view(&db, viewer(&who), id)
+        crate::db::review::view(&db, viewer(&who), SubmissionId::new(id))
             .await
             .map_err(internal)
             .and_then(|v| v.ok_or_else(not_found)),
@@ -237,7 +243,7 @@ pub async fn decide(review: ReviewForm) -> Result<(), AppError> {
             feedback,
             improve,
         };
-        crate::db::review::decide(&db, viewer(&who), id, &new)
+        crate::db::review::decide(&db, viewer(&who), SubmissionId::new(id), &new)
             .await
             .map_err(internal)?
             .map_err(refused)
@@ -253,7 +259,7 @@ pub async fn get_moderation(cohort: i64) -> Result<ModerationView, AppError> {
     let who = auth::authorize_cohort(&super::db()?, cohort, &[Role::Coordinator]).await?;
     let db = super::db()?;
     super::answer(
-        crate::db::review::moderation(&db, viewer(&who), cohort)
+        crate::db::review::moderation(&db, viewer(&who), CohortId::new(cohort))
             .await
             .map_err(internal)
             .and_then(|v| v.ok_or_else(|| AppError::NotFound("That cohort".into()))),
@@ -273,7 +279,7 @@ pub async fn sample_moderation(cohort: i64, percent: String) -> Result<u32, AppE
             .filter(|p| (1..=100).contains(p))
             .ok_or_else(|| AppError::invalid("percent", "give a whole number from 1 to 100"))?;
         let db = super::db()?;
-        crate::db::review::sample(&db, viewer(&who), cohort, percent)
+        crate::db::review::sample(&db, viewer(&who), CohortId::new(cohort), percent)
             .await
             .map_err(internal)
     }
@@ -289,7 +295,7 @@ pub async fn pick_moderation(id: i64) -> Result<(), AppError> {
     let result = async {
         let who = assessor_or_coordinator()?;
         let db = super::db()?;
-        crate::db::review::pick(&db, viewer(&who), id)
+        crate::db::review::pick(&db, viewer(&who), SubmissionId::new(id))
             .await
             .map_err(internal)?
             .map_err(refused)
@@ -356,13 +362,20 @@ pub async fn allow_attempt(
         }
         let db = super::db()?;
         super::authority_over(&db, &who, cohort, user).await?;
-        crate::db::review::allow_attempt(&db, viewer(&who), cohort, user, &competency, reason)
-            .await
-            .map_err(internal)?
-            .map_err(|r| match r {
-                Refused::NotFound => AppError::NotFound("That teacher".into()),
-                other => refused(other),
-            })
+        crate::db::review::allow_attempt(
+            &db,
+            viewer(&who),
+            CohortId::new(cohort),
+            UserId::new(user),
+            &competency,
+            reason,
+        )
+        .await
+        .map_err(internal)?
+        .map_err(|r| match r {
+            Refused::NotFound => AppError::NotFound("That teacher".into()),
+            other => refused(other),
+        })
     }
     .await;
     super::form_reply(result, |_| {

@@ -11,6 +11,7 @@ use {
     crate::auth::{self, Access},
     crate::db::submission::{DraftContent, Offered, Refused},
     crate::domain::assessment::{check_rationale, parse_links},
+    crate::domain::ids::UserId,
     crate::error::internal,
 };
 
@@ -53,12 +54,12 @@ fn not_found() -> AppError {
 #[cfg(feature = "ssr")]
 fn validate(
     form: &DraftForm,
-    indicators: &[(i64, String, String)],
+    indicators: &[crate::db::submission::IndicatorRow],
     submit: bool,
 ) -> Result<DraftContent, AppError> {
     let mut content = DraftContent::default();
     let mut evidence = 0usize;
-    for (id, slug, _) in indicators {
+    for crate::db::submission::IndicatorRow { id, slug, .. } in indicators {
         let rationale = form.rationale.get(slug).cloned().unwrap_or_default();
         check_rationale(&rationale, submit)
             .map_err(|m| AppError::invalid(format!("draft[rationale][{slug}]"), m))?;
@@ -112,7 +113,7 @@ pub async fn get_workspace(framework: String, competency: String) -> Result<Work
     let who = auth::authorize(Access::SignedIn)?;
     let db = super::db()?;
     super::answer(
-        crate::db::submission::workspace(&db, who.user_id, &framework, &competency)
+        crate::db::submission::workspace(&db, UserId::new(who.user_id), &framework, &competency)
             .await
             .map_err(internal)
             .and_then(|w| w.ok_or_else(not_found)),
@@ -126,21 +127,21 @@ pub async fn save_draft(draft: DraftForm) -> Result<DraftOutcome, AppError> {
     let result = async {
         let who = auth::authorize(Access::SignedIn)?;
         let db = super::db()?;
-        let (framework_id, competency_id, _) =
+        let competency =
             crate::db::submission::competency(&db, &draft.framework, &draft.competency)
                 .await
                 .map_err(internal)?
                 .ok_or_else(not_found)?;
-        let indicators = crate::db::submission::indicators(&db, competency_id)
+        let indicators = crate::db::submission::indicators(&db, competency.id)
             .await
             .map_err(internal)?;
         let submit = draft.intent == "submit";
         let content = validate(&draft, &indicators, submit)?;
         crate::db::submission::save_draft(
             &db,
-            who.user_id,
-            framework_id,
-            competency_id,
+            UserId::new(who.user_id),
+            competency.framework_id,
+            competency.id,
             draft.base_version,
             &content,
             submit,
@@ -167,11 +168,11 @@ pub async fn get_preview(framework: String, competency: String) -> Result<Snapsh
     let who = auth::authorize(Access::SignedIn)?;
     let db = super::db()?;
     let result = async {
-        let (_, competency_id, _) = crate::db::submission::competency(&db, &framework, &competency)
+        let competency = crate::db::submission::competency(&db, &framework, &competency)
             .await
             .map_err(internal)?
             .ok_or_else(not_found)?;
-        crate::db::submission::preview(&db, who.user_id, competency_id)
+        crate::db::submission::preview(&db, UserId::new(who.user_id), competency.id)
             .await
             .map_err(internal)?
             .ok_or_else(|| AppError::NotFound("A saved draft".into()))

@@ -3,7 +3,6 @@
 use super::{now_ms, Db};
 use crate::auth::password::StoredHash;
 use anyhow::Context as _;
-use sqlx::Row as _;
 
 /// A user row as the auth layer needs it.
 #[derive(Debug, Clone)]
@@ -24,25 +23,32 @@ pub struct Account {
 
 /// The account with this (normalised) email.
 pub async fn find_by_email(db: &Db, email: &str) -> anyhow::Result<Option<Account>> {
-    let row = sqlx::query(
+    let row: Option<AccountRow> = sqlx::query_as(
         "SELECT id, name, email, password_hash, is_admin, deactivated_at FROM users WHERE email = $1",
     )
     .bind(email)
     .fetch_optional(db.pool())
     .await
     .context("find user by email")?;
-    row.map(|r| {
-        Ok(Account {
-            id: r.try_get(0)?,
-            name: r.try_get(1)?,
-            email: r.try_get(2)?,
-            password_hash: StoredHash::from_db(r.try_get(3)?),
-            is_admin: r.try_get::<i64, _>(4)? != 0,
-            active: r.try_get::<Option<i64>, _>(5)?.is_none(),
-        })
-    })
-    .transpose()
-    .map_err(|e: sqlx::Error| anyhow::Error::from(e).context("read user"))
+    Ok(row.map(|r| Account {
+        id: r.id,
+        name: r.name,
+        email: r.email,
+        password_hash: StoredHash::from_db(r.password_hash),
+        is_admin: r.is_admin != 0,
+        active: r.deactivated_at.is_none(),
+    }))
+}
+
+/// A user row as stored (the hash is wrapped before it leaves this module).
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    id: i64,
+    name: String,
+    email: String,
+    password_hash: String,
+    is_admin: i64,
+    deactivated_at: Option<i64>,
 }
 
 /// What creating a user can run into.

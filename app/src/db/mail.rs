@@ -8,7 +8,6 @@
 //! mail systems recognise the duplicate.
 
 use anyhow::Context as _;
-use sqlx::Row as _;
 
 use crate::mail::Message;
 
@@ -28,7 +27,7 @@ pub async fn enqueue(
         "INSERT INTO outbox (kind, recipient, subject, body_text, body_html, created_at, next_attempt_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
     )
-    .bind(message.kind.as_str())
+    .bind(message.kind)
     .bind(&message.recipient)
     .bind(&message.subject)
     .bind(&message.text)
@@ -56,7 +55,7 @@ pub struct Taken {
 pub async fn take_due(db: &super::Db) -> anyhow::Result<Option<Taken>> {
     let now = super::now_ms();
     for _ in 0..5 {
-        let candidate = sqlx::query(
+        let candidate: Option<Due> = sqlx::query_as(
             "SELECT id, lease_until FROM outbox \
              WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1 AND lease_until <= $1 \
              ORDER BY next_attempt_at, id LIMIT 1",
@@ -65,33 +64,31 @@ pub async fn take_due(db: &super::Db) -> anyhow::Result<Option<Taken>> {
         .fetch_optional(db.pool())
         .await
         .context("find a due e-mail")?;
-        let Some(row) = candidate else {
+        let Some(Due { id, lease_until }) = candidate else {
             return Ok(None);
         };
-        let id: i64 = row.try_get(0)?;
-        let lease: i64 = row.try_get(1)?;
         let taken = sqlx::query(
             "UPDATE outbox SET lease_until = $1 \
              WHERE id = $2 AND lease_until = $3 AND sent_at IS NULL AND failed_at IS NULL",
         )
         .bind(now + LEASE_MS)
         .bind(id)
-        .bind(lease)
+        .bind(lease_until)
         .execute(db.writer())
         .await
         .context("take an e-mail")?;
         if taken.rows_affected() == 1 {
-            let row = sqlx::query(&format!(
-                "SELECT {MESSAGE}, attempts FROM outbox WHERE id = $1"
+            let row: OutboxRow = sqlx::query_as(&format!(
+                "SELECT {MESSAGE}, sent_at, attempts, id FROM outbox WHERE id = $1"
             ))
             .bind(id)
             .fetch_one(db.writer())
             .await
-            .context("read a taken e-mail")?;
+            .with_context(|| format!("read the taken e-mail {id}"))?;
             return Ok(Some(Taken {
                 id,
-                attempts: row.try_get(5)?,
-                message: message_from(&row)?,
+                attempts: row.attempts,
+                message: row.message.into(),
             }));
         }
         // Another sender took it between our read and our update: look again.
@@ -160,38 +157,64 @@ pub struct Row {
 
 /// Every message to `recipient`, oldest first (tests and support).
 pub async fn to_recipient(db: &super::Db, recipient: &str) -> anyhow::Result<Vec<Row>> {
-    let rows = sqlx::query(&format!(
+    let rows: Vec<OutboxRow> = sqlx::query_as(&format!(
         "SELECT {MESSAGE}, sent_at, attempts, id FROM outbox WHERE recipient = $1 ORDER BY id"
     ))
     .bind(recipient)
     .fetch_all(db.pool())
     .await
     .context("read the outbox")?;
-    rows.iter()
-        .map(|r| {
-            Ok(Row {
-                message: message_from(r)?,
-                sent_at: r.try_get(5)?,
-                attempts: r.try_get(6)?,
-                id: r.try_get(7)?,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| Row {
+            message: r.message.into(),
+            sent_at: r.sent_at,
+            attempts: r.attempts,
+            id: r.id,
         })
-        .collect()
+        .collect())
 }
 
-/// The columns [`message_from`] reads, first in a `SELECT`.
+/// The columns of a [`MessageRow`], first in a `SELECT`.
 const MESSAGE: &str = "kind, recipient, subject, body_text, body_html";
 
-/// A message from the first five columns of a row ([`MESSAGE`]). An unknown kind is an error.
-fn message_from(row: &sqlx::any::AnyRow) -> anyhow::Result<Message> {
-    let kind: String = row.try_get(0)?;
-    Ok(Message {
-        kind: crate::mail::Kind::parse(&kind).context("unknown e-mail kind")?,
-        recipient: row.try_get(1)?,
-        subject: row.try_get(2)?,
-        text: row.try_get(3)?,
-        html: row.try_get(4)?,
-    })
+/// The next due message and the lease it had when read.
+#[derive(sqlx::FromRow)]
+struct Due {
+    id: i64,
+    lease_until: i64,
+}
+
+/// A message as stored ([`MESSAGE`]); an unknown kind is a decoding error.
+#[derive(sqlx::FromRow)]
+struct MessageRow {
+    kind: crate::mail::Kind,
+    recipient: String,
+    subject: String,
+    body_text: String,
+    body_html: String,
+}
+
+impl From<MessageRow> for Message {
+    fn from(r: MessageRow) -> Self {
+        Message {
+            kind: r.kind,
+            recipient: r.recipient,
+            subject: r.subject,
+            text: r.body_text,
+            html: r.body_html,
+        }
+    }
+}
+
+/// An outbox row: the message and its delivery.
+#[derive(sqlx::FromRow)]
+struct OutboxRow {
+    #[sqlx(flatten)]
+    message: MessageRow,
+    sent_at: Option<i64>,
+    attempts: i64,
+    id: i64,
 }
 
 #[cfg(test)]

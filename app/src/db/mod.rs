@@ -7,6 +7,7 @@
 pub mod account;
 pub mod audit;
 pub mod backup;
+pub mod codec;
 pub mod cohort;
 pub mod credential;
 pub mod dashboard;

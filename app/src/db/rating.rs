@@ -3,7 +3,18 @@
 use super::{now_ms, Db};
 use crate::domain::rating::{ChecklistRow, Level, Phase, Rating};
 use anyhow::Context as _;
-use sqlx::Row as _;
+
+/// An indicator with one of the user's ratings of it (or none: `phase` is NULL).
+#[derive(sqlx::FromRow)]
+struct ChecklistLine {
+    slug: String,
+    text: String,
+    phase: Option<Phase>,
+    level: Option<Level>,
+    note: Option<String>,
+    evidence_url: Option<String>,
+    updated_at: Option<i64>,
+}
 
 /// A competency's current indicators with the user's baseline and current ratings; `None`
 /// when there is no such competency.
@@ -25,7 +36,7 @@ pub async fn checklist(
     let Some(competency_id) = competency_id else {
         return Ok(None);
     };
-    let rows = sqlx::query(
+    let rows: Vec<ChecklistLine> = sqlx::query_as(
         "SELECT i.slug, i.text, r.phase, r.level, r.note, r.evidence_url, r.updated_at \
          FROM indicators i LEFT JOIN self_ratings r ON r.indicator_id = i.id AND r.user_id = $2 \
          WHERE i.competency_id = $1 AND i.retired_at IS NULL ORDER BY i.position, r.phase",
@@ -36,28 +47,26 @@ pub async fn checklist(
     .await
     .context("checklist")?;
     let mut out: Vec<ChecklistRow> = Vec::new();
-    for r in &rows {
-        let slug: String = r.try_get(0)?;
-        if out.last().is_none_or(|row| row.slug != slug) {
+    for r in rows {
+        if out.last().is_none_or(|row| row.slug != r.slug) {
             out.push(ChecklistRow {
-                slug: slug.clone(),
-                text: r.try_get(1)?,
+                slug: r.slug.clone(),
+                text: r.text,
                 baseline: None,
                 current: None,
             });
         }
-        let Some(phase) = r
-            .try_get::<Option<String>, _>(2)?
-            .as_deref()
-            .and_then(Phase::parse)
-        else {
+        // No rating in this phase (the LEFT JOIN found none).
+        let Some(phase) = r.phase else {
             continue;
         };
         let rating = Rating {
-            level: Level::from_value(r.try_get(3)?).unwrap_or(Level::NotYet),
-            note: r.try_get(4)?,
-            evidence_url: r.try_get(5)?,
-            updated_at: r.try_get(6)?,
+            level: r.level.context("a self-rating without a level")?,
+            note: r.note.context("a self-rating without a note")?,
+            evidence_url: r
+                .evidence_url
+                .context("a self-rating without an evidence link")?,
+            updated_at: r.updated_at.context("a self-rating without a time")?,
         };
         if let Some(row) = out.last_mut() {
             match phase {
@@ -112,8 +121,8 @@ pub async fn save(
     )
     .bind(user_id)
     .bind(indicator_id)
-    .bind(rating.phase.as_str())
-    .bind(rating.level.value())
+    .bind(rating.phase)
+    .bind(rating.level)
     .bind(&rating.note)
     .bind(&rating.evidence_url)
     .bind(now)

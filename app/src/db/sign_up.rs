@@ -2,7 +2,6 @@
 //! by the link e-mailed to it. Only the link's SHA-256 is stored.
 
 use anyhow::Context as _;
-use sqlx::Row as _;
 
 use crate::domain::account::Role;
 use crate::domain::cohort::InvitationState;
@@ -57,11 +56,27 @@ pub struct Request {
     pub name: String,
 }
 
+/// A sign-up request with its invitation.
+#[derive(sqlx::FromRow)]
+struct RequestRow {
+    id: i64,
+    invitation_id: i64,
+    cohort_id: i64,
+    cohort_name: String,
+    role: Role,
+    email: String,
+    name: String,
+    expires_at: i64,
+    uses: i64,
+    max_uses: i64,
+    revoked_at: Option<i64>,
+}
+
 /// The live request a link's token is for, if any.
 pub async fn find(db: &super::Db, token: &str) -> anyhow::Result<Option<Request>> {
     let now = super::now_ms();
-    let row = sqlx::query(
-        "SELECT r.id, r.invitation_id, i.cohort_id, c.name, i.role, r.email, r.name, \
+    let row: Option<RequestRow> = sqlx::query_as(
+        "SELECT r.id, r.invitation_id, i.cohort_id, c.name AS cohort_name, i.role, r.email, r.name, \
                 i.expires_at, i.uses, i.max_uses, i.revoked_at \
          FROM sign_up_requests r JOIN invitations i ON i.id = r.invitation_id \
          JOIN cohorts c ON c.id = i.cohort_id \
@@ -74,19 +89,19 @@ pub async fn find(db: &super::Db, token: &str) -> anyhow::Result<Option<Request>
     .context("find a sign-up request")?;
     let Some(r) = row else { return Ok(None) };
     Ok(Some(Request {
-        id: r.try_get(0)?,
-        invitation_id: r.try_get(1)?,
-        cohort_id: r.try_get(2)?,
-        cohort_name: r.try_get(3)?,
-        role: Role::parse(&r.try_get::<String, _>(4)?).unwrap_or(Role::Teacher),
-        email: r.try_get(5)?,
-        name: r.try_get(6)?,
+        id: r.id,
+        invitation_id: r.invitation_id,
+        cohort_id: r.cohort_id,
+        cohort_name: r.cohort_name,
+        role: r.role,
+        email: r.email,
+        name: r.name,
         invitation: super::cohort::invitation_state(
             now,
-            r.try_get(7)?,
-            r.try_get(8)?,
-            r.try_get(9)?,
-            r.try_get::<Option<i64>, _>(10)?.is_some(),
+            r.expires_at,
+            r.uses,
+            r.max_uses,
+            r.revoked_at.is_some(),
         ),
     }))
 }

@@ -9,9 +9,28 @@ use crate::domain::statement::{
 };
 use crate::domain::time::utc_date;
 use anyhow::Context as _;
-use sqlx::Row as _;
 
-/// The written parts, in the order of their columns.
+/// A competency's domain title.
+#[derive(sqlx::FromRow)]
+struct DomainOf {
+    slug: String,
+    domain: String,
+}
+
+/// The teacher's stored statement.
+#[derive(sqlx::FromRow)]
+struct StatementRow {
+    objectives: String,
+    changes: String,
+    activities: String,
+    technical_skills: String,
+    social_skills: String,
+    tasks: String,
+    included: String,
+    updated_at: i64,
+}
+
+/// The written parts, in the order of their columns (and of [`StatementRow`]'s fields).
 const WRITTEN: [Part; 6] = [
     Part::Objectives,
     Part::Changes,
@@ -41,8 +60,8 @@ pub async fn load(
             .fetch_one(db.pool())
             .await
             .context("framework")?;
-    let domains = sqlx::query(
-        "SELECT c.slug, d.title FROM competencies c JOIN domains d ON d.id = c.domain_id \
+    let domains: Vec<DomainOf> = sqlx::query_as(
+        "SELECT c.slug, d.title AS domain FROM competencies c JOIN domains d ON d.id = c.domain_id \
          JOIN frameworks f ON f.id = c.framework_id WHERE f.slug = $1",
     )
     .bind(&dashboard.framework_slug)
@@ -52,8 +71,8 @@ pub async fn load(
     let domain_of = |slug: &str| -> String {
         domains
             .iter()
-            .find(|r| r.try_get::<String, _>(0).is_ok_and(|s| s == slug))
-            .and_then(|r| r.try_get::<String, _>(1).ok())
+            .find(|r| r.slug == slug)
+            .map(|r| r.domain.clone())
             .unwrap_or_default()
     };
     let competencies = dashboard
@@ -75,7 +94,7 @@ pub async fn load(
             revoked: c.revoked.is_some(),
         })
         .collect();
-    let row = sqlx::query(
+    let row: Option<StatementRow> = sqlx::query_as(
         "SELECT objectives, changes, activities, technical_skills, social_skills, tasks, included, updated_at \
          FROM learning_statements WHERE user_id = $1",
     )
@@ -84,15 +103,22 @@ pub async fn load(
     .await
     .context("statement")?;
     let mut texts = Vec::new();
-    let (included, saved) = match &row {
+    let (included, saved) = match row {
         Some(r) => {
-            for (i, part) in WRITTEN.iter().enumerate() {
-                texts.push((part.key().to_owned(), r.try_get::<String, _>(i)?));
+            let written = [
+                r.objectives,
+                r.changes,
+                r.activities,
+                r.technical_skills,
+                r.social_skills,
+                r.tasks,
+            ];
+            for (part, text) in WRITTEN.iter().zip(written) {
+                texts.push((part.key().to_owned(), text));
             }
-            let stored: String = r.try_get(6)?;
             (
-                parse_included(Some(&stored)),
-                Some(utc_date(r.try_get::<i64, _>(7)?)),
+                parse_included(Some(&r.included)),
+                Some(utc_date(r.updated_at)),
             )
         }
         None => (parse_included(None), None),

@@ -4,7 +4,6 @@ use super::{now_ms, Db};
 use crate::content::units::UnitContent;
 use crate::domain::unit::{UnitKind, UnitSummary, UnitView};
 use anyhow::Context as _;
-use sqlx::Row as _;
 use std::collections::HashSet;
 
 /// Imports a framework's units (idempotent; units missing from the files are retired).
@@ -46,7 +45,7 @@ pub async fn import(db: &Db, framework_slug: &str, units: &[UnitContent]) -> any
         .bind(unit.slug.as_str())
         .bind(i64::from(unit.order))
         .bind(&unit.title)
-        .bind(unit.kind.as_str())
+        .bind(unit.kind)
         .bind(i64::from(unit.minutes))
         .bind(&unit.summary)
         .bind(unit.prompt.as_deref())
@@ -76,15 +75,50 @@ pub async fn import(db: &Db, framework_slug: &str, units: &[UnitContent]) -> any
     Ok(seen.len())
 }
 
-fn summary_from(r: &sqlx::any::AnyRow, done: bool) -> Result<UnitSummary, sqlx::Error> {
-    Ok(UnitSummary {
-        slug: r.try_get("slug")?,
-        title: r.try_get("title")?,
-        kind: UnitKind::parse(&r.try_get::<String, _>("kind")?).unwrap_or(UnitKind::Reading),
-        minutes: u32::try_from(r.try_get::<i64, _>("minutes")?).unwrap_or(0),
-        summary: r.try_get("summary")?,
-        done,
-    })
+/// A unit as lists show it, with whether the user marked it done.
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    slug: String,
+    title: String,
+    kind: UnitKind,
+    minutes: i64,
+    summary: String,
+    done: i64,
+}
+
+impl From<SummaryRow> for UnitSummary {
+    fn from(r: SummaryRow) -> Self {
+        UnitSummary {
+            slug: r.slug,
+            title: r.title,
+            kind: r.kind,
+            minutes: u32::try_from(r.minutes).unwrap_or(0),
+            summary: r.summary,
+            done: r.done > 0,
+        }
+    }
+}
+
+/// One unit with its texts and the user's progress.
+#[derive(sqlx::FromRow)]
+struct UnitRow {
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+    competency_id: i64,
+    prompt: Option<String>,
+    indicators: String,
+    body: String,
+    considerations: Option<String>,
+    competency_slug: String,
+    competency_title: String,
+    answer_id: Option<i64>,
+}
+
+/// A slug and its title or text.
+#[derive(sqlx::FromRow)]
+struct Labelled {
+    slug: String,
+    label: String,
 }
 
 /// The units of a competency in order, with done flags for `user_id`.
@@ -94,7 +128,7 @@ pub async fn list_for_competency(
     competency: &str,
     user_id: Option<i64>,
 ) -> anyhow::Result<Vec<UnitSummary>> {
-    let rows = sqlx::query(
+    let rows: Vec<SummaryRow> = sqlx::query_as(
         "SELECT u.slug, u.title, u.kind, u.minutes, u.summary, \
          (SELECT COUNT(*) FROM unit_progress p WHERE p.unit_id = u.id AND p.user_id = $3) AS done, \
          (SELECT MIN(j.id) FROM journal_entries j WHERE j.unit_id = u.id AND j.user_id = $3 \
@@ -109,10 +143,7 @@ pub async fn list_for_competency(
     .fetch_all(db.pool())
     .await
     .context("list units")?;
-    rows.iter()
-        .map(|r| summary_from(r, r.try_get::<i64, _>("done")? > 0))
-        .collect::<Result<_, _>>()
-        .context("read units")
+    Ok(rows.into_iter().map(UnitSummary::from).collect())
 }
 
 /// One unit with its text rendered, or `None`.
@@ -122,7 +153,7 @@ pub async fn view(
     slug: &str,
     user_id: Option<i64>,
 ) -> anyhow::Result<Option<UnitView>> {
-    let row = sqlx::query(
+    let row: Option<UnitRow> = sqlx::query_as(
         "SELECT u.id, u.competency_id, u.slug, u.title, u.kind, u.minutes, u.summary, u.prompt, \
          u.indicators, u.body, u.considerations, c.slug AS competency_slug, c.title AS competency_title, \
          (SELECT COUNT(*) FROM unit_progress p WHERE p.unit_id = u.id AND p.user_id = $3) AS done, \
@@ -138,50 +169,43 @@ pub async fn view(
     .await
     .context("find unit")?;
     let Some(r) = row else { return Ok(None) };
-    let competency_id: i64 = r.try_get("competency_id")?;
-    let wanted: Vec<String> = r
-        .try_get::<String, _>("indicators")?
-        .split(',')
-        .map(str::to_owned)
-        .collect();
-    let mut indicators = Vec::new();
-    for i in
-        sqlx::query("SELECT slug, text FROM indicators WHERE competency_id = $1 ORDER BY position")
-            .bind(competency_id)
-            .fetch_all(db.pool())
-            .await
-            .context("unit indicators")?
-    {
-        let slug: String = i.try_get(0)?;
-        if wanted.contains(&slug) {
-            indicators.push((slug, i.try_get(1)?));
-        }
-    }
-    let siblings: Vec<(String, String)> = sqlx::query(
-        "SELECT slug, title FROM units WHERE competency_id = $1 AND retired_at IS NULL ORDER BY position",
+    let competency_id = r.competency_id;
+    let wanted: Vec<&str> = r.indicators.split(',').collect();
+    let all: Vec<Labelled> = sqlx::query_as(
+        "SELECT slug, text AS label FROM indicators WHERE competency_id = $1 ORDER BY position",
     )
     .bind(competency_id)
     .fetch_all(db.pool())
     .await
-    .context("sibling units")?
-    .iter()
-    .map(|s| Ok((s.try_get(0)?, s.try_get(1)?)))
-    .collect::<Result<_, sqlx::Error>>()?;
+    .context("unit indicators")?;
+    let indicators = all
+        .into_iter()
+        .filter(|i| wanted.contains(&i.slug.as_str()))
+        .map(|i| (i.slug, i.label))
+        .collect();
+    let siblings: Vec<Labelled> = sqlx::query_as(
+        "SELECT slug, title AS label FROM units WHERE competency_id = $1 AND retired_at IS NULL \
+         ORDER BY position",
+    )
+    .bind(competency_id)
+    .fetch_all(db.pool())
+    .await
+    .context("sibling units")?;
+    let siblings: Vec<(String, String)> = siblings.into_iter().map(|s| (s.slug, s.label)).collect();
     let here = siblings.iter().position(|(s, _)| s == slug).unwrap_or(0);
-    let done = r.try_get::<i64, _>("done")? > 0;
-    let summary = summary_from(&r, done)?;
-    let answer_entry: Option<i64> = r.try_get("answer_id")?;
-    let considerations = r.try_get::<Option<String>, _>("considerations")?;
+    let summary = UnitSummary::from(r.summary);
+    let answer_entry = r.answer_id;
+    let considerations = r.considerations;
     // A scenario's considerations come after the reader's own answer, never before.
     let locked = summary.kind == UnitKind::Scenario && answer_entry.is_none();
     Ok(Some(UnitView {
         framework_slug: framework.to_owned(),
-        competency_slug: r.try_get("competency_slug")?,
-        competency_title: r.try_get("competency_title")?,
+        competency_slug: r.competency_slug,
+        competency_title: r.competency_title,
         summary,
-        prompt: r.try_get("prompt")?,
+        prompt: r.prompt,
         indicators,
-        body_html: crate::markdown::to_safe_html(&r.try_get::<String, _>("body")?),
+        body_html: crate::markdown::to_safe_html(&r.body),
         considerations_locked: locked && considerations.is_some(),
         considerations_html: considerations
             .filter(|_| !locked)

@@ -203,9 +203,9 @@ impl World {
             .expect("competency");
         let outcome = app::db::submission::save_draft(
             &db,
-            id_of(Who::TeacherA),
-            communication.0,
-            communication.1,
+            app::domain::ids::UserId::new(id_of(Who::TeacherA)),
+            communication.framework_id,
+            communication.id,
             0,
             &app::db::submission::DraftContent::default(),
             true,
@@ -230,15 +230,19 @@ impl World {
         )
         .bind(id_of(Who::TeacherA))
         .bind(cohort)
-        .bind(identity.0)
+        .bind(identity.id)
         .execute(&mut *tx)
         .await
         .expect("competent submission");
         let issuer = db.issuer().expect("issuer");
-        let issued =
-            app::db::credential::award_in(&mut tx, &issuer, id_of(Who::TeacherA), identity.0)
-                .await
-                .expect("award");
+        let issued = app::db::credential::award_in(
+            &mut tx,
+            &issuer,
+            app::domain::ids::UserId::new(id_of(Who::TeacherA)),
+            identity.id,
+        )
+        .await
+        .expect("award");
         tx.commit().await.expect("commit");
         let a_credential = issued.first().expect("a badge").clone();
         Some(Self {

@@ -61,13 +61,18 @@ async fn run() {
     )
     .bind(teacher)
     .bind(cohort)
-    .bind(identity.0)
+    .bind(identity.id)
     .execute(&mut *tx)
     .await
     .expect("competent");
-    let badges = app::db::credential::award_in(&mut tx, &issuer, teacher, identity.0)
-        .await
-        .expect("award");
+    let badges = app::db::credential::award_in(
+        &mut tx,
+        &issuer,
+        app::domain::ids::UserId::new(teacher),
+        identity.id,
+    )
+    .await
+    .expect("award");
     tx.commit().await.expect("commit");
     let badge = badges.first().expect("a badge").clone();
     let (entry, _) = app::db::journal::create(

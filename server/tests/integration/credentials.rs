@@ -401,12 +401,14 @@ both_engines! {
         // Awarding again issues nothing: never twice.
         let issuer = w.app.db.issuer().expect("issuer");
         let mut tx = w.app.db.begin_write().await.expect("begin");
-        let competency_id: i64 = sqlx::query_scalar("SELECT id FROM competencies WHERE slug = $1")
+        let competency_id: app::domain::ids::CompetencyId =
+            sqlx::query_scalar("SELECT id FROM competencies WHERE slug = $1")
             .bind(IDENTITY)
             .fetch_one(&mut *tx)
             .await
             .expect("competency");
-        let again = app::db::credential::award_in(&mut tx, &issuer, w.id("teacher"), competency_id)
+        let teacher = app::domain::ids::UserId::new(w.id("teacher"));
+        let again = app::db::credential::award_in(&mut tx, &issuer, teacher, competency_id)
             .await
             .expect("award");
         tx.commit().await.expect("commit");

@@ -16,5 +16,6 @@ mod dashboard;
 mod framework;
 mod journal;
 mod ratings;
+mod stored_values;
 mod trust;
 mod units;

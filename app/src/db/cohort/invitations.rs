@@ -38,7 +38,7 @@ pub async fn create_invitation(
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(cohort_id)
-    .bind(role.as_str())
+    .bind(role)
     .bind(&token)
     .bind(expires_at)
     .bind(max_uses)
@@ -104,14 +104,28 @@ pub async fn revoke_invitation(
     Ok(true)
 }
 
-/// What an invitation link offers, or `None` for an unknown (or forged) token.
+/// An invitation with its cohort's name.
+#[derive(sqlx::FromRow)]
+struct InvitationInfoRow {
+    id: i64,
+    cohort_id: i64,
+    cohort_name: String,
+    role: Role,
+    expires_at: i64,
+    uses: i64,
+    max_uses: i64,
+    revoked_at: Option<i64>,
+}
+
+/// What an invitation link offers, or `None` for an unknown (or forged) token: (invitation
+/// id, cohort id, what it offers).
 pub async fn invitation_info(
     db: &crate::db::Db,
     token: &str,
 ) -> anyhow::Result<Option<(i64, i64, InvitationInfo)>> {
-    let row = sqlx::query(
-        "SELECT i.id, i.cohort_id, c.name, i.role, i.expires_at, i.uses, i.max_uses, i.revoked_at \
-         FROM invitations i JOIN cohorts c ON c.id = i.cohort_id WHERE i.token = $1",
+    let row: Option<InvitationInfoRow> = sqlx::query_as(
+        "SELECT i.id, i.cohort_id, c.name AS cohort_name, i.role, i.expires_at, i.uses, i.max_uses, \
+         i.revoked_at FROM invitations i JOIN cohorts c ON c.id = i.cohort_id WHERE i.token = $1",
     )
     .bind(token)
     .fetch_optional(db.pool())
@@ -120,17 +134,17 @@ pub async fn invitation_info(
     let Some(r) = row else { return Ok(None) };
     let state = invitation_state(
         crate::db::now_ms(),
-        r.try_get(4)?,
-        r.try_get(5)?,
-        r.try_get(6)?,
-        r.try_get::<Option<i64>, _>(7)?.is_some(),
+        r.expires_at,
+        r.uses,
+        r.max_uses,
+        r.revoked_at.is_some(),
     );
     Ok(Some((
-        r.try_get(0)?,
-        r.try_get(1)?,
+        r.id,
+        r.cohort_id,
         InvitationInfo {
-            cohort_name: r.try_get(2)?,
-            role: Role::parse(&r.try_get::<String, _>(3)?).unwrap_or(Role::Teacher),
+            cohort_name: r.cohort_name,
+            role: r.role,
             state,
         },
     )))

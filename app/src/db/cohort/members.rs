@@ -16,7 +16,7 @@ pub async fn add_member(
     )
     .bind(cohort_id)
     .bind(user_id)
-    .bind(role.as_str())
+    .bind(role)
     .bind(invitation_id)
     .bind(now_ms())
     .execute(&mut **tx)
@@ -25,31 +25,44 @@ pub async fn add_member(
     Ok(())
 }
 
+/// One role a person holds in a cohort.
+#[derive(sqlx::FromRow)]
+struct MembershipRow {
+    cohort_id: i64,
+    cohort_name: String,
+    role: Role,
+}
+
+/// The facts [`target_facts`] reads about the person acted on.
+#[derive(sqlx::FromRow)]
+struct TargetFactsRow {
+    is_admin: i64,
+    coordinator_roles: i64,
+    memberships_elsewhere: i64,
+    memberships_here: i64,
+}
+
 /// Every role a person holds, with cohort names.
 pub async fn memberships_of(
     db: &crate::db::Db,
     user_id: i64,
 ) -> anyhow::Result<Vec<crate::domain::account::Membership>> {
-    let rows = sqlx::query(
-        "SELECT m.cohort_id, c.name, m.role FROM memberships m JOIN cohorts c ON c.id = m.cohort_id \
-         WHERE m.user_id = $1 ORDER BY c.name, m.role",
+    let rows: Vec<MembershipRow> = sqlx::query_as(
+        "SELECT m.cohort_id, c.name AS cohort_name, m.role FROM memberships m \
+         JOIN cohorts c ON c.id = m.cohort_id WHERE m.user_id = $1 ORDER BY c.name, m.role",
     )
     .bind(user_id)
     .fetch_all(db.pool())
     .await
-    .context("list memberships")?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let role: String = r.try_get(2)?;
-        if let Some(role) = Role::parse(&role) {
-            out.push(crate::domain::account::Membership {
-                cohort_id: r.try_get(0)?,
-                cohort_name: r.try_get(1)?,
-                role,
-            });
-        }
-    }
-    Ok(out)
+    .with_context(|| format!("list the memberships of user {user_id}"))?;
+    Ok(rows
+        .into_iter()
+        .map(|r| crate::domain::account::Membership {
+            cohort_id: r.cohort_id,
+            cohort_name: r.cohort_name,
+            role: r.role,
+        })
+        .collect())
 }
 
 /// Whether a user holds any role in a cohort.
@@ -75,14 +88,15 @@ pub async fn target_facts(
     cohort_id: i64,
     target: i64,
 ) -> anyhow::Result<crate::domain::authority::Target> {
-    use sqlx::Row as _;
-    let row = sqlx::query(
+    let row: Option<TargetFactsRow> = sqlx::query_as(
         "SELECT u.is_admin, \
-           (SELECT COUNT(*) FROM memberships m WHERE m.user_id = u.id AND m.role = 'coordinator'), \
+           (SELECT COUNT(*) FROM memberships m WHERE m.user_id = u.id AND m.role = 'coordinator') \
+             AS coordinator_roles, \
            (SELECT COUNT(*) FROM memberships m WHERE m.user_id = u.id AND m.cohort_id NOT IN \
               (SELECT cohort_id FROM memberships WHERE user_id = $2 AND role = 'coordinator' \
-               UNION SELECT id FROM cohorts WHERE $3 = 1)), \
+               UNION SELECT id FROM cohorts WHERE $3 = 1)) AS memberships_elsewhere, \
            (SELECT COUNT(*) FROM memberships m WHERE m.user_id = u.id AND m.cohort_id = $4) \
+             AS memberships_here \
          FROM users u WHERE u.id = $1",
     )
     .bind(target)
@@ -97,10 +111,10 @@ pub async fn target_facts(
     };
     Ok(crate::domain::authority::Target {
         is_self: target == viewer,
-        is_admin: row.try_get::<i64, _>(0)? != 0,
-        coordinates: row.try_get::<i64, _>(1)? > 0,
-        member_elsewhere: row.try_get::<i64, _>(2)? > 0,
-        member_here: row.try_get::<i64, _>(3)? > 0,
+        is_admin: row.is_admin != 0,
+        coordinates: row.coordinator_roles > 0,
+        member_elsewhere: row.memberships_elsewhere > 0,
+        member_here: row.memberships_here > 0,
     })
 }
 

@@ -7,7 +7,6 @@ use crate::domain::cohort::{
     InvitationView, MemberView,
 };
 use anyhow::Context as _;
-use sqlx::Row as _;
 
 mod invitations;
 mod members;
@@ -45,19 +44,61 @@ pub async fn create(
     .context("insert cohort")
 }
 
-fn summary_from(r: &sqlx::any::AnyRow) -> Result<CohortSummary, sqlx::Error> {
-    Ok(CohortSummary {
-        id: r.try_get(0)?,
-        name: r.try_get(1)?,
-        starts_on: r.try_get(2)?,
-        ends_on: r.try_get(3)?,
-        framework: r.try_get(4)?,
-        member_count: usize::try_from(r.try_get::<i64, _>(5)?).unwrap_or(0),
-    })
+/// A cohort as lists show it ([`SUMMARY_SELECT`]).
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    name: String,
+    starts_on: String,
+    ends_on: String,
+    framework: String,
+    member_count: i64,
 }
 
-const SUMMARY_SELECT: &str = "SELECT c.id, c.name, c.starts_on, c.ends_on, f.short_title, \
-     (SELECT COUNT(DISTINCT m.user_id) FROM memberships m WHERE m.cohort_id = c.id) \
+impl From<SummaryRow> for CohortSummary {
+    fn from(r: SummaryRow) -> Self {
+        CohortSummary {
+            id: r.id,
+            name: r.name,
+            starts_on: r.starts_on,
+            ends_on: r.ends_on,
+            framework: r.framework,
+            member_count: usize::try_from(r.member_count).unwrap_or(0),
+        }
+    }
+}
+
+/// A member's row: one per role held.
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    id: i64,
+    name: String,
+    email: String,
+    deactivated_at: Option<i64>,
+    role: Role,
+}
+
+/// An invitation as the cohort page lists it.
+#[derive(sqlx::FromRow)]
+struct InvitationRow {
+    id: i64,
+    role: Role,
+    token: String,
+    expires_at: i64,
+    uses: i64,
+    max_uses: i64,
+    revoked_at: Option<i64>,
+}
+
+/// A cohort's assessment settings as stored.
+#[derive(sqlx::FromRow)]
+struct SettingsRow {
+    blind_review: i64,
+    max_attempts: i64,
+}
+
+const SUMMARY_SELECT: &str = "SELECT c.id, c.name, c.starts_on, c.ends_on, f.short_title AS framework, \
+     (SELECT COUNT(DISTINCT m.user_id) FROM memberships m WHERE m.cohort_id = c.id) AS member_count \
      FROM cohorts c JOIN frameworks f ON f.id = c.framework_id";
 
 /// Cohorts a person coordinates (every cohort for an institution coordinator), newest first.
@@ -66,14 +107,14 @@ pub async fn list_coordinated(
     user_id: i64,
     is_admin: bool,
 ) -> anyhow::Result<Vec<CohortSummary>> {
-    let rows = if is_admin {
-        sqlx::query(&format!(
+    let rows: Vec<SummaryRow> = if is_admin {
+        sqlx::query_as(&format!(
             "{SUMMARY_SELECT} WHERE c.archived_at IS NULL ORDER BY c.starts_on DESC, c.id DESC"
         ))
         .fetch_all(db.pool())
         .await
     } else {
-        sqlx::query(&format!(
+        sqlx::query_as(&format!(
             "{SUMMARY_SELECT} WHERE c.archived_at IS NULL AND EXISTS (SELECT 1 FROM memberships m \
              WHERE m.cohort_id = c.id AND m.user_id = $1 AND m.role = 'coordinator') \
              ORDER BY c.starts_on DESC, c.id DESC"
@@ -83,10 +124,7 @@ pub async fn list_coordinated(
         .await
     }
     .context("list cohorts")?;
-    rows.iter()
-        .map(summary_from)
-        .collect::<Result<_, _>>()
-        .context("read cohorts")
+    Ok(rows.into_iter().map(CohortSummary::from).collect())
 }
 
 /// A cohort with members and invitations; `None` when there is no such cohort.
@@ -95,7 +133,7 @@ pub async fn detail(
     cohort_id: i64,
     base_url: &str,
 ) -> anyhow::Result<Option<CohortDetail>> {
-    let Some(row) = sqlx::query(&format!("{SUMMARY_SELECT} WHERE c.id = $1"))
+    let Some(row) = sqlx::query_as::<_, SummaryRow>(&format!("{SUMMARY_SELECT} WHERE c.id = $1"))
         .bind(cohort_id)
         .fetch_optional(db.pool())
         .await
@@ -103,8 +141,8 @@ pub async fn detail(
     else {
         return Ok(None);
     };
-    let summary = summary_from(&row)?;
-    let member_rows = sqlx::query(
+    let summary = CohortSummary::from(row);
+    let member_rows: Vec<MemberRow> = sqlx::query_as(
         "SELECT u.id, u.name, u.email, u.deactivated_at, m.role FROM memberships m \
          JOIN users u ON u.id = m.user_id WHERE m.cohort_id = $1 ORDER BY u.name, u.id, m.role",
     )
@@ -113,59 +151,59 @@ pub async fn detail(
     .await
     .context("list members")?;
     let mut members: Vec<MemberView> = Vec::new();
-    for r in &member_rows {
-        let user_id: i64 = r.try_get(0)?;
-        let role = Role::parse(&r.try_get::<String, _>(4)?);
-        if let Some(last) = members.last_mut().filter(|m| m.user_id == user_id) {
-            last.roles.extend(role);
+    for r in member_rows {
+        if let Some(last) = members.last_mut().filter(|m| m.user_id == r.id) {
+            last.roles.push(r.role);
             continue;
         }
         members.push(MemberView {
-            user_id,
-            name: r.try_get(1)?,
-            email: r.try_get(2)?,
-            active: r.try_get::<Option<i64>, _>(3)?.is_none(),
-            roles: role.into_iter().collect(),
+            user_id: r.id,
+            name: r.name,
+            email: r.email,
+            active: r.deactivated_at.is_none(),
+            roles: vec![r.role],
         });
     }
     let now = super::now_ms();
-    let invitations = sqlx::query(
+    let invitations: Vec<InvitationRow> = sqlx::query_as(
         "SELECT id, role, token, expires_at, uses, max_uses, revoked_at FROM invitations \
          WHERE cohort_id = $1 ORDER BY id DESC",
     )
     .bind(cohort_id)
     .fetch_all(db.pool())
     .await
-    .context("list invitations")?
-    .iter()
-    .map(|r| {
-        let expires_at: i64 = r.try_get(3)?;
-        let uses: i64 = r.try_get(4)?;
-        let max_uses: i64 = r.try_get(5)?;
-        let revoked = r.try_get::<Option<i64>, _>(6)?.is_some();
-        Ok(InvitationView {
-            id: r.try_get(0)?,
-            role: Role::parse(&r.try_get::<String, _>(1)?).unwrap_or(Role::Teacher),
-            link: format!("{base_url}/join/{}", r.try_get::<String, _>(2)?),
-            expires: crate::domain::time::utc_minute(expires_at),
-            uses,
-            max_uses,
-            state: invitation_state(now, expires_at, uses, max_uses, revoked),
+    .context("list invitations")?;
+    let invitations = invitations
+        .into_iter()
+        .map(|r| InvitationView {
+            id: r.id,
+            role: r.role,
+            link: format!("{base_url}/join/{}", r.token),
+            expires: crate::domain::time::utc_minute(r.expires_at),
+            uses: r.uses,
+            max_uses: r.max_uses,
+            state: invitation_state(
+                now,
+                r.expires_at,
+                r.uses,
+                r.max_uses,
+                r.revoked_at.is_some(),
+            ),
         })
-    })
-    .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let settings = sqlx::query("SELECT blind_review, max_attempts FROM cohorts WHERE id = $1")
-        .bind(cohort_id)
-        .fetch_one(db.pool())
-        .await
-        .context("assessment settings")?;
+        .collect();
+    let settings: SettingsRow =
+        sqlx::query_as("SELECT blind_review, max_attempts FROM cohorts WHERE id = $1")
+            .bind(cohort_id)
+            .fetch_one(db.pool())
+            .await
+            .context("assessment settings")?;
     Ok(Some(CohortDetail {
         summary,
         members,
         invitations,
         settings: AssessmentSettings {
-            blind_review: settings.try_get::<i64, _>(0)? != 0,
-            max_attempts: settings.try_get(1)?,
+            blind_review: settings.blind_review != 0,
+            max_attempts: settings.max_attempts,
         },
         viewer_is_admin: false,
     }))

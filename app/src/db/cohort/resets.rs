@@ -36,13 +36,22 @@ pub async fn create_reset(
     Ok(token)
 }
 
+/// A live reset and who it is for.
+#[derive(sqlx::FromRow)]
+struct ResetRow {
+    id: i64,
+    user_id: i64,
+    email: String,
+    name: String,
+}
+
 /// The user a live reset token is for: `(reset id, user id, email, name)`.
 pub async fn find_reset(
     db: &crate::db::Db,
     token: &str,
 ) -> anyhow::Result<Option<(i64, i64, String, String)>> {
-    let row = sqlx::query(
-        "SELECT r.id, u.id, u.email, u.name FROM password_resets r JOIN users u ON u.id = r.user_id \
+    let row: Option<ResetRow> = sqlx::query_as(
+        "SELECT r.id, u.id AS user_id, u.email, u.name FROM password_resets r JOIN users u ON u.id = r.user_id \
          WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2 AND u.deactivated_at IS NULL",
     )
     .bind(crate::auth::session::hash_token(token))
@@ -50,9 +59,7 @@ pub async fn find_reset(
     .fetch_optional(db.pool())
     .await
     .context("find reset")?;
-    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
-        .transpose()
-        .map_err(|e: sqlx::Error| anyhow::Error::from(e).context("read reset"))
+    Ok(row.map(|r| (r.id, r.user_id, r.email, r.name)))
 }
 
 /// Uses a reset token: sets the password, ends every session, marks the token used — atomically.

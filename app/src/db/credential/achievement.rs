@@ -14,85 +14,95 @@ pub(super) fn sign_document(issuer: &Issuer, unsigned: &Value, now: i64) -> anyh
 }
 
 /// A framework's credential texts, `None` when it awards none.
+#[derive(sqlx::FromRow)]
 pub(super) struct FrameworkCredential {
     pub(super) id: i64,
     pub(super) slug: String,
     pub(super) title: String,
     pub(super) language: String,
+    #[sqlx(rename = "credential_name")]
     pub(super) name: String,
+    #[sqlx(rename = "credential_description")]
     pub(super) description: String,
+    #[sqlx(rename = "credential_criteria")]
     pub(super) criteria: String,
 }
 
 /// A domain with its live competencies.
+#[derive(sqlx::FromRow)]
 pub(super) struct DomainScope {
     pub(super) id: i64,
     pub(super) slug: String,
     pub(super) title: String,
     pub(super) summary: String,
+    /// Its place in the framework, from 1 (not a column).
+    #[sqlx(skip)]
     pub(super) number: usize,
+}
+
+/// A live competency and the texts its badge alignment shows.
+#[derive(sqlx::FromRow)]
+pub(super) struct CompetencyText {
+    pub(super) id: i64,
+    pub(super) slug: String,
+    pub(super) title: String,
+    pub(super) description: String,
+}
+
+/// An indicator's slug and text.
+#[derive(sqlx::FromRow)]
+struct IndicatorText {
+    slug: String,
+    text: String,
+}
+
+/// A domain's badge design facts.
+#[derive(sqlx::FromRow)]
+struct DesignRow {
+    slug: String,
+    title: String,
+    credential_name: String,
 }
 
 pub(super) async fn framework_credential(
     tx: &mut Transaction<'static, Any>,
     framework_id: i64,
 ) -> anyhow::Result<Option<FrameworkCredential>> {
-    let r = sqlx::query(
+    let fc: FrameworkCredential = sqlx::query_as(
         "SELECT id, slug, title, language, credential_name, credential_description, credential_criteria \
          FROM frameworks WHERE id = $1",
     )
     .bind(framework_id)
     .fetch_one(&mut **tx)
     .await
-    .context("framework")?;
-    let name: String = r.try_get(4)?;
-    if name.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(FrameworkCredential {
-        id: r.try_get(0)?,
-        slug: r.try_get(1)?,
-        title: r.try_get(2)?,
-        language: r.try_get(3)?,
-        name,
-        description: r.try_get(5)?,
-        criteria: r.try_get(6)?,
-    }))
+    .with_context(|| format!("framework {framework_id}"))?;
+    Ok((!fc.name.is_empty()).then_some(fc))
 }
 
 pub(super) async fn domains(
     tx: &mut Transaction<'static, Any>,
     framework_id: i64,
 ) -> anyhow::Result<Vec<DomainScope>> {
-    let rows = sqlx::query(
+    let mut rows: Vec<DomainScope> = sqlx::query_as(
         "SELECT id, slug, title, summary FROM domains WHERE framework_id = $1 AND retired_at IS NULL ORDER BY position",
     )
     .bind(framework_id)
     .fetch_all(&mut **tx)
     .await
     .context("domains")?;
-    rows.iter()
-        .enumerate()
-        .map(|(i, r)| {
-            Ok(DomainScope {
-                id: r.try_get(0)?,
-                slug: r.try_get(1)?,
-                title: r.try_get(2)?,
-                summary: r.try_get(3)?,
-                number: i + 1,
-            })
-        })
-        .collect()
+    for (i, d) in rows.iter_mut().enumerate() {
+        d.number = i + 1;
+    }
+    Ok(rows)
 }
 
-/// Competencies (id, slug, title, description) of a domain, or of the framework when `domain`
-/// is `None`.
+/// Competencies of a domain, or of the framework when `domain` is `None`.
 pub(super) async fn competencies(
     tx: &mut Transaction<'static, Any>,
     framework_id: i64,
     domain: Option<i64>,
-) -> anyhow::Result<Vec<(i64, String, String, String)>> {
-    let rows = sqlx::query(
+) -> anyhow::Result<Vec<CompetencyText>> {
+    sqlx::query_as(
         "SELECT c.id, c.slug, c.title, c.description FROM competencies c JOIN domains d ON d.id = c.domain_id \
          WHERE c.framework_id = $1 AND c.retired_at IS NULL AND ($2 = 0 OR c.domain_id = $2) \
          ORDER BY d.position, c.position",
@@ -101,10 +111,7 @@ pub(super) async fn competencies(
     .bind(domain.unwrap_or(0))
     .fetch_all(&mut **tx)
     .await
-    .context("competencies")?;
-    rows.iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
-        .collect()
+    .context("competencies")
 }
 
 /// The achievement of a domain (`Some`) or of the whole micro-credential.
@@ -116,24 +123,24 @@ pub(super) async fn achievement_def(
 ) -> anyhow::Result<(String, AchievementDef)> {
     let comps = competencies(tx, fc.id, domain.map(|d| d.id)).await?;
     let mut indicators = Vec::new();
-    for (id, _, title, _) in &comps {
-        let rows = sqlx::query(
+    for c in &comps {
+        let rows: Vec<IndicatorText> = sqlx::query_as(
             "SELECT slug, text FROM indicators WHERE competency_id = $1 AND retired_at IS NULL ORDER BY position",
         )
-        .bind(id)
+        .bind(c.id)
         .fetch_all(&mut **tx)
         .await
         .context("indicators")?;
         for r in rows {
             indicators.push(IndicatorDef {
-                slug: r.try_get(0)?,
-                text: r.try_get(1)?,
-                competency: title.clone(),
+                slug: r.slug,
+                text: r.text,
+                competency: c.title.clone(),
             });
         }
     }
     let key = domain.map_or_else(|| WHOLE.to_owned(), |d| d.slug.clone());
-    let titles: Vec<&str> = comps.iter().map(|c| c.2.as_str()).collect();
+    let titles: Vec<&str> = comps.iter().map(|c| c.title.as_str()).collect();
     let (name, description, criteria) = match domain {
         Some(d) => (
             format!("{}: {}", d.title, fc.name),
@@ -163,11 +170,11 @@ pub(super) async fn achievement_def(
         framework: fc.title.clone(),
         alignments: comps
             .iter()
-            .map(|(_, slug, title, description)| AlignmentDef {
-                code: slug.clone(),
-                name: title.clone(),
-                url: format!("{base}/frameworks/{}/competencies/{slug}", fc.slug),
-                description: description.replace('\n', " "),
+            .map(|c| AlignmentDef {
+                code: c.slug.clone(),
+                name: c.title.clone(),
+                url: format!("{base}/frameworks/{}/competencies/{}", fc.slug, c.slug),
+                description: c.description.replace('\n', " "),
             })
             .collect(),
         indicators,
@@ -209,7 +216,7 @@ pub async fn design(
     framework: &str,
     key: &str,
 ) -> anyhow::Result<Option<crate::credentials::image::Design>> {
-    let rows = sqlx::query(
+    let rows: Vec<DesignRow> = sqlx::query_as(
         "SELECT d.slug, d.title, f.credential_name FROM domains d JOIN frameworks f ON f.id = d.framework_id \
          WHERE f.slug = $1 AND d.retired_at IS NULL AND f.credential_name <> '' ORDER BY d.position",
     )
@@ -218,13 +225,12 @@ pub async fn design(
     .await
     .context("designs")?;
     let mut whole = None;
-    for (i, r) in rows.iter().enumerate() {
-        let slug: String = r.try_get(0)?;
-        whole = Some(r.try_get::<String, _>(2)?);
-        if slug == key {
+    for (i, r) in rows.into_iter().enumerate() {
+        whole = Some(r.credential_name);
+        if r.slug == key {
             return Ok(Some(crate::credentials::image::Design {
-                key: slug,
-                title: r.try_get(1)?,
+                key: r.slug,
+                title: r.title,
                 number: u8::try_from(i + 1).unwrap_or(0),
             }));
         }

@@ -2,17 +2,35 @@
 
 use super::*;
 
+/// A teacher's latest Competent attempt on a competency, and whose marking decided it.
+#[derive(sqlx::FromRow)]
+struct CompetentRow {
+    id: i64,
+    attempt: i64,
+    submitted_at: Option<i64>,
+    decided_at: Option<i64>,
+    snapshot: Option<String>,
+    marking: Marking,
+}
+
+/// One indicator's level in the deciding review.
+#[derive(sqlx::FromRow)]
+struct LevelRow {
+    slug: String,
+    level: RubricLevel,
+}
+
 /// The deciding review's ratings (indicator slug → level) and a description of the evidence
 /// of the teacher's Competent submission for a competency, if there is one.
 pub(super) async fn competent_submission(
     tx: &mut Transaction<'static, Any>,
-    user_id: i64,
+    user_id: UserId,
     competency_id: i64,
     title: &str,
 ) -> anyhow::Result<Option<(Vec<(String, RubricLevel)>, EvidenceDef)>> {
-    let row = sqlx::query(
+    let row: Option<CompetentRow> = sqlx::query_as(
         "SELECT s.id, s.attempt, s.submitted_at, s.decided_at, s.snapshot, \
-         CASE WHEN m.resolution = 'second' THEN 'second' ELSE 'first' END \
+         CASE WHEN m.resolution = 'second' THEN 'second' ELSE 'first' END AS marking \
          FROM submissions s LEFT JOIN moderations m ON m.submission_id = s.id \
          WHERE s.user_id = $1 AND s.competency_id = $2 AND s.status = 'competent' \
          ORDER BY s.attempt DESC LIMIT 1",
@@ -23,31 +41,20 @@ pub(super) async fn competent_submission(
     .await
     .context("competent submission")?;
     let Some(r) = row else { return Ok(None) };
-    let id: i64 = r.try_get(0)?;
-    let attempt: i64 = r.try_get(1)?;
-    let submitted: Option<i64> = r.try_get(2)?;
-    let decided: Option<i64> = r.try_get(3)?;
-    let snapshot: Option<String> = r.try_get(4)?;
-    let kind: String = r.try_get(5)?;
-    let ratings = sqlx::query(
+    let levels: Vec<LevelRow> = sqlx::query_as(
         "SELECT i.slug, rr.level FROM reviews rv JOIN review_ratings rr ON rr.review_id = rv.id \
          JOIN indicators i ON i.id = rr.indicator_id \
          WHERE rv.submission_id = $1 AND rv.kind = $2 ORDER BY i.position",
     )
-    .bind(id)
-    .bind(&kind)
+    .bind(r.id)
+    .bind(r.marking)
     .fetch_all(&mut **tx)
     .await
     .context("ratings")?;
-    let mut levels = Vec::new();
-    for rr in ratings {
-        let level: i64 = rr.try_get(1)?;
-        if let Some(l) = RubricLevel::from_value(level) {
-            levels.push((rr.try_get::<String, _>(0)?, l));
-        }
-    }
-    let snapshot: Option<Snapshot> = snapshot.and_then(|s| serde_json::from_str(&s).ok());
-    let description = evidence_description(snapshot.as_ref(), attempt, submitted, decided);
+    let levels = levels.into_iter().map(|l| (l.slug, l.level)).collect();
+    let snapshot: Option<Snapshot> = r.snapshot.and_then(|s| serde_json::from_str(&s).ok());
+    let description =
+        evidence_description(snapshot.as_ref(), r.attempt, r.submitted_at, r.decided_at);
     Ok(Some((
         levels,
         EvidenceDef {
@@ -141,7 +148,7 @@ pub(super) fn random_hex(bytes: usize) -> String {
 pub(super) async fn issue(
     tx: &mut Transaction<'static, Any>,
     issuer: &Issuer,
-    user_id: i64,
+    user_id: UserId,
     fc: &FrameworkCredential,
     key: &str,
     def: &AchievementDef,
@@ -195,7 +202,8 @@ pub(super) async fn issue(
         None,
         "credential.issue",
         &format!("credential:{public_id}"),
-        &json!({ "user": user_id, "achievement": achievement, "framework": fc.slug }).to_string(),
+        &json!({ "user": user_id.get(), "achievement": achievement, "framework": fc.slug })
+            .to_string(),
     )
     .await?;
     Ok(public_id)
@@ -203,7 +211,7 @@ pub(super) async fn issue(
 
 pub(super) async fn holds(
     tx: &mut Transaction<'static, Any>,
-    user_id: i64,
+    user_id: UserId,
     framework_id: i64,
     achievement: &str,
 ) -> anyhow::Result<bool> {
@@ -226,18 +234,19 @@ pub(super) async fn holds(
 pub async fn award_in(
     tx: &mut Transaction<'static, Any>,
     issuer: &Issuer,
-    user_id: i64,
-    competency_id: i64,
+    user_id: UserId,
+    competency_id: CompetencyId,
 ) -> anyhow::Result<Vec<String>> {
     // Serializes awards for one teacher: two decisions committing at once on PostgreSQL would
     // otherwise each miss the other's Competent.
-    crate::db::hold(tx, crate::db::Held::User, user_id).await?;
-    let r = sqlx::query("SELECT framework_id, domain_id FROM competencies WHERE id = $1")
-        .bind(competency_id)
-        .fetch_one(&mut **tx)
-        .await
-        .context("competency")?;
-    let (framework_id, domain_id): (i64, i64) = (r.try_get(0)?, r.try_get(1)?);
+    crate::db::hold(tx, crate::db::Held::User, user_id.get()).await?;
+    let place: CompetencyPlace =
+        sqlx::query_as("SELECT framework_id, domain_id FROM competencies WHERE id = $1")
+            .bind(competency_id)
+            .fetch_one(&mut **tx)
+            .await
+            .with_context(|| format!("competency {competency_id}"))?;
+    let (framework_id, domain_id) = (place.framework_id, place.domain_id);
     let Some(fc) = framework_credential(tx, framework_id).await? else {
         return Ok(Vec::new());
     };
@@ -251,8 +260,8 @@ pub async fn award_in(
         let mut results = Vec::new();
         let mut evidence = Vec::new();
         let mut complete = true;
-        for (cid, _, title, _) in competencies(tx, framework_id, Some(d.id)).await? {
-            match competent_submission(tx, user_id, cid, &title).await? {
+        for c in competencies(tx, framework_id, Some(d.id)).await? {
+            match competent_submission(tx, user_id, c.id, &c.title).await? {
                 Some((levels, e)) => {
                     results.extend(levels);
                     evidence.push(e);
@@ -302,4 +311,11 @@ pub async fn award_in(
         );
     }
     Ok(issued)
+}
+
+/// Where a competency sits.
+#[derive(sqlx::FromRow)]
+struct CompetencyPlace {
+    framework_id: i64,
+    domain_id: i64,
 }

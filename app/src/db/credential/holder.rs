@@ -20,8 +20,8 @@ pub async fn of_cohort(
     if allowed.is_none() {
         return Ok(None);
     }
-    let rows = sqlx::query(
-        "SELECT c.public_id, u.name, c.document, c.issued_at, c.revoked_at, c.revoked_reason \
+    let rows: Vec<CohortCredentialRow> = sqlx::query_as(
+        "SELECT c.public_id, u.name AS holder, c.document, c.issued_at, c.revoked_at, c.revoked_reason \
          FROM credentials c JOIN users u ON u.id = c.user_id \
          WHERE c.user_id IN (SELECT user_id FROM memberships WHERE cohort_id = $1 AND role = 'teacher') \
          AND EXISTS (SELECT 1 FROM submissions s WHERE s.user_id = c.user_id AND s.cohort_id = $1 \
@@ -32,19 +32,39 @@ pub async fn of_cohort(
     .fetch_all(db.pool())
     .await
     .context("cohort credentials")?;
-    rows.iter()
-        .map(|r| {
-            let document: String = r.try_get(2)?;
-            Ok(CohortCredential {
-                public_id: r.try_get(0)?,
-                holder: r.try_get(1)?,
-                name: achievement_name(&document),
-                issued: utc_date(r.try_get(3)?),
-                revoked: revocation(r.try_get(4)?, r.try_get(5)?),
+    Ok(Some(
+        rows.into_iter()
+            .map(|r| CohortCredential {
+                name: achievement_name(&r.document),
+                public_id: r.public_id,
+                holder: r.holder,
+                issued: utc_date(r.issued_at),
+                revoked: revocation(r.revoked_at, r.revoked_reason),
             })
-        })
-        .collect::<anyhow::Result<Vec<_>>>()
-        .map(Some)
+            .collect(),
+    ))
+}
+
+/// A credential of a cohort's teacher, with the holder's name.
+#[derive(sqlx::FromRow)]
+struct CohortCredentialRow {
+    public_id: String,
+    holder: String,
+    document: String,
+    issued_at: i64,
+    revoked_at: Option<i64>,
+    revoked_reason: String,
+}
+
+/// One of the holder's credentials.
+#[derive(sqlx::FromRow)]
+struct MyCredentialRow {
+    public_id: String,
+    document: String,
+    issued_at: i64,
+    revoked_at: Option<i64>,
+    revoked_reason: String,
+    show_name: i64,
 }
 
 pub(super) fn achievement_name(document: &str) -> String {
@@ -67,7 +87,7 @@ pub(super) fn revocation(at: Option<i64>, reason: String) -> Option<Revocation> 
 
 /// The holder's credentials, newest first.
 pub async fn mine(db: &Db, issuer: &Issuer, user_id: i64) -> anyhow::Result<Vec<MyCredential>> {
-    let rows = sqlx::query(
+    let rows: Vec<MyCredentialRow> = sqlx::query_as(
         "SELECT public_id, document, issued_at, revoked_at, revoked_reason, show_name \
          FROM credentials WHERE user_id = $1 ORDER BY issued_at DESC, id DESC",
     )
@@ -75,14 +95,14 @@ pub async fn mine(db: &Db, issuer: &Issuer, user_id: i64) -> anyhow::Result<Vec<
     .fetch_all(db.pool())
     .await
     .context("credentials")?;
-    rows.iter()
+    Ok(rows
+        .into_iter()
         .map(|r| {
-            let public_id: String = r.try_get(0)?;
-            let document: String = r.try_get(1)?;
-            let doc: Value = serde_json::from_str(&document).unwrap_or(Value::Null);
+            let public_id = r.public_id;
+            let doc: Value = serde_json::from_str(&r.document).unwrap_or(Value::Null);
             let s = verify::summary(&doc);
-            let issued: i64 = r.try_get(2)?;
-            Ok(MyCredential {
+            let issued = r.issued_at;
+            MyCredential {
                 linkedin: linkedin_url(
                     &s.name,
                     &issuer.name,
@@ -95,11 +115,11 @@ pub async fn mine(db: &Db, issuer: &Issuer, user_id: i64) -> anyhow::Result<Vec<
                 image: s.image,
                 caption: s.caption,
                 issued: utc_date(issued),
-                revoked: revocation(r.try_get(3)?, r.try_get(4)?),
-                show_name: r.try_get::<i64, _>(5)? != 0,
-            })
+                revoked: revocation(r.revoked_at, r.revoked_reason),
+                show_name: r.show_name != 0,
+            }
         })
-        .collect()
+        .collect())
 }
 
 /// The holder chooses whether the public page shows their name. `false`: not theirs.

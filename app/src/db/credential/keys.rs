@@ -20,7 +20,7 @@ pub(super) async fn try_load_issuer(
     db: &Db,
     settings: &IssuerSettings,
 ) -> anyhow::Result<Option<Issuer>> {
-    let row = sqlx::query(
+    let row: Option<SealedKey> = sqlx::query_as(
         "SELECT id, fragment, sealed_secret FROM issuer_keys WHERE retired_at IS NULL ORDER BY id DESC LIMIT 1",
     )
     .fetch_optional(db.writer())
@@ -28,13 +28,11 @@ pub(super) async fn try_load_issuer(
     .context("issuer key")?;
     let (key_id, fragment, signing) = match row {
         Some(r) => {
-            let fragment: String = r.try_get(1)?;
-            let sealed: String = r.try_get(2)?;
             let signing = settings
                 .sealing
-                .open(&sealed, &fragment)
+                .open(&r.sealed_secret, &r.fragment)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            (r.try_get::<i64, _>(0)?, fragment, signing)
+            (r.id, r.fragment, signing)
         }
         None => {
             let mut tx = db
@@ -136,15 +134,18 @@ pub async fn rotate_key(db: &Db, settings: &IssuerSettings) -> anyhow::Result<St
 
 /// The issuer's DID document: every key ever used, all authorized for `assertionMethod`.
 pub async fn did_document(db: &Db, did: &str) -> anyhow::Result<Value> {
-    let rows = sqlx::query("SELECT fragment, public_key FROM issuer_keys ORDER BY id")
-        .fetch_all(db.pool())
-        .await
-        .context("keys")?;
+    let rows: Vec<PublicKeyRow> =
+        sqlx::query_as("SELECT fragment, public_key FROM issuer_keys ORDER BY id")
+            .fetch_all(db.pool())
+            .await
+            .context("keys")?;
     let mut methods = Vec::new();
     let mut ids = Vec::new();
-    for r in rows {
-        let fragment: String = r.try_get(0)?;
-        let public_key: String = r.try_get(1)?;
+    for PublicKeyRow {
+        fragment,
+        public_key,
+    } in rows
+    {
         let id = format!("{did}#{fragment}");
         methods.push(json!({
             "id": id,
@@ -168,4 +169,19 @@ pub async fn resolver(db: &Db, did: &str) -> anyhow::Result<Resolver> {
     Resolver::new()
         .with_did_document(did_document(db, did).await?)
         .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// The newest signing key, sealed.
+#[derive(sqlx::FromRow)]
+struct SealedKey {
+    id: i64,
+    fragment: String,
+    sealed_secret: String,
+}
+
+/// A key as did.json publishes it.
+#[derive(sqlx::FromRow)]
+struct PublicKeyRow {
+    fragment: String,
+    public_key: String,
 }

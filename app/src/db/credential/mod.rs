@@ -15,10 +15,12 @@ use crate::domain::assessment::{RubricLevel, Snapshot};
 use crate::domain::credential::{
     linkedin_url, CohortCredential, CredentialPage, MyCredential, Revocation, Verification,
 };
+use crate::domain::ids::{CompetencyId, UserId};
+use crate::domain::review::Marking;
 use crate::domain::time::{utc_date, xsd_date_time};
 use anyhow::Context as _;
 use serde_json::{json, Value};
-use sqlx::{Any, Row as _, Transaction};
+use sqlx::{Any, Transaction};
 
 mod achievement;
 mod award;

@@ -7,22 +7,41 @@ pub async fn document(
     db: &Db,
     public_id: &str,
 ) -> anyhow::Result<Option<(String, String, String)>> {
-    let row = sqlx::query(
-        "SELECT c.document, c.achievement, f.slug FROM credentials c JOIN frameworks f ON f.id = c.framework_id WHERE c.public_id = $1",
+    let row: Option<DocumentRow> = sqlx::query_as(
+        "SELECT c.document, c.achievement, f.slug AS framework FROM credentials c \
+         JOIN frameworks f ON f.id = c.framework_id WHERE c.public_id = $1",
     )
     .bind(public_id)
     .fetch_optional(db.pool())
     .await
     .context("credential")?;
-    row.map(|r| {
-        let achievement: String = r.try_get(1)?;
-        Ok((
-            r.try_get(0)?,
-            achievement.trim_start_matches("domain:").to_owned(),
-            r.try_get(2)?,
-        ))
-    })
-    .transpose()
+    Ok(row.map(|r| {
+        (
+            r.document,
+            r.achievement.trim_start_matches("domain:").to_owned(),
+            r.framework,
+        )
+    }))
+}
+
+/// A stored credential for downloads.
+#[derive(sqlx::FromRow)]
+struct DocumentRow {
+    document: String,
+    achievement: String,
+    framework: String,
+}
+
+/// A stored credential for its public page.
+#[derive(sqlx::FromRow)]
+struct PageRow {
+    document: String,
+    user_id: i64,
+    show_name: i64,
+    revoked_at: Option<i64>,
+    revoked_reason: String,
+    holder: String,
+    issued_at: i64,
 }
 
 /// Verifies any document: our own DID and status list are read from the database (no
@@ -125,8 +144,9 @@ pub async fn page(
     public_id: &str,
     viewer: Option<i64>,
 ) -> anyhow::Result<Option<CredentialPage>> {
-    let row = sqlx::query(
-        "SELECT c.document, c.user_id, c.show_name, c.revoked_at, c.revoked_reason, u.name, c.issued_at \
+    let row: Option<PageRow> = sqlx::query_as(
+        "SELECT c.document, c.user_id, c.show_name, c.revoked_at, c.revoked_reason, u.name AS holder, \
+         c.issued_at \
          FROM credentials c JOIN users u ON u.id = c.user_id WHERE c.public_id = $1",
     )
     .bind(public_id)
@@ -134,21 +154,20 @@ pub async fn page(
     .await
     .context("credential")?;
     let Some(r) = row else { return Ok(None) };
-    let document: String = r.try_get(0)?;
-    let doc: Value = serde_json::from_str(&document).context("stored credential")?;
-    let holder_id: i64 = r.try_get(1)?;
-    let show_name = r.try_get::<i64, _>(2)? != 0;
+    let doc: Value = serde_json::from_str(&r.document).context("stored credential")?;
+    let holder_id = r.user_id;
+    let show_name = r.show_name != 0;
     let verification = verify_document(db, issuer, &doc).await?;
     let name = verification
         .summary
         .as_ref()
         .map(|s| s.name.clone())
         .unwrap_or_default();
-    let issued: i64 = r.try_get(6)?;
+    let issued = r.issued_at;
     Ok(Some(CredentialPage {
         public_id: public_id.to_owned(),
-        holder: show_name.then(|| r.try_get::<String, _>(5)).transpose()?,
-        revoked: revocation(r.try_get(3)?, r.try_get(4)?),
+        holder: show_name.then_some(r.holder),
+        revoked: revocation(r.revoked_at, r.revoked_reason),
         is_holder: viewer == Some(holder_id),
         show_name,
         linkedin: linkedin_url(

@@ -7,13 +7,13 @@ use super::*;
 pub async fn revoke_for_competency_in(
     tx: &mut Transaction<'static, Any>,
     issuer: &Issuer,
-    actor: i64,
-    user_id: i64,
-    competency_id: i64,
+    actor: UserId,
+    user_id: UserId,
+    competency_id: CompetencyId,
     reason: &str,
 ) -> anyhow::Result<usize> {
     // The same order as awards: a domain badge awarded at the same moment is seen here.
-    crate::db::hold(tx, crate::db::Held::User, user_id).await?;
+    crate::db::hold(tx, crate::db::Held::User, user_id.get()).await?;
     let domain: String = sqlx::query_scalar(
         "SELECT d.slug FROM competencies c JOIN domains d ON d.id = c.domain_id WHERE c.id = $1",
     )
@@ -34,7 +34,7 @@ pub async fn revoke_for_competency_in(
     .await
     .context("credentials to revoke")?;
     for id in &ids {
-        mark_revoked(tx, actor, id, reason).await?;
+        mark_revoked(tx, actor.get(), id, reason).await?;
     }
     if !ids.is_empty() {
         write_status_list(tx, issuer, STATUS_LIST).await?;
@@ -102,7 +102,7 @@ pub async fn revoke(
     reason: &str,
 ) -> anyhow::Result<Result<(), RevokeRefused>> {
     let mut tx = db.begin_write().await.context("begin")?;
-    let row = sqlx::query(&format!(
+    let row: Option<Option<i64>> = sqlx::query_scalar(&format!(
         "SELECT revoked_at FROM credentials WHERE public_id = $3 AND user_id <> $1 AND user_id IN \
          (SELECT m.user_id FROM memberships m WHERE m.role = 'teacher' AND m.cohort_id = $4 \
           AND m.cohort_id IN ({COORDINATOR_COHORTS}))"
@@ -114,13 +114,13 @@ pub async fn revoke(
     .fetch_optional(&mut *tx)
     .await
     .context("credential")?;
-    let Some(r) = row else {
+    let Some(revoked_at) = row else {
         return Ok(Err(RevokeRefused::NotFound));
     };
-    if r.try_get::<Option<i64>, _>(0)?.is_some() {
+    if revoked_at.is_some() {
         return Ok(Err(RevokeRefused::AlreadyRevoked));
     }
-    if !mark_revoked(&mut tx, viewer.user_id, public_id, reason).await? {
+    if !mark_revoked(&mut tx, viewer.user_id.get(), public_id, reason).await? {
         return Ok(Err(RevokeRefused::AlreadyRevoked));
     }
     write_status_list(&mut tx, issuer, STATUS_LIST).await?;

@@ -4,7 +4,7 @@
 use super::{now_ms, Db};
 use crate::domain::journal::{EntrySummary, EntryView, Revision, SaveOutcome};
 use anyhow::Context as _;
-use sqlx::{Any, Row as _, Transaction};
+use sqlx::{Any, Transaction};
 
 mod revisions;
 pub use revisions::*;
@@ -18,6 +18,37 @@ pub struct Links {
     pub unit_id: Option<i64>,
 }
 
+/// A unit and its competency.
+#[derive(sqlx::FromRow)]
+struct UnitLinks {
+    id: i64,
+    competency_id: i64,
+}
+
+/// An entry as its page shows it.
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    id: i64,
+    title: String,
+    body: String,
+    version: i64,
+    updated_at: i64,
+    deleted_at: Option<i64>,
+    competency_slug: Option<String>,
+    competency_title: Option<String>,
+    prompt: Option<String>,
+}
+
+/// An entry as lists show it.
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    title: String,
+    competency: Option<String>,
+    updated_at: i64,
+    deleted_at: Option<i64>,
+}
+
 /// Finds the ids of a competency and/or unit by slug within a framework.
 pub async fn resolve_links(
     db: &Db,
@@ -27,7 +58,7 @@ pub async fn resolve_links(
 ) -> anyhow::Result<Links> {
     let mut links = Links::default();
     if !unit.is_empty() {
-        let row = sqlx::query(
+        let row: Option<UnitLinks> = sqlx::query_as(
             "SELECT u.id, u.competency_id FROM units u JOIN frameworks f ON f.id = u.framework_id \
              WHERE f.slug = $1 AND u.slug = $2",
         )
@@ -37,8 +68,8 @@ pub async fn resolve_links(
         .await
         .context("find unit")?;
         if let Some(r) = row {
-            links.unit_id = Some(r.try_get(0)?);
-            links.competency_id = Some(r.try_get(1)?);
+            links.unit_id = Some(r.id);
+            links.competency_id = Some(r.competency_id);
         }
     }
     if links.competency_id.is_none() && !competency.is_empty() {
@@ -221,8 +252,9 @@ pub async fn save(
 
 /// One of the author's entries, with the latest refused text still waiting to be reconciled.
 pub async fn get(db: &Db, user_id: i64, entry_id: i64) -> anyhow::Result<Option<EntryView>> {
-    let row = sqlx::query(
-        "SELECT e.id, e.title, e.body, e.version, e.updated_at, e.deleted_at, c.slug, c.title, u.prompt \
+    let row: Option<EntryRow> = sqlx::query_as(
+        "SELECT e.id, e.title, e.body, e.version, e.updated_at, e.deleted_at, \
+         c.slug AS competency_slug, c.title AS competency_title, u.prompt \
          FROM journal_entries e LEFT JOIN competencies c ON c.id = e.competency_id \
          LEFT JOIN units u ON u.id = e.unit_id WHERE e.id = $1 AND e.user_id = $2",
     )
@@ -232,8 +264,8 @@ pub async fn get(db: &Db, user_id: i64, entry_id: i64) -> anyhow::Result<Option<
     .await
     .context("find entry")?;
     let Some(r) = row else { return Ok(None) };
-    let updated_at: i64 = r.try_get(4)?;
-    let refused = sqlx::query(
+    let updated_at = r.updated_at;
+    let refused: Option<Revision> = sqlx::query_as::<_, RevisionRow>(
         "SELECT id, version, based_on, title, body, saved_at FROM journal_revisions \
          WHERE entry_id = $1 AND refused = 1 AND saved_at >= $2 ORDER BY id DESC LIMIT 1",
     )
@@ -242,24 +274,17 @@ pub async fn get(db: &Db, user_id: i64, entry_id: i64) -> anyhow::Result<Option<
     .fetch_optional(db.pool())
     .await
     .context("find refused text")?
-    .map(|r| revision_from(&r))
-    .transpose()?;
-    let competency = match (
-        r.try_get::<Option<String>, _>(6)?,
-        r.try_get::<Option<String>, _>(7)?,
-    ) {
-        (Some(slug), Some(title)) => Some((slug, title)),
-        _ => None,
-    };
+    .map(Revision::from);
+    let competency = r.competency_slug.zip(r.competency_title);
     Ok(Some(EntryView {
-        id: r.try_get(0)?,
-        title: r.try_get(1)?,
-        body: r.try_get(2)?,
-        version: r.try_get(3)?,
+        id: r.id,
+        title: r.title,
+        body: r.body,
+        version: r.version,
         updated_at,
-        deleted: r.try_get::<Option<i64>, _>(5)?.is_some(),
+        deleted: r.deleted_at.is_some(),
         competency,
-        prompt: r.try_get(8)?,
+        prompt: r.prompt,
         refused,
     }))
 }
@@ -267,31 +292,29 @@ pub async fn get(db: &Db, user_id: i64, entry_id: i64) -> anyhow::Result<Option<
 /// The author's entries, most recently saved first; the bin only when asked.
 pub async fn list(db: &Db, user_id: i64, bin: bool) -> anyhow::Result<Vec<EntrySummary>> {
     let sql = if bin {
-        "SELECT e.id, e.title, c.title, e.updated_at, e.deleted_at FROM journal_entries e \
+        "SELECT e.id, e.title, c.title AS competency, e.updated_at, e.deleted_at FROM journal_entries e \
          LEFT JOIN competencies c ON c.id = e.competency_id \
          WHERE e.user_id = $1 AND e.deleted_at IS NOT NULL ORDER BY e.updated_at DESC, e.id DESC"
     } else {
-        "SELECT e.id, e.title, c.title, e.updated_at, e.deleted_at FROM journal_entries e \
+        "SELECT e.id, e.title, c.title AS competency, e.updated_at, e.deleted_at FROM journal_entries e \
          LEFT JOIN competencies c ON c.id = e.competency_id \
          WHERE e.user_id = $1 AND e.deleted_at IS NULL ORDER BY e.updated_at DESC, e.id DESC"
     };
-    let rows = sqlx::query(sql)
+    let rows: Vec<SummaryRow> = sqlx::query_as(sql)
         .bind(user_id)
         .fetch_all(db.pool())
         .await
         .context("list entries")?;
-    rows.iter()
-        .map(|r| {
-            Ok(EntrySummary {
-                id: r.try_get(0)?,
-                title: r.try_get(1)?,
-                competency: r.try_get(2)?,
-                updated_at: r.try_get(3)?,
-                deleted: r.try_get::<Option<i64>, _>(4)?.is_some(),
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| EntrySummary {
+            id: r.id,
+            title: r.title,
+            competency: r.competency,
+            updated_at: r.updated_at,
+            deleted: r.deleted_at.is_some(),
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .context("read entries")
+        .collect())
 }
 
 /// Moves an entry to the bin or back; `false` when the author has no such entry.

@@ -71,15 +71,28 @@ pub const REVISION_PAUSE_MS: i64 = 5 * 60 * 1000;
 /// …while that revision was opened less than this long ago.
 pub const REVISION_SPAN_MS: i64 = 30 * 60 * 1000;
 
-pub(super) fn revision_from(r: &sqlx::any::AnyRow) -> Result<Revision, sqlx::Error> {
-    Ok(Revision {
-        id: r.try_get("id")?,
-        version: r.try_get("version")?,
-        based_on: r.try_get("based_on")?,
-        title: r.try_get("title")?,
-        body: r.try_get("body")?,
-        saved_at: r.try_get("saved_at")?,
-    })
+/// A revision as [`REVISIONS`] reads it.
+#[derive(sqlx::FromRow)]
+pub(super) struct RevisionRow {
+    id: i64,
+    version: i64,
+    based_on: i64,
+    title: String,
+    body: String,
+    saved_at: i64,
+}
+
+impl From<RevisionRow> for Revision {
+    fn from(r: RevisionRow) -> Self {
+        Revision {
+            id: r.id,
+            version: r.version,
+            based_on: r.based_on,
+            title: r.title,
+            body: r.body,
+            saved_at: r.saved_at,
+        }
+    }
 }
 
 /// Every text of an entry, newest first (refused ones included, marked by version 0).
@@ -91,16 +104,14 @@ pub async fn history(
     if get(db, user_id, entry_id).await?.is_none() {
         return Ok(None);
     }
-    let rows = sqlx::query(&format!(
+    let rows: Vec<RevisionRow> = sqlx::query_as(&format!(
         "{REVISIONS} WHERE r.entry_id = $1 ORDER BY r.id DESC"
     ))
     .bind(entry_id)
     .fetch_all(db.pool())
     .await
     .context("list revisions")?;
-    Ok(Some(
-        rows.iter().map(revision_from).collect::<Result<_, _>>()?,
-    ))
+    Ok(Some(rows.into_iter().map(Revision::from).collect()))
 }
 
 /// A revision's text, to restore it (scoped by author).
@@ -110,7 +121,7 @@ pub async fn revision(
     entry_id: i64,
     revision_id: i64,
 ) -> anyhow::Result<Option<Revision>> {
-    let row = sqlx::query(&format!(
+    let row: Option<RevisionRow> = sqlx::query_as(&format!(
         "{REVISIONS} WHERE r.id = $1 AND r.entry_id = $2 AND e.user_id = $3"
     ))
     .bind(revision_id)
@@ -119,7 +130,5 @@ pub async fn revision(
     .fetch_optional(db.pool())
     .await
     .context("find revision")?;
-    row.map(|r| revision_from(&r))
-        .transpose()
-        .context("read revision")
+    Ok(row.map(Revision::from))
 }

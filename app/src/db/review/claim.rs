@@ -2,22 +2,29 @@
 
 use super::*;
 
-/// Claims a submission (first review or second marking) for the viewer, for [`CLAIM_MS`].
-/// A claim that lapsed may be taken by anyone eligible; one assigned to someone else may not.
-pub async fn claim(db: &Db, viewer: Viewer, id: i64) -> anyhow::Result<Result<i64, Refused>> {
+/// Claims a submission (first review or second marking) for the viewer, for [`CLAIM_MS`];
+/// answers when the claim lapses. A claim that lapsed may be taken by anyone eligible; one
+/// assigned to someone else may not ([`rules::may_claim`]).
+#[tracing::instrument(skip(db))]
+pub async fn claim(
+    db: &Db,
+    viewer: Viewer,
+    id: SubmissionId,
+) -> anyhow::Result<Result<i64, Refused>> {
     let now = now_ms();
-    let mut tx = db.begin_write().await.context("begin")?;
-    crate::db::hold(&mut tx, crate::db::Held::Submission, id).await?;
-    let (t, second) = match reviewer_target(&mut tx, viewer, id).await? {
-        Ok(found) => found,
-        Err(refused) => return Ok(Err(refused)),
+    let mut tx = db
+        .begin_write()
+        .await
+        .context("begin claiming a submission")?;
+    let Some(t) = held_target(&mut tx, viewer, id).await? else {
+        return Ok(Err(Refused::NotFound));
     };
-    if t.assigned(second).is_some_and(|a| a != viewer.user_id) {
-        return Ok(Err(Refused::Taken(
-            "a coordinator assigned this to another assessor".into(),
-        )));
-    }
+    let marking = match rules::may_claim(&t.facts, viewer.user_id, now) {
+        Ok(marking) => marking,
+        Err(refusal) => return Ok(Err(refusal.into())),
+    };
     let until = now + CLAIM_MS;
+    // The same condition as the rule, in the write: the row is held, so this only guards.
     let taken = sqlx::query(
         "UPDATE submissions SET claimed_by = $1, claim_expires_at = $2 WHERE id = $3 \
          AND (claimed_by IS NULL OR claimed_by = $1 OR claim_expires_at <= $4)",
@@ -34,20 +41,22 @@ pub async fn claim(db: &Db, viewer: Viewer, id: i64) -> anyhow::Result<Result<i6
             "another assessor is reviewing this now".into(),
         )));
     }
+    let second = marking == Marking::Second;
     audit::record_in(
         &mut tx,
-        Some(viewer.user_id),
+        Some(viewer.user_id.get()),
         "submission.claim",
         &format!("submission:{id}"),
         &format!("{{\"until\":{until},\"second\":{second}}}"),
     )
     .await?;
-    tx.commit().await.context("commit")?;
+    tx.commit().await.context("commit the claim")?;
     Ok(Ok(until))
 }
 
-/// Lets go of a claim the viewer holds.
-pub async fn release(db: &Db, viewer: Viewer, id: i64) -> anyhow::Result<bool> {
+/// Lets go of a claim the viewer holds; `false` when they held none on it.
+#[tracing::instrument(skip(db))]
+pub async fn release(db: &Db, viewer: Viewer, id: SubmissionId) -> anyhow::Result<bool> {
     let done = sqlx::query(
         "UPDATE submissions SET claimed_by = NULL, claim_expires_at = NULL WHERE id = $1 AND claimed_by = $2",
     )
@@ -61,21 +70,21 @@ pub async fn release(db: &Db, viewer: Viewer, id: i64) -> anyhow::Result<bool> {
 
 /// A coordinator assigns a waiting submission (first review, or second marking once sent) to
 /// an assessor of its cohort, who is not its teacher (nor, for second marking, its first
-/// assessor).
+/// assessor): [`rules::may_assign`].
+#[tracing::instrument(skip(db))]
 pub async fn assign(
     db: &Db,
     viewer: Viewer,
-    id: i64,
-    assessor: i64,
+    id: SubmissionId,
+    assessor: UserId,
 ) -> anyhow::Result<Result<(), Refused>> {
-    let mut tx = db.begin_write().await.context("begin")?;
-    crate::db::hold(&mut tx, crate::db::Held::Submission, id).await?;
-    let Some(t) = target(&mut *tx, viewer, id).await? else {
+    let mut tx = db
+        .begin_write()
+        .await
+        .context("begin assigning a submission")?;
+    let Some(t) = held_target(&mut tx, viewer, id).await? else {
         return Ok(Err(Refused::NotFound));
     };
-    if !t.coordinator {
-        return Ok(Err(Refused::NotFound));
-    }
     let eligible: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id \
          WHERE m.cohort_id = $1 AND m.user_id = $2 AND m.role = 'assessor' AND u.deactivated_at IS NULL",
@@ -85,32 +94,11 @@ pub async fn assign(
     .fetch_one(&mut *tx)
     .await
     .context("assessor membership")?;
-    let invalid = |m: &str| {
-        Ok(Err(Refused::Invalid {
-            field: "assessor".into(),
-            message: m.into(),
-        }))
+    let marking = match rules::may_assign(&t.facts, viewer.user_id, assessor, eligible > 0) {
+        Ok(marking) => marking,
+        Err(refusal) => return Ok(Err(refusal.into())),
     };
-    if eligible == 0 {
-        return invalid("choose an assessor of this submission's cohort");
-    }
-    if assessor == t.user_id {
-        return invalid("nobody assesses their own work");
-    }
-    let second = if t.status == "submitted" {
-        false
-    } else if matches!(t.moderation, Some((_, _, false))) && !t.has_second {
-        if t.first_assessor == Some(assessor) {
-            return invalid("second marking needs someone other than the first assessor");
-        }
-        // Nor does the first assessor choose who gives the second opinion on their decision.
-        if t.first_assessor == Some(viewer.user_id) {
-            return Ok(Err(Refused::NotFound));
-        }
-        true
-    } else {
-        return Ok(Err(Refused::NotWaiting));
-    };
+    let second = marking == Marking::Second;
     if second {
         sqlx::query("UPDATE moderations SET second_assessor = $1 WHERE submission_id = $2")
             .bind(assessor)
@@ -137,12 +125,12 @@ pub async fn assign(
     .context("end other claims")?;
     audit::record_in(
         &mut tx,
-        Some(viewer.user_id),
+        Some(viewer.user_id.get()),
         "submission.assign",
         &format!("submission:{id}"),
         &format!("{{\"assessor\":{assessor},\"second\":{second}}}"),
     )
     .await?;
-    tx.commit().await.context("commit")?;
+    tx.commit().await.context("commit the assignment")?;
     Ok(Ok(()))
 }

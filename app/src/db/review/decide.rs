@@ -1,17 +1,36 @@
 //! The review screen's data and decisions (with their audit row, in one transaction).
 
 use super::*;
+use crate::domain::assessment::ClaimState;
 
-/// The review screen's data. Under blind review the teacher's name is left out; a second
-/// marker is not shown the first decision.
-pub async fn view(db: &Db, viewer: Viewer, id: i64) -> anyhow::Result<Option<ReviewView>> {
+/// The review screen's row: what [`target`] does not read.
+#[derive(sqlx::FromRow)]
+struct ScreenRow {
+    cohort_name: String,
+    blind_review: i64,
+    teacher_name: String,
+    submitted_at: Option<i64>,
+    snapshot: Option<String>,
+    competent_rule: CompetentRule,
+    claimer_name: Option<String>,
+    assignee_name: Option<String>,
+}
+
+/// The review screen's data; `None` when it is not the viewer's to see. Under blind review
+/// the teacher's name is left out; a second marker is not shown the first decision.
+#[tracing::instrument(skip(db))]
+pub async fn view(db: &Db, viewer: Viewer, id: SubmissionId) -> anyhow::Result<Option<ReviewView>> {
     let now = now_ms();
     let Some(t) = target(db.pool(), viewer, id).await? else {
         return Ok(None);
     };
-    let row = sqlx::query(
-        "SELECT co.name, co.blind_review, u.name, s.submitted_at, s.snapshot, f.competent_rule, \
-         cu.name, au.name \
+    let f = &t.facts;
+    if !f.visible_to(viewer.user_id) {
+        return Ok(None);
+    }
+    let row: ScreenRow = sqlx::query_as(
+        "SELECT co.name AS cohort_name, co.blind_review, u.name AS teacher_name, s.submitted_at, \
+         s.snapshot, f.competent_rule, cu.name AS claimer_name, au.name AS assignee_name \
          FROM submissions s JOIN cohorts co ON co.id = s.cohort_id JOIN users u ON u.id = s.user_id \
          JOIN frameworks f ON f.id = co.framework_id LEFT JOIN users cu ON cu.id = s.claimed_by \
          LEFT JOIN users au ON au.id = s.assigned_to WHERE s.id = $1",
@@ -20,44 +39,49 @@ pub async fn view(db: &Db, viewer: Viewer, id: i64) -> anyhow::Result<Option<Rev
     .fetch_one(db.pool())
     .await
     .context("review view")?;
-    let blind = row.try_get::<i64, _>(1)? != 0;
-    let snapshot: Snapshot =
-        serde_json::from_str(&row.try_get::<Option<String>, _>(4)?.unwrap_or_default())
-            .context("stored snapshot")?;
-    let rule = CompetentRule::parse(&row.try_get::<String, _>(5)?)
-        .unwrap_or(CompetentRule::AllPartlyMostEvident);
-    let role = t.role(viewer.user_id);
+    let snapshot: Snapshot = serde_json::from_str(row.snapshot.as_deref().unwrap_or_default())
+        .context("stored snapshot")?;
+    let role = f.waiting_for(viewer.user_id);
     // Second marking: waiting for the viewer, or already marked by them.
-    let second = role == Some(true)
-        || (t.has_second && t.moderation.is_some_and(|m| m.1 == Some(viewer.user_id)));
-    let claim = claim_state(
+    let second = role == Some(Marking::Second)
+        || (f.second_marked
+            && f.moderation
+                .is_some_and(|m| m.second_assessor == Some(viewer.user_id)));
+    let marking = if second {
+        Marking::Second
+    } else {
+        Marking::First
+    };
+    let claim = rules::claim_state(
         viewer.user_id,
         now,
-        t.claimed_by,
-        row.try_get(6)?,
-        t.claim_expires_at,
-        t.assigned(second),
-        row.try_get(7)?,
+        f.claim,
+        row.claimer_name,
+        f.assigned(marking),
+        // Kept as it was: the first review's assignee even in second marking (see the report
+        // of the db-rows branch; a second marking assigned to someone else shows no name).
+        row.assignee_name,
     );
-    let can_decide =
-        role.is_some() && t.assessor && matches!(claim, ClaimState::Mine { .. } | ClaimState::Open);
+    let can_decide = role.is_some()
+        && f.viewer_assesses
+        && matches!(claim, ClaimState::Mine { .. } | ClaimState::Open);
     // What was decided in the viewer's role: a second marker sees only their own marking; a
     // first assessor or coordinator sees the decision that stands.
     let decided = if second {
-        decision_of(db, id, Some("second"), true).await?
-    } else if t.status == "submitted" {
+        decision_of(db, id, Some(Marking::Second), true).await?
+    } else if f.status == SubmissionStatus::Submitted {
         None
     } else {
         decision_of(db, id, None, true).await?
     };
     Ok(Some(ReviewView {
-        id,
+        id: id.get(),
         second,
-        cohort: row.try_get(0)?,
+        cohort: row.cohort_name,
         attempt: t.attempt,
-        submitted_at: row.try_get::<Option<i64>, _>(3)?.unwrap_or_default(),
-        teacher: if blind { None } else { Some(row.try_get(2)?) },
-        rule: rule.explain().to_owned(),
+        submitted_at: row.submitted_at.unwrap_or_default(),
+        teacher: (row.blind_review == 0).then_some(row.teacher_name),
+        rule: row.competent_rule.explain().to_owned(),
         snapshot,
         claim,
         can_decide,
@@ -91,30 +115,29 @@ pub struct Decided {
 /// audit row commit together, and a Not yet opens the next attempt (from this one's content)
 /// when one is left. A second marking is recorded for moderation and changes nothing else.
 /// Decisions are final: a second call finds nothing waiting.
+#[tracing::instrument(skip(db, review))]
 pub async fn decide(
     db: &Db,
     viewer: Viewer,
-    id: i64,
+    id: SubmissionId,
     review: &NewReview,
 ) -> anyhow::Result<Result<Decided, Refused>> {
     let now = now_ms();
-    let mut tx = db.begin_write().await.context("begin")?;
-    crate::db::hold(&mut tx, crate::db::Held::Submission, id).await?;
-    let (t, second) = match reviewer_target(&mut tx, viewer, id).await? {
-        Ok(found) => found,
-        Err(refused) => return Ok(Err(refused)),
+    let mut tx = db
+        .begin_write()
+        .await
+        .context("begin deciding a submission")?;
+    let Some(t) = held_target(&mut tx, viewer, id).await? else {
+        return Ok(Err(Refused::NotFound));
     };
-    let claim_ok = match (t.claimed_by, t.claim_expires_at) {
-        (Some(by), Some(until)) if until > now => by == viewer.user_id,
-        _ => t.assigned(second).is_none_or(|a| a == viewer.user_id),
+    let marking = match rules::may_decide(&t.facts, viewer.user_id, now) {
+        Ok(marking) => marking,
+        Err(refusal) => return Ok(Err(refusal.into())),
     };
-    if !claim_ok {
-        return Ok(Err(Refused::Taken(
-            "another assessor holds this submission".into(),
-        )));
-    }
+    let second = marking == Marking::Second;
+    let teacher = t.facts.teacher;
     // An extra attempt granted at this moment is seen by the attempt check below.
-    crate::db::hold(&mut tx, crate::db::Held::User, t.user_id).await?;
+    crate::db::hold(&mut tx, crate::db::Held::User, teacher.get()).await?;
     // Ratings must cover exactly the indicators the teacher submitted.
     let snapshot: Option<String> =
         sqlx::query_scalar("SELECT snapshot FROM submissions WHERE id = $1")
@@ -141,14 +164,13 @@ pub async fn decide(
             }
         }
     }
-    let rule: String = sqlx::query_scalar(
+    let rule: CompetentRule = sqlx::query_scalar(
         "SELECT f.competent_rule FROM competencies c JOIN frameworks f ON f.id = c.framework_id WHERE c.id = $1",
     )
     .bind(t.competency_id)
     .fetch_one(&mut *tx)
     .await
     .context("rule")?;
-    let rule = CompetentRule::parse(&rule).unwrap_or(CompetentRule::AllPartlyMostEvident);
     if review.competent && !rule.met_by(&levels) {
         return Ok(Err(Refused::Invalid {
             field: "review[decision]".into(),
@@ -158,19 +180,14 @@ pub async fn decide(
             ),
         }));
     }
-    let decision = if review.competent {
-        "competent"
-    } else {
-        "not_yet"
-    };
-    let kind = if second { "second" } else { "first" };
+    let decision = Verdict::from_competent(review.competent);
     let inserted = sqlx::query_scalar::<_, i64>(
         "INSERT INTO reviews (submission_id, assessor_id, kind, decision, feedback, improve, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(id)
     .bind(viewer.user_id)
-    .bind(kind)
+    .bind(marking)
     .bind(decision)
     .bind(&review.feedback)
     .bind(&review.improve)
@@ -219,7 +236,7 @@ pub async fn decide(
         let changed = sqlx::query(
             "UPDATE submissions SET status = $1, decided_at = $2, updated_at = $2 WHERE id = $3 AND status = 'submitted'",
         )
-        .bind(decision)
+        .bind(decision.status())
         .bind(now)
         .bind(id)
         .execute(&mut *tx)
@@ -230,10 +247,10 @@ pub async fn decide(
         }
         if review.competent {
             let issuer = db.issuer().context("no credential issuer is configured")?;
-            crate::db::credential::award_in(&mut tx, &issuer, t.user_id, t.competency_id).await?;
+            crate::db::credential::award_in(&mut tx, &issuer, teacher, t.competency_id).await?;
         }
         if !review.competent
-            && has_attempt_left(&mut tx, t.user_id, t.competency_id, t.cohort_id, t.attempt).await?
+            && has_attempt_left(&mut tx, teacher, t.competency_id, t.cohort_id, t.attempt).await?
         {
             open_next_attempt(&mut tx, id, now).await?;
             next_attempt = true;
@@ -246,16 +263,17 @@ pub async fn decide(
         .context("end claim")?;
     audit::record_in(
         &mut tx,
-        Some(viewer.user_id),
+        Some(viewer.user_id.get()),
         if second { "moderation.second_review" } else { "submission.decide" },
         &format!("submission:{id}"),
         &format!(
-            "{{\"decision\":\"{decision}\",\"review\":{review_id},\"attempt\":{},\"next_attempt\":{next_attempt}}}",
+            "{{\"decision\":\"{}\",\"review\":{review_id},\"attempt\":{},\"next_attempt\":{next_attempt}}}",
+            decision.as_str(),
             t.attempt
         ),
     )
     .await?;
-    tx.commit().await.context("commit")?;
+    tx.commit().await.context("commit the decision")?;
     Ok(Ok(Decided {
         second,
         next_attempt,

@@ -8,12 +8,14 @@
 use super::submission::{decision_of, has_attempt_left, open_next_attempt};
 use super::{audit, now_ms, Db};
 use crate::domain::assessment::{
-    agreement, AssessorOption, AtLimit, ClaimState, CompetentRule, DecidedSubmission,
-    ModerationItem, ModerationView, Notifications, PairAgreement, Queue, QueueItem, ReviewView,
-    RubricLevel, Snapshot, CLAIM_MS,
+    agreement, AssessorOption, AtLimit, CompetentRule, DecidedSubmission, ModerationItem,
+    ModerationView, Notifications, PairAgreement, Queue, QueueItem, ReviewView, RubricLevel,
+    Snapshot, SubmissionStatus, CLAIM_MS,
 };
+use crate::domain::ids::{CohortId, CompetencyId, SubmissionId, UserId};
+use crate::domain::review::{self as rules, Claim, Facts, Marking, Moderation, Verdict};
 use anyhow::Context as _;
-use sqlx::{Any, Row as _, Transaction};
+use sqlx::{Any, Transaction};
 use std::collections::HashMap;
 
 mod attempts;
@@ -22,20 +24,29 @@ mod decide;
 mod moderation;
 mod notifications;
 mod queue;
+mod resolve;
 pub use attempts::*;
 pub use claim::*;
 pub use decide::*;
 pub use moderation::*;
 pub use notifications::*;
 pub use queue::*;
+pub use resolve::*;
 
 /// Who is looking.
 #[derive(Debug, Clone, Copy)]
 pub struct Viewer {
     /// User id.
-    pub user_id: i64,
+    pub user_id: UserId,
     /// An institution coordinator (coordinator of every cohort).
     pub is_admin: bool,
+}
+
+impl Viewer {
+    /// The `$2` of [`COORDINATOR_COHORTS`]: 1 for an administrator.
+    pub(crate) fn admin_flag(self) -> i64 {
+        i64::from(self.is_admin)
+    }
 }
 
 /// SQL: the cohorts where `$1` holds one of the roles, as a subquery (`$2`: admin flag, which
@@ -65,123 +76,109 @@ pub enum Refused {
     },
 }
 
-/// A submission as the review functions need it.
+impl From<rules::Refusal> for Refused {
+    fn from(refusal: rules::Refusal) -> Self {
+        match refusal {
+            rules::Refusal::NotFound => Self::NotFound,
+            rules::Refusal::Taken(why) => Self::Taken(why.to_owned()),
+            rules::Refusal::NotWaiting => Self::NotWaiting,
+            rules::Refusal::Invalid { field, message } => Self::Invalid {
+                field: field.to_owned(),
+                message: message.to_owned(),
+            },
+        }
+    }
+}
+
+/// A submission as the review functions need it: what identifies it, and the facts the
+/// rules in [`crate::domain::review`] decide on.
 struct Target {
-    user_id: i64,
-    cohort_id: i64,
-    competency_id: i64,
+    cohort_id: CohortId,
+    competency_id: CompetencyId,
     attempt: i64,
-    status: String,
-    claimed_by: Option<i64>,
+    facts: Facts,
+}
+
+/// One row of [`target`]'s query.
+#[derive(sqlx::FromRow)]
+struct TargetRow {
+    user_id: UserId,
+    cohort_id: CohortId,
+    competency_id: CompetencyId,
+    attempt: i64,
+    status: SubmissionStatus,
+    claimed_by: Option<UserId>,
     claim_expires_at: Option<i64>,
-    assigned_to: Option<i64>,
-    /// Whether the viewer is an assessor of its cohort.
-    assessor: bool,
-    /// Whether the viewer coordinates its cohort.
-    coordinator: bool,
-    /// The moderation, if sent for second marking: (id, second assessor, resolved).
-    moderation: Option<(i64, Option<i64>, bool)>,
-    first_assessor: Option<i64>,
-    has_second: bool,
+    assigned_to: Option<UserId>,
+    viewer_assesses: i64,
+    viewer_coordinates: i64,
+    moderation_id: Option<i64>,
+    second_assessor: Option<UserId>,
+    resolved_at: Option<i64>,
+    first_assessor: Option<UserId>,
+    second_reviews: i64,
 }
 
-impl Target {
-    /// Who a coordinator reserved the review (or the second marking) for.
-    fn assigned(&self, second: bool) -> Option<i64> {
-        if second {
-            self.moderation.and_then(|m| m.1)
-        } else {
-            self.assigned_to
-        }
-    }
-
-    /// What the viewer is here to do: `Some(false)` a first review, `Some(true)` second marking.
-    fn role(&self, viewer: i64) -> Option<bool> {
-        if self.user_id == viewer {
-            return None;
-        }
-        if self.status == "submitted" && (self.assessor || self.coordinator) {
-            return Some(false);
-        }
-        match self.moderation {
-            Some((_, _, false))
-                if self.assessor && !self.has_second && self.first_assessor != Some(viewer) =>
-            {
-                Some(true)
-            }
-            _ => None,
+impl From<TargetRow> for Target {
+    fn from(r: TargetRow) -> Self {
+        Target {
+            cohort_id: r.cohort_id,
+            competency_id: r.competency_id,
+            attempt: r.attempt,
+            facts: Facts {
+                teacher: r.user_id,
+                status: r.status,
+                claim: Claim::from_columns(r.claimed_by, r.claim_expires_at),
+                assigned_to: r.assigned_to,
+                viewer_assesses: r.viewer_assesses != 0,
+                viewer_coordinates: r.viewer_coordinates != 0,
+                moderation: r.moderation_id.map(|_| Moderation {
+                    second_assessor: r.second_assessor,
+                    resolved: r.resolved_at.is_some(),
+                }),
+                first_assessor: r.first_assessor,
+                second_marked: r.second_reviews > 0,
+            },
         }
     }
 }
 
-async fn target<'e, E>(executor: E, viewer: Viewer, id: i64) -> anyhow::Result<Option<Target>>
+/// A submission and the viewer's place in its cohort; `None` when there is no such
+/// submission. Whether the viewer may see it is for the rules to say.
+async fn target<'e, E>(
+    executor: E,
+    viewer: Viewer,
+    id: SubmissionId,
+) -> anyhow::Result<Option<Target>>
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
-    let row = sqlx::query(&format!(
-        "SELECT s.user_id, s.cohort_id, s.competency_id, s.attempt, s.status, s.claimed_by, s.claim_expires_at, \
-           s.assigned_to, \
-           CASE WHEN s.cohort_id IN ({ASSESSOR_COHORTS}) THEN 1 ELSE 0 END, \
-           CASE WHEN s.cohort_id IN ({COORDINATOR_COHORTS}) THEN 1 ELSE 0 END, \
-           m.id, m.second_assessor, m.resolved_at, \
-           (SELECT assessor_id FROM reviews WHERE submission_id = s.id AND kind = 'first'), \
-           (SELECT COUNT(*) FROM reviews WHERE submission_id = s.id AND kind = 'second') \
+    let row: Option<TargetRow> = sqlx::query_as(&format!(
+        "SELECT s.user_id, s.cohort_id, s.competency_id, s.attempt, s.status, s.claimed_by, \
+           s.claim_expires_at, s.assigned_to, \
+           CASE WHEN s.cohort_id IN ({ASSESSOR_COHORTS}) THEN 1 ELSE 0 END AS viewer_assesses, \
+           CASE WHEN s.cohort_id IN ({COORDINATOR_COHORTS}) THEN 1 ELSE 0 END AS viewer_coordinates, \
+           m.id AS moderation_id, m.second_assessor, m.resolved_at, \
+           (SELECT assessor_id FROM reviews WHERE submission_id = s.id AND kind = 'first') AS first_assessor, \
+           (SELECT COUNT(*) FROM reviews WHERE submission_id = s.id AND kind = 'second') AS second_reviews \
          FROM submissions s LEFT JOIN moderations m ON m.submission_id = s.id WHERE s.id = $3"
     ))
     .bind(viewer.user_id)
-    .bind(i64::from(viewer.is_admin))
+    .bind(viewer.admin_flag())
     .bind(id)
     .fetch_optional(executor)
     .await
-    .context("submission")?;
-    let Some(r) = row else { return Ok(None) };
-    let t = Target {
-        user_id: r.try_get(0)?,
-        cohort_id: r.try_get(1)?,
-        competency_id: r.try_get(2)?,
-        attempt: r.try_get(3)?,
-        status: r.try_get(4)?,
-        claimed_by: r.try_get(5)?,
-        claim_expires_at: r.try_get(6)?,
-        assigned_to: r.try_get(7)?,
-        assessor: r.try_get::<i64, _>(8)? != 0,
-        coordinator: r.try_get::<i64, _>(9)? != 0,
-        moderation: match r.try_get::<Option<i64>, _>(10)? {
-            Some(m) => Some((
-                m,
-                r.try_get(11)?,
-                r.try_get::<Option<i64>, _>(12)?.is_some(),
-            )),
-            None => None,
-        },
-        first_assessor: r.try_get(13)?,
-        has_second: r.try_get::<i64, _>(14)? > 0,
-    };
-    // Drafts are the teacher's alone; and nobody reviews their own work.
-    if t.status == "draft" || t.user_id == viewer.user_id || !(t.assessor || t.coordinator) {
-        return Ok(None);
-    }
-    Ok(Some(t))
+    .with_context(|| format!("read submission {id} for review"))?;
+    Ok(row.map(Target::from))
 }
 
-/// A submission the viewer is here to review, in a write transaction: the target and whether
-/// it is second marking. Refused when it is not the viewer's to see, not waiting for them, or
-/// they are not an assessor of its cohort (a coordinator who is not one assigns instead).
-async fn reviewer_target(
+/// A submission the viewer may review now (claim or decide), read in the write transaction
+/// after its row is held: the target, or why not ([`rules::may_review`] and friends).
+async fn held_target(
     tx: &mut Transaction<'static, Any>,
     viewer: Viewer,
-    id: i64,
-) -> anyhow::Result<Result<(Target, bool), Refused>> {
-    let Some(t) = target(&mut **tx, viewer, id).await? else {
-        return Ok(Err(Refused::NotFound));
-    };
-    let Some(second) = t.role(viewer.user_id) else {
-        return Ok(Err(Refused::NotWaiting));
-    };
-    if !t.assessor {
-        return Ok(Err(Refused::Taken(
-            "only an assessor of this cohort can review it".into(),
-        )));
-    }
-    Ok(Ok((t, second)))
+    id: SubmissionId,
+) -> anyhow::Result<Option<Target>> {
+    crate::db::hold(tx, crate::db::Held::Submission, id.get()).await?;
+    target(&mut **tx, viewer, id).await
 }

@@ -2,34 +2,32 @@
 
 use super::*;
 
-pub(super) fn claim_state(
-    viewer: i64,
-    now: i64,
-    claimed_by: Option<i64>,
-    claimer: Option<String>,
-    until: Option<i64>,
-    assigned_to: Option<i64>,
-    assignee: Option<String>,
-) -> ClaimState {
-    match (claimed_by, until) {
-        (Some(by), Some(until)) if until > now => {
-            if by == viewer {
-                ClaimState::Mine { until }
-            } else {
-                ClaimState::Other {
-                    by: claimer.unwrap_or_default(),
-                    until,
-                }
-            }
-        }
-        _ => match assigned_to {
-            Some(to) if to != viewer => ClaimState::AssignedOther {
-                to: assignee.unwrap_or_default(),
-            },
-            Some(_) => ClaimState::Mine { until: i64::MAX },
-            None => ClaimState::Open,
-        },
-    }
+/// One row of the queue's query: a first review or a second marking waiting.
+#[derive(sqlx::FromRow)]
+struct QueueRow {
+    id: SubmissionId,
+    second: i64,
+    competency_slug: String,
+    competency_title: String,
+    cohort_name: String,
+    cohort_id: CohortId,
+    attempt: i64,
+    since: i64,
+    blind_review: i64,
+    teacher_name: String,
+    claimed_by: Option<UserId>,
+    claimer_name: Option<String>,
+    claim_expires_at: Option<i64>,
+    assigned_to: Option<UserId>,
+    assignee_name: Option<String>,
+}
+
+/// One assessor a coordinator may assign work to.
+#[derive(sqlx::FromRow)]
+struct AssessorRow {
+    id: UserId,
+    name: String,
+    cohort_id: CohortId,
 }
 
 /// The queue: submissions waiting for a first review in the viewer's assessor cohorts (all
@@ -38,8 +36,10 @@ pub(super) fn claim_state(
 pub async fn queue(db: &Db, viewer: Viewer, competency: Option<&str>) -> anyhow::Result<Queue> {
     let now = now_ms();
     let sql = format!(
-        "SELECT s.id, 0 AS second, c.slug, c.title, co.name, co.id, s.attempt, s.submitted_at AS since, \
-           co.blind_review, u.name, s.claimed_by, cu.name, s.claim_expires_at, s.assigned_to, au.name \
+        "SELECT s.id, 0 AS second, c.slug AS competency_slug, c.title AS competency_title, \
+           co.name AS cohort_name, co.id AS cohort_id, s.attempt, s.submitted_at AS since, \
+           co.blind_review, u.name AS teacher_name, s.claimed_by, cu.name AS claimer_name, \
+           s.claim_expires_at, s.assigned_to, au.name AS assignee_name \
          FROM submissions s JOIN competencies c ON c.id = s.competency_id JOIN cohorts co ON co.id = s.cohort_id \
          JOIN users u ON u.id = s.user_id LEFT JOIN users cu ON cu.id = s.claimed_by \
          LEFT JOIN users au ON au.id = s.assigned_to \
@@ -58,69 +58,63 @@ pub async fn queue(db: &Db, viewer: Viewer, competency: Option<&str>) -> anyhow:
            AND (s.cohort_id IN ({ASSESSOR_COHORTS}) OR s.cohort_id IN ({COORDINATOR_COHORTS})) \
          ORDER BY since, 1"
     );
-    let rows = sqlx::query(&sql)
+    let rows: Vec<QueueRow> = sqlx::query_as(&sql)
         .bind(viewer.user_id)
-        .bind(i64::from(viewer.is_admin))
+        .bind(viewer.admin_flag())
         .fetch_all(db.pool())
         .await
-        .context("queue")?;
+        .context("read the review queue")?;
     let mut items = Vec::new();
     let mut competencies: Vec<(String, String)> = Vec::new();
-    for r in &rows {
-        let slug: String = r.try_get(2)?;
-        let title: String = r.try_get(3)?;
-        if !competencies.iter().any(|(s, _)| *s == slug) {
-            competencies.push((slug.clone(), title.clone()));
+    for r in rows {
+        if !competencies.iter().any(|(s, _)| *s == r.competency_slug) {
+            competencies.push((r.competency_slug.clone(), r.competency_title.clone()));
         }
-        if competency.is_some_and(|c| c != slug) {
+        if competency.is_some_and(|c| c != r.competency_slug) {
             continue;
         }
-        let blind = r.try_get::<i64, _>(8)? != 0;
         items.push(QueueItem {
-            id: r.try_get(0)?,
-            second: r.try_get::<i64, _>(1)? != 0,
-            competency: slug,
-            competency_title: title,
-            cohort: r.try_get(4)?,
-            cohort_id: r.try_get(5)?,
-            attempt: r.try_get(6)?,
-            waiting_since: r.try_get(7)?,
-            teacher: if blind { None } else { Some(r.try_get(9)?) },
-            claim: claim_state(
+            id: r.id.get(),
+            second: r.second != 0,
+            competency: r.competency_slug,
+            competency_title: r.competency_title,
+            cohort: r.cohort_name,
+            cohort_id: r.cohort_id.get(),
+            attempt: r.attempt,
+            waiting_since: r.since,
+            teacher: (r.blind_review == 0).then_some(r.teacher_name),
+            claim: rules::claim_state(
                 viewer.user_id,
                 now,
-                r.try_get(10)?,
-                r.try_get(11)?,
-                r.try_get(12)?,
-                r.try_get(13)?,
-                r.try_get(14)?,
+                Claim::from_columns(r.claimed_by, r.claim_expires_at),
+                r.claimer_name,
+                r.assigned_to,
+                r.assignee_name,
             ),
         });
     }
     competencies.sort_by(|a, b| a.1.cmp(&b.1));
-    let assessors = sqlx::query(&format!(
+    let assessors: Vec<AssessorRow> = sqlx::query_as(&format!(
         "SELECT DISTINCT u.id, u.name, m.cohort_id FROM memberships m JOIN users u ON u.id = m.user_id \
          WHERE m.role = 'assessor' AND u.deactivated_at IS NULL AND m.cohort_id IN ({COORDINATOR_COHORTS}) \
          ORDER BY u.name"
     ))
     .bind(viewer.user_id)
-    .bind(i64::from(viewer.is_admin))
+    .bind(viewer.admin_flag())
     .fetch_all(db.pool())
     .await
-    .context("assessors")?
-    .iter()
-    .map(|r| {
-        Ok(AssessorOption {
-            id: r.try_get(0)?,
-            name: r.try_get(1)?,
-            cohort_id: r.try_get(2)?,
-        })
-    })
-    .collect::<anyhow::Result<Vec<_>>>()?;
+    .context("read the assessors a coordinator may assign")?;
     Ok(Queue {
         items,
         competencies,
-        assessors,
+        assessors: assessors
+            .into_iter()
+            .map(|a| AssessorOption {
+                id: a.id.get(),
+                name: a.name,
+                cohort_id: a.cohort_id.get(),
+            })
+            .collect(),
         now,
     })
 }

@@ -2,17 +2,28 @@
 
 use super::*;
 
+/// The cohort a teacher's submissions on a framework go to.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub(super) struct TeacherCohort {
+    /// Its id.
+    pub(super) id: CohortId,
+    /// Its name.
+    pub(super) name: String,
+    /// Attempts each teacher has per competency (before extra ones).
+    pub(super) max_attempts: i64,
+}
+
 /// The cohort a teacher's submissions on a framework go to (their latest teacher membership in
-/// a cohort of it that is not archived): (id, name, max attempts).
+/// a cohort of it that is not archived).
 pub(super) async fn teacher_cohort<'e, E>(
     executor: E,
-    user_id: i64,
+    user_id: UserId,
     framework_id: i64,
-) -> anyhow::Result<Option<(i64, String, i64)>>
+) -> anyhow::Result<Option<TeacherCohort>>
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
-    let row = sqlx::query(
+    sqlx::query_as(
         "SELECT c.id, c.name, c.max_attempts FROM memberships m JOIN cohorts c ON c.id = m.cohort_id \
          WHERE m.user_id = $1 AND m.role = 'teacher' AND c.framework_id = $2 AND c.archived_at IS NULL \
          ORDER BY m.id DESC LIMIT 1",
@@ -21,16 +32,14 @@ where
     .bind(framework_id)
     .fetch_optional(executor)
     .await
-    .context("teacher cohort")?;
-    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .transpose()
+    .context("teacher cohort")
 }
 
 /// Extra attempts a coordinator allowed a teacher on a competency.
 pub(crate) async fn extra_attempts<'e, E>(
     executor: E,
-    user_id: i64,
-    competency_id: i64,
+    user_id: UserId,
+    competency_id: CompetencyId,
 ) -> anyhow::Result<i64>
 where
     E: sqlx::Executor<'e, Database = Any>,
@@ -46,36 +55,46 @@ where
     .context("extra attempts")
 }
 
-/// The latest attempt: (id, attempt, status, version, updated_at).
+/// A teacher's latest attempt on a competency.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub(super) struct LatestAttempt {
+    /// The submission.
+    pub(super) id: SubmissionId,
+    /// Its number, from 1.
+    pub(super) attempt: i64,
+    /// Where it stands.
+    pub(super) status: SubmissionStatus,
+    /// The draft's version (saves are checked against it).
+    pub(super) version: i64,
+}
+
+/// The latest attempt, if any.
 pub(super) async fn latest(
     tx: &mut Transaction<'static, Any>,
-    user_id: i64,
-    competency_id: i64,
-) -> anyhow::Result<Option<(i64, i64, String, i64, i64)>> {
-    let row = sqlx::query(
-        "SELECT id, attempt, status, version, updated_at FROM submissions \
+    user_id: UserId,
+    competency_id: CompetencyId,
+) -> anyhow::Result<Option<LatestAttempt>> {
+    sqlx::query_as(
+        "SELECT id, attempt, status, version FROM submissions \
          WHERE user_id = $1 AND competency_id = $2 ORDER BY attempt DESC LIMIT 1",
     )
     .bind(user_id)
     .bind(competency_id)
     .fetch_optional(&mut **tx)
     .await
-    .context("latest attempt")?;
-    row.map(|r| {
-        Ok((
-            r.try_get(0)?,
-            r.try_get(1)?,
-            r.try_get(2)?,
-            r.try_get(3)?,
-            r.try_get(4)?,
-        ))
-    })
-    .transpose()
+    .context("latest attempt")
+}
+
+/// A competency's latest status.
+#[derive(sqlx::FromRow)]
+struct StatusRow {
+    competency_id: i64,
+    status: SubmissionStatus,
 }
 
 /// Per competency id, the status of a teacher's latest attempt (for the dashboard).
 pub async fn statuses(db: &Db, user_id: i64) -> anyhow::Result<HashMap<i64, SubmissionStatus>> {
-    let rows = sqlx::query(
+    let rows: Vec<StatusRow> = sqlx::query_as(
         "SELECT competency_id, status FROM submissions s WHERE user_id = $1 AND attempt = ( \
          SELECT MAX(attempt) FROM submissions t WHERE t.user_id = s.user_id AND t.competency_id = s.competency_id)",
     )
@@ -83,23 +102,20 @@ pub async fn statuses(db: &Db, user_id: i64) -> anyhow::Result<HashMap<i64, Subm
     .fetch_all(db.pool())
     .await
     .context("statuses")?;
-    let mut out = HashMap::new();
-    for r in &rows {
-        if let Some(s) = SubmissionStatus::parse(&r.try_get::<String, _>(1)?) {
-            out.insert(r.try_get(0)?, s);
-        }
-    }
-    Ok(out)
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.competency_id, r.status))
+        .collect())
 }
 
 /// Opens the next attempt of a teacher on a competency, starting from the content of the
 /// attempt `from` (its rationales and evidence). Runs inside the caller's transaction.
 pub(crate) async fn open_next_attempt(
     tx: &mut Transaction<'static, Any>,
-    from: i64,
+    from: SubmissionId,
     now: i64,
-) -> anyhow::Result<i64> {
-    let id: i64 = sqlx::query_scalar(
+) -> anyhow::Result<SubmissionId> {
+    let id: SubmissionId = sqlx::query_scalar(
         "INSERT INTO submissions (user_id, cohort_id, competency_id, attempt, status, version, created_at, updated_at) \
          SELECT user_id, cohort_id, competency_id, attempt + 1, 'draft', 1, $2, $2 FROM submissions WHERE id = $1 \
          RETURNING id",
@@ -108,7 +124,7 @@ pub(crate) async fn open_next_attempt(
     .bind(now)
     .fetch_one(&mut **tx)
     .await
-    .context("open next attempt")?;
+    .with_context(|| format!("open the attempt after submission {from}"))?;
     sqlx::query(
         "INSERT INTO submission_rationales (submission_id, indicator_id, rationale) \
          SELECT $2, indicator_id, rationale FROM submission_rationales WHERE submission_id = $1",
@@ -134,9 +150,9 @@ pub(crate) async fn open_next_attempt(
 /// Whether a teacher has an attempt left on a competency after `used` attempts.
 pub(crate) async fn has_attempt_left(
     tx: &mut Transaction<'static, Any>,
-    user_id: i64,
-    competency_id: i64,
-    cohort_id: i64,
+    user_id: UserId,
+    competency_id: CompetencyId,
+    cohort_id: CohortId,
     used: i64,
 ) -> anyhow::Result<bool> {
     let max: i64 = sqlx::query_scalar("SELECT max_attempts FROM cohorts WHERE id = $1")

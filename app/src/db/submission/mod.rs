@@ -7,17 +7,21 @@ use crate::domain::assessment::{
     AttemptRecord, Decision, DraftIndicator, DraftOutcome, EvidenceItem, Material, RatedIndicator,
     RubricLevel, Snapshot, SnapshotIndicator, SubmissionStatus, Workspace,
 };
+use crate::domain::ids::{CohortId, CompetencyId, SubmissionId, UserId};
 use crate::domain::rating::Level;
+use crate::domain::review::{EvidenceKind, Marking, Verdict};
 use anyhow::Context as _;
-use sqlx::{Any, Row as _, Transaction};
+use sqlx::{Any, Transaction};
 use std::collections::HashMap;
 
 mod attempts;
 mod draft;
+mod snapshot;
 mod uploads;
 mod workspace;
 pub use attempts::*;
 pub use draft::*;
+pub use snapshot::*;
 pub use uploads::*;
 pub use workspace::*;
 
@@ -32,36 +36,54 @@ pub enum Refused {
     Closed(&'static str),
 }
 
-/// A competency by slugs: (framework id, competency id, title).
+/// A live competency found by slugs.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CompetencyRef {
+    /// Its framework's id.
+    pub framework_id: i64,
+    /// The competency's id.
+    pub id: CompetencyId,
+    /// Its title.
+    pub title: String,
+}
+
+/// A competency by framework and competency slugs; `None` when either is unknown (or retired).
 pub async fn competency(
     db: &Db,
     framework: &str,
     competency: &str,
-) -> anyhow::Result<Option<(i64, i64, String)>> {
-    let row = sqlx::query(
-        "SELECT f.id, c.id, c.title FROM competencies c JOIN frameworks f ON f.id = c.framework_id \
+) -> anyhow::Result<Option<CompetencyRef>> {
+    sqlx::query_as(
+        "SELECT f.id AS framework_id, c.id, c.title FROM competencies c \
+         JOIN frameworks f ON f.id = c.framework_id \
          WHERE f.slug = $1 AND c.slug = $2 AND c.retired_at IS NULL",
     )
     .bind(framework)
     .bind(competency)
     .fetch_optional(db.pool())
     .await
-    .context("find competency")?;
-    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .transpose()
+    .with_context(|| format!("find competency {framework}/{competency}"))
 }
 
-/// A competency's current indicators in order: (id, slug, text).
-pub async fn indicators(db: &Db, competency_id: i64) -> anyhow::Result<Vec<(i64, String, String)>> {
-    let rows = sqlx::query(
+/// One current indicator of a competency.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct IndicatorRow {
+    /// Its id.
+    pub id: i64,
+    /// Its slug.
+    pub slug: String,
+    /// What it says.
+    pub text: String,
+}
+
+/// A competency's current indicators in order.
+pub async fn indicators(db: &Db, competency_id: CompetencyId) -> anyhow::Result<Vec<IndicatorRow>> {
+    sqlx::query_as(
         "SELECT id, slug, text FROM indicators WHERE competency_id = $1 AND retired_at IS NULL \
          ORDER BY position",
     )
     .bind(competency_id)
     .fetch_all(db.pool())
     .await
-    .context("indicators")?;
-    rows.iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .collect()
+    .with_context(|| format!("indicators of competency {competency_id}"))
 }

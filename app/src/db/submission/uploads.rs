@@ -2,38 +2,47 @@
 
 use super::*;
 
+/// One of a teacher's uploads, as the evidence page lists it.
+#[derive(sqlx::FromRow)]
+struct UploadRow {
+    id: i64,
+    file_name: String,
+    media_type: String,
+    size: i64,
+}
+
 /// A teacher's uploaded files, newest first.
-pub async fn list_uploads(db: &Db, user_id: i64) -> anyhow::Result<Vec<Material>> {
-    sqlx::query(
+pub async fn list_uploads(db: &Db, user_id: UserId) -> anyhow::Result<Vec<Material>> {
+    let rows: Vec<UploadRow> = sqlx::query_as(
         "SELECT u.id, u.file_name, b.media_type, b.size FROM uploads u \
          JOIN upload_blobs b ON b.sha256 = u.sha256 WHERE u.user_id = $1 ORDER BY u.id DESC",
     )
     .bind(user_id)
     .fetch_all(db.pool())
     .await
-    .context("uploads")?
-    .iter()
-    .map(|r| {
-        let media: String = r.try_get(2)?;
-        let size: i64 = r.try_get(3)?;
-        let kind = match media.as_str() {
-            "application/pdf" => "PDF",
-            "image/png" => "PNG image",
-            _ => "JPEG image",
-        };
-        #[allow(clippy::cast_precision_loss)]
-        let detail = if size >= 1024 * 1024 {
-            format!("{kind}, {:.1} MB", size as f64 / (1024.0 * 1024.0))
-        } else {
-            format!("{kind}, {} KB", (size + 1023) / 1024)
-        };
-        Ok(Material {
-            id: r.try_get(0)?,
-            title: r.try_get(1)?,
-            detail,
+    .context("uploads")?;
+    rows.into_iter()
+        .map(|r| {
+            let size = r.size;
+            // The column only holds these three (a CHECK in the schema).
+            let kind = match r.media_type.as_str() {
+                "application/pdf" => "PDF",
+                "image/png" => "PNG image",
+                _ => "JPEG image",
+            };
+            #[allow(clippy::cast_precision_loss)]
+            let detail = if size >= 1024 * 1024 {
+                format!("{kind}, {:.1} MB", size as f64 / (1024.0 * 1024.0))
+            } else {
+                format!("{kind}, {} KB", (size + 1023) / 1024)
+            };
+            Ok(Material {
+                id: r.id,
+                title: r.file_name,
+                detail,
+            })
         })
-    })
-    .collect()
+        .collect()
 }
 
 /// Stores an uploaded file (content-addressed: the same bytes are kept once) for a teacher;
@@ -80,14 +89,14 @@ pub async fn store_upload(
 
 /// An upload's bytes for someone allowed to see it: its owner, or an assessor or coordinator
 /// of the cohort of a submitted (not draft) submission that offers it (an admin counts as
-/// coordinator everywhere). Answers (file name, media type, bytes).
+/// coordinator everywhere).
 pub async fn read_upload(
     db: &Db,
     viewer: i64,
     viewer_is_admin: bool,
     upload_id: i64,
-) -> anyhow::Result<Option<(String, String, Vec<u8>)>> {
-    let row = sqlx::query(
+) -> anyhow::Result<Option<UploadFile>> {
+    sqlx::query_as(
         "SELECT u.file_name, b.media_type, b.bytes FROM uploads u JOIN upload_blobs b ON b.sha256 = u.sha256 \
          WHERE u.id = $1 AND (u.user_id = $2 OR EXISTS ( \
              SELECT 1 FROM submission_evidence e JOIN submissions s ON s.id = e.submission_id \
@@ -99,7 +108,16 @@ pub async fn read_upload(
     .bind(i64::from(viewer_is_admin))
     .fetch_optional(db.pool())
     .await
-    .context("read upload")?;
-    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .transpose()
+    .with_context(|| format!("read upload {upload_id}"))
+}
+
+/// An uploaded file as served.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct UploadFile {
+    /// The name it was uploaded with.
+    pub file_name: String,
+    /// Its type, sniffed from the bytes at upload.
+    pub media_type: String,
+    /// The file.
+    pub bytes: Vec<u8>,
 }

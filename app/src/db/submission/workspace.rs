@@ -2,17 +2,38 @@
 
 use super::*;
 
+/// A review as a decision shows it.
+#[derive(sqlx::FromRow)]
+struct ReviewRow {
+    id: i64,
+    decision: Verdict,
+    feedback: String,
+    improve: String,
+    created_at: i64,
+    assessor_name: String,
+}
+
+/// One rubric rating of a review.
+#[derive(sqlx::FromRow)]
+struct RatingRow {
+    slug: String,
+    text: String,
+    level: RubricLevel,
+    comment: String,
+}
+
 /// The decision that stands on a submission: the first review, unless moderation resolved in
-/// favour of the second. `with_assessor`: include the assessor's name.
+/// favour of the second (`marking` given: that marking's review). `with_assessor`: include the
+/// assessor's name.
 pub(crate) async fn decision_of(
     db: &Db,
-    submission_id: i64,
-    kind: Option<&str>,
+    submission_id: SubmissionId,
+    marking: Option<Marking>,
     with_assessor: bool,
 ) -> anyhow::Result<Option<Decision>> {
-    let kind = match kind {
-        Some(k) => k.to_owned(),
-        None => sqlx::query_scalar::<_, Option<String>>(
+    let marking = match marking {
+        Some(m) => m,
+        None => sqlx::query_scalar::<_, Option<Marking>>(
             "SELECT resolution FROM moderations WHERE submission_id = $1",
         )
         .bind(submission_id)
@@ -20,70 +41,106 @@ pub(crate) async fn decision_of(
         .await
         .context("moderation")?
         .flatten()
-        .unwrap_or_else(|| "first".to_owned()),
+        .unwrap_or(Marking::First),
     };
-    let Some(review) = sqlx::query(
-        "SELECT r.id, r.decision, r.feedback, r.improve, r.created_at, u.name FROM reviews r \
-         JOIN users u ON u.id = r.assessor_id WHERE r.submission_id = $1 AND r.kind = $2",
+    let review: Option<ReviewRow> = sqlx::query_as(
+        "SELECT r.id, r.decision, r.feedback, r.improve, r.created_at, u.name AS assessor_name \
+         FROM reviews r JOIN users u ON u.id = r.assessor_id WHERE r.submission_id = $1 AND r.kind = $2",
     )
     .bind(submission_id)
-    .bind(&kind)
+    .bind(marking)
     .fetch_optional(db.pool())
     .await
-    .context("review")?
-    else {
+    .with_context(|| format!("the {} review of submission {submission_id}", marking.as_str()))?;
+    let Some(review) = review else {
         return Ok(None);
     };
-    let review_id: i64 = review.try_get(0)?;
-    let ratings = sqlx::query(
+    let ratings: Vec<RatingRow> = sqlx::query_as(
         "SELECT i.slug, i.text, rr.level, rr.comment FROM review_ratings rr \
          JOIN indicators i ON i.id = rr.indicator_id WHERE rr.review_id = $1 ORDER BY i.position",
     )
-    .bind(review_id)
+    .bind(review.id)
     .fetch_all(db.pool())
     .await
     .context("review ratings")?;
-    let ratings = ratings
-        .iter()
-        .map(|r| {
-            Ok(RatedIndicator {
-                slug: r.try_get(0)?,
-                text: r.try_get(1)?,
-                level: RubricLevel::from_value(r.try_get(2)?).unwrap_or(RubricLevel::NotEvident),
-                comment: r.try_get(3)?,
-            })
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(Some(Decision {
-        competent: review.try_get::<String, _>(1)? == "competent",
-        feedback: review.try_get(2)?,
-        improve: review.try_get(3)?,
-        ratings,
-        decided_at: review.try_get(4)?,
-        assessor: if with_assessor {
-            Some(review.try_get(5)?)
-        } else {
-            None
-        },
+        competent: review.decision.is_competent(),
+        feedback: review.feedback,
+        improve: review.improve,
+        ratings: ratings
+            .into_iter()
+            .map(|r| RatedIndicator {
+                slug: r.slug,
+                text: r.text,
+                level: r.level,
+                comment: r.comment,
+            })
+            .collect(),
+        decided_at: review.created_at,
+        assessor: with_assessor.then_some(review.assessor_name),
     }))
+}
+
+/// One attempt as the evidence page lists it.
+#[derive(sqlx::FromRow)]
+struct AttemptRow {
+    id: SubmissionId,
+    attempt: i64,
+    status: SubmissionStatus,
+    version: i64,
+    updated_at: i64,
+    submitted_at: Option<i64>,
+    decided_at: Option<i64>,
+    decision_seen_at: Option<i64>,
+}
+
+/// An indicator with the latest attempt's rationale and the checklist's current rating.
+#[derive(sqlx::FromRow)]
+struct DraftIndicatorRow {
+    id: i64,
+    slug: String,
+    text: String,
+    rationale: String,
+    level: Option<Level>,
+    note: Option<String>,
+    evidence_url: Option<String>,
+}
+
+/// One piece of evidence the latest attempt offers.
+#[derive(sqlx::FromRow)]
+struct OfferedRow {
+    indicator_id: Option<i64>,
+    kind: EvidenceKind,
+    journal_entry_id: Option<i64>,
+    upload_id: Option<i64>,
+    url: Option<String>,
+    label: Option<String>,
+}
+
+/// A journal entry that may be offered.
+#[derive(sqlx::FromRow)]
+struct JournalRow {
+    id: i64,
+    title: String,
+    competency_title: String,
 }
 
 /// The teacher's workspace for a competency; `None` when there is no such competency.
 /// Opening it marks the decisions on it as seen.
+#[tracing::instrument(skip(db))]
 pub async fn workspace(
     db: &Db,
-    user_id: i64,
+    user_id: UserId,
     framework: &str,
     competency_slug: &str,
 ) -> anyhow::Result<Option<Workspace>> {
-    let Some((framework_id, competency_id, competency_title)) =
-        competency(db, framework, competency_slug).await?
-    else {
+    let Some(competency) = competency(db, framework, competency_slug).await? else {
         return Ok(None);
     };
-    let cohort = teacher_cohort(db.pool(), user_id, framework_id).await?;
+    let competency_id = competency.id;
+    let cohort = teacher_cohort(db.pool(), user_id, competency.framework_id).await?;
     let extra = extra_attempts(db.pool(), user_id, competency_id).await?;
-    let attempts = sqlx::query(
+    let attempts: Vec<AttemptRow> = sqlx::query_as(
         "SELECT id, attempt, status, version, updated_at, submitted_at, decided_at, decision_seen_at \
          FROM submissions WHERE user_id = $1 AND competency_id = $2 ORDER BY attempt DESC",
     )
@@ -95,20 +152,16 @@ pub async fn workspace(
     let mut history = Vec::new();
     let mut unseen = false;
     for r in &attempts {
-        let id: i64 = r.try_get(0)?;
-        let status =
-            SubmissionStatus::parse(&r.try_get::<String, _>(2)?).unwrap_or(SubmissionStatus::Draft);
-        let decided_at: Option<i64> = r.try_get(6)?;
-        unseen |= decided_at.is_some() && r.try_get::<Option<i64>, _>(7)?.is_none();
-        let decision = if decided_at.is_some() {
-            decision_of(db, id, None, false).await?
+        unseen |= r.decided_at.is_some() && r.decision_seen_at.is_none();
+        let decision = if r.decided_at.is_some() {
+            decision_of(db, r.id, None, false).await?
         } else {
             None
         };
         history.push(AttemptRecord {
-            attempt: r.try_get(1)?,
-            status,
-            submitted_at: r.try_get(5)?,
+            attempt: r.attempt,
+            status: r.status,
+            submitted_at: r.submitted_at,
             decision,
         });
     }
@@ -125,48 +178,42 @@ pub async fn workspace(
         .context("mark decisions seen")?;
     }
     let latest = attempts.first();
-    let (latest_id, attempt, version, saved_at) = match latest {
-        Some(r) => (
-            Some(r.try_get::<i64, _>(0)?),
-            r.try_get::<i64, _>(1)?,
-            r.try_get::<i64, _>(3)?,
-            Some(r.try_get::<i64, _>(4)?),
-        ),
-        None => (None, 0, 0, None),
-    };
-    let status = history.first().map(|h| h.status);
+    let latest_id = latest.map(|r| r.id);
+    let (attempt, version, saved_at) =
+        latest.map_or((0, 0, None), |r| (r.attempt, r.version, Some(r.updated_at)));
+    let status = latest.map(|r| r.status);
     let editable = cohort.is_some() && matches!(status, None | Some(SubmissionStatus::Draft));
     // The indicators with the latest attempt's content and the checklist's current notes.
-    let rows = sqlx::query(
-        "SELECT i.id, i.slug, i.text, COALESCE(r.rationale, ''), sr.level, sr.note, sr.evidence_url \
+    let rows: Vec<DraftIndicatorRow> = sqlx::query_as(
+        "SELECT i.id, i.slug, i.text, COALESCE(r.rationale, '') AS rationale, sr.level, sr.note, \
+         sr.evidence_url \
          FROM indicators i \
          LEFT JOIN submission_rationales r ON r.indicator_id = i.id AND r.submission_id = $1 \
          LEFT JOIN self_ratings sr ON sr.indicator_id = i.id AND sr.user_id = $3 AND sr.phase = 'current' \
          WHERE i.competency_id = $2 AND i.retired_at IS NULL ORDER BY i.position",
     )
-    .bind(latest_id.unwrap_or(0))
+    .bind(latest_id.map_or(0, SubmissionId::get))
     .bind(competency_id)
     .bind(user_id)
     .fetch_all(db.pool())
     .await
     .context("draft indicators")?;
-    let evidence = sqlx::query(
+    let evidence: Vec<OfferedRow> = sqlx::query_as(
         "SELECT indicator_id, kind, journal_entry_id, upload_id, url, label FROM submission_evidence \
          WHERE submission_id = $1 ORDER BY id",
     )
-    .bind(latest_id.unwrap_or(0))
+    .bind(latest_id.map_or(0, SubmissionId::get))
     .fetch_all(db.pool())
     .await
     .context("draft evidence")?;
     let mut indicators = Vec::new();
-    for r in &rows {
-        let id: i64 = r.try_get(0)?;
-        let level = r.try_get::<Option<i64>, _>(4)?.and_then(Level::from_value);
-        let note: Option<String> = r.try_get(5)?;
-        let url: Option<String> = r.try_get(6)?;
-        let checklist_text = level.map(|l| {
+    for r in rows {
+        let checklist_text = r.level.map(|l| {
             let mut s = l.label().to_owned();
-            for extra in [note.unwrap_or_default(), url.unwrap_or_default()] {
+            for extra in [
+                r.note.unwrap_or_default(),
+                r.evidence_url.unwrap_or_default(),
+            ] {
                 if !extra.is_empty() {
                     s.push_str(" — ");
                     s.push_str(&extra);
@@ -175,41 +222,41 @@ pub async fn workspace(
             s
         });
         let mut ind = DraftIndicator {
-            slug: r.try_get(1)?,
-            text: r.try_get(2)?,
-            rationale: r.try_get(3)?,
+            slug: r.slug,
+            text: r.text,
+            rationale: r.rationale,
             journal: Vec::new(),
             uploads: Vec::new(),
             checklist: false,
             checklist_text,
             links: String::new(),
         };
-        for e in &evidence {
-            if e.try_get::<Option<i64>, _>(0)? != Some(id) {
-                continue;
-            }
-            match e.try_get::<String, _>(1)?.as_str() {
-                "journal" => ind.journal.extend(e.try_get::<Option<i64>, _>(2)?),
-                "upload" => ind.uploads.extend(e.try_get::<Option<i64>, _>(3)?),
-                "rating" => ind.checklist = true,
-                _ => {
-                    let url: String = e.try_get(4)?;
-                    let label: String = e.try_get(5)?;
+        for e in evidence.iter().filter(|e| e.indicator_id == Some(r.id)) {
+            match e.kind {
+                EvidenceKind::Journal => ind.journal.extend(e.journal_entry_id),
+                EvidenceKind::Upload => ind.uploads.extend(e.upload_id),
+                EvidenceKind::Rating => ind.checklist = true,
+                EvidenceKind::Link => {
+                    let url = e.url.as_deref().context("a link offered without its URL")?;
+                    let label = e
+                        .label
+                        .as_deref()
+                        .context("a link offered without its label")?;
                     if !ind.links.is_empty() {
                         ind.links.push('\n');
                     }
                     ind.links.push_str(url.trim());
                     if !label.is_empty() {
                         ind.links.push(' ');
-                        ind.links.push_str(&label);
+                        ind.links.push_str(label);
                     }
                 }
             }
         }
         indicators.push(ind);
     }
-    let journal = sqlx::query(
-        "SELECT j.id, j.title, COALESCE(c.title, '') FROM journal_entries j \
+    let journal: Vec<JournalRow> = sqlx::query_as(
+        "SELECT j.id, j.title, COALESCE(c.title, '') AS competency_title FROM journal_entries j \
          LEFT JOIN competencies c ON c.id = j.competency_id \
          WHERE j.user_id = $1 AND j.deleted_at IS NULL \
          ORDER BY CASE WHEN j.competency_id = $2 THEN 0 ELSE 1 END, j.updated_at DESC",
@@ -218,30 +265,28 @@ pub async fn workspace(
     .bind(competency_id)
     .fetch_all(db.pool())
     .await
-    .context("journal material")?
-    .iter()
-    .map(|r| {
-        Ok(Material {
-            id: r.try_get(0)?,
-            title: r.try_get(1)?,
-            detail: r.try_get(2)?,
-        })
-    })
-    .collect::<anyhow::Result<Vec<_>>>()?;
+    .context("journal material")?;
     let uploads = list_uploads(db, user_id).await?;
     Ok(Some(Workspace {
         framework: framework.to_owned(),
         competency: competency_slug.to_owned(),
-        competency_title,
-        cohort: cohort.as_ref().map(|c| c.1.clone()),
+        competency_title: competency.title,
+        cohort: cohort.as_ref().map(|c| c.name.clone()),
         status,
         attempt,
-        attempts_allowed: cohort.as_ref().map_or(0, |c| c.2) + extra,
+        attempts_allowed: cohort.as_ref().map_or(0, |c| c.max_attempts) + extra,
         version,
         saved_at,
         editable,
         indicators,
-        journal,
+        journal: journal
+            .into_iter()
+            .map(|j| Material {
+                id: j.id,
+                title: j.title,
+                detail: j.competency_title,
+            })
+            .collect(),
         uploads,
         history,
     }))
