@@ -9,7 +9,6 @@ use anyhow::Context as _;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
-use sqlx::Row as _;
 
 /// A session ends after this long without activity (autosave counts as activity): long enough
 /// for a teacher to think over a reflection over lunch, short enough for a shared staff-room PC.
@@ -132,14 +131,30 @@ pub async fn create(
     Ok(token)
 }
 
-/// The person behind a token, if the session is live; refreshes its idle clock.
+/// One row of the session lookup: the session and its person, with one of their roles (all
+/// role columns `None` for someone with no membership).
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    user_id: i64,
+    last_seen_at: i64,
+    name: String,
+    email: String,
+    is_admin: i64,
+    cohort_id: Option<i64>,
+    role: Option<Role>,
+    cohort_name: Option<String>,
+}
+
+/// The person behind a token, if the session is live; refreshes its idle clock. A stored role
+/// the code does not know is an error (never silently dropped).
 pub async fn resolve(db: &Db, token: &str) -> anyhow::Result<Option<Principal>> {
     let hash = hash_token(token);
     let now = now_ms();
     // One round trip: the session, its person, and their roles with the cohorts' names (one
     // row per membership).
-    let rows = sqlx::query(
-        "SELECT s.user_id, s.last_seen_at, u.name, u.email, u.is_admin, m.cohort_id, m.role, c.name \
+    let rows: Vec<SessionRow> = sqlx::query_as(
+        "SELECT s.user_id, s.last_seen_at, u.name, u.email, u.is_admin, m.cohort_id, m.role, \
+         c.name AS cohort_name \
          FROM sessions s JOIN users u ON u.id = s.user_id \
          LEFT JOIN memberships m ON m.user_id = s.user_id \
          LEFT JOIN cohorts c ON c.id = m.cohort_id \
@@ -153,12 +168,10 @@ pub async fn resolve(db: &Db, token: &str) -> anyhow::Result<Option<Principal>> 
     .fetch_all(db.pool())
     .await
     .context("look up session")?;
-    let Some(row) = rows.first() else {
+    let Some(first) = rows.first() else {
         return Ok(None);
     };
-    let user_id: i64 = row.try_get(0)?;
-    let last_seen: i64 = row.try_get(1)?;
-    if now - last_seen > TOUCH_EVERY_MS {
+    if now - first.last_seen_at > TOUCH_EVERY_MS {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
             .bind(now)
             .bind(&hash)
@@ -168,22 +181,20 @@ pub async fn resolve(db: &Db, token: &str) -> anyhow::Result<Option<Principal>> 
     }
     let roles = rows
         .iter()
-        .filter_map(|r| {
-            let cohort: i64 = r.try_get::<Option<i64>, _>(5).ok()??;
-            let role: String = r.try_get::<Option<String>, _>(6).ok()??;
-            let cohort_name: String = r.try_get::<Option<String>, _>(7).ok()??;
-            Role::parse(&role).map(|role| Membership {
-                cohort_id: cohort,
-                cohort_name,
+        .filter_map(|r| match (r.cohort_id, r.role, &r.cohort_name) {
+            (Some(cohort_id), Some(role), Some(name)) => Some(Membership {
+                cohort_id,
+                cohort_name: name.clone(),
                 role,
-            })
+            }),
+            _ => None,
         })
         .collect();
     Ok(Some(Principal {
-        user_id,
-        name: row.try_get(2)?,
-        email: row.try_get(3)?,
-        is_admin: row.try_get::<i64, _>(4)? != 0,
+        user_id: first.user_id,
+        name: first.name.clone(),
+        email: first.email.clone(),
+        is_admin: first.is_admin != 0,
         roles,
         session_id: hash,
     }))
@@ -252,7 +263,16 @@ pub struct SessionInfo {
 /// Live sessions of a user, most recent first.
 pub async fn list(db: &Db, user_id: i64, current: &str) -> anyhow::Result<Vec<SessionInfo>> {
     let now = now_ms();
-    let rows = sqlx::query(
+    /// One live session as stored.
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id_hash: String,
+        created_at: i64,
+        last_seen_at: i64,
+        user_agent: String,
+        client_ip: String,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT id_hash, created_at, last_seen_at, user_agent, client_ip FROM sessions \
          WHERE user_id = $1 AND ended_at IS NULL AND absolute_expires_at > $2 AND last_seen_at > $3 \
          ORDER BY last_seen_at DESC",
@@ -263,20 +283,17 @@ pub async fn list(db: &Db, user_id: i64, current: &str) -> anyhow::Result<Vec<Se
     .fetch_all(db.pool())
     .await
     .context("list sessions")?;
-    rows.iter()
-        .map(|r| {
-            let id: String = r.try_get(0)?;
-            Ok(SessionInfo {
-                current: id == current,
-                id,
-                created_at: r.try_get(1)?,
-                last_seen_at: r.try_get(2)?,
-                user_agent: r.try_get(3)?,
-                client_ip: r.try_get(4)?,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| SessionInfo {
+            current: r.id_hash == current,
+            id: r.id_hash,
+            created_at: r.created_at,
+            last_seen_at: r.last_seen_at,
+            user_agent: r.user_agent,
+            client_ip: r.client_ip,
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .context("read sessions")
+        .collect())
 }
 
 #[cfg(test)]

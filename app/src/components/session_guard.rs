@@ -7,7 +7,6 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
-use std::sync::Arc;
 
 /// The signed-in person (or `None`), loaded once per page load and shared through context.
 #[derive(Clone, Copy)]
@@ -41,31 +40,27 @@ where
 {
     let viewer = use_viewer().0;
     let location = use_location();
-    let children = Arc::new(children);
-    view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || {
-                let children = Arc::clone(&children);
-                Suspend::new(async move {
-                    match viewer.await {
-                        Ok(Some(v)) if role.is_none_or(|r| v.has_role_anywhere(r)) => {
-                            children(v).into_any()
-                        }
-                        Ok(Some(_)) => view! { <ErrorPanel error=AppError::Forbidden /> }.into_any(),
-                        Ok(None) => {
-                            let search = location.search.get_untracked();
-                            let here = if search.is_empty() {
-                                location.pathname.get_untracked()
-                            } else {
-                                format!("{}?{search}", location.pathname.get_untracked())
-                            };
-                            let path = format!("/sign-in?next={}", crate::domain::url::encode(&here));
-                            view! { <Redirect path /> }.into_any()
-                        }
-                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
+    // One `Suspend`, not a closure making one: the page (`children`) creates its own resources,
+    // and a closure re-run when the viewer resolves would create them again. On the server
+    // every page's data was loaded, serialized and sent three times. The viewer does not
+    // change during a page load (signing in or out reloads the page), so nothing here needs
+    // to re-render.
+    let page = Suspend::new(async move {
+        match viewer.await {
+            Ok(Some(v)) if role.is_none_or(|r| v.has_role_anywhere(r)) => children(v).into_any(),
+            Ok(Some(_)) => view! { <ErrorPanel error=AppError::Forbidden /> }.into_any(),
+            Ok(None) => {
+                let search = location.search.get_untracked();
+                let here = if search.is_empty() {
+                    location.pathname.get_untracked()
+                } else {
+                    format!("{}?{search}", location.pathname.get_untracked())
+                };
+                let path = format!("/sign-in?next={}", crate::domain::url::encode(&here));
+                view! { <Redirect path /> }.into_any()
+            }
+            Err(error) => view! { <ErrorPanel error /> }.into_any(),
+        }
+    });
+    view! { <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>{page}</Suspense> }
 }

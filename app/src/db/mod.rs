@@ -105,6 +105,11 @@ impl Db {
             AnyPoolOptions::new()
                 .max_connections(connections)
                 .acquire_timeout(Duration::from_secs(10))
+                // sqlx pings every connection it hands out by default: a round trip to the
+                // connection's thread before each statement. An embedded SQLite connection
+                // cannot go away behind our back, so only PostgreSQL's are checked (one hand-off
+                // fewer per query; see docs/decisions.md, "Benchmarks").
+                .test_before_acquire(engine == Engine::Postgres)
                 .after_connect(move |conn, _meta| {
                     Box::pin(async move {
                         if engine == Engine::Sqlite {

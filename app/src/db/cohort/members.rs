@@ -25,14 +25,6 @@ pub async fn add_member(
     Ok(())
 }
 
-/// One role a person holds in a cohort.
-#[derive(sqlx::FromRow)]
-struct MembershipRow {
-    cohort_id: i64,
-    cohort_name: String,
-    role: Role,
-}
-
 /// The facts [`target_facts`] reads about the person acted on.
 #[derive(sqlx::FromRow)]
 struct TargetFactsRow {
@@ -40,29 +32,6 @@ struct TargetFactsRow {
     coordinator_roles: i64,
     memberships_elsewhere: i64,
     memberships_here: i64,
-}
-
-/// Every role a person holds, with cohort names.
-pub async fn memberships_of(
-    db: &crate::db::Db,
-    user_id: i64,
-) -> anyhow::Result<Vec<crate::domain::account::Membership>> {
-    let rows: Vec<MembershipRow> = sqlx::query_as(
-        "SELECT m.cohort_id, c.name AS cohort_name, m.role FROM memberships m \
-         JOIN cohorts c ON c.id = m.cohort_id WHERE m.user_id = $1 ORDER BY c.name, m.role",
-    )
-    .bind(user_id)
-    .fetch_all(db.pool())
-    .await
-    .with_context(|| format!("list the memberships of user {user_id}"))?;
-    Ok(rows
-        .into_iter()
-        .map(|r| crate::domain::account::Membership {
-            cohort_id: r.cohort_id,
-            cohort_name: r.cohort_name,
-            role: r.role,
-        })
-        .collect())
 }
 
 /// Whether a user holds any role in a cohort.
