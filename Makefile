@@ -15,7 +15,7 @@ SITE_ADDR ?= 127.0.0.1:3000
 DATABASE_URL ?= sqlite://data/mcf.db
 SERVER_ENV := LEPTOS_SITE_ROOT=target/site LEPTOS_HASH_FILES=true LEPTOS_SITE_ADDR=$(SITE_ADDR)
 
-.PHONY: help run test build site watch bench bundle-report lighthouse tools test-tools lint unit e2e browser-tests clean
+.PHONY: help run test build site watch bench bundle-report lighthouse tools test-tools lint test-build unit e2e browser-tests clean
 
 help:
 	@echo "make run            build in release and serve on http://$(SITE_ADDR) (SQLite in ./data)"
@@ -31,15 +31,19 @@ run: tools build
 	@mkdir -p data
 	$(SERVER_ENV) DATABASE_URL=$(DATABASE_URL) SEED_DEMO=true target/release/server
 
-# Two streams side by side, then the browser: the host checks (lint, then the test build and its
-# run) and the browser's build (`site`, its own target dir). Each stream has long stretches on
-# one core (the app crate's compile, the LTO link, tests waiting on a database) that the other
-# fills; see docs/decisions.md, "CI time". The site's lines carry a `[site]` prefix.
+# Two streams side by side, twice. First the host checks (lint, then the test build) beside the
+# browser's build (`site`, its own target dir); then the tests beside the browser tests (the
+# first mostly wait on databases, the second on a browser). Each has long stretches on one
+# core (the app crate's compile, the LTO link, waiting) that the other fills; see
+# docs/decisions.md, "CI time". Lines of the second stream carry a `[site]` or `[unit]` prefix.
 test: tools test-tools
 	@( $(MAKE) --no-print-directory site 2>&1 | sed -u 's/^/[site] /' ) & site=$$!; \
-	  if ! $(MAKE) --no-print-directory lint unit; then wait $$site; exit 1; fi; \
+	  if ! $(MAKE) --no-print-directory lint test-build; then wait $$site; exit 1; fi; \
 	  wait $$site
-	@$(MAKE) --no-print-directory browser-tests
+	@( $(MAKE) --no-print-directory unit 2>&1 | sed -u 's/^/[unit] /' ) & unit=$$!; \
+	  failed=0; $(MAKE) --no-print-directory browser-tests || failed=1; \
+	  wait $$unit || failed=1; \
+	  exit $$failed
 	@echo "make test: all checks passed"
 
 ## ---- steps -------------------------------------------------------------------------------
@@ -55,6 +59,10 @@ lint: tools
 	cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
+# The test binaries (and target/debug/server, which the browser tests run).
+test-build: tools
+	cargo test --workspace --exclude frontend --no-run
+
 # Tests run side by side (four at a time: much of their time is spent waiting on a database).
 # They once had to run one at a time; see docs/decisions.md, "Tests", for the render that hung.
 unit: tools test-tools
@@ -64,11 +72,11 @@ unit: tools test-tools
 # way the tests build it: `cargo test` already made target/debug/server, so the release server's
 # compile (the longest stage of CI) buys nothing a test could see. `make run` and `make bench`
 # build in release. See docs/decisions.md, "CI time".
-e2e: test-tools site browser-tests
+e2e: test-tools site test-build browser-tests
 
-# The browser tests alone, over whatever `site` last built.
+# The browser tests alone, over whatever `site` and `test-build` last built (no cargo here:
+# `make test` runs them while `cargo test` holds the build directory).
 browser-tests: test-tools
-	cargo test --workspace --exclude frontend --no-run --quiet
 	cp target/release/hash.txt target/debug/hash.txt
 	cd end2end && SERVER_BIN=./target/debug/server npx playwright test
 

@@ -15,7 +15,7 @@ use crate::pages::{
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
+use leptos_router::{path, Lazy, LazyRoute, SsrMode};
 
 /// The name the product goes by in titles and the header.
 pub const SITE_NAME: &str = "Mentoring Micro-credential";
@@ -203,58 +203,105 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Declares a route whose code is split out of the main WebAssembly file and fetched the first
-/// time it is visited (`cargo leptos build --split`): what every visitor downloads stays small.
-macro_rules! lazy_page {
-    ($route:ident, $page:ident) => {
-        #[doc = concat!("The lazily loaded route of [`", stringify!($page), "`].")]
-        pub struct $route;
+/// Declares the pages whose code is split out of the main WebAssembly file and fetched the
+/// first time one of them is visited (`cargo leptos build --split`), in groups: one split
+/// point per kind of reader, not one per route.
+///
+/// `lazy_pages!(group, __preload_group, Enum { Route => Page, … })` makes an enum naming the group's pages, one
+/// `#[lazy]` function `group(page)` rendering any of them (the split point), and for each page
+/// a `LazyRoute` that awaits it. Why groups: wasm-split puts each function shared by several
+/// split points into a chunk for that exact set of points, so 26 route-level points made ~480
+/// chunks: a loader script listing them all on every first visit, 100–190 fetches and
+/// instantiations on a route's first load, and minutes of build time per chunk pass. With four
+/// groups there are at most a handful. A reader mostly stays within their group (a visitor
+/// reads the course; a teacher works in theirs), and the first page of a group loads what
+/// the next ones need. See docs/decisions.md, "Bundle size".
+macro_rules! lazy_pages {
+    ($group:ident, $preload:ident, $enum:ident { $($route:ident => $page:ident),* $(,)? }) => {
+        #[doc = concat!("The pages of the `", stringify!($group), "` group (one split point).")]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $enum {
+            $(
+                #[doc = concat!("[`", stringify!($page), "`].")]
+                $route,
+            )*
+        }
 
-        #[lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                Self
-            }
-
-            fn view(_this: Self) -> AnyView {
-                mark_hydrated();
-                view! { <$page /> }.into_any()
+        #[doc = concat!("Renders one page of the `", stringify!($group), "` group: the code of the whole group is fetched together.")]
+        #[leptos::lazy]
+        fn $group(page: $enum) -> AnyView {
+            mark_hydrated();
+            match page {
+                $($enum::$route => view! { <$page /> }.into_any(),)*
             }
         }
+
+        $(
+            #[doc = concat!("The lazily loaded route of [`", stringify!($page), "`].")]
+            pub struct $route;
+
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    Self
+                }
+
+                async fn view(_this: Self) -> AnyView {
+                    $group($enum::$route).await
+                }
+
+                // Fetched before the router swaps pages (the old page stays until then), as
+                // `#[lazy_route]` does; `$preload` is what `#[lazy]` generates in the browser.
+                async fn preload() {
+                    #[cfg(target_arch = "wasm32")]
+                    $preload().await;
+                }
+            }
+        )*
     };
 }
 
-lazy_page!(FrameworksRoute, FrameworksPage);
-lazy_page!(FrameworkRoute, FrameworkPage);
-lazy_page!(CompetencyRoute, CompetencyPage);
-lazy_page!(UnitRoute, UnitPage);
-lazy_page!(ChecklistRoute, ChecklistPage);
-lazy_page!(DashboardRoute, DashboardPage);
-lazy_page!(JournalRoute, JournalPage);
-lazy_page!(JournalEntryRoute, JournalEntryPage);
-lazy_page!(SignInRoute, SignInPage);
-lazy_page!(ProfileRoute, ProfilePage);
-lazy_page!(JoinRoute, JoinPage);
-lazy_page!(ResetRoute, ResetPage);
-lazy_page!(CheckEmailRoute, CheckEmailPage);
-lazy_page!(SignUpFinishRoute, SignUpFinishPage);
-lazy_page!(CoordinatorRoute, CoordinatorPage);
-lazy_page!(CohortRoute, CohortPage);
-lazy_page!(EvidenceRoute, EvidencePage);
-lazy_page!(EvidencePreviewRoute, EvidencePreviewPage);
-lazy_page!(AssessRoute, AssessPage);
-lazy_page!(ReviewRoute, ReviewPage);
-lazy_page!(ModerationRoute, ModerationPage);
-lazy_page!(MyCredentialsRoute, MyCredentialsPage);
-lazy_page!(CredentialRoute, CredentialPublicPage);
-lazy_page!(VerifyRoute, VerifyPage);
-lazy_page!(StatementRoute, StatementPage);
-lazy_page!(StatementPrintRoute, StatementPrintPage);
+lazy_pages!(course_pages, __preload_course_pages, CoursePage {
+    FrameworksRoute => FrameworksPage,
+    FrameworkRoute => FrameworkPage,
+    CompetencyRoute => CompetencyPage,
+    UnitRoute => UnitPage,
+    CredentialRoute => CredentialPublicPage,
+    VerifyRoute => VerifyPage,
+});
+
+lazy_pages!(account_pages, __preload_account_pages, AccountPage {
+    SignInRoute => SignInPage,
+    ProfileRoute => ProfilePage,
+    JoinRoute => JoinPage,
+    ResetRoute => ResetPage,
+    CheckEmailRoute => CheckEmailPage,
+    SignUpFinishRoute => SignUpFinishPage,
+});
+
+lazy_pages!(teacher_pages, __preload_teacher_pages, TeacherPage {
+    DashboardRoute => DashboardPage,
+    ChecklistRoute => ChecklistPage,
+    JournalRoute => JournalPage,
+    JournalEntryRoute => JournalEntryPage,
+    EvidenceRoute => EvidencePage,
+    EvidencePreviewRoute => EvidencePreviewPage,
+    MyCredentialsRoute => MyCredentialsPage,
+    StatementRoute => StatementPage,
+    StatementPrintRoute => StatementPrintPage,
+});
+
+lazy_pages!(staff_pages, __preload_staff_pages, StaffPage {
+    AssessRoute => AssessPage,
+    ReviewRoute => ReviewPage,
+    ModerationRoute => ModerationPage,
+    CoordinatorRoute => CoordinatorPage,
+    CohortRoute => CohortPage,
+});
 
 /// Once the page (including its lazily loaded route) has hydrated, says so on
 /// `<body data-hydrated>`: end-to-end tests wait for it before clicking, since a click on the
 /// server-rendered page before hydration would be handled as a plain form post or link.
-/// Every route calls it: eager ones in their component, lazy ones in [`lazy_page!`].
+/// Every route calls it: eager ones in their component, lazy ones in [`lazy_pages!`].
 pub fn mark_hydrated() {
     Effect::new(|_| {
         #[cfg(feature = "hydrate")]

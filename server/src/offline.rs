@@ -32,19 +32,16 @@ pub fn service_worker(pkg_dir: &Path, pkg_url: &str) -> String {
         .replace("__ASSETS__", &list)
 }
 
-/// The routes that work offline, as wasm-split names their lazily loaded code: the journal,
-/// one journal entry, and the evidence workspace (see the module docs).
-const OFFLINE_ROUTES: [&str; 3] = [
-    "__journal_route_view_",
-    "__journal_entry_route_view_",
-    "__evidence_route_view_",
-];
+/// The split code the offline pages (the journal, one journal entry, the evidence workspace;
+/// see the module docs) need, as wasm-split names it: the teacher's group of pages
+/// (`app::root`, `lazy_pages!`).
+const OFFLINE_ROUTES: [&str; 1] = ["teacher_pages_"];
 
 /// What the worker precaches from the `pkg` folder: what every page loads (scripts, the main
 /// WebAssembly, styles, the split loader and its manifest) and, of the code split by route, only
-/// what the offline routes need: their own files and the shared chunks the build's
-/// `__wasm_split_manifest.*.json` lists for them. Other routes' code (most of the ~500 files of a
-/// split build) is fetched when someone opens those pages, as without a worker. Precompressed
+/// what the offline routes need: their group's file and the shared chunks the build's
+/// `__wasm_split_manifest.*.json` lists for it. Other groups' code is fetched when someone opens
+/// those pages, as without a worker. Precompressed
 /// copies, TypeScript declarations and names unsafe in a script are left out. Without a manifest
 /// (a build not split by route) every file is kept.
 fn asset_names(pkg_dir: &Path) -> Vec<String> {
@@ -85,7 +82,7 @@ fn asset_names(pkg_dir: &Path) -> Vec<String> {
         .filter(|n| {
             if n.starts_with("chunk_") {
                 wanted.contains(n)
-            } else if n.starts_with("split__") {
+            } else if n.starts_with("split_") {
                 wanted
                     .iter()
                     .any(|w| w.starts_with("split") && n.starts_with(w.as_str()))
@@ -227,14 +224,12 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("mcf-sw-split-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let routes = [
-            ("__journal_route_view_1", vec!["chunk_1.a", "chunk_2.b"]),
             (
-                "__journal_entry_route_view_1",
-                vec!["chunk_2.b", "chunk_3.c"],
+                "teacher_pages_1",
+                vec!["chunk_1.a", "chunk_2.b", "chunk_3.c", "chunk_4.d"],
             ),
-            ("__evidence_route_view_1", vec!["chunk_4.d"]),
-            ("__cohort_route_view_1", vec!["chunk_1.a", "chunk_5.e"]),
-            ("__dashboard_route_view_1", vec!["chunk_6.f"]),
+            ("staff_pages_1", vec!["chunk_1.a", "chunk_5.e"]),
+            ("course_pages_1", vec!["chunk_6.f"]),
         ];
         let manifest: std::collections::HashMap<_, _> = routes.iter().cloned().collect();
         std::fs::write(
@@ -271,9 +266,7 @@ mod tests {
             "mcf.h.css",
             "mcf.h.js",
             "mcf.h.wasm",
-            "split___evidence_route_view_1.h.wasm",
-            "split___journal_entry_route_view_1.h.wasm",
-            "split___journal_route_view_1.h.wasm",
+            "split_teacher_pages_1.h.wasm",
         ];
         assert_eq!(kept, expected);
     }

@@ -15,6 +15,7 @@ mod credentials;
 mod dashboard;
 mod framework;
 mod journal;
+mod pages;
 mod ratings;
 mod stored_values;
 mod trust;
