@@ -21,8 +21,8 @@ for f in "$dir"/mcf.*.wasm "$dir"/mcf.*.js "$dir"/__wasm_split.*.js "$dir"/mcf.*
   [ -e "$f" ] && add "$f"
 done
 total "FIRST VISIT TOTAL"
-echo "-- loaded with the route that needs it --"
-for f in "$dir"/split___*.wasm; do [ -e "$f" ] && add "$f"; done
+echo "-- loaded with the first page of their group (app/src/root.rs, lazy_pages!) --"
+for f in "$dir"/split_*.wasm; do [ -e "$f" ] && add "$f"; done
 total "routes total"
 n=0
 for f in "$dir"/chunk_*.wasm; do [ -e "$f" ] || continue; n=$((n + 1)); r=$(size "$f"); g=$(size "$f.gz"); b=$(size "$f.br"); sum_raw=$((sum_raw + r)); sum_gz=$((sum_gz + g)); sum_br=$((sum_br + b)); done
