@@ -207,9 +207,9 @@ pub fn App() -> impl IntoView {
 /// first time one of them is visited (`cargo leptos build --split`), in groups: one split
 /// point per kind of reader, not one per route.
 ///
-/// `lazy_pages!(group, __preload_group, Enum { Route => Page, … })` makes an enum naming the group's pages, one
-/// `#[lazy]` function `group(page)` rendering any of them (the split point), and for each page
-/// a `LazyRoute` that awaits it. Why groups: wasm-split puts each function shared by several
+/// `lazy_pages!(group, __preload_group, Enum { Variant: Route => Page, … })` makes an enum
+/// naming the group's pages, one `#[lazy]` function `group(page)` rendering any of them (the
+/// split point), and for each page a `LazyRoute` that awaits it. Why groups: wasm-split puts each function shared by several
 /// split points into a chunk for that exact set of points, so 26 route-level points made ~480
 /// chunks: a loader script listing them all on every first visit, 100–190 fetches and
 /// instantiations on a route's first load, and minutes of build time per chunk pass. With four
@@ -217,13 +217,13 @@ pub fn App() -> impl IntoView {
 /// reads the course; a teacher works in theirs), and the first page of a group loads what
 /// the next ones need. See docs/decisions.md, "Bundle size".
 macro_rules! lazy_pages {
-    ($group:ident, $preload:ident, $enum:ident { $($route:ident => $page:ident),* $(,)? }) => {
+    ($group:ident, $preload:ident, $enum:ident { $($variant:ident: $route:ident => $page:ident),* $(,)? }) => {
         #[doc = concat!("The pages of the `", stringify!($group), "` group (one split point).")]
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub enum $enum {
             $(
                 #[doc = concat!("[`", stringify!($page), "`].")]
-                $route,
+                $variant,
             )*
         }
 
@@ -232,7 +232,7 @@ macro_rules! lazy_pages {
         fn $group(page: $enum) -> AnyView {
             mark_hydrated();
             match page {
-                $($enum::$route => view! { <$page /> }.into_any(),)*
+                $($enum::$variant => view! { <$page /> }.into_any(),)*
             }
         }
 
@@ -246,7 +246,7 @@ macro_rules! lazy_pages {
                 }
 
                 async fn view(_this: Self) -> AnyView {
-                    $group($enum::$route).await
+                    $group($enum::$variant).await
                 }
 
                 // Fetched before the router swaps pages (the old page stays until then), as
@@ -261,41 +261,41 @@ macro_rules! lazy_pages {
 }
 
 lazy_pages!(course_pages, __preload_course_pages, CoursePage {
-    FrameworksRoute => FrameworksPage,
-    FrameworkRoute => FrameworkPage,
-    CompetencyRoute => CompetencyPage,
-    UnitRoute => UnitPage,
-    CredentialRoute => CredentialPublicPage,
-    VerifyRoute => VerifyPage,
+    Frameworks: FrameworksRoute => FrameworksPage,
+    Framework: FrameworkRoute => FrameworkPage,
+    Competency: CompetencyRoute => CompetencyPage,
+    Unit: UnitRoute => UnitPage,
+    Credential: CredentialRoute => CredentialPublicPage,
+    Verify: VerifyRoute => VerifyPage,
 });
 
 lazy_pages!(account_pages, __preload_account_pages, AccountPage {
-    SignInRoute => SignInPage,
-    ProfileRoute => ProfilePage,
-    JoinRoute => JoinPage,
-    ResetRoute => ResetPage,
-    CheckEmailRoute => CheckEmailPage,
-    SignUpFinishRoute => SignUpFinishPage,
+    SignIn: SignInRoute => SignInPage,
+    Profile: ProfileRoute => ProfilePage,
+    Join: JoinRoute => JoinPage,
+    Reset: ResetRoute => ResetPage,
+    CheckEmail: CheckEmailRoute => CheckEmailPage,
+    SignUpFinish: SignUpFinishRoute => SignUpFinishPage,
 });
 
 lazy_pages!(teacher_pages, __preload_teacher_pages, TeacherPage {
-    DashboardRoute => DashboardPage,
-    ChecklistRoute => ChecklistPage,
-    JournalRoute => JournalPage,
-    JournalEntryRoute => JournalEntryPage,
-    EvidenceRoute => EvidencePage,
-    EvidencePreviewRoute => EvidencePreviewPage,
-    MyCredentialsRoute => MyCredentialsPage,
-    StatementRoute => StatementPage,
-    StatementPrintRoute => StatementPrintPage,
+    Dashboard: DashboardRoute => DashboardPage,
+    Checklist: ChecklistRoute => ChecklistPage,
+    Journal: JournalRoute => JournalPage,
+    JournalEntry: JournalEntryRoute => JournalEntryPage,
+    Evidence: EvidenceRoute => EvidencePage,
+    EvidencePreview: EvidencePreviewRoute => EvidencePreviewPage,
+    MyCredentials: MyCredentialsRoute => MyCredentialsPage,
+    Statement: StatementRoute => StatementPage,
+    StatementPrint: StatementPrintRoute => StatementPrintPage,
 });
 
 lazy_pages!(staff_pages, __preload_staff_pages, StaffPage {
-    AssessRoute => AssessPage,
-    ReviewRoute => ReviewPage,
-    ModerationRoute => ModerationPage,
-    CoordinatorRoute => CoordinatorPage,
-    CohortRoute => CohortPage,
+    Assess: AssessRoute => AssessPage,
+    Review: ReviewRoute => ReviewPage,
+    Moderation: ModerationRoute => ModerationPage,
+    Coordinator: CoordinatorRoute => CoordinatorPage,
+    Cohort: CohortRoute => CohortPage,
 });
 
 /// Once the page (including its lazily loaded route) has hydrated, says so on
