@@ -21,11 +21,15 @@ pub fn CompetencyPage() -> impl IntoView {
         )
     };
     let competency = Resource::new(key, |(f, c)| get_competency(f, c));
+    // Created here, beside the competency, not in the view the closure below makes: that
+    // closure runs again when the competency resolves, and a resource created inside it was
+    // loaded and sent twice (server/tests/integration/pages.rs).
+    let units = Resource::new(key, |(f, c)| list_units(f, c));
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the competency…"</p> }>
             {move || Suspend::new(async move {
                 match competency.await {
-                    Ok(competency) => view! { <Competency competency /> }.into_any(),
+                    Ok(competency) => view! { <Competency competency units /> }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
@@ -34,7 +38,10 @@ pub fn CompetencyPage() -> impl IntoView {
 }
 
 #[component]
-fn Competency(competency: CompetencyView) -> impl IntoView {
+fn Competency(
+    competency: CompetencyView,
+    units: Resource<Result<Vec<crate::domain::unit::UnitSummary>, crate::error::AppError>>,
+) -> impl IntoView {
     let fw = competency.framework_slug.clone();
     let link = move |slug: &str| format!("/frameworks/{fw}/competencies/{slug}");
     let previous = competency.previous.clone().map(|(slug, title)| {
@@ -104,7 +111,7 @@ fn Competency(competency: CompetencyView) -> impl IntoView {
                     .collect_view()}
             </ol>
         </section>
-        <UnitList framework=competency.framework_slug.clone() competency=competency.slug.clone() />
+        <UnitList framework=competency.framework_slug.clone() units />
         <nav class="pager" aria-label="Competencies">
             <span>{previous}</span>
             <span>{next}</span>
@@ -115,9 +122,10 @@ fn Competency(competency: CompetencyView) -> impl IntoView {
 
 /// The competency's micro-learning units, with what the signed-in teacher has done.
 #[component]
-fn UnitList(framework: String, competency: String) -> impl IntoView {
-    let key = (framework.clone(), competency);
-    let units = Resource::new(move || key.clone(), |(f, c)| list_units(f, c));
+fn UnitList(
+    framework: String,
+    units: Resource<Result<Vec<crate::domain::unit::UnitSummary>, crate::error::AppError>>,
+) -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || {
