@@ -80,6 +80,13 @@ pub async fn api_guard(State(secure): State<bool>, req: Request, next: Next) -> 
         if let Err((field, message)) = check_form(&bytes) {
             return refuse(StatusCode::UNPROCESSABLE_ENTITY, &field, message);
         }
+        let mut parts = parts;
+        if plain_form {
+            // Kept so that a refusal can give the form back filled in (`app::flash`).
+            parts
+                .extensions
+                .insert(app::flash::PlainFormBody(bytes.clone()));
+        }
         Request::from_parts(parts, Body::from(bytes))
     };
     let response = next.run(req).await;

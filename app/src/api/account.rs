@@ -43,7 +43,7 @@ impl SessionView {
 }
 
 /// The signed-in person, or `None`. Anyone may ask.
-#[server(endpoint = "account/me", input = GetUrl)]
+#[server(endpoint = "account/me", input = GetUrl, output = crate::api::JsonText)]
 pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
     let Some(who) = auth::public() else {
         return Ok(None);
@@ -59,7 +59,7 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
 
 /// Signs in with email and password; on success the session cookie is set and the answer is
 /// where to go next. Unknown email and wrong password get the same message and similar timing.
-#[server(endpoint = "account/sign-in")]
+#[server(endpoint = "account/sign-in", output = crate::api::JsonText)]
 pub async fn sign_in(email: String, password: String, next: String) -> Result<String, AppError> {
     let _anyone_may_sign_in = auth::public();
     super::form_answer(sign_in_inner(email, password, next).await)
@@ -127,7 +127,7 @@ async fn sign_in_inner(email: String, password: String, next: String) -> Result<
 }
 
 /// Ends the current session on the server and clears the cookie.
-#[server(endpoint = "account/sign-out")]
+#[server(endpoint = "account/sign-out", output = crate::api::JsonText)]
 pub async fn sign_out() -> Result<(), AppError> {
     let who = auth::authorize(Access::SignedIn)?;
     let db = super::db()?;
@@ -148,7 +148,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 }
 
 /// The caller's live sessions, most recent first.
-#[server(endpoint = "account/sessions", input = GetUrl)]
+#[server(endpoint = "account/sessions", input = GetUrl, output = crate::api::JsonText)]
 pub async fn list_sessions() -> Result<Vec<SessionView>, AppError> {
     let who = auth::authorize(Access::SignedIn)?;
     let db = super::db()?;
@@ -169,7 +169,7 @@ pub async fn list_sessions() -> Result<Vec<SessionView>, AppError> {
 }
 
 /// Ends one of the caller's own sessions.
-#[server(endpoint = "account/sessions/end")]
+#[server(endpoint = "account/sessions/end", output = crate::api::JsonText)]
 pub async fn end_session(id: String) -> Result<(), AppError> {
     let who = auth::authorize(Access::SignedIn)?;
     let db = super::db()?;
@@ -190,7 +190,7 @@ pub async fn end_session(id: String) -> Result<(), AppError> {
 }
 
 /// Changes the caller's password and ends their other sessions.
-#[server(endpoint = "account/password")]
+#[server(endpoint = "account/password", output = crate::api::JsonText)]
 pub async fn change_password(
     current: String,
     new_password: String,

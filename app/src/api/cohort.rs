@@ -23,7 +23,7 @@ pub struct NewCohort {
 }
 
 /// Cohorts the caller coordinates (all of them for an institution coordinator).
-#[server(endpoint = "cohorts", input = GetUrl)]
+#[server(endpoint = "cohorts", input = GetUrl, output = crate::api::JsonText)]
 pub async fn list_cohorts() -> Result<Vec<CohortSummary>, AppError> {
     let who = auth::authorize(Access::SignedIn)?;
     if !who.has_role_anywhere(Role::Coordinator) {
@@ -36,7 +36,7 @@ pub async fn list_cohorts() -> Result<Vec<CohortSummary>, AppError> {
 }
 
 /// Creates a cohort on the default framework (institution coordinators only).
-#[server(endpoint = "cohorts/create")]
+#[server(endpoint = "cohorts/create", output = crate::api::JsonText)]
 pub async fn create_cohort(cohort: NewCohort) -> Result<i64, AppError> {
     let who = auth::authorize(Access::Admin);
     let result = match who {
@@ -104,7 +104,7 @@ async fn create_cohort_inner(who: auth::Principal, cohort: NewCohort) -> Result<
 }
 
 /// A cohort with its members and invitations (its coordinators only).
-#[server(endpoint = "cohorts/detail", input = GetUrl)]
+#[server(endpoint = "cohorts/detail", input = GetUrl, output = crate::api::JsonText)]
 pub async fn get_cohort(cohort_id: i64) -> Result<CohortDetail, AppError> {
     let result = async {
         auth::authorize_cohort(&super::db()?, cohort_id, &[Role::Coordinator]).await?;
@@ -126,7 +126,7 @@ pub async fn get_cohort(cohort_id: i64) -> Result<CohortDetail, AppError> {
 
 /// Changes how a cohort's submissions are assessed (its coordinators only): blind review
 /// (`blind_review` present = on, as a ticked checkbox sends it) and attempts per competency.
-#[server(endpoint = "cohorts/settings")]
+#[server(endpoint = "cohorts/settings", output = crate::api::JsonText)]
 pub async fn update_assessment_settings(
     cohort_id: i64,
     max_attempts: String,
@@ -157,7 +157,7 @@ pub async fn update_assessment_settings(
 }
 
 /// Creates an invitation link (its cohort's coordinators only). Returns the link.
-#[server(endpoint = "invitations/create")]
+#[server(endpoint = "invitations/create", output = crate::api::JsonText)]
 pub async fn create_invitation(
     cohort_id: i64,
     role: String,
@@ -215,7 +215,7 @@ pub async fn create_invitation(
 }
 
 /// Revokes an invitation (its cohort's coordinators only).
-#[server(endpoint = "invitations/revoke")]
+#[server(endpoint = "invitations/revoke", output = crate::api::JsonText)]
 pub async fn revoke_invitation(invitation_id: i64) -> Result<(), AppError> {
     let result = async {
         let db = super::db()?;
@@ -251,7 +251,7 @@ pub async fn revoke_invitation(invitation_id: i64) -> Result<(), AppError> {
 }
 
 /// Deactivates a member of a cohort: they can no longer sign in; their work is kept.
-#[server(endpoint = "members/deactivate")]
+#[server(endpoint = "members/deactivate", output = crate::api::JsonText)]
 pub async fn deactivate_member(cohort_id: i64, user_id: i64) -> Result<(), AppError> {
     let result = async {
         let (who, db) = coordinator_of_member(cohort_id, user_id).await?;
@@ -264,7 +264,7 @@ pub async fn deactivate_member(cohort_id: i64, user_id: i64) -> Result<(), AppEr
 }
 
 /// Lets a deactivated member sign in again (institution coordinators only; audited).
-#[server(endpoint = "members/reactivate")]
+#[server(endpoint = "members/reactivate", output = crate::api::JsonText)]
 pub async fn reactivate_member(cohort_id: i64, user_id: i64) -> Result<(), AppError> {
     let result = async {
         auth::authorize(Access::Admin)?;
@@ -286,7 +286,7 @@ pub async fn reactivate_member(cohort_id: i64, user_id: i64) -> Result<(), AppEr
 }
 
 /// Issues a one-time password-reset link for a member (valid 24 hours). Returns the link.
-#[server(endpoint = "members/reset-link")]
+#[server(endpoint = "members/reset-link", output = crate::api::JsonText)]
 pub async fn issue_reset_link(cohort_id: i64, user_id: i64) -> Result<String, AppError> {
     let result = async {
         let (who, db) = coordinator_of_member(cohort_id, user_id).await?;

@@ -35,7 +35,7 @@ fn valid_id(id: &str) -> bool {
 }
 
 /// The public page of a credential, verified now (anyone, no account).
-#[server(endpoint = "credentials/page", input = GetUrl)]
+#[server(endpoint = "credentials/page", input = GetUrl, output = crate::api::JsonText)]
 pub async fn get_credential_page(id: String) -> Result<CredentialPage, AppError> {
     let viewer = auth::public().map(|p| p.user_id);
     let result = async {
@@ -53,7 +53,7 @@ pub async fn get_credential_page(id: String) -> Result<CredentialPage, AppError>
 }
 
 /// The signed-in teacher's credentials.
-#[server(endpoint = "credentials/mine", input = GetUrl)]
+#[server(endpoint = "credentials/mine", input = GetUrl, output = crate::api::JsonText)]
 pub async fn my_credentials() -> Result<Vec<MyCredential>, AppError> {
     let who = auth::authorize(Access::SignedIn)?;
     let db = super::db()?;
@@ -63,7 +63,7 @@ pub async fn my_credentials() -> Result<Vec<MyCredential>, AppError> {
 }
 
 /// The holder shows or hides their name on the credential's public page.
-#[server(endpoint = "credentials/show-name")]
+#[server(endpoint = "credentials/show-name", output = crate::api::JsonText)]
 pub async fn set_show_name(
     id: String,
     #[server(default)] show: Option<String>,
@@ -89,7 +89,7 @@ pub async fn set_show_name(
 }
 
 /// The credentials of a cohort's teachers (its coordinators).
-#[server(endpoint = "credentials/cohort", input = GetUrl)]
+#[server(endpoint = "credentials/cohort", input = GetUrl, output = crate::api::JsonText)]
 pub async fn cohort_credentials(cohort: i64) -> Result<Vec<CohortCredential>, AppError> {
     let who = auth::authorize(Access::SignedIn)?;
     let db = super::db()?;
@@ -105,7 +105,7 @@ pub async fn cohort_credentials(cohort: i64) -> Result<Vec<CohortCredential>, Ap
 
 /// A coordinator revokes a credential of a teacher of their cohort, with a reason that the
 /// public page shows.
-#[server(endpoint = "credentials/revoke")]
+#[server(endpoint = "credentials/revoke", output = crate::api::JsonText)]
 pub async fn revoke_credential(cohort: i64, id: String, reason: String) -> Result<(), AppError> {
     let result = async {
         let who = auth::authorize(Access::SignedIn)?;

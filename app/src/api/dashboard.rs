@@ -11,7 +11,7 @@ use {
 };
 
 /// The caller's own progress, next steps and growth.
-#[server(endpoint = "dashboard", input = GetUrl)]
+#[server(endpoint = "dashboard", input = GetUrl, output = crate::api::JsonText)]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     let who = auth::authorize(Access::SignedIn)?;
     let db = super::db()?;

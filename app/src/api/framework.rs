@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
 /// Every framework, the default first.
-#[server(endpoint = "frameworks", input = GetUrl)]
+#[server(endpoint = "frameworks", input = GetUrl, output = crate::api::JsonText)]
 pub async fn list_frameworks() -> Result<Vec<FrameworkSummary>, AppError> {
     let db = super::db()?;
     super::answer(
@@ -17,7 +17,7 @@ pub async fn list_frameworks() -> Result<Vec<FrameworkSummary>, AppError> {
 }
 
 /// One framework's domains and competencies.
-#[server(endpoint = "framework", input = GetUrl)]
+#[server(endpoint = "framework", input = GetUrl, output = crate::api::JsonText)]
 pub async fn get_framework(slug: String) -> Result<FrameworkView, AppError> {
     let db = super::db()?;
     super::answer(
@@ -29,7 +29,7 @@ pub async fn get_framework(slug: String) -> Result<FrameworkView, AppError> {
 }
 
 /// One competency with its indicators.
-#[server(endpoint = "competency", input = GetUrl)]
+#[server(endpoint = "competency", input = GetUrl, output = crate::api::JsonText)]
 pub async fn get_competency(
     framework: String,
     competency: String,

@@ -39,7 +39,7 @@ pub struct PendingSignUp {
 }
 
 /// What an invitation link offers. Anyone holding the link may ask.
-#[server(endpoint = "join/info", input = GetUrl)]
+#[server(endpoint = "join/info", input = GetUrl, output = crate::api::JsonText)]
 pub async fn get_invitation(token: String) -> Result<InvitationInfo, AppError> {
     let _anyone_with_the_link = auth::public();
     let db = super::db()?;
@@ -90,7 +90,7 @@ const SIGN_UPS_PER_ADDRESS: i64 = 3;
 /// when it already has an account, how to join with it). The answer is the same either way,
 /// so the form cannot be used to learn who has an account. Throttled per e-mail address and
 /// per client address (each request sends a message). Returns where to go next.
-#[server(endpoint = "join/sign-up")]
+#[server(endpoint = "join/sign-up", output = crate::api::JsonText)]
 pub async fn sign_up(form: SignUpForm) -> Result<String, AppError> {
     let _anyone_with_the_link = auth::public();
     super::form_reply(sign_up_inner(form).await, |next| next.clone())
@@ -158,7 +158,7 @@ pub fn article(role: &str) -> String {
 }
 
 /// What a sign-up confirmation link is for. Anyone holding the link may ask.
-#[server(endpoint = "sign-up/info", input = GetUrl)]
+#[server(endpoint = "sign-up/info", input = GetUrl, output = crate::api::JsonText)]
 pub async fn sign_up_info(code: String) -> Result<PendingSignUp, AppError> {
     let _anyone_with_the_link = auth::public();
     let db = super::db()?;
@@ -183,7 +183,7 @@ pub async fn sign_up_info(code: String) -> Result<PendingSignUp, AppError> {
 
 /// Finishes a sign-up through the link e-mailed to the address: creates the account with the
 /// chosen password, joins the cohort and signs in. Returns where to go next.
-#[server(endpoint = "sign-up/finish")]
+#[server(endpoint = "sign-up/finish", output = crate::api::JsonText)]
 pub async fn finish_sign_up(
     code: String,
     password: String,
@@ -316,7 +316,7 @@ async fn start_session(db: &crate::db::Db, user_id: i64) -> Result<(), AppError>
 }
 
 /// Joins a cohort through an invitation with the account the caller is signed in with.
-#[server(endpoint = "join/accept")]
+#[server(endpoint = "join/accept", output = crate::api::JsonText)]
 pub async fn accept_invitation(token: String) -> Result<String, AppError> {
     let result = async {
         let who = auth::authorize(Access::SignedIn)?;
@@ -349,7 +349,7 @@ pub async fn accept_invitation(token: String) -> Result<String, AppError> {
 }
 
 /// Whether a reset link is live, and for whom (their name). Anyone holding the link may ask.
-#[server(endpoint = "reset/info", input = GetUrl)]
+#[server(endpoint = "reset/info", input = GetUrl, output = crate::api::JsonText)]
 pub async fn reset_info(token: String) -> Result<String, AppError> {
     let _anyone_with_the_link = auth::public();
     let db = super::db()?;
@@ -362,7 +362,7 @@ pub async fn reset_info(token: String) -> Result<String, AppError> {
 }
 
 /// Sets a new password through a one-time reset link; every session of the person ends.
-#[server(endpoint = "reset/complete")]
+#[server(endpoint = "reset/complete", output = crate::api::JsonText)]
 pub async fn reset_password(
     token: String,
     new_password: String,

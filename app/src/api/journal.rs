@@ -55,7 +55,7 @@ fn not_found() -> AppError {
 }
 
 /// The caller's entries (`bin`: the ones in the bin).
-#[server(endpoint = "journal", input = GetUrl)]
+#[server(endpoint = "journal", input = GetUrl, output = crate::api::JsonText)]
 pub async fn list_entries(bin: bool) -> Result<Vec<EntrySummary>, AppError> {
     let who = auth::authorize(Access::SignedIn)?;
     let db = super::db()?;
@@ -65,7 +65,7 @@ pub async fn list_entries(bin: bool) -> Result<Vec<EntrySummary>, AppError> {
 }
 
 /// One of the caller's entries.
-#[server(endpoint = "journal/entry", input = GetUrl)]
+#[server(endpoint = "journal/entry", input = GetUrl, output = crate::api::JsonText)]
 pub async fn get_entry(id: i64) -> Result<EntryView, AppError> {
     let who = auth::authorize(Access::SignedIn)?;
     let db = super::db()?;
@@ -78,7 +78,7 @@ pub async fn get_entry(id: i64) -> Result<EntryView, AppError> {
 }
 
 /// Creates an entry; answers its id.
-#[server(endpoint = "journal/create")]
+#[server(endpoint = "journal/create", output = crate::api::JsonText)]
 pub async fn create_entry(entry: NewEntry) -> Result<i64, AppError> {
     let result = async {
         let who = auth::authorize(Access::SignedIn)?;
@@ -105,7 +105,7 @@ pub async fn create_entry(entry: NewEntry) -> Result<i64, AppError> {
 
 /// Saves an entry if based on its current version; otherwise keeps the text and answers with
 /// both versions to reconcile.
-#[server(endpoint = "journal/save")]
+#[server(endpoint = "journal/save", output = crate::api::JsonText)]
 pub async fn save_entry(entry: EntrySave) -> Result<SaveOutcome, AppError> {
     let id = entry.id;
     let result = async {
@@ -135,7 +135,7 @@ pub async fn save_entry(entry: EntrySave) -> Result<SaveOutcome, AppError> {
 }
 
 /// Every saved (and refused) text of one of the caller's entries, newest first.
-#[server(endpoint = "journal/history", input = GetUrl)]
+#[server(endpoint = "journal/history", input = GetUrl, output = crate::api::JsonText)]
 pub async fn entry_history(id: i64) -> Result<Vec<Revision>, AppError> {
     let who = auth::authorize(Access::SignedIn)?;
     let db = super::db()?;
@@ -148,7 +148,7 @@ pub async fn entry_history(id: i64) -> Result<Vec<Revision>, AppError> {
 }
 
 /// Restores an earlier text as the newest version (history is kept).
-#[server(endpoint = "journal/restore-revision")]
+#[server(endpoint = "journal/restore-revision", output = crate::api::JsonText)]
 pub async fn restore_revision(
     id: i64,
     revision_id: i64,
@@ -179,7 +179,7 @@ pub async fn restore_revision(
 }
 
 /// Moves one of the caller's entries to the bin (`deleted = true`) or back (undo).
-#[server(endpoint = "journal/bin")]
+#[server(endpoint = "journal/bin", output = crate::api::JsonText)]
 pub async fn set_entry_deleted(id: i64, deleted: bool) -> Result<(), AppError> {
     let result = async {
         let who = auth::authorize(Access::SignedIn)?;
@@ -198,7 +198,7 @@ pub async fn set_entry_deleted(id: i64, deleted: bool) -> Result<(), AppError> {
 }
 
 /// Renders Markdown exactly as pages will show it (for the editor's preview).
-#[server(endpoint = "journal/preview")]
+#[server(endpoint = "journal/preview", output = crate::api::JsonText)]
 pub async fn preview_markdown(text: String) -> Result<String, AppError> {
     auth::authorize(Access::SignedIn)?;
     check_body(&text).map_err(|m| AppError::invalid("text", m))?;

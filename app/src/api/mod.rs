@@ -8,11 +8,14 @@ pub mod dashboard;
 pub mod framework;
 pub mod join;
 pub mod journal;
+pub mod json_text;
 pub mod rating;
 pub mod review;
 pub mod statement;
 pub mod submission;
 pub mod unit;
+
+pub use json_text::{JsonText, JsonTextEncoding};
 
 /// The database handle from the request's context (server only).
 #[cfg(feature = "ssr")]
@@ -58,10 +61,29 @@ pub(crate) fn form_answer<T>(
                 &message,
                 cookie_secure(),
             ));
+            // The form comes back filled in with what was typed (issue 15).
+            for cookie in plain_form_echo(&id, &back) {
+                set_cookie(&cookie);
+            }
             leptos_axum::redirect(&crate::flash::back_to(&back, &id));
         }
     }
     result
+}
+
+/// The cookies echoing this plain form post's fields back to its page (`back`) under the flash
+/// `id` ([`crate::flash::echo_cookies`]); none when the request guard kept no body.
+#[cfg(feature = "ssr")]
+fn plain_form_echo(id: &str, back: &str) -> Vec<String> {
+    let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
+        return Vec::new();
+    };
+    let Some(body) = parts.extensions.get::<crate::flash::PlainFormBody>() else {
+        return Vec::new();
+    };
+    std::str::from_utf8(&body.0)
+        .map(|body| crate::flash::echo_cookies(id, back, body, cookie_secure()))
+        .unwrap_or_default()
 }
 
 /// The answer of a server function that plain HTML forms post to: [`form_answer`] (the error's
@@ -85,12 +107,20 @@ pub(crate) fn cookie_secure() -> bool {
     crate::auth::settings().map_or(true, |s| s.cookie_secure)
 }
 
-/// For a plain HTML form post, redirects to `path` (with JavaScript, the page decides).
+/// For a plain HTML form post, redirects to `path` (with JavaScript, the page decides), keeping
+/// the state of the form's page when `path` is that page ([`crate::flash::keep_page_state`]).
 #[cfg(feature = "ssr")]
 pub(crate) fn redirect_plain_form(path: &str) {
-    if plain_form_referer_path().is_some() {
-        leptos_axum::redirect(path);
+    if let Some(referer) = plain_form_referer_path() {
+        leptos_axum::redirect(&crate::flash::keep_page_state(path, &referer));
     }
+}
+
+/// Whether this call is a plain HTML form post (JavaScript off), which the server answers with
+/// a redirect, rather than a call made by the app's own code.
+#[cfg(feature = "ssr")]
+pub(crate) fn is_plain_form() -> bool {
+    plain_form_referer_path().is_some()
 }
 
 /// The referring path of a plain HTML form post, `None` for calls made by the app's JavaScript.

@@ -33,7 +33,7 @@ pub struct RatingForm {
 }
 
 /// The caller's checklist for a competency.
-#[server(endpoint = "checklist", input = GetUrl)]
+#[server(endpoint = "checklist", input = GetUrl, output = crate::api::JsonText)]
 pub async fn get_checklist(
     framework: String,
     competency: String,
@@ -49,7 +49,7 @@ pub async fn get_checklist(
 }
 
 /// Saves one of the caller's ratings; answers when it was saved (epoch ms).
-#[server(endpoint = "checklist/save")]
+#[server(endpoint = "checklist/save", output = crate::api::JsonText)]
 pub async fn save_rating(rating: RatingForm) -> Result<i64, AppError> {
     let back = format!(
         "/frameworks/{}/competencies/{}/checklist",

@@ -85,7 +85,7 @@ fn assessor_or_coordinator() -> Result<Principal, AppError> {
 }
 
 /// The queue of the caller's cohorts, optionally for one competency (slug; empty for all).
-#[server(endpoint = "review/queue", input = GetUrl)]
+#[server(endpoint = "review/queue", input = GetUrl, output = crate::api::JsonText)]
 pub async fn get_queue(competency: String) -> Result<Queue, AppError> {
     let who = assessor_or_coordinator()?;
     let db = super::db()?;
@@ -96,7 +96,7 @@ pub async fn get_queue(competency: String) -> Result<Queue, AppError> {
 }
 
 /// Claims a submission for review; answers when the claim lapses.
-#[server(endpoint = "review/claim")]
+#[server(endpoint = "review/claim", output = crate::api::JsonText)]
 pub async fn claim_submission(id: i64) -> Result<i64, AppError> {
     let result = async {
         let who = assessor_or_coordinator()?;
@@ -111,7 +111,7 @@ pub async fn claim_submission(id: i64) -> Result<i64, AppError> {
 }
 
 /// Lets go of the caller's claim.
-#[server(endpoint = "review/release")]
+#[server(endpoint = "review/release", output = crate::api::JsonText)]
 pub async fn release_submission(id: i64) -> Result<(), AppError> {
     let result = async {
         let who = assessor_or_coordinator()?;
@@ -130,7 +130,7 @@ pub async fn release_submission(id: i64) -> Result<(), AppError> {
 }
 
 /// A coordinator assigns a waiting submission to an assessor of its cohort.
-#[server(endpoint = "review/assign")]
+#[server(endpoint = "review/assign", output = crate::api::JsonText)]
 pub async fn assign_submission(id: i64, assessor: String) -> Result<(), AppError> {
     let result = async {
         let who = assessor_or_coordinator()?;
@@ -154,7 +154,7 @@ pub async fn assign_submission(id: i64, assessor: String) -> Result<(), AppError
 }
 
 /// A submission on the review screen.
-#[server(endpoint = "review/view", input = GetUrl)]
+#[server(endpoint = "review/view", input = GetUrl, output = crate::api::JsonText)]
 pub async fn get_review(id: i64) -> Result<ReviewView, AppError> {
     let who = assessor_or_coordinator()?;
     let db = super::db()?;
@@ -167,7 +167,7 @@ pub async fn get_review(id: i64) -> Result<ReviewView, AppError> {
 }
 
 /// Records the caller's review (a decision, or a second marking). Final once made.
-#[server(endpoint = "review/decide")]
+#[server(endpoint = "review/decide", output = crate::api::JsonText)]
 pub async fn decide(review: ReviewForm) -> Result<(), AppError> {
     let id = review.submission;
     let result = async {
@@ -254,7 +254,7 @@ pub async fn decide(review: ReviewForm) -> Result<(), AppError> {
 }
 
 /// The moderation page of a cohort (its coordinators).
-#[server(endpoint = "moderation", input = GetUrl)]
+#[server(endpoint = "moderation", input = GetUrl, output = crate::api::JsonText)]
 pub async fn get_moderation(cohort: i64) -> Result<ModerationView, AppError> {
     let who = auth::authorize_cohort(&super::db()?, cohort, &[Role::Coordinator]).await?;
     let db = super::db()?;
@@ -267,7 +267,7 @@ pub async fn get_moderation(cohort: i64) -> Result<ModerationView, AppError> {
 }
 
 /// Sends a random share of a cohort's decided submissions for second marking.
-#[server(endpoint = "moderation/sample")]
+#[server(endpoint = "moderation/sample", output = crate::api::JsonText)]
 pub async fn sample_moderation(cohort: i64, percent: String) -> Result<u32, AppError> {
     let result = async {
         let who = auth::authorize_cohort(&super::db()?, cohort, &[Role::Coordinator]).await?;
@@ -290,7 +290,7 @@ pub async fn sample_moderation(cohort: i64, percent: String) -> Result<u32, AppE
 }
 
 /// Sends one decided submission for second marking.
-#[server(endpoint = "moderation/pick")]
+#[server(endpoint = "moderation/pick", output = crate::api::JsonText)]
 pub async fn pick_moderation(id: i64) -> Result<(), AppError> {
     let result = async {
         let who = assessor_or_coordinator()?;
@@ -308,7 +308,7 @@ pub async fn pick_moderation(id: i64) -> Result<(), AppError> {
 }
 
 /// Resolves a moderation: whose decision stands (`first` or `second`), with a note.
-#[server(endpoint = "moderation/resolve")]
+#[server(endpoint = "moderation/resolve", output = crate::api::JsonText)]
 pub async fn resolve_moderation(id: i64, stands: String, note: String) -> Result<(), AppError> {
     let result = async {
         let who = auth::authorize(Access::SignedIn)?;
@@ -344,7 +344,7 @@ pub async fn resolve_moderation(id: i64, stands: String, note: String) -> Result
 }
 
 /// Allows a teacher of a cohort one more attempt on a competency.
-#[server(endpoint = "moderation/allow-attempt")]
+#[server(endpoint = "moderation/allow-attempt", output = crate::api::JsonText)]
 pub async fn allow_attempt(
     cohort: i64,
     user: i64,
@@ -384,7 +384,7 @@ pub async fn allow_attempt(
 }
 
 /// What is waiting for the caller (all zero when signed out).
-#[server(endpoint = "notifications", input = GetUrl)]
+#[server(endpoint = "notifications", input = GetUrl, output = crate::api::JsonText)]
 pub async fn get_notifications() -> Result<Notifications, AppError> {
     let Some(who) = auth::public() else {
         return Ok(Notifications::default());

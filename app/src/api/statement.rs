@@ -25,7 +25,7 @@ pub struct StatementForm {
 }
 
 /// The signed-in person's Learning Statement, with every part they could include.
-#[server(endpoint = "statement", input = GetUrl)]
+#[server(endpoint = "statement", input = GetUrl, output = crate::api::JsonText)]
 pub async fn get_statement() -> Result<LearningStatement, AppError> {
     let who = auth::authorize(Access::SignedIn)?;
     let db = super::db()?;
@@ -37,7 +37,7 @@ pub async fn get_statement() -> Result<LearningStatement, AppError> {
 }
 
 /// Saves the statement's texts and chosen parts.
-#[server(endpoint = "statement/save")]
+#[server(endpoint = "statement/save", output = crate::api::JsonText)]
 pub async fn save_statement(statement: StatementForm) -> Result<(), AppError> {
     let result = async {
         let who = auth::authorize(Access::SignedIn)?;

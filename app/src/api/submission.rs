@@ -108,7 +108,7 @@ fn refused(r: Refused) -> AppError {
 }
 
 /// The caller's workspace for a competency (marks decisions on it as seen).
-#[server(endpoint = "submission/workspace", input = GetUrl)]
+#[server(endpoint = "submission/workspace", input = GetUrl, output = crate::api::JsonText)]
 pub async fn get_workspace(framework: String, competency: String) -> Result<Workspace, AppError> {
     let who = auth::authorize(Access::SignedIn)?;
     let db = super::db()?;
@@ -121,7 +121,7 @@ pub async fn get_workspace(framework: String, competency: String) -> Result<Work
 }
 
 /// Saves the caller's draft (on its version) or, with intent `submit`, saves and submits it.
-#[server(endpoint = "submission/save")]
+#[server(endpoint = "submission/save", output = crate::api::JsonText)]
 pub async fn save_draft(draft: DraftForm) -> Result<DraftOutcome, AppError> {
     let back = evidence_path(&draft.framework, &draft.competency);
     let result = async {
@@ -136,7 +136,30 @@ pub async fn save_draft(draft: DraftForm) -> Result<DraftOutcome, AppError> {
             .await
             .map_err(internal)?;
         let submit = draft.intent == "submit";
-        let content = validate(&draft, &indicators, submit)?;
+        let content = match validate(&draft, &indicators, submit) {
+            Ok(content) => content,
+            // A plain form post (JavaScript off) that cannot be submitted yet: keep every word
+            // typed as the draft, then refuse, so the page it goes back to shows it all (issue
+            // 15). The app's own calls keep the text in the page and autosave it themselves.
+            Err(refusal) if submit && super::is_plain_form() => {
+                if let Ok(content) = validate(&draft, &indicators, false) {
+                    crate::db::submission::save_draft(
+                        &db,
+                        UserId::new(who.user_id),
+                        competency.framework_id,
+                        competency.id,
+                        draft.base_version,
+                        &content,
+                        false,
+                    )
+                    .await
+                    .map_err(internal)?
+                    .map_err(refused)?;
+                }
+                return Err(refusal);
+            }
+            Err(refusal) => return Err(refusal),
+        };
         crate::db::submission::save_draft(
             &db,
             UserId::new(who.user_id),
@@ -163,7 +186,7 @@ pub async fn save_draft(draft: DraftForm) -> Result<DraftOutcome, AppError> {
 
 /// The caller's latest draft exactly as an assessor would see it if submitted now (or the
 /// submitted snapshot).
-#[server(endpoint = "submission/preview", input = GetUrl)]
+#[server(endpoint = "submission/preview", input = GetUrl, output = crate::api::JsonText)]
 pub async fn get_preview(framework: String, competency: String) -> Result<Snapshot, AppError> {
     let who = auth::authorize(Access::SignedIn)?;
     let db = super::db()?;

@@ -11,7 +11,7 @@ use {
 };
 
 /// A competency's units, with done flags for the signed-in person. Anyone may read.
-#[server(endpoint = "units", input = GetUrl)]
+#[server(endpoint = "units", input = GetUrl, output = crate::api::JsonText)]
 pub async fn list_units(
     framework: String,
     competency: String,
@@ -24,7 +24,7 @@ pub async fn list_units(
 }
 
 /// One unit, rendered. Anyone may read.
-#[server(endpoint = "unit", input = GetUrl)]
+#[server(endpoint = "unit", input = GetUrl, output = crate::api::JsonText)]
 pub async fn get_unit(framework: String, unit: String) -> Result<UnitView, AppError> {
     let who = auth::public();
     let db = super::db()?;
@@ -37,7 +37,7 @@ pub async fn get_unit(framework: String, unit: String) -> Result<UnitView, AppEr
 }
 
 /// Marks a unit done, or not done, for the caller.
-#[server(endpoint = "unit/done")]
+#[server(endpoint = "unit/done", output = crate::api::JsonText)]
 pub async fn set_unit_done(framework: String, unit: String, done: bool) -> Result<bool, AppError> {
     let result = async {
         let who = auth::authorize(Access::SignedIn)?;
@@ -57,7 +57,7 @@ pub async fn set_unit_done(framework: String, unit: String, done: bool) -> Resul
 
 /// Keeps the caller's own answer to a scenario in their journal (a new entry linked to the
 /// unit); after that the unit shows its considerations. Answers the entry's id.
-#[server(endpoint = "unit/answer")]
+#[server(endpoint = "unit/answer", output = crate::api::JsonText)]
 pub async fn answer_scenario(
     framework: String,
     unit: String,

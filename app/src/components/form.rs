@@ -72,6 +72,47 @@ where
     })
 }
 
+/// What a refused plain form post (JavaScript off) had in the field `name`, given back to this
+/// page ([`crate::flash::echoed`], under the flash id of its URL); `None` when there is none.
+pub fn echoed_value(name: &str) -> Option<String> {
+    let id = use_query_map().read_untracked().get("flash");
+    crate::flash::echoed(id)
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v)
+}
+
+/// The fields a refused plain form post (JavaScript off) gave back to this page, when that post
+/// came from the form whose field `key` was `value` (pages with one form per item, such as a
+/// checklist's indicators); `None` otherwise.
+pub fn echoed_form(key: &str, value: &str) -> Option<Echo> {
+    let id = use_query_map().read_untracked().get("flash");
+    let fields = crate::flash::echoed(id);
+    fields
+        .iter()
+        .any(|(n, v)| n == key && v == value)
+        .then_some(Echo(fields))
+}
+
+/// The fields of one refused plain form post ([`echoed_form`]).
+#[derive(Clone, Debug, Default)]
+pub struct Echo(Vec<(String, String)>);
+
+impl Echo {
+    /// The text the field `name` had.
+    pub fn get(&self, name: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    }
+}
+
+/// The text a form field starts with: what a refused plain form post had in it, else `saved`.
+pub fn echo_or(name: &str, saved: String) -> String {
+    echoed_value(name).unwrap_or(saved)
+}
+
 /// A labelled input with its hint and error wired up for screen readers.
 #[component]
 pub fn TextField(
@@ -95,6 +136,7 @@ pub fn TextField(
     error: Signal<Option<FieldMessage>>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
+    let value = echoed_value(name).or(value);
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let mine = move || error.get().filter(|e| e.field == name).map(|e| e.message);

@@ -8,7 +8,9 @@ use crate::api::review::{
 };
 use crate::components::assessment::{DecisionView, SnapshotView};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::form::{use_form_error, FieldMessage, FormAlert};
+use crate::components::form::{
+    echo_or, echoed_value, textarea_html, use_form_error, FieldMessage, FormAlert,
+};
 use crate::components::session_guard::Private;
 use crate::domain::assessment::{
     AssessorOption, ClaimState, Queue, QueueItem, ReviewView, RubricLevel, SnapshotIndicator,
@@ -342,6 +344,10 @@ fn RubricFields(
     let slug = ind.slug.clone();
     let name = format!("review[level][{slug}]");
     let comment_id = format!("comment-{slug}");
+    let comment_name = format!("review[comment][{slug}]");
+    // A refused plain form post comes back as the assessor left it.
+    let echoed_level = echoed_value(&name);
+    let comment = echo_or(&comment_name, String::new());
     let mine = message_for(error, name.clone());
     let invalid = {
         let m = mine.clone();
@@ -356,7 +362,7 @@ fn RubricFields(
                     let id = format!("level-{slug}-{}", l.value());
                     view! {
                         <div class="level level--inline">
-                            <input type="radio" id=id.clone() name=name.clone() value=l.value() required />
+                            <input type="radio" id=id.clone() name=name.clone() value=l.value() required checked=echoed_level.as_deref() == Some(l.value().to_string().as_str()) />
                             <label for=id>{l.label()}</label>
                         </div>
                     }
@@ -365,7 +371,7 @@ fn RubricFields(
             <p class="field__error" role="alert">{mine}</p>
             <div class="field">
                 <label for=comment_id.clone()>"Comment (optional)"</label>
-                <textarea id=comment_id name=format!("review[comment][{slug}]") rows="2" maxlength="2000"></textarea>
+                <textarea id=comment_id name=comment_name rows="2" maxlength="2000" inner_html=textarea_html(&comment) prop:defaultValue=comment.clone()></textarea>
             </div>
         </fieldset>
     }
@@ -376,6 +382,9 @@ fn OverallFields(error: Signal<Option<FieldMessage>>, rule: String, second: bool
     let feedback = message_for(error, "review[feedback]".to_owned());
     let improve = message_for(error, "review[improve]".to_owned());
     let decision = message_for(error, "review[decision]".to_owned());
+    let feedback_text = echo_or("review[feedback]", String::new());
+    let improve_text = echo_or("review[improve]", String::new());
+    let chosen = echoed_value("review[decision]");
     let feedback_bad = {
         let f = feedback.clone();
         move || f().is_some()
@@ -393,25 +402,25 @@ fn OverallFields(error: Signal<Option<FieldMessage>>, rule: String, second: bool
             <h2 id="overall-heading">"Overall"</h2>
             <div class="field" class:field--invalid=feedback_bad>
                 <label for="review-feedback">"Feedback for the teacher"</label>
-                <textarea id="review-feedback" name="review[feedback]" rows="5" required maxlength="4000"></textarea>
+                <textarea id="review-feedback" name="review[feedback]" rows="5" required maxlength="4000" inner_html=textarea_html(&feedback_text) prop:defaultValue=feedback_text.clone()></textarea>
                 <p class="field__error" role="alert">{feedback}</p>
             </div>
             <fieldset class="decision-choice" class:field--invalid=decision_bad>
                 <legend>"Decision"</legend>
                 <p class="field__hint">{rule}</p>
                 <div class="level level--inline">
-                    <input type="radio" id="decision-competent" name="review[decision]" value="competent" required />
+                    <input type="radio" id="decision-competent" name="review[decision]" value="competent" required checked=chosen.as_deref() == Some("competent") />
                     <label for="decision-competent">"Competent"</label>
                 </div>
                 <div class="level level--inline">
-                    <input type="radio" id="decision-not-yet" name="review[decision]" value="not_yet" />
+                    <input type="radio" id="decision-not-yet" name="review[decision]" value="not_yet" checked=chosen.as_deref() == Some("not_yet") />
                     <label for="decision-not-yet">"Not yet"</label>
                 </div>
                 <p class="field__error" role="alert">{decision}</p>
             </fieldset>
             <div class="field" class:field--invalid=improve_bad>
                 <label for="review-improve">"What to improve (needed for Not yet)"</label>
-                <textarea id="review-improve" name="review[improve]" rows="3" maxlength="4000"></textarea>
+                <textarea id="review-improve" name="review[improve]" rows="3" maxlength="4000" inner_html=textarea_html(&improve_text) prop:defaultValue=improve_text.clone()></textarea>
                 <p class="field__error" role="alert">{improve}</p>
             </div>
             <p class="field__hint">

@@ -3,7 +3,7 @@
 
 use crate::api::rating::{get_checklist, SaveRating};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::form::{textarea_html, use_form_error, FormAlert};
+use crate::components::form::{echoed_form, textarea_html, use_form_error, FormAlert};
 use crate::components::session_guard::Private;
 use crate::domain::rating::{ChecklistRow, Level, Rating};
 use leptos::prelude::*;
@@ -147,8 +147,21 @@ fn IndicatorRating(
     } else {
         (row.current.clone(), row.baseline.clone(), "Baseline")
     };
-    let chosen = mine.as_ref().map(|r| r.level);
-    let note = mine.as_ref().map(|r| r.note.clone()).unwrap_or_default();
+    // A refused plain form post of this indicator comes back as it was typed.
+    let echo = echoed_form("rating[indicator]", &row.slug).unwrap_or_default();
+    let chosen = echo
+        .get("rating[level]")
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .and_then(Level::from_value)
+        .or(mine.as_ref().map(|r| r.level));
+    let note = echo
+        .get("rating[note]")
+        .unwrap_or_else(|| mine.as_ref().map(|r| r.note.clone()).unwrap_or_default());
+    let evidence_url = echo.get("rating[evidence_url]").unwrap_or_else(|| {
+        mine.as_ref()
+            .map(|r| r.evidence_url.clone())
+            .unwrap_or_default()
+    });
     let group = format!("level-{slug}");
     let note_id = format!("note-{slug}");
     let url_id = format!("url-{slug}");
@@ -194,7 +207,7 @@ fn IndicatorRating(
                         })
                         .collect_view()}
                 </fieldset>
-                <details class="rating-extra" open=mine.as_ref().is_some_and(|r| !r.note.is_empty() || !r.evidence_url.is_empty())>
+                <details class="rating-extra" open=!note.is_empty() || !evidence_url.is_empty()>
                     <summary>"Add a note or an evidence link (optional)"</summary>
                     <div class="field">
                         <label for=note_id.clone()>"Note"</label>
@@ -207,7 +220,7 @@ fn IndicatorRating(
                             type="url"
                             name="rating[evidence_url]"
                             placeholder="https://"
-                            value=mine.as_ref().map(|r| r.evidence_url.clone()).unwrap_or_default()
+                            value=evidence_url.clone()
                         />
                     </div>
                 </details>

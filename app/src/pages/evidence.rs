@@ -7,7 +7,7 @@
 use crate::api::submission::{evidence_path, get_preview, get_workspace, DraftForm, SaveDraft};
 use crate::components::assessment::{DecisionView, SnapshotView, StatusLabel};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::form::{textarea_html, use_form_error, FieldMessage};
+use crate::components::form::{echo_or, textarea_html, use_form_error, FieldMessage};
 use crate::components::session_guard::Private;
 use crate::domain::assessment::{
     AttemptRecord, DraftIndicator, DraftOutcome, Material, SubmissionStatus, Workspace,
@@ -496,6 +496,9 @@ fn IndicatorDraft(
         })
         .collect_view();
     let nothing = journal.is_empty() && uploads.is_empty() && ind.checklist_text.is_none();
+    // What a refused plain form post had typed, else the saved draft.
+    let rationale = echo_or(&rationale_name, ind.rationale.clone());
+    let links = echo_or(&links_name, ind.links.clone());
     let rationale_bad = {
         let e = rationale_error.clone();
         move || e().is_some()
@@ -510,7 +513,7 @@ fn IndicatorDraft(
                 <legend>{ind.text.clone()}</legend>
                 <div class="field" class:field--invalid=rationale_bad>
                     <label for=rationale_id.clone()>"How your evidence shows this"</label>
-                    <textarea id=rationale_id.clone() name=rationale_name rows="4" maxlength=RATIONALE_MAX inner_html=textarea_html(&ind.rationale) prop:defaultValue=ind.rationale.clone()></textarea>
+                    <textarea id=rationale_id.clone() name=rationale_name rows="4" maxlength=RATIONALE_MAX inner_html=textarea_html(&rationale) prop:defaultValue=rationale.clone()></textarea>
                     <p class="field__error" role="alert">{rationale_error}</p>
                 </div>
                 <fieldset class="picks">
@@ -530,7 +533,7 @@ fn IndicatorDraft(
                 <div class="field" class:field--invalid=links_bad>
                     <label for=links_id.clone()>"Links (optional)"</label>
                     <p class="field__hint">"One per line: the address, then a label if you like."</p>
-                    <textarea id=links_id name=links_name rows="2" inner_html=textarea_html(&ind.links) prop:defaultValue=ind.links.clone()></textarea>
+                    <textarea id=links_id name=links_name rows="2" inner_html=textarea_html(&links) prop:defaultValue=links.clone()></textarea>
                     <p class="field__error" role="alert">{links_error}</p>
                 </div>
             </fieldset>

@@ -5,7 +5,7 @@ use crate::api::journal::{
     RestoreRevision, SaveEntry, SetEntryDeleted,
 };
 use crate::components::error_panel::ErrorPanel;
-use crate::components::form::{textarea_html, use_form_error, FormAlert, TextField};
+use crate::components::form::{echo_or, textarea_html, use_form_error, FormAlert, TextField};
 use crate::components::session_guard::Private;
 use crate::domain::journal::{EntryView, Revision, SaveOutcome};
 use crate::domain::time::utc_minute;
@@ -37,6 +37,8 @@ fn JournalList() -> impl IntoView {
         }
     });
     let prefill = move |k: &str| query.read().get(k).unwrap_or_default();
+    // A refused plain form post (JavaScript off) comes back as it was typed.
+    let new_body = echo_or("entry[body]", String::new());
     view! {
         <h1>"Reflection journal"</h1>
         <p class="lead">"Private to you. Share an entry only when you choose to, as evidence."</p>
@@ -89,7 +91,7 @@ fn JournalList() -> impl IntoView {
                 <div class="field">
                     <label for="field-entry[body]">"Your reflection"</label>
                     <p class="field__hint">"Markdown: **bold**, *italic*, - lists. Up to 100 KB."</p>
-                    <textarea id="field-entry[body]" name="entry[body]" rows="8"></textarea>
+                    <textarea id="field-entry[body]" name="entry[body]" rows="8" inner_html=textarea_html(&new_body) prop:defaultValue=new_body.clone()></textarea>
                 </div>
                 <button class="button" type="submit">
                     "Create entry"
@@ -181,6 +183,9 @@ fn Editor(entry: EntryView, history: Vec<Revision>) -> impl IntoView {
         Some(mine) => (mine.title.clone(), mine.body.clone()),
         None => (entry.title.clone(), entry.body.clone()),
     };
+    // A refused plain form post (JavaScript off) comes back as it was typed.
+    let title_text = echo_or("entry[title]", title_text);
+    let body_text = echo_or("entry[body]", body_text);
     let title = RwSignal::new(title_text.clone());
     let body = RwSignal::new(body_text.clone());
     let base = RwSignal::new(entry.version);

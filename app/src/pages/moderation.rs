@@ -7,7 +7,7 @@ use crate::api::review::{
     get_moderation, AllowAttempt, PickModeration, ResolveModeration, SampleModeration,
 };
 use crate::components::error_panel::ErrorPanel;
-use crate::components::form::{use_form_error, FormAlert, TextField};
+use crate::components::form::{echoed_form, textarea_html, use_form_error, FormAlert, TextField};
 use crate::components::session_guard::Private;
 use crate::domain::account::Role;
 use crate::domain::assessment::{
@@ -288,6 +288,10 @@ fn ModerationCard(item: ModerationItem, resolve: ServerAction<ResolveModeration>
     };
     let id = item.id;
     let note_id = format!("note-{id}");
+    // A refused plain form post of this resolution comes back as it was typed.
+    let echo = echoed_form("id", &id.to_string()).unwrap_or_default();
+    let note = echo.get("note").unwrap_or_default();
+    let stands = echo.get("stands");
     view! {
         <article class="moderation" class:moderation--disagree=disagree && item.resolution.is_none()>
             <h3>
@@ -322,17 +326,17 @@ fn ModerationCard(item: ModerationItem, resolve: ServerAction<ResolveModeration>
                     <fieldset>
                         <legend>"Which decision stands?"</legend>
                         <div class="level level--inline">
-                            <input type="radio" id=format!("stands-first-{id}") name="stands" value="first" required />
+                            <input type="radio" id=format!("stands-first-{id}") name="stands" value="first" required checked=stands.as_deref() == Some("first") />
                             <label for=format!("stands-first-{id}")>{format!("First ({})", decision_text(item.first_competent))}</label>
                         </div>
                         <div class="level level--inline">
-                            <input type="radio" id=format!("stands-second-{id}") name="stands" value="second" />
+                            <input type="radio" id=format!("stands-second-{id}") name="stands" value="second" checked=stands.as_deref() == Some("second") />
                             <label for=format!("stands-second-{id}")>{format!("Second ({})", decision_text(item.second_competent.unwrap_or(false)))}</label>
                         </div>
                     </fieldset>
                     <div class="field">
                         <label for=note_id.clone()>"Why (kept in the audit log)"</label>
-                        <textarea id=note_id name="note" rows="2" required maxlength="4000"></textarea>
+                        <textarea id=note_id name="note" rows="2" required maxlength="4000" inner_html=textarea_html(&note) prop:defaultValue=note.clone()></textarea>
                         <p class="field__error" role="alert">{move || error.get().filter(|e| e.field == "note").map(|e| e.message)}</p>
                     </div>
                     <button class="button" type="submit">"Resolve"</button>

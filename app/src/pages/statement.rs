@@ -3,7 +3,7 @@
 
 use crate::api::statement::{get_statement, SaveStatement};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::form::{textarea_html, use_form_error, FormAlert};
+use crate::components::form::{echo_or, textarea_html, use_form_error, FormAlert};
 use crate::components::session_guard::Private;
 use crate::domain::statement::{LearningStatement, Part};
 use crate::pages::dashboard::GrowthChart;
@@ -53,7 +53,7 @@ fn StatementForm(s: LearningStatement, save: ServerAction<SaveStatement>) -> imp
             let text_id = format!("text-{key}");
             let hint_id = format!("hint-{key}");
             let field = format!("statement[text][{key}]");
-            let text = s.text(part).to_owned();
+            let text = echo_or(&field, s.text(part).to_owned());
             view! {
                 <fieldset class="statement-part">
                     <legend>{part.title()}</legend>

@@ -2,7 +2,7 @@
 
 use crate::api::unit::{get_unit, AnswerScenario, SetUnitDone};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::form::{use_form_error, FormAlert};
+use crate::components::form::{echo_or, textarea_html, use_form_error, FormAlert};
 use crate::components::session_guard::use_viewer;
 use crate::domain::unit::{UnitKind, UnitView};
 use leptos::prelude::*;
@@ -235,6 +235,8 @@ fn ScenarioAnswer(unit: UnitView, answer: ServerAction<AnswerScenario>) -> impl 
                             }
                                 .into_any();
                         }
+                        // A refused plain form post comes back with the answer as typed.
+                        let typed = echo_or("answer", String::new());
                         view! {
                             <ActionForm action=answer>
                                 <input type="hidden" name="framework" value=unit.framework_slug.clone() />
@@ -248,6 +250,8 @@ fn ScenarioAnswer(unit: UnitView, answer: ServerAction<AnswerScenario>) -> impl 
                                         rows="8"
                                         aria-invalid=move || mine().map(|_| "true")
                                         aria-describedby="field-answer-error"
+                                        inner_html=textarea_html(&typed)
+                                        prop:defaultValue=typed.clone()
                                     ></textarea>
                                     <p class="field__error" id="field-answer-error" role="alert">
                                         {mine}

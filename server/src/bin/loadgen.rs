@@ -9,6 +9,7 @@
 //! ```text
 //! loadgen hello ADDR                         serve a bare axum "hello" route (the baseline)
 //! loadgen bench SERVER_ADDR HELLO_ADDR       run every benchmark and print the figures
+//! loadgen page SERVER_ADDR PATH [teacher]   one page, 64 connections (to profile a page)
 //! loadgen seed SQLITE_URL TEACHERS           bulk-add teachers (with ratings, units done,
 //!                                            journal entries and a submission each) to the
 //!                                            first cohort until it has TEACHERS of them
@@ -54,13 +55,37 @@ async fn main() -> Result<(), Error> {
                 .unwrap_or(10);
             bench(server, hello, Duration::from_secs(seconds)).await
         }
+        Some("page") => {
+            // One page, closed loop at 64 connections (for profiling one page at a time).
+            let server: SocketAddr = args.get(1).ok_or("page needs the server address")?.parse()?;
+            let path = args.get(2).ok_or("page needs a path")?;
+            let cookie = match args.get(3).map(String::as_str) {
+                Some("teacher") => Some(sign_in(server).await?),
+                _ => None,
+            };
+            let seconds: u64 = std::env::var("BENCH_SECONDS")
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(10);
+            let (mut s, e) = closed_loop_get(
+                server,
+                path,
+                cookie,
+                "text/html",
+                64,
+                Duration::from_secs(seconds),
+            )
+            .await?;
+            report(path, &mut s, e);
+            Ok(())
+        }
         Some("seed") => {
             let url = args.get(1).ok_or("seed needs a sqlite: URL")?;
             let teachers: i64 = args.get(2).ok_or("seed needs a count")?.parse()?;
             seed(url, teachers).await
         }
         _ => Err(
-            "usage: loadgen hello ADDR | loadgen bench SERVER_ADDR HELLO_ADDR | loadgen seed URL N"
+            "usage: loadgen hello ADDR | loadgen bench SERVER_ADDR HELLO_ADDR | loadgen page SERVER_ADDR PATH [teacher] | loadgen seed URL N"
                 .into(),
         ),
     }

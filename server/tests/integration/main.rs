@@ -16,6 +16,7 @@ mod dashboard;
 mod framework;
 mod journal;
 mod pages;
+mod plain_forms;
 mod ratings;
 mod stored_values;
 mod trust;

@@ -164,6 +164,62 @@ impl TestApp {
             .await
     }
 
+    /// A plain HTML form post (JavaScript off) from the page `referer`, with an optional
+    /// session cookie: a form-urlencoded body (spaces as `+`, as browsers send them), HTML
+    /// accepted.
+    pub async fn plain_post(
+        &self,
+        uri: &str,
+        fields: &[(&str, &str)],
+        cookie: Option<&str>,
+        referer: &str,
+    ) -> Reply {
+        let body = fields
+            .iter()
+            .map(|(k, v)| {
+                let v = app::domain::url::encode(v).replace("%20", "+");
+                format!("{}={v}", app::domain::url::encode(k))
+            })
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut request = Request::post(uri)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("referer", format!("http://127.0.0.1:3000{referer}"))
+            .header("host", "127.0.0.1:3000")
+            .header("origin", "http://127.0.0.1:3000")
+            .header("sec-fetch-site", "same-origin")
+            .header("x-forwarded-for", "198.51.100.7");
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        self.send(request.body(Body::from(body)).expect("request"))
+            .await
+    }
+
+    /// Follows a redirect as a browser would: loads its `Location` with `cookie` and the
+    /// cookies the reply set. Answers the page and the cookies sent with it.
+    pub async fn follow(&self, reply: &Reply, cookie: Option<&str>) -> (Reply, String) {
+        let location = reply
+            .headers
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_else(|| panic!("a redirect ({}): {}", reply.status, reply.body))
+            .to_owned();
+        let mut cookies: Vec<String> = cookie.map(str::to_owned).into_iter().collect();
+        cookies.extend(
+            reply
+                .headers
+                .get_all("set-cookie")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .filter_map(|v| v.split(';').next())
+                .map(str::to_owned),
+        );
+        let cookies = cookies.join("; ");
+        (self.page_as(&location, &cookies).await, cookies)
+    }
+
     /// A GET with a session cookie, as the app's own calls make it.
     pub async fn get_as(&self, uri: &str, cookie: &str) -> Reply {
         let request = Request::get(uri)
