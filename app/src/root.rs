@@ -37,7 +37,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options=options.clone() />
+                // Hydration waits for the browser to be idle (at most 2 s) and the code is
+                // fetched at low priority, so it never competes with the page's first paint.
+                // Nothing is lost meanwhile: every form posts and every link loads without
+                // JavaScript (docs/decisions.md, "Bundle size").
+                <HydrationScripts options=options.clone() defer=true />
                 <HashedStylesheet options id="leptos" />
                 <MetaTags />
             </head>
@@ -281,8 +285,14 @@ lazy_pages!(account_pages, __preload_account_pages, AccountPage {
     SignUpFinish: SignUpFinishRoute => SignUpFinishPage,
 });
 
-lazy_pages!(teacher_pages, __preload_teacher_pages, TeacherPage {
+// The dashboard alone: it is where a teacher lands, and on a phone the teacher group's
+// ~240 KB took ~250 ms of compiling and hydrating on the main thread before it was usable
+// (Lighthouse's blocking time; see docs/decisions.md, "Bundle size").
+lazy_pages!(dashboard_pages, __preload_dashboard_pages, DashboardGroup {
     Dashboard: DashboardRoute => DashboardPage,
+});
+
+lazy_pages!(teacher_pages, __preload_teacher_pages, TeacherPage {
     Checklist: ChecklistRoute => ChecklistPage,
     Journal: JournalRoute => JournalPage,
     JournalEntry: JournalEntryRoute => JournalEntryPage,

@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { activate, DEMO, hydrated, mailTo, open, signIn, signOut, typeInto } from "./helpers";
+import { expect } from "@playwright/test";
+import { activate, DEMO, hydrated, mailTo, open, signIn, signOut, test, typeInto } from "./helpers";
 
 test("a coordinator invites, a teacher signs up through the link, signs out and in — keyboard only", async ({ page }, testInfo) => {
   // About 20 s alone: three people, every field reached with the Tab key.
@@ -28,13 +28,10 @@ test("a coordinator invites, a teacher signs up through the link, signs out and 
   await typeInto(page, "Email", teacher.email.replace(/\.test$/, ""));
   await page.keyboard.press("Enter");
   await expect(page.getByText("is not a complete address")).toBeVisible();
-  if (hydrated(testInfo)) {
-    // With JavaScript the form keeps what was typed.
-    await expect(page.getByLabel("Your name", { exact: true })).toHaveValue(teacher.name);
-    await page.getByLabel("Email", { exact: true }).fill("");
-  } else {
-    await typeInto(page, "Your name", teacher.name);
-  }
+  // The form keeps what was typed, with JavaScript and without (issue 15).
+  await expect(page.getByLabel("Your name", { exact: true })).toHaveValue(teacher.name);
+  await expect(page.getByLabel("Email", { exact: true })).toHaveValue(teacher.email.replace(/\.test$/, ""));
+  await page.getByLabel("Email", { exact: true }).fill("");
   await typeInto(page, "Email", teacher.email);
   await page.keyboard.press("Enter");
   await expect(page.getByRole("heading", { level: 1, name: "Check your e-mail" })).toBeVisible();
@@ -93,4 +90,27 @@ test("a teacher on a coordinator page gets a polite 403", async ({ page }, testI
   const response = await page.goto("/coordinator");
   expect(response?.status()).toBe(403);
   await expect(page.getByRole("heading", { level: 1, name: "No access" })).toBeVisible();
+});
+
+test("each person lands where their work is after signing in (issue 15)", async ({ browser }, testInfo) => {
+  const js = hydrated(testInfo);
+  const cases: [{ email: string; password: string }, RegExp, string][] = [
+    [DEMO.teacher, /\/dashboard$/, "Your dashboard"],
+    [DEMO.assessor, /\/assess$/, "Assessment queue"],
+    [DEMO.coordinator, /\/coordinator$/, "Cohorts"],
+  ];
+  for (const [who, url, heading] of cases) {
+    const context = await browser.newContext({ javaScriptEnabled: js });
+    const page = await context.newPage();
+    await signIn(page, testInfo, who.email, who.password);
+    await expect(page).toHaveURL(url);
+    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+    if (who !== DEMO.teacher) {
+      // Not a teacher: the dashboard points to their work, without a baseline to rate.
+      await open(page, testInfo, "/dashboard");
+      await expect(page.getByText("You are not a teacher in a cohort")).toBeVisible();
+      await expect(page.getByText("Rate my starting point")).toHaveCount(0);
+    }
+    await context.close();
+  }
 });

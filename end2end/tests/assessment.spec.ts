@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { composeAndSubmit, DEMO, hydrated, open, review, signIn } from "./helpers";
+import { expect } from "@playwright/test";
+import { composeAndSubmit, DEMO, hydrated, open, review, signIn, test } from "./helpers";
 
 test("a teacher submits, an assessor says Not yet, the teacher resubmits, the assessor says Competent", async ({ browser }, testInfo) => {
   test.setTimeout(120_000);
@@ -28,10 +28,19 @@ test("a teacher submits, an assessor says Not yet, the teacher resubmits, the as
   // The teacher sees the decision and what to improve; the next attempt starts from the first.
   await open(teacher, testInfo, "/dashboard");
   await expect(teacher.locator(".site-header").getByRole("link", { name: /^Dashboard/ }).locator(".badge")).toBeVisible();
-  await open(teacher, testInfo, evidence);
+  // The dashboard says so first thing (issue 15), and leads to what to improve.
+  const notice = teacher.locator(".callout--decision");
+  await expect(notice.getByRole("heading", { name: "New decisions on your evidence" })).toBeVisible();
+  await expect(notice.getByText(`${title}: Not yet.`)).toBeVisible();
+  await notice.getByRole("link", { name: "See what to improve and try again" }).click();
+  await expect(teacher.getByRole("heading", { level: 1, name: `Evidence: ${title}` })).toBeVisible();
   await expect(teacher.getByText("Attempt 2 of 3.")).toBeVisible();
+  // At the top of the evidence page: the decision and what to improve; by each field, the
+  // assessor's rating of it.
+  await expect(notice.getByRole("heading", { name: "Attempt 1: Not yet" })).toBeVisible();
+  await expect(notice.getByText("Show one lesson where you tried something new")).toBeVisible();
+  await expect(teacher.locator(".indicator-feedback").first()).toHaveText(/^Assessor, attempt 1: Partly evident/);
   await expect(teacher.getByRole("heading", { name: "Decision: Not yet" })).toBeVisible();
-  await expect(teacher.getByText("Show one lesson where you tried something new")).toBeVisible();
   await expect(teacher.locator('textarea[name^="draft[rationale]"]').first()).toHaveValue(/^In my mentoring this term I/);
   await composeAndSubmit(teacher, "With my mentee, in three observed lessons, I");
 
@@ -41,7 +50,8 @@ test("a teacher submits, an assessor says Not yet, the teacher resubmits, the as
   // The teacher sees the result and the feedback; the dashboard counts it.
   await open(teacher, testInfo, evidence);
   await expect(teacher.locator(".lead .status")).toHaveText("Competent");
-  await expect(teacher.getByText("Clear evidence from your own lessons.")).toBeVisible();
+  await expect(teacher.locator(".callout--decision").getByRole("heading", { name: "Attempt 2: Competent" })).toBeVisible();
+  await expect(teacher.locator(".callout--decision").getByText("Clear evidence from your own lessons.")).toBeVisible();
   await expect(teacher.getByRole("heading", { name: "Decision: Not yet" })).toBeVisible();
   await open(teacher, testInfo, "/dashboard");
   await expect(teacher.getByRole("row", { name: new RegExp(`^${title} Competent$`) })).toBeVisible();

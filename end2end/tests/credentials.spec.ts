@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { composeAndSubmit, DEMO, hydrated, open, review, signIn } from "./helpers";
+import { expect } from "@playwright/test";
+import { composeAndSubmit, DEMO, hydrated, open, review, signIn, test } from "./helpers";
 
 /**
  * The last competency of a domain judged Competent → the badge appears for the teacher → its
@@ -86,6 +86,14 @@ test("a completed domain earns a badge that anyone can verify, until a coordinat
   outcome = await verifyCredential(credential, { baseUrl: baseURL });
   expect(outcome.revoked).toBe(true);
   expect(outcome.verified).toBe(false);
+
+  // The teacher is told, and is no longer offered to add it to a profile (issue 15).
+  await open(teacher, testInfo, "/credentials");
+  const revoked = teacher.locator(".credential-card").filter({ hasText: badge });
+  await expect(revoked.getByText(/^Revoked on /)).toBeVisible();
+  await expect(revoked.getByRole("link", { name: /^Add to LinkedIn/ })).toHaveCount(0);
+  await open(teacher, testInfo, `/credentials/${publicId}`);
+  await expect(teacher.getByRole("link", { name: /^Add to LinkedIn/ })).toHaveCount(0);
 
   await api.dispose();
   for (const c of [teacherContext, assessorContext, visitorContext, coordinatorContext]) await c.close();

@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { hydrated, open } from "./helpers";
+import { expect } from "@playwright/test";
+import { hydrated, open, test } from "./helpers";
 
 test("home → framework → competency, found by role", async ({ page }, testInfo) => {
   await open(page, testInfo, "/");

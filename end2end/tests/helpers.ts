@@ -1,7 +1,46 @@
-import { expect, type Frame, type Locator, type Page, type TestInfo } from "@playwright/test";
+import { test as base, expect, type BrowserContext, type Frame, type Locator, type Page, type TestInfo } from "@playwright/test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { simpleParser } from "mailparser";
+
+/**
+ * Every spec's `test`: fails a test when any page it opened, in any browser context, raised an
+ * uncaught error or a Rust panic (issue 15: a panic after submitting evidence left the page
+ * dead, and no test noticed). Contexts a test makes with `browser.newContext` are watched too.
+ */
+export const test = base.extend<{ failOnPageErrors: void }>({
+  failOnPageErrors: [
+    async ({ browser, context }, use) => {
+      const errors: string[] = [];
+      const watchPage = (page: Page) => {
+        page.on("pageerror", (e) => errors.push(`${page.url()}: ${e.name}: ${e.message}`));
+        page.on("console", (m) => {
+          if (m.type() === "error" && /panicked|already been disposed/.test(m.text())) {
+            errors.push(`${page.url()}: ${m.text()}`);
+          }
+        });
+      };
+      const watchContext = (c: BrowserContext) => {
+        c.pages().forEach(watchPage);
+        c.on("page", watchPage);
+      };
+      watchContext(context);
+      const newContext = browser.newContext.bind(browser);
+      browser.newContext = async (...args: Parameters<typeof newContext>) => {
+        const c = await newContext(...args);
+        watchContext(c);
+        return c;
+      };
+      try {
+        await use();
+      } finally {
+        browser.newContext = newContext;
+      }
+      expect(errors, "errors raised in the pages this test opened").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
 
 /**
  * The plain-text body of the newest e-mail the SMTP server received for `address` (waits for
@@ -119,6 +158,9 @@ export async function composeAndSubmit(page: Page, rationale: string): Promise<v
   await page.locator('textarea[name^="draft[links]"]').first().fill("https://example.org/lesson-plan My lesson plan");
   await page.getByRole("button", { name: "Submit for assessment" }).click();
   await expect(page.getByText(/^Submitted to the assessors of/)).toBeVisible();
+  // The autosave timers started by the typing above fire after the page has re-rendered: they
+  // must find it gone without an error (the fixture above fails the test on one).
+  await page.waitForTimeout(1_000);
 }
 
 /**

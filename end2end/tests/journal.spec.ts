@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { DEMO, hydrated, open, signIn } from "./helpers";
+import { expect } from "@playwright/test";
+import { DEMO, hydrated, open, signIn, test } from "./helpers";
 
 test("two pages edit one entry: the second save shows both texts and loses nothing", async ({ page, context }, testInfo) => {
   await signIn(page, testInfo, DEMO.teacher.email, DEMO.teacher.password);

@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { DEMO, hydrated, open, signIn } from "./helpers";
+import { expect } from "@playwright/test";
+import { DEMO, hydrated, open, signIn, test } from "./helpers";
 
 test("a teacher rates an indicator on the checklist, and it is kept", async ({ page }, testInfo) => {
   await signIn(page, testInfo, DEMO.teacher.email, DEMO.teacher.password);
@@ -71,4 +71,21 @@ test("the dashboard shows progress per domain, a next step and the growth chart 
   const title = (await step.textContent()) ?? "";
   await step.click();
   await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+});
+
+test("saving a baseline rating stays on the baseline checklist (issue 15)", async ({ page }, testInfo) => {
+  await signIn(page, testInfo, DEMO.teacher.email, DEMO.teacher.password);
+  await open(page, testInfo, "/frameworks/mcf/competencies/collaboration/checklist?phase=baseline");
+  const slug = hydrated(testInfo) ? "demonstrating-respect" : "working-towards-common-goals";
+  const item = page.locator(`#indicator-${slug}`);
+  await expect(item).toBeVisible();
+  await item.getByLabel(/^Emerging/).check();
+  if (!hydrated(testInfo)) {
+    await item.getByRole("button", { name: "Save" }).click();
+    await expect(page.locator(`#indicator-${slug}`).getByRole("status")).toHaveText("Saved");
+  } else {
+    await expect(item.getByRole("status")).toHaveText(/Saved at \d\d:\d\d/);
+  }
+  await expect(page).toHaveURL(/[?&]phase=baseline/);
+  await expect(page.locator('input[name="rating[phase]"]').first()).toHaveValue("baseline");
 });

@@ -121,7 +121,14 @@ async fn sign_in_inner(email: String, password: String, next: String) -> Result<
     )
     .await
     .map_err(internal)?;
-    let next = safe_next(&next);
+    // Signing in from no particular page: to where this person's work is.
+    let next = match safe_next(&next).as_str() {
+        "/" => match session::resolve(&db, &token).await.map_err(internal)? {
+            Some(p) => crate::domain::account::landing(p.is_admin, &p.roles).to_owned(),
+            None => "/".to_owned(),
+        },
+        other => other.to_owned(),
+    };
     super::redirect_plain_form(&next);
     Ok(next)
 }

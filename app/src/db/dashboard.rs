@@ -107,6 +107,7 @@ async fn structure(db: &Db, framework_id: i64) -> anyhow::Result<Option<Arc<Stru
             domain_slug: r.try_get(3)?,
             domain_title: r.try_get(4)?,
             evidence: None,
+            new_decision: None,
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
@@ -184,7 +185,9 @@ pub async fn load(db: &Db, user_id: i64) -> anyhow::Result<Option<Dashboard>> {
          WHERE m.user_id = $1 AND m.role = 'teacher' \
          UNION ALL SELECT 'done', unit_id, CAST(0 AS BIGINT) FROM unit_progress WHERE user_id = $1 \
          UNION ALL SELECT phase, indicator_id, level FROM self_ratings WHERE user_id = $1 \
-         UNION ALL SELECT status, competency_id, attempt FROM submissions WHERE user_id = $1",
+         UNION ALL SELECT status, competency_id, attempt FROM submissions WHERE user_id = $1 \
+         UNION ALL SELECT 'unseen', competency_id, CAST(CASE WHEN status = 'competent' THEN 1 ELSE 0 END AS BIGINT) \
+           FROM submissions WHERE user_id = $1 AND decided_at IS NOT NULL AND decision_seen_at IS NULL",
     )
     .bind(user_id)
     .fetch_all(db.pool())
@@ -194,6 +197,7 @@ pub async fn load(db: &Db, user_id: i64) -> anyhow::Result<Option<Dashboard>> {
     let mut done = std::collections::HashSet::new();
     let mut ratings: HashMap<(i64, bool), Level> = HashMap::new();
     let mut latest: HashMap<i64, (i64, String)> = HashMap::new();
+    let mut unseen: HashMap<i64, bool> = HashMap::new();
     for r in &rows {
         let kind: String = r.try_get(0)?;
         let id: i64 = r.try_get(1)?;
@@ -206,6 +210,9 @@ pub async fn load(db: &Db, user_id: i64) -> anyhow::Result<Option<Dashboard>> {
             }
             "done" => {
                 done.insert(id);
+            }
+            "unseen" => {
+                unseen.insert(id, value == 1);
             }
             "draft" | "submitted" | "competent" | "not_yet" => {
                 // The latest attempt's status counts.
@@ -237,6 +244,7 @@ pub async fn load(db: &Db, user_id: i64) -> anyhow::Result<Option<Dashboard>> {
             evidence: latest
                 .get(&c.id)
                 .and_then(|(_, status)| SubmissionStatus::parse(status)),
+            new_decision: unseen.get(&c.id).copied(),
             ..c.clone()
         })
         .collect();

@@ -192,6 +192,81 @@ impl Viewer {
     }
 }
 
+/// Where a person's work is, by the roles they hold (issue 15): a teacher's dashboard, else a
+/// coordinator's cohorts (an institution coordinator counts), else an assessor's queue. Someone
+/// with no role yet (signed up, not in a cohort) starts on the dashboard, whose course is open
+/// to them.
+pub fn landing(is_admin: bool, roles: &[Membership]) -> &'static str {
+    let holds = |role: Role| roles.iter().any(|m| m.role == role);
+    if holds(Role::Teacher) || (roles.is_empty() && !is_admin) {
+        "/dashboard"
+    } else if is_admin || holds(Role::Coordinator) {
+        "/coordinator"
+    } else {
+        "/assess"
+    }
+}
+
+#[cfg(test)]
+mod landing_tests {
+    use super::*;
+
+    fn with(roles: &[Role]) -> Vec<Membership> {
+        roles
+            .iter()
+            .enumerate()
+            .map(|(i, r)| Membership {
+                cohort_id: i as i64,
+                cohort_name: format!("Cohort {i}"),
+                role: *r,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_kind_of_person_lands_on_their_work() {
+        use Role::{Assessor, Coordinator, Teacher};
+        let cases: [(bool, &[Role], &str); 10] = [
+            (false, &[Teacher], "/dashboard"),
+            (false, &[Assessor], "/assess"),
+            (false, &[Coordinator], "/coordinator"),
+            (false, &[Teacher, Assessor], "/dashboard"),
+            (false, &[Teacher, Coordinator], "/dashboard"),
+            (false, &[Assessor, Coordinator], "/coordinator"),
+            (false, &[Assessor, Assessor], "/assess"),
+            (false, &[], "/dashboard"),
+            (true, &[], "/coordinator"),
+            (true, &[Assessor], "/coordinator"),
+        ];
+        for (admin, roles, expected) in cases {
+            assert_eq!(landing(admin, &with(roles)), expected, "{admin} {roles:?}");
+        }
+    }
+
+    /// Over every combination: nobody who holds roles but not Teacher lands on a teacher's
+    /// dashboard, and only an assessor lands on the queue.
+    #[test]
+    fn no_one_lands_on_work_that_is_not_theirs() {
+        for admin in [false, true] {
+            for mask in 0..8u8 {
+                let roles: Vec<Role> = Role::ALL
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask & (1 << i) != 0)
+                    .map(|(_, r)| *r)
+                    .collect();
+                let to = landing(admin, &with(&roles));
+                if to == "/dashboard" {
+                    assert!(roles.contains(&Role::Teacher) || (roles.is_empty() && !admin));
+                }
+                if to == "/assess" {
+                    assert!(roles.contains(&Role::Assessor) && !admin);
+                }
+            }
+        }
+    }
+}
+
 /// Where to go after signing in: only a path on this site, never another origin.
 pub fn safe_next(next: &str) -> String {
     let ok = next.starts_with('/')

@@ -92,6 +92,8 @@ pub struct EvidenceStatus {
     pub title: String,
     /// The latest attempt's status; `None`: not started.
     pub status: Option<SubmissionStatus>,
+    /// A decision the teacher has not opened yet: `Some(true)` Competent, `Some(false)` Not yet.
+    pub new_decision: Option<bool>,
 }
 
 /// A competency as loaded.
@@ -109,6 +111,8 @@ pub struct CompetencyIn {
     pub domain_title: String,
     /// Where this teacher's evidence for it stands (latest attempt), if started.
     pub evidence: Option<SubmissionStatus>,
+    /// A decision on it the teacher has not opened yet (`true`: Competent).
+    pub new_decision: Option<bool>,
 }
 
 /// A unit as loaded.
@@ -229,6 +233,7 @@ pub fn build(
                 slug: c.slug.clone(),
                 title: c.title.clone(),
                 status: c.evidence,
+                new_decision: c.new_decision,
             })
             .collect(),
     }
@@ -322,6 +327,7 @@ mod tests {
             domain_slug: domain.into(),
             domain_title: domain.to_uppercase(),
             evidence: None,
+            new_decision: None,
         }
     }
 

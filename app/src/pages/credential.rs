@@ -124,7 +124,8 @@ fn CredentialView(p: CredentialPage, show: ServerAction<SetShowName>) -> impl In
                     <li><a href=format!("/credentials/{id}/badge.png") download>"Badge image (PNG) with the credential inside"</a></li>
                     <li><a href=format!("/credentials/{id}/badge.svg") download>"Badge image (SVG) with the credential inside"</a></li>
                     <li><a href=format!("/credentials/{id}/credential.json") download>"Credential (JSON, Open Badges 3.0)"</a></li>
-                    {p.is_holder.then(|| view! {
+                    // A revoked credential is not offered for a profile (issue 15).
+                    {(p.is_holder && p.revoked.is_none()).then(|| view! {
                         <li><a href=p.linkedin.clone() rel="noopener" target="_blank">"Add to LinkedIn profile"</a></li>
                     })}
                 </ul>
@@ -250,8 +251,10 @@ fn CredentialCard(c: MyCredential) -> impl IntoView {
                     <a href=format!("/credentials/{id}/badge.svg") download>"SVG"</a>
                     " · "
                     <a href=format!("/credentials/{id}/credential.json") download>"JSON"</a>
-                    " · "
-                    <a href=c.linkedin.clone() rel="noopener" target="_blank">"Add to LinkedIn"</a>
+                    {c.revoked.is_none().then(|| view! {
+                        " · "
+                        <a href=c.linkedin.clone() rel="noopener" target="_blank">"Add to LinkedIn"</a>
+                    })}
                 </p>
             </div>
         </li>

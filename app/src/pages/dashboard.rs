@@ -17,7 +17,37 @@ use leptos_router::hooks::use_query_map;
 pub fn DashboardPage() -> impl IntoView {
     view! {
         <Title text="Your dashboard" />
-        <Private children=|_| view! { <DashboardLoader /> } />
+        <Private children=|viewer| {
+            // A teacher's dashboard only for teachers (and people not in a cohort yet, whose
+            // course is open): an assessor or coordinator is pointed to their own work.
+            if crate::domain::account::landing(viewer.is_admin, &viewer.roles) == "/dashboard" {
+                view! { <DashboardLoader /> }.into_any()
+            } else {
+                view! { <NotATeacher viewer /> }.into_any()
+            }
+        } />
+    }
+}
+
+/// The dashboard of someone who holds roles but teaches in no cohort: where their work is.
+#[component]
+fn NotATeacher(viewer: crate::domain::account::Viewer) -> impl IntoView {
+    use crate::domain::account::Role;
+    let assesses = viewer.has_role_anywhere(Role::Assessor);
+    let coordinates = viewer.has_role_anywhere(Role::Coordinator);
+    view! {
+        <h1>"Your dashboard"</h1>
+        <p class="lead">
+            "You are not a teacher in a cohort, so there is no course progress to show here."
+        </p>
+        <ul class="link-list">
+            {assesses.then(|| view! {
+                <li><A href="/assess">"Assessment queue"</A>" – submissions waiting for a decision"</li>
+            })}
+            {coordinates.then(|| view! {
+                <li><A href="/coordinator">"Cohorts"</A>" – members, invitations, moderation"</li>
+            })}
+        </ul>
     }
 }
 
@@ -49,9 +79,51 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
         view! { <BaselineInvitation welcome rated=d.baseline_rated total=d.indicators_total start /> }
     });
     let fw_for_steps = fw.clone();
+    // Decisions not opened yet come first, where nobody can miss them (issue 15).
+    let decisions: Vec<_> = d
+        .evidence
+        .iter()
+        .filter_map(|e| {
+            e.new_decision
+                .map(|competent| (e.slug.clone(), e.title.clone(), competent))
+        })
+        .collect();
+    let notices = (!decisions.is_empty()).then(|| {
+        let items = decisions
+            .into_iter()
+            .map(|(slug, title, competent)| {
+                let href = format!("/frameworks/{fw}/competencies/{slug}/evidence");
+                if competent {
+                    view! {
+                        <li>
+                            <strong>{format!("{title}: Competent.")}</strong>" "
+                            <A href=href>"Read the assessor's feedback"</A>" · "
+                            <A href="/credentials">"Your credentials"</A>
+                        </li>
+                    }
+                    .into_any()
+                } else {
+                    view! {
+                        <li>
+                            <strong>{format!("{title}: Not yet.")}</strong>" "
+                            <A href=href>"See what to improve and try again"</A>
+                        </li>
+                    }
+                    .into_any()
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="callout callout--decision" aria-labelledby="decisions-heading">
+                <h2 id="decisions-heading">"New decisions on your evidence"</h2>
+                <ul>{items}</ul>
+            </section>
+        }
+    });
     view! {
         <h1>"Your dashboard"</h1>
         <p class="lead">{d.framework_title.clone()}</p>
+        {notices}
         {baseline}
         <section class="section" aria-labelledby="next-heading">
             <h2 id="next-heading">"Next step"</h2>

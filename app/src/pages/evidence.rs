@@ -10,8 +10,8 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{echo_or, textarea_html, use_form_error, FieldMessage};
 use crate::components::session_guard::Private;
 use crate::domain::assessment::{
-    AttemptRecord, DraftIndicator, DraftOutcome, Material, SubmissionStatus, Workspace,
-    RATIONALE_MAX,
+    AttemptRecord, Decision, DraftIndicator, DraftOutcome, Material, RubricLevel, SubmissionStatus,
+    Workspace, RATIONALE_MAX,
 };
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -114,6 +114,31 @@ fn EvidenceBody(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
             " "
             {ws.cohort.is_some().then_some(attempts)}
         </p>
+        {latest_decision(&ws)
+            .map(|(attempt, d)| {
+                let outcome = if d.competent { "Competent" } else { "Not yet" };
+                view! {
+                    <section class="callout callout--decision" aria-labelledby="latest-decision-heading">
+                        <h2 id="latest-decision-heading">{format!("Attempt {attempt}: {outcome}")}</h2>
+                        {(!d.improve.is_empty())
+                            .then(|| view! {
+                                <h3>"What to improve"</h3>
+                                <p class="prose-text">{d.improve.clone()}</p>
+                            })}
+                        <h3>"Feedback"</h3>
+                        <p class="prose-text">{d.feedback.clone()}</p>
+                        <p>
+                            {if d.competent {
+                                view! { <A href="/credentials">"Your credentials"</A> }.into_any()
+                            } else {
+                                view! { "The assessor's rating and comment are beside each indicator below." }.into_any()
+                            }}
+                            " · "
+                            <a href="#attempts-heading">"Every attempt and decision"</a>
+                        </p>
+                    </section>
+                }
+            })}
         {submitted_now
             .then(|| {
                 view! {
@@ -343,7 +368,9 @@ fn DraftEditor(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
         let mine = typing.get_value();
         set_timeout(
             move || {
-                if typing.get_value() == mine {
+                // `try_`: the page may have gone by now (a submission re-renders it, a
+                // link leaves it); a disposed value must not be read (issue 15).
+                if typing.try_get_value() == Some(mine) {
                     autosave();
                 }
             },
@@ -406,8 +433,9 @@ fn DraftEditor(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
                     .iter()
                     .cloned()
                     .map(|ind| {
+                        let assessed = assessed_on(&ws, &ind.slug);
                         view! {
-                            <IndicatorDraft ind journal=journal.clone() uploads=uploads.clone() error />
+                            <IndicatorDraft ind journal=journal.clone() uploads=uploads.clone() error assessed />
                         }
                     })
                     .collect_view()}
@@ -436,12 +464,33 @@ fn field_error(
     move || error.get().filter(|e| e.field == name).map(|e| e.message)
 }
 
+/// The latest decision on an earlier attempt, with its attempt number.
+fn latest_decision(ws: &Workspace) -> Option<(i64, Decision)> {
+    ws.history
+        .iter()
+        .filter_map(|h| h.decision.clone().map(|d| (h.attempt, d)))
+        .max_by_key(|(attempt, _)| *attempt)
+}
+
+/// What the assessor of the latest decided attempt said about the indicator `slug`: (attempt,
+/// level, comment).
+fn assessed_on(ws: &Workspace, slug: &str) -> Option<(i64, RubricLevel, String)> {
+    let (attempt, decision) = latest_decision(ws)?;
+    decision
+        .ratings
+        .into_iter()
+        .find(|r| r.slug == slug)
+        .map(|r| (attempt, r.level, r.comment))
+}
+
 #[component]
 fn IndicatorDraft(
     ind: DraftIndicator,
     journal: Vec<Material>,
     uploads: Vec<Material>,
     error: Signal<Option<FieldMessage>>,
+    /// The assessor's rating and comment on the latest decided attempt, shown by the field.
+    assessed: Option<(i64, RubricLevel, String)>,
 ) -> impl IntoView {
     let slug = ind.slug.clone();
     let rationale_name = format!("draft[rationale][{slug}]");
@@ -511,6 +560,12 @@ fn IndicatorDraft(
         <li class="draft-indicator" id=format!("draft-{slug}")>
             <fieldset>
                 <legend>{ind.text.clone()}</legend>
+                {assessed.map(|(attempt, level, comment)| view! {
+                    <p class="indicator-feedback">
+                        <strong>{format!("Assessor, attempt {attempt}: {}", level.label())}</strong>
+                        {(!comment.is_empty()).then(|| format!(" – {comment}"))}
+                    </p>
+                })}
                 <div class="field" class:field--invalid=rationale_bad>
                     <label for=rationale_id.clone()>"How your evidence shows this"</label>
                     <textarea id=rationale_id.clone() name=rationale_name rows="4" maxlength=RATIONALE_MAX inner_html=textarea_html(&rationale) prop:defaultValue=rationale.clone()></textarea>

@@ -349,7 +349,9 @@ fn Editor(entry: EntryView, history: Vec<Revision>) -> impl IntoView {
         let mine = typing.get_value();
         set_timeout(
             move || {
-                if typing.get_value() == mine {
+                // `try_`: the page may have gone by now (a submission re-renders it, a
+                // link leaves it); a disposed value must not be read (issue 15).
+                if typing.try_get_value() == Some(mine) {
                     flush.with_value(|f| f(false));
                 }
             },

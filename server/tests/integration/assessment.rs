@@ -339,8 +339,20 @@ both_engines! {
         let r = w.decide("assessor", id, [3, 3, 3], "competent", "").await;
         assert_eq!(r.status, 422, "{}", r.body);
         assert_eq!(w.notifications("teacher").await.decisions_unseen, 1);
+        // The dashboard names the decision first thing (issue 15), until the teacher opens it.
+        let new_decision = |who: &'static str| {
+            let w = &w;
+            async move {
+                let r = w.get(who, "/api/dashboard").await;
+                assert_eq!(r.status, 200, "{}", r.body);
+                let d: app::domain::dashboard::Dashboard = serde_json::from_str(&r.body).expect("dashboard");
+                d.evidence.iter().find(|e| e.slug == COMPETENCY).expect("the competency").new_decision
+            }
+        };
+        assert_eq!(new_decision("teacher").await, Some(false), "a Not yet not opened yet");
         let ws = w.workspace("teacher").await;
         assert_eq!(w.notifications("teacher").await.decisions_unseen, 0, "seen once opened");
+        assert_eq!(new_decision("teacher").await, None, "no longer new once opened");
         assert_eq!(ws.status, Some(SubmissionStatus::Draft));
         assert_eq!(ws.attempt, 2);
         assert!(ws.editable);

@@ -269,6 +269,39 @@ both_engines! {
         assert!(saved.version > writer_version, "the draft was saved");
     }
 
+    async fn signing_in_from_nowhere_lands_on_ones_work(engine: Engine) {
+        let Some(app) = TestApp::new(engine).await else { return };
+        let roster: [Person; 4] = [
+            ("teach", "Tia Teach", &[(true, Role::Teacher)]),
+            ("mark", "Max Mark", &[(true, Role::Assessor)]),
+            ("coord", "Cy Coord", &[(true, Role::Coordinator)]),
+            ("both", "Bo Both", &[(true, Role::Teacher), (true, Role::Assessor)]),
+        ];
+        Cast::new(&app, "Landing", "l.test", &roster).await;
+        let cases = [
+            ("teach@l.test", "/", "/dashboard"),
+            ("mark@l.test", "/", "/assess"),
+            ("coord@l.test", "/", "/coordinator"),
+            ("both@l.test", "/", "/dashboard"),
+            ("admin@l.test", "/", "/coordinator"),
+            // Headed somewhere: that is where they go.
+            ("mark@l.test", "/journal", "/journal"),
+        ];
+        for (email, next, expected) in cases {
+            let r = app
+                .post_form("/api/account/sign-in", &[("email", email), ("password", "cast pw"), ("next", next)], None)
+                .await;
+            assert_eq!(r.status, 200, "{email}: {}", r.body);
+            let to: String = serde_json::from_str(&r.body).expect("a path");
+            assert_eq!(to, expected, "{email} from {next}");
+            // Without JavaScript, the same, as a redirect.
+            let r = app
+                .plain_post("/api/account/sign-in", &[("email", email), ("password", "cast pw"), ("next", next)], None, "/sign-in")
+                .await;
+            assert_eq!(r.headers.get("location").and_then(|v| v.to_str().ok()), Some(expected), "{email}");
+        }
+    }
+
     async fn a_plain_form_that_succeeds_keeps_its_page_state(engine: Engine) {
         let Some(app) = TestApp::new(engine).await else { return };
         let cookie = common::new_teacher(&app, "state@f.test", "Stan State").await;
