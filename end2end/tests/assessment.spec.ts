@@ -44,8 +44,15 @@ test("a teacher submits, an assessor says Not yet, the teacher resubmits, the as
   await expect(teacher.locator('textarea[name^="draft[rationale]"]').first()).toHaveValue(/^In my mentoring this term I/);
   await composeAndSubmit(teacher, "With my mentee, in three observed lessons, I");
 
-  // The assessor reviews the second attempt: Competent.
+  // The assessor reviews the second attempt: Competent. The screen showed the first decision
+  // and what changed since, word by word (issue 15).
   await review(assessor, testInfo, new RegExp(`^${title} \\(attempt 2\\)`), 2, true);
+  const earlier = assessor.locator(".earlier-attempts");
+  await expect(earlier.getByRole("heading", { name: "Attempt 1: Not yet" })).toBeVisible();
+  await expect(earlier.getByText("Show one lesson where you tried something new")).toBeVisible();
+  await expect(earlier.getByRole("heading", { name: "What changed since attempt 1" })).toBeVisible();
+  await expect(earlier.locator("ins", { hasText: "observed" }).first()).toBeVisible();
+  await expect(earlier.locator("del", { hasText: "mentoring" }).first()).toBeVisible();
 
   // The teacher sees the result and the feedback; the dashboard counts it.
   await open(teacher, testInfo, evidence);

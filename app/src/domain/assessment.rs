@@ -497,6 +497,10 @@ pub struct ReviewView {
     pub can_decide: bool,
     /// The decision already made in this role (first or second), if any.
     pub decided: Option<Decision>,
+    /// The teacher's earlier attempts at this competency, oldest first, with their decisions.
+    pub earlier: Vec<super::changes::EarlierAttempt>,
+    /// What changed since the previous attempt (empty for a first attempt).
+    pub changes: Vec<super::changes::IndicatorChanges>,
 }
 
 /// A submission chosen for second marking, as its coordinator sees it.

@@ -15,6 +15,7 @@ use crate::components::session_guard::Private;
 use crate::domain::assessment::{
     AssessorOption, ClaimState, Queue, QueueItem, ReviewView, RubricLevel, SnapshotIndicator,
 };
+use crate::domain::changes::{EarlierAttempt, IndicatorChanges, Piece};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -302,6 +303,7 @@ fn ReviewScreen(v: ReviewView, refresh: RwSignal<u32>) -> impl IntoView {
             <p class="callout">"Second marking for moderation: rate the evidence on its own. The first decision is not shown to you, and your marking does not change the teacher's result; the coordinator compares the two."</p>
         })}
         {v.decided.clone().map(|d| view! { <DecisionView decision=d heading=if v.second { "Your second marking" } else { "Decision" } /> })}
+        <EarlierAttempts earlier=v.earlier.clone() changes=v.changes.clone() attempt=v.attempt />
         {if can_decide {
             view! {
                 <ActionForm action=decide attr:class="review-form" attr:id="review-form">
@@ -433,4 +435,89 @@ fn OverallFields(error: Signal<Option<FieldMessage>>, rule: String, second: bool
             <button class="button" type="submit">{if second { "Record second marking" } else { "Record decision" }}</button>
         </section>
     }
+}
+
+/// The teacher's earlier attempts (each decision, with what to improve) and what changed since
+/// the previous one, indicator by indicator (issue 15): the assessor of a resubmission judges
+/// it against what was asked.
+#[component]
+fn EarlierAttempts(
+    earlier: Vec<EarlierAttempt>,
+    changes: Vec<IndicatorChanges>,
+    attempt: i64,
+) -> impl IntoView {
+    if earlier.is_empty() {
+        return ().into_any();
+    }
+    let decisions = earlier
+        .into_iter()
+        .rev()
+        .map(|e| match e.decision {
+            Some(d) => {
+                view! { <DecisionView decision=d heading=format!("Attempt {}", e.attempt) /> }
+                    .into_any()
+            }
+            None => view! { <p class="meta">{format!("Attempt {}: no decision.", e.attempt)}</p> }
+                .into_any(),
+        })
+        .collect_view();
+    let changed: Vec<IndicatorChanges> = changes
+        .iter()
+        .filter(|c| !c.is_unchanged())
+        .cloned()
+        .collect();
+    let unchanged = changes.len() - changed.len();
+    let items = changed
+        .into_iter()
+        .map(|c| {
+            let rationale = (!c.rationale.is_empty()).then(|| {
+                let pieces = c
+                    .rationale
+                    .iter()
+                    .map(|p| match p {
+                        Piece::Same(t) => view! { <span>{t.clone()}</span> }.into_any(),
+                        Piece::Added(t) => view! { <ins>{t.clone()}</ins> }.into_any(),
+                        Piece::Removed(t) => view! { <del>{t.clone()}</del> }.into_any(),
+                    })
+                    .collect_view();
+                view! { <p class="prose-text diff">{pieces}</p> }
+            });
+            let list = |label: &'static str, items: Vec<String>| {
+                (!items.is_empty()).then(|| {
+                    view! {
+                        <p>
+                            <strong>{label}</strong>
+                            " "
+                            {items.join("; ")}
+                        </p>
+                    }
+                })
+            };
+            view! {
+                <li>
+                    <h4>{c.text.clone()}</h4>
+                    {rationale}
+                    {list("Evidence added:", c.added)}
+                    {list("Evidence removed:", c.removed)}
+                    {list("Edited since:", c.edited)}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="section earlier-attempts" aria-labelledby="earlier-heading">
+            <h2 id="earlier-heading">"Earlier attempts"</h2>
+            {decisions}
+            <h3>{format!("What changed since attempt {}", attempt - 1)}</h3>
+            <p class="meta">
+                {if unchanged == 0 {
+                    "Words added are underlined, words removed are struck through.".to_owned()
+                } else {
+                    format!("Words added are underlined, words removed are struck through. Unchanged: {unchanged}.")
+                }}
+            </p>
+            <ul class="changes">{items}</ul>
+        </section>
+    }
+    .into_any()
 }

@@ -369,6 +369,34 @@ both_engines! {
         assert_eq!(r.status, 200, "{}", r.body);
         let id2 = w.queue("assessor").await.items[0].id;
         assert_ne!(id, id2);
+        // Its assessor sees the first attempt's decision and what changed since (issue 15).
+        let r = w.review("assessor", id2).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let view: ReviewView = serde_json::from_str(&r.body).expect("review view");
+        assert_eq!(view.earlier.len(), 1);
+        assert_eq!(view.earlier[0].attempt, 1);
+        let d = view.earlier[0].decision.clone().expect("the first decision");
+        assert!(!d.competent);
+        assert_eq!(d.improve, "Show the risk you took.");
+        assert_eq!(view.changes.len(), INDICATORS.len());
+        let c = &view.changes[0];
+        let words = |added: bool| -> String {
+            c.rationale
+                .iter()
+                .filter_map(|p| match p {
+                    app::domain::changes::Piece::Same(t) => Some(t.as_str()),
+                    app::domain::changes::Piece::Added(t) if added => Some(t.as_str()),
+                    app::domain::changes::Piece::Removed(t) if !added => Some(t.as_str()),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert!(words(false).starts_with("Final"), "{:?}", c.rationale);
+        assert!(words(true).starts_with("Better"), "{:?}", c.rationale);
+        // The first attempt has nothing before it.
+        let r = w.review("assessor", id).await;
+        let first: ReviewView = serde_json::from_str(&r.body).expect("review view");
+        assert!(first.earlier.is_empty() && first.changes.is_empty());
         let r = w.decide("assessor", id2, [3, 3, 2], "competent", "").await;
         assert_eq!(r.status, 200, "{}", r.body);
         let ws = w.workspace("teacher").await;

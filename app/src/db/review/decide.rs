@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::domain::assessment::ClaimState;
+use crate::domain::changes::{EarlierAttempt, IndicatorChanges};
 
 /// The review screen's row: what [`target`] does not read.
 #[derive(sqlx::FromRow)]
@@ -74,6 +75,7 @@ pub async fn view(db: &Db, viewer: Viewer, id: SubmissionId) -> anyhow::Result<O
     } else {
         decision_of(db, id, None, true).await?
     };
+    let (earlier, changes) = earlier_attempts(db, id, t.attempt, &snapshot).await?;
     Ok(Some(ReviewView {
         id: id.get(),
         second,
@@ -86,7 +88,55 @@ pub async fn view(db: &Db, viewer: Viewer, id: SubmissionId) -> anyhow::Result<O
         claim,
         can_decide,
         decided,
+        earlier,
+        changes,
     }))
+}
+
+/// An earlier attempt's row.
+#[derive(sqlx::FromRow)]
+struct EarlierRow {
+    id: SubmissionId,
+    attempt: i64,
+    snapshot: Option<String>,
+}
+
+/// The teacher's attempts at this competency before `attempt` (oldest first, with the decision
+/// that stands on each), and what changed from the one just before to `now` (issue 15).
+async fn earlier_attempts(
+    db: &Db,
+    id: SubmissionId,
+    attempt: i64,
+    now: &Snapshot,
+) -> anyhow::Result<(Vec<EarlierAttempt>, Vec<IndicatorChanges>)> {
+    if attempt <= 1 {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let rows: Vec<EarlierRow> = sqlx::query_as(
+        "SELECT e.id, e.attempt, e.snapshot FROM submissions s \
+         JOIN submissions e ON e.user_id = s.user_id AND e.competency_id = s.competency_id \
+         WHERE s.id = $1 AND e.attempt < s.attempt AND e.snapshot IS NOT NULL ORDER BY e.attempt",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await
+    .context("earlier attempts")?;
+    let mut earlier = Vec::with_capacity(rows.len());
+    for row in &rows {
+        earlier.push(EarlierAttempt {
+            attempt: row.attempt,
+            decision: decision_of(db, row.id, None, true).await?,
+        });
+    }
+    let changes = match rows.last().and_then(|r| r.snapshot.as_deref()) {
+        Some(previous) => {
+            let previous: Snapshot =
+                serde_json::from_str(previous).context("an earlier attempt's snapshot")?;
+            crate::domain::changes::changes(&previous, now)
+        }
+        None => Vec::new(),
+    };
+    Ok((earlier, changes))
 }
 
 /// A decision as the assessor entered it, validated against the snapshot's indicators.
