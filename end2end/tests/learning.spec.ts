@@ -9,12 +9,19 @@ test("a teacher rates an indicator on the checklist, and it is kept", async ({ p
   const [slug, text] = hydrated(testInfo)
     ? ["active-listening", "Actively listening to each other during conversations"]
     : ["framing-questions", "Framing different types and levels of questions"];
+  // The checklist names its competency and leads on to the next one (issue 15).
+  await expect(page.getByRole("heading", { level: 1, name: "Indicator checklist: Communication" })).toBeVisible();
+  await expect(page.getByRole("link", { name: /^Next: .+ →$/ })).toHaveAttribute("href", /\/checklist$/);
   const item = page.getByRole("group", { name: text });
+  const counter = page.getByRole("status").filter({ hasText: /indicators rated/ });
+  const before = Number((await counter.textContent())?.match(/^(\d+) of/)?.[1]);
+  const wasRated = (await item.getByRole("radio", { checked: true }).count()) > 0;
   const level = hydrated(testInfo) ? "Developing" : "Emerging";
   await item.getByLabel(new RegExp(`^${level}`)).check();
   if (hydrated(testInfo)) {
-    // With JavaScript the choice saves at once.
+    // With JavaScript the choice saves at once, and the count follows.
     await expect(page.locator(`#indicator-${slug}`).getByRole("status")).toHaveText(/Saved at \d\d:\d\d/);
+    await expect(counter).toHaveText(new RegExp(`^${wasRated ? before : before + 1} of \\d+ indicators rated`));
   } else {
     await page.locator(`#indicator-${slug}`).getByRole("button", { name: "Save" }).click();
     await expect(page.locator(`#indicator-${slug}`).getByRole("status")).toHaveText("Saved");
@@ -52,6 +59,10 @@ test("a scenario asks for the teacher's own answer before it shows consideration
   await page.getByLabel("Your answer", { exact: true }).fill("I would listen first, then ask what she needs from me.");
   await page.getByRole("button", { name: "Keep my answer and show the considerations" }).click();
   await expect(page.getByRole("heading", { name: "Considerations to compare with your answer" })).toBeVisible();
+  // The teacher's own answer beside them (issue 15).
+  const mine = page.locator(".considerations__mine");
+  await expect(mine.getByRole("heading", { name: "Your answer" })).toBeVisible();
+  await expect(mine.getByText("I would listen first, then ask what she needs from me.")).toBeVisible();
   await page.getByRole("link", { name: "Open it to compare and add to it" }).click();
   await expect(page.getByLabel("Your reflection")).toHaveValue("I would listen first, then ask what she needs from me.");
 });

@@ -81,7 +81,12 @@ fn EvidenceView(item: EvidenceItem) -> impl IntoView {
                     view! {
                         <details class="evidence__entry">
                             <summary>{item.title.clone()}</summary>
-                            <p class="prose-text">{item.text.clone()}</p>
+                            {if item.html.is_empty() {
+                                view! { <p class="prose-text">{item.text.clone()}</p> }.into_any()
+                            } else {
+                                // Rendered and sanitised on the server, as the journal previews it.
+                                view! { <div class="prose" inner_html=item.html.clone()></div> }.into_any()
+                            }}
                         </details>
                     }
                         .into_any()

@@ -195,6 +195,18 @@ pub async fn view(
     let here = siblings.iter().position(|(s, _)| s == slug).unwrap_or(0);
     let summary = UnitSummary::from(r.summary);
     let answer_entry = r.answer_id;
+    // The reader's own answer, shown beside the considerations (issue 15).
+    let answer_body: Option<String> = match (answer_entry, user_id) {
+        (Some(id), Some(user)) => sqlx::query_scalar(
+            "SELECT body FROM journal_entries WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL",
+        )
+        .bind(id)
+        .bind(user)
+        .fetch_optional(db.pool())
+        .await
+        .context("the reader's answer")?,
+        _ => None,
+    };
     let considerations = r.considerations;
     // A scenario's considerations come after the reader's own answer, never before.
     let locked = summary.kind == UnitKind::Scenario && answer_entry.is_none();
@@ -211,6 +223,7 @@ pub async fn view(
             .filter(|_| !locked)
             .map(|c| crate::markdown::to_safe_html(&c)),
         answer_entry,
+        answer_html: answer_body.map(|b| crate::markdown::to_safe_html(&b)),
         previous: here.checked_sub(1).and_then(|i| siblings.get(i)).cloned(),
         next: siblings.get(here + 1).cloned(),
     }))

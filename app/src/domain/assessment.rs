@@ -217,6 +217,10 @@ pub struct EvidenceItem {
     pub upload_id: Option<i64>,
     /// The file's type, if a file.
     pub media_type: String,
+    /// A journal entry's text as sanitised HTML, rendered as the journal's preview renders it
+    /// (filled when a snapshot is shown, never stored: [`Snapshot::render_journal`]).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub html: String,
 }
 
 /// One indicator of a frozen submission.
@@ -243,6 +247,24 @@ pub struct Snapshot {
     pub indicators: Vec<SnapshotIndicator>,
     /// Evidence offered for the competency as a whole.
     pub general: Vec<EvidenceItem>,
+}
+
+impl Snapshot {
+    /// Renders each journal entry's Markdown to sanitised HTML ([`EvidenceItem::html`]), so an
+    /// assessor reads it as its teacher previewed it (issue 15).
+    #[cfg(feature = "ssr")]
+    pub fn render_journal(&mut self) {
+        for item in self
+            .indicators
+            .iter_mut()
+            .flat_map(|i| i.evidence.iter_mut())
+            .chain(self.general.iter_mut())
+        {
+            if item.kind == "journal" {
+                item.html = crate::markdown::to_safe_html(&item.text);
+            }
+        }
+    }
 }
 
 /// Longest rationale per indicator, in characters.

@@ -68,9 +68,9 @@ pub fn evidence_label(e: &EvidenceItem) -> String {
     }
 }
 
-/// What identifies a piece of evidence across attempts (its text may change).
-#[cfg(feature = "ssr")]
-fn identity(e: &EvidenceItem) -> (&str, &str, &str, Option<i64>) {
+/// What identifies a piece of evidence across attempts and indicators (its text may change):
+/// kind, title, link and file.
+pub fn identity(e: &EvidenceItem) -> (&str, &str, &str, Option<i64>) {
     (&e.kind, &e.title, &e.url, e.upload_id)
 }
 
@@ -175,6 +175,7 @@ mod tests {
             },
             upload_id: None,
             media_type: String::new(),
+            html: String::new(),
         }
     }
 

@@ -80,6 +80,9 @@ pub struct UnitView {
     pub considerations_locked: bool,
     /// The reader's journal entry answering this unit, if any.
     pub answer_entry: Option<i64>,
+    /// That entry's text as sanitised HTML, rendered as the journal's preview renders it, to
+    /// read beside the considerations (only ever the reader's own).
+    pub answer_html: Option<String>,
     /// Previous and next unit of the competency, as (slug, title).
     pub previous: Option<(String, String)>,
     /// Next unit.

@@ -1,6 +1,7 @@
 //! `/frameworks/:framework/competencies/:competency/checklist`: the teacher's indicator
 //! checklist. Each rating saves at once (with JavaScript, as soon as a level is chosen).
 
+use crate::api::framework::get_competency;
 use crate::api::rating::{get_checklist, SaveRating};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{echoed_form, textarea_html, use_form_error, FormAlert};
@@ -36,15 +37,17 @@ fn Checklist() -> impl IntoView {
         _ => "current",
     };
     let rows = Resource::new(key, |(f, c)| get_checklist(f, c));
+    // Its name and the next competency, for the heading and the way on (issue 15).
+    let about = Resource::new(key, |(f, c)| get_competency(f, c));
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading your checklist…"</p> }>
             {move || Suspend::new(async move {
                 let (framework, competency) = key();
-                match rows.await {
-                    Ok(rows) => {
-                        view! { <ChecklistBody rows framework competency phase=phase() /> }.into_any()
+                match (rows.await, about.await) {
+                    (Ok(rows), Ok(about)) => {
+                        view! { <ChecklistBody rows framework competency phase=phase() title=about.title next=about.next /> }.into_any()
                     }
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    (Err(error), _) | (_, Err(error)) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -57,18 +60,43 @@ fn ChecklistBody(
     framework: String,
     competency: String,
     phase: &'static str,
+    /// The competency's title.
+    title: String,
+    /// The next competency of the framework (slug, title).
+    next: Option<(String, String)>,
 ) -> impl IntoView {
     let base = format!("/frameworks/{framework}/competencies/{competency}");
-    let rated = rows
-        .iter()
-        .filter(|r| {
-            if phase == "baseline" {
-                r.baseline.is_some()
-            } else {
-                r.current.is_some()
-            }
-        })
-        .count();
+    let total = rows.len();
+    // The indicators rated in this phase: grows as ratings save, so the count stays true.
+    let rated = RwSignal::new(
+        rows.iter()
+            .filter(|r| {
+                if phase == "baseline" {
+                    r.baseline.is_some()
+                } else {
+                    r.current.is_some()
+                }
+            })
+            .map(|r| r.slug.clone())
+            .collect::<std::collections::HashSet<String>>(),
+    );
+    let suffix = if phase == "baseline" {
+        "?phase=baseline"
+    } else {
+        ""
+    };
+    let page_title = format!("Checklist: {title}");
+    let heading_text = format!("Indicator checklist: {title}");
+    let onward = next.map(|(slug, next_title)| {
+        let href = format!("/frameworks/{framework}/competencies/{slug}/checklist{suffix}");
+        view! {
+            <nav class="pager" aria-label="Next checklist">
+                <span>
+                    <A href=href>{format!("Next: {next_title} →")}</A>
+                </span>
+            </nav>
+        }
+    });
     let heading = if phase == "baseline" {
         "Your starting point (baseline)"
     } else {
@@ -78,15 +106,16 @@ fn ChecklistBody(
         <nav aria-label="Breadcrumb" class="breadcrumb">
             <ol>
                 <li>
-                    <A href=base.clone()>"Competency"</A>
+                    <A href=base.clone()>{title.clone()}</A>
                 </li>
                 <li aria-current="page">"Checklist"</li>
             </ol>
         </nav>
-        <h1>"Indicator checklist"</h1>
+        <Title text=page_title />
+        <h1>{heading_text}</h1>
         <p class="lead">{heading}</p>
         <p>
-            {format!("{rated} of {} indicators rated. ", rows.len())}
+            <span role="status">{move || format!("{} of {total} indicators rated. ", rated.read().len())}</span>
             {if phase == "baseline" {
                 view! { <A href=format!("{base}/checklist")>"Rate where you are now"</A> }.into_any()
             } else {
@@ -113,11 +142,13 @@ fn ChecklistBody(
                             framework=framework.clone()
                             competency=competency.clone()
                             phase
+                            rated
                         />
                     }
                 })
                 .collect_view()}
         </ol>
+        {onward}
     }
 }
 
@@ -127,6 +158,8 @@ fn IndicatorRating(
     framework: String,
     competency: String,
     phase: &'static str,
+    /// The page's set of rated indicators, which a save adds this one to.
+    rated: RwSignal<std::collections::HashSet<String>>,
 ) -> impl IntoView {
     let action = ServerAction::<SaveRating>::new();
     let error = use_form_error(action);
@@ -136,6 +169,17 @@ fn IndicatorRating(
         let slug = slug.clone();
         move || query.read().get("saved").is_some_and(|s| s == slug)
     };
+    // A saved rating counts at once in the page's "N of M rated".
+    {
+        let slug = slug.clone();
+        Effect::new(move |_| {
+            if let Some(Ok(_)) = action.value().get() {
+                rated.update(|set| {
+                    set.insert(slug.clone());
+                });
+            }
+        });
+    }
     let status = move || match action.value().get() {
         Some(Ok(at)) => Some(format!("Saved at {}", crate::browser::local_time(at))),
         Some(Err(_)) => None,

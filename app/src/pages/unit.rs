@@ -108,11 +108,24 @@ fn Unit(
                             </p>
                         }
                     });
+                    // The reader's own answer beside the considerations (issue 15).
+                    let answer = unit.answer_html.clone().map(|answer| view! {
+                        <div class="considerations__mine">
+                            <h3>"Your answer"</h3>
+                            <div class="prose" inner_html=answer></div>
+                        </div>
+                    });
                     view! {
                         <section class="considerations" id="considerations" aria-labelledby="considerations-heading">
                             <h2 id="considerations-heading">"Considerations to compare with your answer"</h2>
                             {mine}
-                            <div class="prose" inner_html=html></div>
+                            <div class="considerations__compare">
+                                {answer}
+                                <div class="considerations__theirs">
+                                    <h3 class="visually-hidden">"Considerations"</h3>
+                                    <div class="prose" inner_html=html></div>
+                                </div>
+                            </div>
                         </section>
                     }
                 })}

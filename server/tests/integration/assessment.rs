@@ -375,6 +375,10 @@ both_engines! {
         let view: ReviewView = serde_json::from_str(&r.body).expect("review view");
         assert_eq!(view.earlier.len(), 1);
         assert_eq!(view.earlier[0].attempt, 1);
+        // Journal entries reach the assessor rendered as their teacher previewed them.
+        let journal = view.snapshot.indicators.iter().flat_map(|i| &i.evidence).find(|e| e.kind == "journal").expect("the entry");
+        assert_eq!(journal.html, app::markdown::to_safe_html(&journal.text));
+        assert!(journal.html.starts_with("<p>"), "{}", journal.html);
         let d = view.earlier[0].decision.clone().expect("the first decision");
         assert!(!d.competent);
         assert_eq!(d.improve, "Show the risk you took.");

@@ -75,6 +75,16 @@ both_engines! {
         let considerations = after["considerations_html"].as_str().expect("considerations after answering");
         assert!(!considerations.is_empty() && !body.contains(considerations));
         assert_eq!(after["answer_entry"], entry_id);
+        // The reader's own answer comes with them, to read side by side (issue 15) ...
+        let answer = after["answer_html"].as_str().expect("the reader's answer");
+        assert!(answer.contains("I would ask her what she fears first."), "{answer}");
+        // ... and nobody else's: another teacher who answered sees only their own.
+        let other_teacher = new_teacher(&app, "bo@school.org", "Bo Lind").await;
+        let r = app.post_form("/api/unit/answer", &args("Mine is different."), Some(&other_teacher)).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let theirs: serde_json::Value = serde_json::from_str(&app.get_as(path, &other_teacher).await.body).expect("json");
+        let theirs = theirs["answer_html"].as_str().expect("their answer");
+        assert!(theirs.contains("Mine is different.") && !theirs.contains("fears first"), "{theirs}");
         // The answer is a journal entry of the reader's, linked to the unit's competency.
         let entry: serde_json::Value = serde_json::from_str(&app.get_as(&format!("/api/journal/entry?id={entry_id}"), &cookie).await.body).expect("json");
         assert_eq!(entry["body"], "I would ask her what she fears first.");
@@ -83,6 +93,7 @@ both_engines! {
         // Someone else still has to answer first.
         let other: serde_json::Value = serde_json::from_str(&app.api_get(path).await.body).expect("json");
         assert!(other["considerations_html"].is_null());
+        assert!(other["answer_html"].is_null());
         // Readings and reflections are not gated.
         let reading: serde_json::Value = serde_json::from_str(&app.api_get("/api/unit?framework=mcf&unit=listening-and-asking-better-questions").await.body).expect("json");
         assert_eq!(reading["considerations_locked"], false);

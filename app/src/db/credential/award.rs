@@ -74,16 +74,23 @@ pub(super) fn evidence_description(
     let mut counts = std::collections::BTreeMap::<&str, usize>::new();
     let mut rationales = 0;
     if let Some(s) = snapshot {
-        for i in &s.indicators {
-            if !i.rationale.trim().is_empty() {
-                rationales += 1;
-            }
-            for e in &i.evidence {
+        rationales = s
+            .indicators
+            .iter()
+            .filter(|i| !i.rationale.trim().is_empty())
+            .count();
+        // Each item once, however many indicators it was offered for (issue 15: one entry
+        // picked for two indicators is one entry).
+        let mut seen = std::collections::HashSet::new();
+        for e in s
+            .indicators
+            .iter()
+            .flat_map(|i| &i.evidence)
+            .chain(&s.general)
+        {
+            if seen.insert(crate::domain::changes::identity(e)) {
                 *counts.entry(e.kind.as_str()).or_default() += 1;
             }
-        }
-        for e in &s.general {
-            *counts.entry(e.kind.as_str()).or_default() += 1;
         }
     }
     let noun = |kind: &str, n: usize| -> String {
@@ -318,4 +325,58 @@ pub async fn award_in(
 struct CompetencyPlace {
     framework_id: i64,
     domain_id: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::evidence_description;
+    use crate::domain::assessment::{EvidenceItem, Snapshot, SnapshotIndicator};
+
+    fn entry(title: &str) -> EvidenceItem {
+        EvidenceItem {
+            kind: "journal".into(),
+            title: title.into(),
+            text: "text".into(),
+            url: String::new(),
+            upload_id: None,
+            media_type: String::new(),
+            html: String::new(),
+        }
+    }
+
+    /// Items counted once each, whatever the number of indicators they support.
+    #[test]
+    fn an_item_offered_for_several_indicators_counts_once() {
+        let cases: [(&[&[&str]], &str); 4] = [
+            (&[&["A"], &["A"]], "1 reflection journal entry."),
+            (&[&["A"], &["B"]], "2 reflection journal entries."),
+            (
+                &[&["A", "B"], &["B", "C"], &["A"]],
+                "3 reflection journal entries.",
+            ),
+            (&[&[], &[]], "no further items."),
+        ];
+        for (indicators, expected) in cases {
+            let snapshot = Snapshot {
+                competency_slug: "c".into(),
+                competency_title: "C".into(),
+                indicators: indicators
+                    .iter()
+                    .enumerate()
+                    .map(|(n, titles)| SnapshotIndicator {
+                        slug: format!("i{n}"),
+                        text: format!("I{n}"),
+                        rationale: "because".into(),
+                        evidence: titles.iter().map(|t| entry(t)).collect(),
+                    })
+                    .collect(),
+                general: Vec::new(),
+            };
+            let text = evidence_description(Some(&snapshot), 1, None, None);
+            assert!(
+                text.contains(&format!("supported by {expected}")),
+                "{indicators:?}: {text}"
+            );
+        }
+    }
 }

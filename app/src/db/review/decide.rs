@@ -40,8 +40,9 @@ pub async fn view(db: &Db, viewer: Viewer, id: SubmissionId) -> anyhow::Result<O
     .fetch_one(db.pool())
     .await
     .context("review view")?;
-    let snapshot: Snapshot = serde_json::from_str(row.snapshot.as_deref().unwrap_or_default())
+    let mut snapshot: Snapshot = serde_json::from_str(row.snapshot.as_deref().unwrap_or_default())
         .context("stored snapshot")?;
+    snapshot.render_journal();
     let role = f.waiting_for(viewer.user_id);
     // Second marking: waiting for the viewer, or already marked by them.
     let second = role == Some(Marking::Second)

@@ -89,6 +89,7 @@ pub(super) async fn build_snapshot(
                     url: String::new(),
                     upload_id: None,
                     media_type: String::new(),
+                    html: String::new(),
                 }
             }
             EvidenceKind::Upload => EvidenceItem {
@@ -98,6 +99,7 @@ pub(super) async fn build_snapshot(
                 url: String::new(),
                 upload_id: r.upload_id,
                 media_type: r.media_type.unwrap_or_default(),
+                html: String::new(),
             },
             EvidenceKind::Rating => {
                 let Some(level) = r.level else {
@@ -110,6 +112,7 @@ pub(super) async fn build_snapshot(
                     url: r.evidence_url.unwrap_or_default(),
                     upload_id: None,
                     media_type: String::new(),
+                    html: String::new(),
                 }
             }
             EvidenceKind::Link => {
@@ -122,6 +125,7 @@ pub(super) async fn build_snapshot(
                     url,
                     upload_id: None,
                     media_type: String::new(),
+                    html: String::new(),
                 }
             }
         };
@@ -174,5 +178,7 @@ pub async fn preview(
         }
     };
     tx.commit().await.context("end the preview's read")?;
+    let mut snapshot: Snapshot = snapshot;
+    snapshot.render_journal();
     Ok(Some(snapshot))
 }
