@@ -136,42 +136,33 @@ pub async fn save_draft(draft: DraftForm) -> Result<DraftOutcome, AppError> {
             .await
             .map_err(internal)?;
         let submit = draft.intent == "submit";
-        let content = match validate(&draft, &indicators, submit) {
-            Ok(content) => content,
+        let save = async |content: &DraftContent, submit: bool| {
+            crate::db::submission::save_draft(
+                &db,
+                UserId::new(who.user_id),
+                competency.framework_id,
+                competency.id,
+                draft.base_version,
+                content,
+                submit,
+            )
+            .await
+            .map_err(internal)?
+            .map_err(refused)
+        };
+        match validate(&draft, &indicators, submit) {
+            Ok(content) => save(&content, submit).await,
             // A plain form post (JavaScript off) that cannot be submitted yet: keep every word
             // typed as the draft, then refuse, so the page it goes back to shows it all (issue
             // 15). The app's own calls keep the text in the page and autosave it themselves.
             Err(refusal) if submit && super::is_plain_form() => {
                 if let Ok(content) = validate(&draft, &indicators, false) {
-                    crate::db::submission::save_draft(
-                        &db,
-                        UserId::new(who.user_id),
-                        competency.framework_id,
-                        competency.id,
-                        draft.base_version,
-                        &content,
-                        false,
-                    )
-                    .await
-                    .map_err(internal)?
-                    .map_err(refused)?;
+                    save(&content, false).await?;
                 }
-                return Err(refusal);
+                Err(refusal)
             }
-            Err(refusal) => return Err(refusal),
-        };
-        crate::db::submission::save_draft(
-            &db,
-            UserId::new(who.user_id),
-            competency.framework_id,
-            competency.id,
-            draft.base_version,
-            &content,
-            submit,
-        )
-        .await
-        .map_err(internal)?
-        .map_err(refused)
+            Err(refusal) => Err(refusal),
+        }
     }
     .await;
     super::form_reply(result, |outcome| {

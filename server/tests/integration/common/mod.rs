@@ -151,16 +151,7 @@ impl TestApp {
             })
             .collect::<Vec<_>>()
             .join("&");
-        let mut request = Request::post(uri)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("host", "127.0.0.1:3000")
-            .header("origin", "http://127.0.0.1:3000")
-            .header("sec-fetch-site", "same-origin")
-            .header("x-forwarded-for", "198.51.100.7");
-        if let Some(cookie) = cookie {
-            request = request.header("cookie", cookie);
-        }
-        self.send(request.body(Body::from(body)).expect("request"))
+        self.send(form_request(body, cookie, Request::post(uri)))
             .await
     }
 
@@ -182,19 +173,10 @@ impl TestApp {
             })
             .collect::<Vec<_>>()
             .join("&");
-        let mut request = Request::post(uri)
-            .header("content-type", "application/x-www-form-urlencoded")
+        let browser = Request::post(uri)
             .header("accept", "text/html,application/xhtml+xml")
-            .header("referer", format!("http://127.0.0.1:3000{referer}"))
-            .header("host", "127.0.0.1:3000")
-            .header("origin", "http://127.0.0.1:3000")
-            .header("sec-fetch-site", "same-origin")
-            .header("x-forwarded-for", "198.51.100.7");
-        if let Some(cookie) = cookie {
-            request = request.header("cookie", cookie);
-        }
-        self.send(request.body(Body::from(body)).expect("request"))
-            .await
+            .header("referer", format!("http://127.0.0.1:3000{referer}"));
+        self.send(form_request(body, cookie, browser)).await
     }
 
     /// Follows a redirect as a browser would: loads its `Location` with `cookie` and the
@@ -277,6 +259,25 @@ impl TestApp {
             .to_bytes()
             .to_vec()
     }
+}
+
+/// A same-origin form-urlencoded POST of `body` from `builder` (its method and address set) (with any headers it
+/// already has), with an optional session cookie.
+fn form_request(
+    body: String,
+    cookie: Option<&str>,
+    builder: axum::http::request::Builder,
+) -> Request<Body> {
+    let mut request = builder
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("host", "127.0.0.1:3000")
+        .header("origin", "http://127.0.0.1:3000")
+        .header("sec-fetch-site", "same-origin")
+        .header("x-forwarded-for", "198.51.100.7");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.body(Body::from(body)).expect("request")
 }
 
 impl Reply {
