@@ -45,36 +45,30 @@ pub fn forget(key: &str) {
 }
 
 /// What a form holds now, as a query string (`a=1&b=2`); `None` on the server.
-pub fn form_snapshot(form_id: &str) -> Option<String> {
+pub fn form_snapshot(form: &leptos::web_sys::HtmlFormElement) -> Option<String> {
     #[cfg(feature = "hydrate")]
     {
-        use wasm_bindgen::JsCast as _;
-        let form: web_sys::HtmlFormElement = leptos::prelude::document()
-            .get_element_by_id(form_id)?
-            .dyn_into()
-            .ok()?;
-        let data = web_sys::FormData::new_with_form(&form).ok()?;
+        let data = web_sys::FormData::new_with_form(form).ok()?;
         let params = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data).ok()?;
         params.to_string().as_string()
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        let _ = form_id;
+        let _ = form;
         None
     }
 }
 
 /// Puts a [`form_snapshot`] back into a form: the text of every text area, and every
 /// checkbox ticked exactly when the snapshot holds it.
-pub fn restore_form(form_id: &str, snapshot: &str) {
+pub fn restore_form(form: &leptos::web_sys::HtmlFormElement, snapshot: &str) {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::JsCast as _;
         let Ok(params) = web_sys::UrlSearchParams::new_with_str(snapshot) else {
             return;
         };
-        let selector = format!("#{form_id} textarea, #{form_id} input[type=checkbox]");
-        let Ok(nodes) = leptos::prelude::document().query_selector_all(&selector) else {
+        let Ok(nodes) = form.query_selector_all("textarea, input[type=checkbox]") else {
             return;
         };
         for i in 0..nodes.length() {
@@ -87,7 +81,45 @@ pub fn restore_form(form_id: &str, snapshot: &str) {
         }
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (form_id, snapshot);
+    let _ = (form, snapshot);
+}
+
+/// The text of the form's `<input>` or `<textarea>` named `name`.
+pub fn form_field(form: &leptos::web_sys::HtmlFormElement, name: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast as _;
+        let element = form.query_selector(&format!("[name=\"{name}\"]")).ok()??;
+        if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+            return Some(input.value());
+        }
+        element
+            .dyn_ref::<web_sys::HtmlTextAreaElement>()
+            .map(web_sys::HtmlTextAreaElement::value)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (form, name);
+        None
+    }
+}
+
+/// Replaces the text of the form's `<input>` or `<textarea>` named `name`.
+pub fn set_form_field(form: &leptos::web_sys::HtmlFormElement, name: &str, value: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast as _;
+        let Ok(Some(element)) = form.query_selector(&format!("[name=\"{name}\"]")) else {
+            return;
+        };
+        if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+            input.set_value(value);
+        } else if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+            area.set_value(value);
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (form, name, value);
 }
 
 /// Whether the browser believes it is online (always true on the server).
@@ -98,20 +130,6 @@ pub fn online() -> bool {
     }
     #[cfg(not(feature = "hydrate"))]
     true
-}
-
-/// `12:03` in the device's own time zone for an epoch-milliseconds time (UTC on the server).
-pub fn local_time(ms: i64) -> String {
-    #[cfg(feature = "hydrate")]
-    {
-        #[allow(clippy::cast_precision_loss)]
-        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-        format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        crate::domain::time::utc_minute(ms)
-    }
 }
 
 /// Registers the service worker that keeps the journal readable offline (see `server::offline`).
@@ -133,42 +151,4 @@ pub fn register_service_worker() {
             ignore.forget();
         }
     }
-}
-
-/// The current text of the `<input>` or `<textarea>` with this id.
-pub fn field_value(id: &str) -> Option<String> {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast as _;
-        let element = leptos::prelude::document().get_element_by_id(id)?;
-        if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
-            return Some(input.value());
-        }
-        element
-            .dyn_ref::<web_sys::HtmlTextAreaElement>()
-            .map(web_sys::HtmlTextAreaElement::value)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = id;
-        None
-    }
-}
-
-/// Replaces the text of the `<input>` or `<textarea>` with this id.
-pub fn set_field_value(id: &str, value: &str) {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast as _;
-        let Some(element) = leptos::prelude::document().get_element_by_id(id) else {
-            return;
-        };
-        if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
-            input.set_value(value);
-        } else if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
-            area.set_value(value);
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (id, value);
 }

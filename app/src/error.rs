@@ -48,6 +48,21 @@ impl AppError {
         }
     }
 
+    /// Several invalid inputs at once, so a form can say everything at once (issue 15): the
+    /// fields' names separated by spaces (a name never holds one) and their messages by line
+    /// breaks, in the same order. `problems` must not be empty; one problem is
+    /// [`AppError::invalid`] itself.
+    pub fn invalid_all(problems: Vec<(String, String)>) -> Self {
+        let (fields, messages): (Vec<_>, Vec<_>) = problems
+            .into_iter()
+            .map(|(f, m)| (f, m.replace(['\n', '\r'], " ")))
+            .unzip();
+        Self::Invalid {
+            field: fields.join(" "),
+            message: messages.join("\n"),
+        }
+    }
+
     /// The HTTP status this error should be answered with.
     pub fn status(&self) -> u16 {
         match self {

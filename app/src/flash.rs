@@ -43,6 +43,10 @@ pub fn set_cookie(id: &str, path: &str, field: &str, message: &str, secure: bool
     )
 }
 
+/// Where a page that was refused several things at once is opened: its summary of problems
+/// (the element with id `problem`), which a form able to report several problems has.
+pub const PROBLEMS_ANCHOR: &str = "#problem";
+
 /// `path` (a page and its query) with `flash=ID` in place of any earlier message parameters;
 /// where a refused plain form post is sent back to.
 pub fn back_to(path: &str, id: &str) -> String {
@@ -287,6 +291,8 @@ pub fn from_cookie_header(header: &str, id: &str) -> Option<FieldMessage> {
         if parts.next().is_some() || decode(cookie_id)? != id {
             return None;
         }
+        // As it was left: a message may carry data (a reset link), so it is shown as a
+        // sentence only where it is shown as an error (`form::use_form_error`).
         Some(FieldMessage {
             field: decode(field)?,
             message: decode(message)?,

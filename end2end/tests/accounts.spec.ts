@@ -114,3 +114,39 @@ test("each person lands where their work is after signing in (issue 15)", async 
     await context.close();
   }
 });
+
+test("a new cohort opens at once; revoking an invitation asks first and says what it did (issue 15)", async ({ page }, testInfo) => {
+  await signIn(page, testInfo, DEMO.coordinator.email, DEMO.coordinator.password);
+  await open(page, testInfo, "/coordinator");
+  const name = `Spring cohort ${testInfo.project.name} ${Date.now()}`;
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("First day").fill("2027-01-04");
+  await page.getByLabel("Last day").fill("2027-06-30");
+  await page.getByRole("button", { name: "Create cohort" }).click();
+  // It opens the new cohort, where the next step is inviting people: no form left to send twice.
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await expect(page).toHaveURL(/\/coordinator\/cohorts\/\d+\?changed=created$/);
+  await expect(page.getByRole("status").filter({ hasText: "Cohort created. Invite its members below." })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Create cohort" })).toHaveCount(0);
+  if (hydrated(testInfo)) await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+
+  await page.getByLabel("Role").selectOption({ label: "Assessor" });
+  await page.getByRole("button", { name: "Create invitation" }).click();
+  const field = page.getByRole("textbox", { name: /^Assessor invitation link ending/ });
+  await expect(field).toHaveCount(1);
+  const link = await field.inputValue();
+  const tail = link.slice(-6);
+
+  const row = page.getByRole("row").filter({ has: field });
+  await expect(row.getByRole("button", { name: /^Revoke now/ })).toBeHidden();
+  await row.getByText("Revoke…").click();
+  await expect(row.getByText(/^Revoke this Assessor invitation\? Its link stops working at once/)).toBeVisible();
+  await row.getByRole("button", { name: `Revoke now the Assessor invitation ending “…${tail}”` }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Invitation revoked: its link no longer works." })).toBeVisible();
+  await expect(page.getByRole("row").filter({ hasText: "Revoked" })).toHaveCount(1);
+
+  // The link no longer lets anyone in.
+  await page.goto(new URL(link).pathname);
+  await expect(page.getByRole("heading", { level: 1, name: "This invitation cannot be used" })).toBeVisible();
+  await expect(page.getByText("This invitation was withdrawn by your coordinator.")).toBeVisible();
+});

@@ -111,3 +111,46 @@ test("an evidence draft typed offline survives a reload and is saved when the co
   await page.reload();
   await expect(page.locator('textarea[name^="draft[rationale]"]').first()).toHaveValue("Typed online. Then offline, on the bus.");
 });
+
+test("a refused submission lists every missing rationale at once, leads to each, and keeps the text (issue 15)", async ({ page }, testInfo) => {
+  const js = hydrated(testInfo);
+  // Its own competency per project (the other specs do not submit these two).
+  const competency = js ? "communication" : "collaboration";
+  await signIn(page, testInfo, DEMO.teacher.email, DEMO.teacher.password);
+  await open(page, testInfo, `/frameworks/mcf/competencies/${competency}/evidence`);
+  const boxes = page.locator('textarea[name^="draft[rationale]"]');
+  const n = await boxes.count();
+  expect(n).toBeGreaterThan(3);
+  const written = `Written before the refusal ${testInfo.project.name} ${Date.now()}`;
+  await boxes.nth(0).fill(written);
+  await boxes.nth(2).fill("A second rationale.");
+  await page.locator('textarea[name^="draft[links]"]').first().fill("https://example.org/observation Observation notes");
+  await page.getByRole("button", { name: "Submit for assessment" }).click();
+
+  // One summary names every empty rationale, each a link to its field.
+  const summary = page.locator("#problem");
+  await expect(summary.getByRole("heading", { name: `${n - 2} things to fix` })).toBeVisible();
+  const links = summary.getByRole("link");
+  await expect(links).toHaveCount(n - 2);
+  const ids = await boxes.evaluateAll((els) => els.map((e) => e.id));
+  const expected = ids.filter((_, i) => i !== 0 && i !== 2).map((id) => `#${id}`);
+  expect(await links.evaluateAll((as) => as.map((a) => a.getAttribute("href")))).toEqual(expected);
+  await expect(links.first()).toHaveText(/^Indicator 2, how your evidence shows it: Explain how your evidence shows this indicator/);
+  // Each field says so too.
+  await expect(page.locator('textarea[aria-invalid="true"]')).toHaveCount(n - 2);
+  if (js) {
+    // Focus is on the summary; the draft is saved while the refusal stays said.
+    await expect(summary).toBeFocused();
+    await expect(page.locator(".evidence-form__actions").getByRole("status")).toHaveText(
+      /^Not submitted: see what to fix at the top of the form\. Draft saved at \d\d:\d\d/,
+    );
+  } else {
+    // The page opens at the summary.
+    expect(new URL(page.url()).hash).toBe("#problem");
+    await expect(page.locator(".evidence-form__actions").getByRole("status")).toHaveText(/^Not submitted: see what to fix at the top of the form\./);
+  }
+  await expect(boxes.nth(0)).toHaveValue(written);
+  // Nothing typed was lost: the draft has it.
+  await open(page, testInfo, `/frameworks/mcf/competencies/${competency}/evidence`);
+  await expect(page.locator('textarea[name^="draft[rationale]"]').first()).toHaveValue(written);
+});

@@ -26,12 +26,21 @@ test("a completed domain earns a badge that anyone can verify, until a coordinat
   await signIn(assessor, testInfo, DEMO.assessor.email, DEMO.assessor.password);
   await review(assessor, testInfo, new RegExp(`^${title} Tomas Teacher`), 2, true);
 
+  // The dashboard, then the evidence page, lead to this very badge (issue 15).
+  await open(teacher, testInfo, "/dashboard");
+  const fromDashboard = teacher.locator(".callout--decision li").filter({ hasText: `${title}: Competent.` }).getByRole("link", { name: "See your new badge" });
+  await expect(fromDashboard).toHaveAttribute("href", /^\/credentials\/[0-9a-f]{32}$/);
+  const badgeHref = await fromDashboard.getAttribute("href");
+  await open(teacher, testInfo, `/frameworks/mcf/competencies/${competency}/evidence`);
+  await expect(teacher.getByRole("link", { name: "See your new badge" })).toHaveAttribute("href", badgeHref ?? "");
+
   // The badge appears for the teacher, with its downloads and LinkedIn link.
   await open(teacher, testInfo, "/credentials");
   const card = teacher.locator(".credential-card").filter({ hasText: badge });
   await expect(card).toBeVisible();
   const publicId = await card.getAttribute("data-credential");
   expect(publicId).toMatch(/^[0-9a-f]{32}$/);
+  expect(badgeHref).toBe(`/credentials/${publicId}`);
   await expect(card.getByRole("link", { name: "Add to LinkedIn" })).toHaveAttribute("href", /^https:\/\/www\.linkedin\.com\/profile\/add\?startTask=CERTIFICATION_NAME&name=/);
   await card.getByRole("link", { name: badge }).click();
   await expect(teacher).toHaveURL(new RegExp(`/credentials/${publicId}$`));
@@ -75,8 +84,13 @@ test("a completed domain earns a badge that anyone can verify, until a coordinat
   const row = coordinator.locator(`tr[data-credential="${publicId}"]`);
   await expect(row).toBeVisible();
   if (js) await expect(coordinator.locator("body")).toHaveAttribute("data-hydrated", "true");
+  // It asks first, naming the teacher and the badge, and says it is public at once (issue 15).
+  await expect(row.getByLabel("Reason for revoking")).toBeHidden();
+  await row.getByText("Revoke…").click();
+  await expect(row.getByText(new RegExp(`^Revoke “${badge}” of Tomas Teacher\\? From that moment its public page and every verifier say it is revoked`))).toBeVisible();
   await row.getByLabel("Reason for revoking").fill("Awarded in error: evidence was from another teacher");
-  await row.getByRole("button", { name: "Revoke" }).click();
+  await row.getByRole("button", { name: new RegExp(`^Revoke now ${badge} of Tomas Teacher$`) }).click();
+  await expect(coordinator.getByRole("status").filter({ hasText: "Credential revoked." })).toBeVisible();
   await expect(coordinator.locator(`tr[data-credential="${publicId}"]`)).toContainText("Revoked");
 
   // The page and the third-party verifier now say revoked.
@@ -120,6 +134,13 @@ test("the teacher writes a Learning Statement and chooses what it shows", async 
   const objectives = "To ask my mentee more questions than I answer.";
   await page.getByRole("textbox", { name: "My objectives", exact: true }).fill(objectives);
   await page.getByRole("textbox", { name: "What I now feel able to do", exact: true }).fill("A private note I keep out.");
+  if (hydrated(testInfo)) {
+    // Writing in a part ticks its box (issue 15); the teacher can untick it, and it stays so.
+    await expect(page.getByLabel("Include “What I now feel able to do”")).toBeChecked();
+    await page.getByLabel("Include “What I now feel able to do”").uncheck();
+    await page.getByRole("textbox", { name: "What I now feel able to do", exact: true }).pressSequentially(" More.");
+    await expect(page.getByLabel("Include “What I now feel able to do”")).not.toBeChecked();
+  }
   await page.getByLabel("Include “My objectives”").check();
   await page.getByLabel("Include “My growth”").check();
   await page.getByRole("button", { name: "Save statement" }).click();
@@ -128,6 +149,10 @@ test("the teacher writes a Learning Statement and chooses what it shows", async 
   await open(page, testInfo, "/learning-statement/print");
   await expect(page.getByRole("heading", { level: 1, name: /^Learning Statement — / })).toBeVisible();
   await expect(page.locator('[data-part="objectives"]')).toContainText(objectives);
+  // It carries its date, and links only to pages anyone may open (issue 15).
+  await expect(page.getByText(/^Dated \d{4}-\d{2}-\d{2}/)).toBeVisible();
+  const hrefs = await page.locator(".statement-document a[href]:not(.no-print a)").evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).pathname));
+  for (const href of hrefs) expect(href, "a link in the printable statement").toMatch(/^\/credentials\/[0-9a-f]{32}$/);
   await expect(page.locator('[data-part="growth"]')).toBeVisible();
   await expect(page.locator('[data-part="tasks"]')).toHaveCount(0);
   await expect(page.getByText("A private note I keep out.")).toHaveCount(0);

@@ -2,6 +2,7 @@ import { test as base, expect, type BrowserContext, type Frame, type Locator, ty
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { simpleParser } from "mailparser";
+import AxeBuilder from "@axe-core/playwright";
 
 /**
  * Every spec's `test`: fails a test when any page it opened, in any browser context, raised an
@@ -93,6 +94,131 @@ export async function open(page: Page, testInfo: TestInfo, path: string): Promis
   }
   page.off("pageerror", onError);
   expect(errors, `errors in the page while loading ${path}`).toEqual([]);
+  await audit(page, testInfo);
+}
+
+/**
+ * The kind of page a URL is: the path with each id, slug or token after a collection name
+ * replaced by `:`, and the names of its query parameters. `/assess/17?x=1` → `/assess/:?x`.
+ */
+export function shape(url: string): string {
+  const u = new URL(url, "http://x");
+  const parts = u.pathname.split("/");
+  const collections = ["competencies", "units", "cohorts", "credentials", "journal", "assess", "join", "reset", "sign-up"];
+  const path = parts.map((p, i) => (i > 0 && collections.includes(parts[i - 1]) ? ":" : p)).join("/");
+  const keys = [...new Set(u.searchParams.keys())].sort();
+  return keys.length ? `${path}?${keys.join("&")}` : path;
+}
+
+/** The page kinds this worker has audited, per project. */
+const audited = new Set<string>();
+
+/** The width of a small phone, in CSS pixels (issue 15, item 9). */
+export const PHONE_WIDTH = 375;
+
+/**
+ * Issue 15's page-wide checks, on the page as it stands, once per page kind (`shape`) per
+ * worker and project; `open` calls it for every page a test opens, so each kind is checked
+ * with the data the flows give it. At 375 px wide:
+ * - the document does not scroll sideways (a wide table scrolls inside its own region);
+ * - axe-core (WCAG 2.2 A and AA, and its best practices) finds nothing (hydrated project);
+ * - `aria-current="page"` is only on links to this very page;
+ * - headings start at one `h1` and never skip a level;
+ * - every table has a caption;
+ * - no two buttons have the same accessible name;
+ * - every message (status, alert, field error) starts with a capital letter.
+ * The viewport is put back afterwards. Its findings are soft: the test goes on and reports
+ * them all at its end.
+ */
+export async function audit(page: Page, testInfo: TestInfo): Promise<void> {
+  const key = `${testInfo.project.name} ${shape(page.url())}`;
+  if (audited.has(key)) return;
+  audited.add(key);
+  const where = `${shape(page.url())} (${page.url()})`;
+  const viewport = page.viewportSize();
+  await page.setViewportSize({ width: PHONE_WIDTH, height: 740 });
+  try {
+    const overflow = await page.evaluate(() => {
+      const doc = document.documentElement;
+      const width = doc.clientWidth;
+      if (doc.scrollWidth <= width) return null;
+      // The outermost elements reaching past the right edge and not clipped by a scroll
+      // region inside the page, to say where to look.
+      const clipped = (el: Element) => {
+        for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+          if (getComputedStyle(a).overflowX !== "visible" && a.getBoundingClientRect().right <= width + 1) return true;
+        }
+        return false;
+      };
+      const wide = [...document.querySelectorAll("body *")].filter((el) => {
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && r.right > width + 1 && !clipped(el) && !(el.parentElement && el.parentElement.getBoundingClientRect().right > width + 1);
+      });
+      return {
+        by: doc.scrollWidth - width,
+        elements: wide.slice(0, 5).map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`),
+      };
+    });
+    expect.soft(overflow, `${where} scrolls sideways at ${PHONE_WIDTH} px`).toBeNull();
+
+    const structure = await page.evaluate(() => {
+      const problems: string[] = [];
+      const shown = (el: Element) => !el.closest("[hidden], [aria-hidden='true'], template");
+      // aria-current="page" only on links to this page (a breadcrumb's last item, not a
+      // link, may carry it too).
+      for (const el of document.querySelectorAll("a[aria-current='page']")) {
+        const href = el.getAttribute("href");
+        const target = href ? new URL(href, location.href) : null;
+        if (!target || target.pathname !== location.pathname) {
+          problems.push(`aria-current="page" on a link to ${href} (this page is ${location.pathname})`);
+        }
+      }
+      // Headings: one h1 first, no skipped level.
+      const levels = [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")]
+        .filter(shown)
+        .map((h) => ({ level: Number(h.tagName[1]), text: (h.textContent ?? "").trim().slice(0, 40) }));
+      if (levels.filter((h) => h.level === 1).length !== 1) problems.push(`${levels.filter((h) => h.level === 1).length} h1 headings`);
+      if (levels.length && levels[0].level !== 1) problems.push(`the first heading is an h${levels[0].level}`);
+      levels.forEach((h, i) => {
+        if (i > 0 && h.level > levels[i - 1].level + 1) {
+          problems.push(`h${h.level} “${h.text}” follows h${levels[i - 1].level} “${levels[i - 1].text}”`);
+        }
+      });
+      // Tables carry a caption.
+      for (const t of document.querySelectorAll("table")) {
+        if (shown(t) && !(t.querySelector(":scope > caption")?.textContent ?? "").trim()) {
+          problems.push(`a table without a caption (${t.className || "no class"})`);
+        }
+      }
+      // Messages start with a capital.
+      for (const m of document.querySelectorAll("[role='status'], [role='alert'], .field-error, .form-error")) {
+        const text = (m.textContent ?? "").trim();
+        if (shown(m) && /^\p{Ll}/u.test(text)) problems.push(`a message starts in lower case: “${text.slice(0, 60)}”`);
+      }
+      return problems;
+    });
+    expect.soft(structure, `structure of ${where}`).toEqual([]);
+
+    // Buttons that repeat a name cannot be told apart by a screen reader's list of controls.
+    const tree = await page.locator("body").ariaSnapshot();
+    const names = [...tree.matchAll(/- button "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]);
+    const repeated = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
+    expect.soft(repeated, `buttons of ${where} that share a name`).toEqual([]);
+
+    // axe needs timers, which do not run in a page without JavaScript; the hydrated project
+    // runs it on the same server-rendered pages.
+    if (hydrated(testInfo)) {
+      const axe = await new AxeBuilder({ page })
+        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"])
+        .analyze();
+      const violations = axe.violations.map(
+        (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`,
+      );
+      expect.soft(violations, `axe on ${where}`).toEqual([]);
+    }
+  } finally {
+    if (viewport) await page.setViewportSize(viewport);
+  }
 }
 
 /**

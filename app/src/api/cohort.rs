@@ -43,7 +43,9 @@ pub async fn create_cohort(cohort: NewCohort) -> Result<i64, AppError> {
         Ok(who) => create_cohort_inner(who, cohort).await,
         Err(e) => Err(e),
     };
-    super::form_reply(result, |id| format!("/coordinator/cohorts/{id}"))
+    super::form_reply(result, |id| {
+        format!("/coordinator/cohorts/{id}?changed=created")
+    })
 }
 
 #[cfg(feature = "ssr")]
@@ -245,7 +247,7 @@ pub async fn revoke_invitation(invitation_id: i64) -> Result<(), AppError> {
     }
     .await;
     super::form_reply(result, |cohort_id| {
-        format!("/coordinator/cohorts/{cohort_id}")
+        format!("/coordinator/cohorts/{cohort_id}?changed=invitation-revoked#invitations")
     })
     .map(|_| ())
 }
@@ -260,7 +262,9 @@ pub async fn deactivate_member(cohort_id: i64, user_id: i64) -> Result<(), AppEr
             .map_err(internal)
     }
     .await;
-    super::form_reply(result, |_| format!("/coordinator/cohorts/{cohort_id}"))
+    super::form_reply(result, |_| {
+        format!("/coordinator/cohorts/{cohort_id}?changed=deactivated#members")
+    })
 }
 
 /// Lets a deactivated member sign in again (institution coordinators only; audited).
@@ -282,7 +286,9 @@ pub async fn reactivate_member(cohort_id: i64, user_id: i64) -> Result<(), AppEr
         }
     }
     .await;
-    super::form_reply(result, |_| format!("/coordinator/cohorts/{cohort_id}"))
+    super::form_reply(result, |_| {
+        format!("/coordinator/cohorts/{cohort_id}?changed=reactivated#members")
+    })
 }
 
 /// Issues a one-time password-reset link for a member (valid 24 hours). Returns the link.

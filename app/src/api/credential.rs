@@ -156,6 +156,6 @@ pub async fn revoke_credential(cohort: i64, id: String, reason: String) -> Resul
     }
     .await;
     super::form_reply(result, |_| {
-        format!("/coordinator/cohorts/{cohort}#credentials")
+        format!("/coordinator/cohorts/{cohort}?changed=revoked#credentials")
     })
 }

@@ -65,7 +65,12 @@ pub(crate) fn form_answer<T>(
             for cookie in plain_form_echo(&id, &back) {
                 set_cookie(&cookie);
             }
-            leptos_axum::redirect(&crate::flash::back_to(&back, &id));
+            // Several problems at once land on the form's summary of them (issue 15).
+            let mut to = crate::flash::back_to(&back, &id);
+            if field.contains(' ') {
+                to.push_str(crate::flash::PROBLEMS_ANCHOR);
+            }
+            leptos_axum::redirect(&to);
         }
     }
     result

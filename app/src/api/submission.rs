@@ -50,7 +50,8 @@ fn not_found() -> AppError {
 }
 
 /// Checks a draft form against the competency's indicators; `submit` also requires every
-/// rationale and some evidence.
+/// rationale and some evidence. Every problem is reported at once
+/// ([`AppError::invalid_all`]), in the order of the form.
 #[cfg(feature = "ssr")]
 fn validate(
     form: &DraftForm,
@@ -59,10 +60,12 @@ fn validate(
 ) -> Result<DraftContent, AppError> {
     let mut content = DraftContent::default();
     let mut evidence = 0usize;
+    let mut problems = Vec::new();
     for crate::db::submission::IndicatorRow { id, slug, .. } in indicators {
         let rationale = form.rationale.get(slug).cloned().unwrap_or_default();
-        check_rationale(&rationale, submit)
-            .map_err(|m| AppError::invalid(format!("draft[rationale][{slug}]"), m))?;
+        if let Err(m) = check_rationale(&rationale, submit) {
+            problems.push((format!("draft[rationale][{slug}]"), m));
+        }
         let mut offered = Vec::new();
         let prefix = format!("{slug}__");
         let mut picks: Vec<&str> = form
@@ -80,19 +83,24 @@ fn validate(
                 offered.push(Offered::Upload(n));
             }
         }
-        let links = parse_links(form.links.get(slug).map_or("", String::as_str))
-            .map_err(|m| AppError::invalid(format!("draft[links][{slug}]"), m))?;
-        offered.extend(links.into_iter().map(|(u, l)| Offered::Link(u, l)));
+        match parse_links(form.links.get(slug).map_or("", String::as_str)) {
+            Ok(links) => offered.extend(links.into_iter().map(|(u, l)| Offered::Link(u, l))),
+            Err(m) => problems.push((format!("draft[links][{slug}]"), m)),
+        }
         evidence += offered.len();
         content.indicators.push((*id, rationale, offered));
     }
     if submit && evidence == 0 {
-        return Err(AppError::invalid(
-            "draft[evidence]",
-            "offer at least one piece of evidence (a journal entry, a file, your checklist note or a link) before submitting",
+        problems.push((
+            "draft[evidence]".to_owned(),
+            "offer at least one piece of evidence (a journal entry, a file, your checklist note or a link) before submitting".to_owned(),
         ));
     }
-    Ok(content)
+    if problems.is_empty() {
+        Ok(content)
+    } else {
+        Err(AppError::invalid_all(problems))
+    }
 }
 
 #[cfg(feature = "ssr")]

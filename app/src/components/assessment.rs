@@ -1,6 +1,7 @@
 //! What teachers, assessors and coordinators all see of a submission: the frozen snapshot
 //! (indicator by indicator: rationale and evidence) and a decision with its rubric ratings.
 
+use crate::components::layout::TableScroll;
 use crate::domain::assessment::{
     Decision, EvidenceItem, Snapshot, SnapshotIndicator, SubmissionStatus,
 };
@@ -17,6 +18,7 @@ pub fn SnapshotView(
     rate: Option<Callback<(usize, SnapshotIndicator), AnyView>>,
 ) -> impl IntoView {
     view! {
+        <h2 class="snapshot__heading">"The evidence, indicator by indicator"</h2>
         <ol class="snapshot">
             {snapshot
                 .indicators
@@ -163,31 +165,33 @@ pub fn DecisionView(
                         <p class="prose-text">{decision.improve.clone()}</p>
                     }
                 })}
-            <table class="rubric-table">
-                <caption>"Rating of each indicator"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Indicator"</th>
-                        <th scope="col">"Rating"</th>
-                        <th scope="col">"Comment"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {decision
-                        .ratings
-                        .iter()
-                        .map(|r| {
-                            view! {
-                                <tr>
-                                    <th scope="row">{r.text.clone()}</th>
-                                    <td>{r.level.label()}</td>
-                                    <td>{r.comment.clone()}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
+            <TableScroll label="Rating of each indicator">
+                <table class="rubric-table">
+                    <caption>"Rating of each indicator"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Indicator"</th>
+                            <th scope="col">"Rating"</th>
+                            <th scope="col">"Comment"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {decision
+                            .ratings
+                            .iter()
+                            .map(|r| {
+                                view! {
+                                    <tr>
+                                        <th scope="row">{r.text.clone()}</th>
+                                        <td>{r.level.label()}</td>
+                                        <td>{r.comment.clone()}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </TableScroll>
         </section>
     }
 }

@@ -27,7 +27,7 @@ pub fn ErrorPanel(
             <h1>{heading}</h1>
             <p>{error.to_string()}</p>
             <p>
-                <A href="/">"Go to the home page"</A>
+                <A exact=true href="/">"Go to the home page"</A>
             </p>
         </section>
     }

@@ -39,17 +39,56 @@ pub struct FieldMessage {
 }
 
 impl FieldMessage {
-    fn from_error(e: &AppError) -> Self {
-        match e {
-            AppError::Invalid { field, message } => Self {
-                field: field.clone(),
-                message: message.clone(),
-            },
-            other => Self {
-                field: "form".into(),
-                message: other.to_string(),
-            },
+    /// The message for `field`, as a sentence: the server's messages are written to follow a
+    /// field's name ("must not be empty"); shown on their own, they start with a capital.
+    /// Several problems at once ([`AppError::invalid_all`]) are capitalised one by one.
+    pub fn new(field: impl Into<String>, message: &str) -> Self {
+        Self {
+            field: field.into(),
+            message: message
+                .split('\n')
+                .map(sentence)
+                .collect::<Vec<_>>()
+                .join("\n"),
         }
+    }
+
+    /// Each field named and its message, in order: one pair, or several when the server
+    /// reported everything at once ([`AppError::invalid_all`]). A message missing for a field
+    /// is the last one given.
+    pub fn problems(&self) -> Vec<(&str, &str)> {
+        let messages: Vec<&str> = self.message.split('\n').collect();
+        self.field
+            .split(' ')
+            .filter(|f| !f.is_empty())
+            .enumerate()
+            .map(|(i, f)| (f, *messages.get(i).or(messages.last()).unwrap_or(&"")))
+            .collect()
+    }
+
+    /// The message about the field `name`, if this names it.
+    pub fn about(&self, name: &str) -> Option<String> {
+        self.problems()
+            .into_iter()
+            .find(|(f, _)| *f == name)
+            .map(|(_, m)| m.to_owned())
+    }
+
+    /// What a form shows for `e`.
+    pub fn from_error(e: &AppError) -> Self {
+        match e {
+            AppError::Invalid { field, message } => Self::new(field.clone(), message),
+            other => Self::new("form", &other.to_string()),
+        }
+    }
+}
+
+/// `text` with its first letter in upper case (Unicode-aware; the rest unchanged).
+pub fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -66,9 +105,9 @@ where
         Some(Err(e)) => Some(FieldMessage::from_error(&e)),
         Some(Ok(_)) => None,
         // A plain form post that was refused: the message the server left for this page.
-        None => {
-            crate::flash::current(query.read().get("flash")).filter(|m| m.field != "reset_link")
-        }
+        None => crate::flash::current(query.read().get("flash"))
+            .filter(|m| m.field != "reset_link")
+            .map(|m| FieldMessage::new(m.field, &m.message)),
     })
 }
 
@@ -139,7 +178,7 @@ pub fn TextField(
     let value = echoed_value(name).or(value);
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
-    let mine = move || error.get().filter(|e| e.field == name).map(|e| e.message);
+    let mine = move || error.get().and_then(|e| e.about(name));
     let described_by = {
         let hint_id = hint_id.clone();
         let error_id = error_id.clone();
@@ -183,14 +222,104 @@ pub fn FormAlert(
     fields: &'static [&'static str],
 ) -> impl IntoView {
     let message = move || {
-        error
-            .get()
-            .filter(|e| !fields.contains(&e.field.as_str()))
-            .map(|e| e.message)
+        error.get().and_then(|e| {
+            let elsewhere: Vec<&str> = e
+                .problems()
+                .into_iter()
+                .filter(|(f, _)| !fields.contains(f))
+                .map(|(_, m)| m)
+                .collect();
+            (!elsewhere.is_empty()).then(|| elsewhere.join(" "))
+        })
     };
     view! {
         <div class="form-alert" role="alert">
             {move || message().map(|m| view! { <p>{m}</p> })}
         </div>
+    }
+}
+
+/// An irreversible action that asks first (issue 15, item 10): a disclosure whose toggle names
+/// the action and what it acts on, opening onto what will happen and the form that does it
+/// (`children`). A `<details>` element, so it asks the same with or without JavaScript.
+#[component]
+pub fn Confirm(
+    /// The toggle's visible words ("Revoke…").
+    #[prop(into)]
+    toggle: String,
+    /// What it acts on, read out after the toggle's words (" the Teacher invitation").
+    #[prop(into)]
+    target: String,
+    /// What will happen, to whom, and whether it can be undone.
+    #[prop(into)]
+    question: String,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <details class="confirm">
+            <summary class="button button--small button--danger">
+                {toggle}
+                <span class="visually-hidden">{target}</span>
+            </summary>
+            <div class="confirm__panel">
+                <p class="confirm__question">{question}</p>
+                {children()}
+            </div>
+        </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Every message a form shows starts with a capital, however the server worded it,
+        /// and says nothing else differently (issue 15, item 11).
+        #[test]
+        fn a_shown_message_starts_with_a_capital(
+            field in "[a-z_\\[\\]]{1,20}",
+            first in proptest::char::range('a', 'z'),
+            rest in "\\PC{0,60}",
+        ) {
+            let message = format!("{first}{rest}");
+            let shown = FieldMessage::from_error(&AppError::invalid(field.clone(), message.clone()));
+            prop_assert_eq!(&shown.field, &field);
+            prop_assert!(shown.message.starts_with(first.to_ascii_uppercase()));
+            prop_assert_eq!(&shown.message[1..], &message[1..]);
+            let other = FieldMessage::from_error(&AppError::NotFound(message.clone()));
+            prop_assert!(!other.message.starts_with(|c: char| c.is_lowercase()));
+        }
+    }
+
+    proptest! {
+        /// Several problems reported at once come apart again, each with its own message,
+        /// capitalised, whatever the messages hold.
+        #[test]
+        fn several_problems_come_apart_in_order(
+            problems in proptest::collection::vec(("[a-z]{1,8}\\[[a-z0-9_-]{1,12}\\]", "[a-z][^\n\r]{0,40}"), 1..8),
+        ) {
+            let mut seen = std::collections::HashSet::new();
+            let problems: Vec<(String, String)> =
+                problems.into_iter().filter(|(f, _)| seen.insert(f.clone())).collect();
+            let shown = FieldMessage::from_error(&AppError::invalid_all(problems.clone()));
+            let back = shown.problems();
+            prop_assert_eq!(back.len(), problems.len());
+            for ((field, message), (f, m)) in problems.iter().zip(back) {
+                prop_assert_eq!(field.as_str(), f);
+                prop_assert_eq!(sentence(message), m);
+                prop_assert_eq!(shown.about(field), Some(sentence(message)));
+            }
+            prop_assert_eq!(shown.about("nothing[here]"), None);
+        }
+    }
+
+    #[test]
+    fn a_sentence_keeps_what_is_not_a_letter() {
+        assert_eq!(sentence(""), "");
+        assert_eq!(sentence("3 attempts"), "3 attempts");
+        assert_eq!(sentence("éte"), "Éte");
+        assert_eq!(sentence("«quoted»"), "«quoted»");
     }
 }

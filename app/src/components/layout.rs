@@ -29,48 +29,63 @@ pub fn SiteHeader() -> impl IntoView {
     // hydrates instead of asking again.
     let location = leptos_router::hooks::use_location();
     let counts = Resource::new(move || location.pathname.get(), |_| get_notifications());
+    let menu = NodeRef::<leptos::html::Details>::new();
+    Effect::new(move |_| {
+        location.pathname.track();
+        if let Some(menu) = menu.get_untracked() {
+            menu.set_open(false);
+        }
+    });
     view! {
         <header class="site-header">
             <div class="site-header__inner">
-                <A href="/" attr:class="site-header__brand">
+                <A exact=true href="/" attr:class="site-header__brand">
                     <span class="site-header__mark" aria-hidden="true">
                         "M"
                     </span>
                     {SITE_NAME}
                 </A>
-                <nav aria-label="Main">
-                    <ul class="nav-list">
-                        <li>
-                            <A href="/" exact=true>
-                                "Home"
-                            </A>
-                        </li>
-                        <li>
-                            <A href="/frameworks/mcf">"Framework"</A>
-                        </li>
-                        <li>
-                            <A href="/frameworks" exact=true>
-                                "All frameworks"
-                            </A>
-                        </li>
-                        <Transition fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                let counts = counts.await.unwrap_or_default();
-                                match viewer.await {
-                                    Ok(Some(v)) => view! { <AccountLinks viewer=v counts /> }.into_any(),
-                                    _ => {
-                                        view! {
-                                            <li>
-                                                <A href="/sign-in">"Sign in"</A>
-                                            </li>
+                // On a phone the navigation folds into a disclosure ("Menu"), which works
+                // without JavaScript; on a wider screen the stylesheet keeps it open and hides
+                // the toggle. Moving to another page closes it.
+                <details class="site-menu" node_ref=menu>
+                    <summary class="site-menu__toggle">
+                        "Menu"
+                    </summary>
+                    <nav aria-label="Main">
+                        <ul class="nav-list">
+                            <li>
+                                <A href="/" exact=true>
+                                    "Home"
+                                </A>
+                            </li>
+                            <li>
+                                <A exact=true href="/frameworks/mcf">"Framework"</A>
+                            </li>
+                            <li>
+                                <A href="/frameworks" exact=true>
+                                    "All frameworks"
+                                </A>
+                            </li>
+                            <Transition fallback=|| ()>
+                                {move || Suspend::new(async move {
+                                    let counts = counts.await.unwrap_or_default();
+                                    match viewer.await {
+                                        Ok(Some(v)) => view! { <AccountLinks viewer=v counts /> }.into_any(),
+                                        _ => {
+                                            view! {
+                                                <li>
+                                                    <A exact=true href="/sign-in">"Sign in"</A>
+                                                </li>
+                                            }
+                                                .into_any()
                                         }
-                                            .into_any()
                                     }
-                                }
-                            })}
-                        </Transition>
-                    </ul>
-                </nav>
+                                })}
+                            </Transition>
+                        </ul>
+                    </nav>
+                </details>
             </div>
         </header>
     }
@@ -87,7 +102,7 @@ fn AccountLinks(viewer: Viewer, counts: Notifications) -> impl IntoView {
             .then(|| {
                 view! {
                     <li>
-                        <A href="/coordinator">
+                        <A exact=true href="/coordinator">
                             "Cohorts"
                             <Badge n=counts.moderations_to_resolve what="to resolve" />
                         </A>
@@ -98,7 +113,7 @@ fn AccountLinks(viewer: Viewer, counts: Notifications) -> impl IntoView {
             .then(|| {
                 view! {
                     <li>
-                        <A href="/assess">
+                        <A exact=true href="/assess">
                             "Assess"
                             <Badge n=counts.reviews_waiting what="waiting" />
                         </A>
@@ -106,19 +121,19 @@ fn AccountLinks(viewer: Viewer, counts: Notifications) -> impl IntoView {
                 }
             })}
         <li>
-            <A href="/dashboard">
+            <A exact=true href="/dashboard">
                 "Dashboard"
                 <Badge n=counts.decisions_unseen what="new decision" />
             </A>
         </li>
         <li>
-            <A href="/journal">"Journal"</A>
+            <A exact=true href="/journal">"Journal"</A>
         </li>
         <li>
-            <A href="/credentials">"Credentials"</A>
+            <A exact=true href="/credentials">"Credentials"</A>
         </li>
         <li>
-            <A href="/profile">"Profile"</A>
+            <A exact=true href="/profile">"Profile"</A>
         </li>
         <li>
             <form method="post" action=SignOut::url() class="inline-form">
@@ -152,9 +167,24 @@ pub fn SiteFooter() -> impl IntoView {
                 "Course content is built on the Mentoring Competency Framework (Bholoa, Baichoo, Ramkissoon & Sider, Mauritius Institute of Education), reproduced with attribution."
             </p>
             <p>
-                <A href="/verify">"Verify a badge"</A>
+                <A exact=true href="/verify">"Verify a badge"</A>
                 " — check any credential issued here, without an account."
             </p>
         </footer>
+    }
+}
+
+/// The scroll region around a data table: on a narrow screen the table scrolls sideways inside
+/// it and the page itself never does (WCAG 2.2 SC 1.4.10, Reflow, lets a data table keep its
+/// two dimensions). `label` names the region for assistive technology (usually the table's
+/// caption; said as "Table: …", so it never repeats the name of the section around it); the
+/// region takes keyboard focus so it can be scrolled without a pointer (axe
+/// rule `scrollable-region-focusable`).
+#[component]
+pub fn TableScroll(#[prop(into)] label: String, children: Children) -> impl IntoView {
+    view! {
+        <div class="table-scroll" role="region" aria-label=format!("Table: {label}") tabindex="0">
+            {children()}
+        </div>
     }
 }

@@ -108,6 +108,7 @@ async fn structure(db: &Db, framework_id: i64) -> anyhow::Result<Option<Arc<Stru
             domain_title: r.try_get(4)?,
             evidence: None,
             new_decision: None,
+            badge: None,
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
@@ -187,7 +188,9 @@ pub async fn load(db: &Db, user_id: i64) -> anyhow::Result<Option<Dashboard>> {
          UNION ALL SELECT phase, indicator_id, level FROM self_ratings WHERE user_id = $1 \
          UNION ALL SELECT status, competency_id, attempt FROM submissions WHERE user_id = $1 \
          UNION ALL SELECT 'unseen', competency_id, CAST(CASE WHEN status = 'competent' THEN 1 ELSE 0 END AS BIGINT) \
-           FROM submissions WHERE user_id = $1 AND decided_at IS NOT NULL AND decision_seen_at IS NULL",
+           FROM submissions WHERE user_id = $1 AND decided_at IS NOT NULL AND decision_seen_at IS NULL \
+         UNION ALL SELECT 'badge ' || public_id || ' ' || achievement, framework_id, CAST(0 AS BIGINT) \
+           FROM credentials WHERE user_id = $1 AND revoked_at IS NULL",
     )
     .bind(user_id)
     .fetch_all(db.pool())
@@ -198,6 +201,8 @@ pub async fn load(db: &Db, user_id: i64) -> anyhow::Result<Option<Dashboard>> {
     let mut ratings: HashMap<(i64, bool), Level> = HashMap::new();
     let mut latest: HashMap<i64, (i64, String)> = HashMap::new();
     let mut unseen: HashMap<i64, bool> = HashMap::new();
+    // Live badges: (framework id, domain slug) → public id.
+    let mut badges: HashMap<(i64, String), String> = HashMap::new();
     for r in &rows {
         let kind: String = r.try_get(0)?;
         let id: i64 = r.try_get(1)?;
@@ -213,6 +218,14 @@ pub async fn load(db: &Db, user_id: i64) -> anyhow::Result<Option<Dashboard>> {
             }
             "unseen" => {
                 unseen.insert(id, value == 1);
+            }
+            badge if badge.starts_with("badge ") => {
+                let mut parts = badge.splitn(3, ' ').skip(1);
+                if let (Some(public_id), Some(achievement)) = (parts.next(), parts.next()) {
+                    if let Some(domain) = achievement.strip_prefix("domain:") {
+                        badges.insert((id, domain.to_owned()), public_id.to_owned());
+                    }
+                }
             }
             "draft" | "submitted" | "competent" | "not_yet" => {
                 // The latest attempt's status counts.
@@ -245,6 +258,7 @@ pub async fn load(db: &Db, user_id: i64) -> anyhow::Result<Option<Dashboard>> {
                 .get(&c.id)
                 .and_then(|(_, status)| SubmissionStatus::parse(status)),
             new_decision: unseen.get(&c.id).copied(),
+            badge: badges.get(&(framework_id, c.domain_slug.clone())).cloned(),
             ..c.clone()
         })
         .collect();

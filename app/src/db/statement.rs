@@ -134,6 +134,7 @@ pub async fn load(
         growth: dashboard.growth,
         credentials,
         saved,
+        as_of: utc_date(now_ms()),
     }))
 }
 

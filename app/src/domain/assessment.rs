@@ -397,6 +397,9 @@ pub struct Workspace {
     pub uploads: Vec<Material>,
     /// Every attempt, newest first.
     pub history: Vec<AttemptRecord>,
+    /// The public id of the teacher's live badge for this competency's domain, once earned
+    /// (`/credentials/<id>`).
+    pub badge: Option<String>,
 }
 
 /// What saving a draft came to.

@@ -94,6 +94,9 @@ pub struct EvidenceStatus {
     pub status: Option<SubmissionStatus>,
     /// A decision the teacher has not opened yet: `Some(true)` Competent, `Some(false)` Not yet.
     pub new_decision: Option<bool>,
+    /// The public id of the live badge of this competency's domain, once earned
+    /// (`/credentials/<id>`).
+    pub badge: Option<String>,
 }
 
 /// A competency as loaded.
@@ -113,6 +116,8 @@ pub struct CompetencyIn {
     pub evidence: Option<SubmissionStatus>,
     /// A decision on it the teacher has not opened yet (`true`: Competent).
     pub new_decision: Option<bool>,
+    /// The public id of the teacher's live badge for its domain, if issued.
+    pub badge: Option<String>,
 }
 
 /// A unit as loaded.
@@ -234,6 +239,7 @@ pub fn build(
                 title: c.title.clone(),
                 status: c.evidence,
                 new_decision: c.new_decision,
+                badge: c.badge.clone(),
             })
             .collect(),
     }
@@ -328,6 +334,7 @@ mod tests {
             domain_title: domain.to_uppercase(),
             evidence: None,
             new_decision: None,
+            badge: None,
         }
     }
 

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod assessment;
 pub mod authority;
+pub mod autosave;
 pub mod changes;
 pub mod cohort;
 pub mod credential;

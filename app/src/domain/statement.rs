@@ -192,6 +192,8 @@ pub struct LearningStatement {
     pub credentials: Vec<CredentialLine>,
     /// When the teacher last saved it (`2026-11-23`), if ever.
     pub saved: Option<String>,
+    /// The day it was put together (`2026-11-30`, UTC): the date a printed statement carries.
+    pub as_of: String,
 }
 
 impl LearningStatement {

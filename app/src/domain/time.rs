@@ -13,6 +13,15 @@ pub fn utc_minute(ms: i64) -> String {
     )
 }
 
+/// `15:04 UTC` for an epoch-milliseconds time: the time of day a page shows for something
+/// that just happened or is due today (a save, a claim's end). The same text on the server
+/// and in the browser, so hydrating never changes it (issue 15); UTC, since the server does
+/// not know the reader's time zone and a page must not say two different things.
+pub fn utc_clock(ms: i64) -> String {
+    let rem = ms.div_euclid(1000).rem_euclid(86_400);
+    format!("{:02}:{:02} UTC", rem / 3600, (rem % 3600) / 60)
+}
+
 /// `2026-11-23` for an epoch-milliseconds time.
 pub fn utc_date(ms: i64) -> String {
     let (y, m, d) = civil_from_days(ms.div_euclid(1000).div_euclid(86_400));
@@ -130,6 +139,16 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The clock is the time part of the full UTC time, for any moment (before 1970 too).
+        #[test]
+        fn the_clock_is_the_time_of_the_full_utc_time(ms in -10_000_000_000_000_i64..10_000_000_000_000) {
+            let full = utc_minute(ms);
+            prop_assert_eq!(utc_clock(ms), full[11..].to_owned());
+        }
+    }
 
     #[test]
     fn xsd_times_round_trip() {

@@ -11,6 +11,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{
     echo_or, echoed_value, textarea_html, use_form_error, FieldMessage, FormAlert,
 };
+use crate::components::layout::TableScroll;
 use crate::components::session_guard::Private;
 use crate::domain::assessment::{
     AssessorOption, ClaimState, Queue, QueueItem, ReviewView, RubricLevel, SnapshotIndicator,
@@ -53,12 +54,12 @@ fn claim_text(claim: &ClaimState) -> String {
         ClaimState::Open => "Waiting".to_owned(),
         ClaimState::Mine { until } if *until == i64::MAX => "Assigned to you".to_owned(),
         ClaimState::Mine { until } => {
-            format!("Yours until {}", crate::browser::local_time(*until))
+            format!("Yours until {}", crate::domain::time::utc_clock(*until))
         }
         ClaimState::Other { by, until } => {
             format!(
                 "{by} is reviewing (until {})",
-                crate::browser::local_time(*until)
+                crate::domain::time::utc_clock(*until)
             )
         }
         ClaimState::AssignedOther { to } => format!("Assigned to {to}"),
@@ -95,33 +96,35 @@ fn QueueView(q: Queue, filter: String) -> impl IntoView {
             view! { <p class="empty">"Nothing is waiting for review."</p> }.into_any()
         } else {
             view! {
-                <table class="queue">
-                    <caption>{format!("{} waiting, oldest first", q.items.len())}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Competency"</th>
-                            <th scope="col">"Teacher"</th>
-                            <th scope="col">"Cohort"</th>
-                            <th scope="col">"Waiting"</th>
-                            <th scope="col">"Status"</th>
-                            <th scope="col">"Action"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {q
-                            .items
-                            .into_iter()
-                            .map(|item| {
-                                let options: Vec<AssessorOption> = assessors
-                                    .iter()
-                                    .filter(|a| a.cohort_id == item.cohort_id)
-                                    .cloned()
-                                    .collect();
-                                view! { <QueueRow item now options /> }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
+                <TableScroll label="Submissions waiting for review">
+                    <table class="queue">
+                        <caption>{format!("{} waiting, oldest first", q.items.len())}</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Competency"</th>
+                                <th scope="col">"Teacher"</th>
+                                <th scope="col">"Cohort"</th>
+                                <th scope="col">"Waiting"</th>
+                                <th scope="col">"Status"</th>
+                                <th scope="col">"Action"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {q
+                                .items
+                                .into_iter()
+                                .map(|item| {
+                                    let options: Vec<AssessorOption> = assessors
+                                        .iter()
+                                        .filter(|a| a.cohort_id == item.cohort_id)
+                                        .cloned()
+                                        .collect();
+                                    view! { <QueueRow item now options /> }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </TableScroll>
             }
                 .into_any()
         }}
@@ -153,7 +156,7 @@ fn QueueRow(item: QueueItem, now: i64, options: Vec<AssessorOption>) -> impl Int
     view! {
         <tr>
             <th scope="row">
-                <A href=format!("/assess/{id}")>{what}</A>
+                <A exact=true href=format!("/assess/{id}")>{what}</A>
             </th>
             <td>{item.teacher.clone().unwrap_or_else(|| "Blind review".to_owned())}</td>
             <td>{item.cohort.clone()}</td>
@@ -161,7 +164,7 @@ fn QueueRow(item: QueueItem, now: i64, options: Vec<AssessorOption>) -> impl Int
             <td>{claim_text(&item.claim)}</td>
             <td class="queue__actions">
                 {if mine {
-                    view! { <A href=format!("/assess/{id}") attr:class="button button--small">"Continue review"</A> }.into_any()
+                    view! { <A exact=true href=format!("/assess/{id}") attr:class="button button--small">"Continue review"</A> }.into_any()
                 } else if can_claim {
                     view! {
                         <ActionForm action=claim>
@@ -261,7 +264,7 @@ fn ReviewScreen(v: ReviewView, refresh: RwSignal<u32>) -> impl IntoView {
     let claim_line = match &v.claim {
         ClaimState::Mine { until } if *until != i64::MAX => Some(format!(
             "You hold this submission until {}; after that anyone eligible may take it.",
-            crate::browser::local_time(*until)
+            crate::domain::time::utc_clock(*until)
         )),
         ClaimState::Other { .. } | ClaimState::AssignedOther { .. } => Some(format!(
             "{}. You can read it but not decide.",
@@ -274,7 +277,7 @@ fn ReviewScreen(v: ReviewView, refresh: RwSignal<u32>) -> impl IntoView {
         <nav aria-label="Breadcrumb" class="breadcrumb">
             <ol>
                 <li>
-                    <A href="/assess">"Assessment queue"</A>
+                    <A exact=true href="/assess">"Assessment queue"</A>
                 </li>
                 <li aria-current="page">{format!("Submission {id}")}</li>
             </ol>
@@ -334,7 +337,7 @@ fn message_for(
     error: Signal<Option<FieldMessage>>,
     name: String,
 ) -> impl Fn() -> Option<String> + Send + Sync + Clone + 'static {
-    move || error.get().filter(|e| e.field == name).map(|e| e.message)
+    move || error.get().and_then(|e| e.about(&name))
 }
 
 #[component]

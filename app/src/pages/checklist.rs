@@ -92,7 +92,7 @@ fn ChecklistBody(
         view! {
             <nav class="pager" aria-label="Next checklist">
                 <span>
-                    <A href=href>{format!("Next: {next_title} →")}</A>
+                    <A exact=true href=href>{format!("Next: {next_title} →")}</A>
                 </span>
             </nav>
         }
@@ -106,7 +106,7 @@ fn ChecklistBody(
         <nav aria-label="Breadcrumb" class="breadcrumb">
             <ol>
                 <li>
-                    <A href=base.clone()>{title.clone()}</A>
+                    <A exact=true href=base.clone()>{title.clone()}</A>
                 </li>
                 <li aria-current="page">"Checklist"</li>
             </ol>
@@ -117,9 +117,9 @@ fn ChecklistBody(
         <p>
             <span role="status">{move || format!("{} of {total} indicators rated. ", rated.read().len())}</span>
             {if phase == "baseline" {
-                view! { <A href=format!("{base}/checklist")>"Rate where you are now"</A> }.into_any()
+                view! { <A exact=true href=format!("{base}/checklist")>"Rate where you are now"</A> }.into_any()
             } else {
-                view! { <A href=format!("{base}/checklist?phase=baseline")>"Rate your starting point (baseline)"</A> }
+                view! { <A exact=true href=format!("{base}/checklist?phase=baseline")>"Rate your starting point (baseline)"</A> }
                     .into_any()
             }}
         </p>
@@ -135,10 +135,12 @@ fn ChecklistBody(
         <ol class="checklist">
             {rows
                 .into_iter()
-                .map(|row| {
+                .enumerate()
+                .map(|(n, row)| {
                     view! {
                         <IndicatorRating
                             row
+                            number=n + 1
                             framework=framework.clone()
                             competency=competency.clone()
                             phase
@@ -155,6 +157,8 @@ fn ChecklistBody(
 #[component]
 fn IndicatorRating(
     row: ChecklistRow,
+    /// Its place in the list (from 1), which names its button.
+    number: usize,
     framework: String,
     competency: String,
     phase: &'static str,
@@ -181,7 +185,7 @@ fn IndicatorRating(
         });
     }
     let status = move || match action.value().get() {
-        Some(Ok(at)) => Some(format!("Saved at {}", crate::browser::local_time(at))),
+        Some(Ok(at)) => Some(format!("Saved at {}", crate::domain::time::utc_clock(at))),
         Some(Err(_)) => None,
         None => saved_here().then(|| "Saved".to_owned()),
     };
@@ -272,6 +276,7 @@ fn IndicatorRating(
                 <div class="checklist__actions">
                     <button class="button button--small" type="submit">
                         "Save"
+                        <span class="visually-hidden">{format!(" rating for indicator {number}")}</span>
                     </button>
                     <span class="save-status" role="status" aria-live="polite">
                         {move || if action.pending().get() { Some("Saving…".to_owned()) } else { status() }}

@@ -6,7 +6,8 @@ use crate::api::cohort::{
 };
 use crate::api::credential::{cohort_credentials, RevokeCredential};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::form::{use_form_error, FormAlert, TextField};
+use crate::components::form::{use_form_error, Confirm, FormAlert, TextField};
+use crate::components::layout::TableScroll;
 use crate::components::session_guard::Private;
 use crate::domain::account::Role;
 use crate::domain::cohort::{
@@ -84,6 +85,26 @@ fn Cohort() -> impl IntoView {
     }
 }
 
+/// What an action that changed the cohort did, said once (issue 15, item 10): from the action's
+/// answer with JavaScript, from the redirect's `changed` parameter without. `key` is that
+/// parameter's value for this action.
+fn done<O>(
+    action: ServerAction<O>,
+    key: &'static str,
+    text: &'static str,
+) -> impl Fn() -> Option<&'static str> + Copy
+where
+    O: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    O::Output: Clone + Send + Sync + 'static,
+{
+    let query = use_query_map();
+    move || match action.value().get() {
+        Some(Ok(_)) => Some(text),
+        Some(Err(_)) => None,
+        None => (query.read().get("changed").as_deref() == Some(key)).then_some(text),
+    }
+}
+
 /// The credentials of the cohort's teachers, each revocable with a reason.
 #[component]
 fn Credentials(
@@ -95,6 +116,9 @@ fn Credentials(
     view! {
         <section class="section" id="credentials" aria-labelledby="credentials-heading">
             <h2 id="credentials-heading">"Credentials"</h2>
+            <p class="notice" role="status">
+                {done(revoke, "revoked", "Credential revoked. Its public page and every verifier now say so, with your reason.")}
+            </p>
             <p class="meta">
                 "Badges issued to this cohort's teachers. Revoking one marks it revoked on its public page and in the status list every verifier reads; the reason is shown publicly."
             </p>
@@ -103,45 +127,62 @@ fn Credentials(
                 view! { <p class="empty">"No credentials issued yet."</p> }.into_any()
             } else {
                 view! {
-                    <table class="credentials-table">
-                        <thead>
-                            <tr>
-                                <th scope="col">"Teacher"</th>
-                                <th scope="col">"Credential"</th>
-                                <th scope="col">"Issued"</th>
-                                <th scope="col">"Status"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {list.into_iter().map(|c| {
-                                let id = c.public_id.clone();
-                                let field_id = format!("revoke-reason-{id}");
-                                let href = format!("/credentials/{id}");
-                                let row_id = id.clone();
-                                view! {
-                                    <tr data-credential=row_id>
-                                        <td>{c.holder.clone()}</td>
-                                        <td><A href=href>{c.name.clone()}</A></td>
-                                        <td>{c.issued.clone()}</td>
-                                        <td>
-                                            {match c.revoked.clone() {
-                                                Some(r) => view! { <span>{format!("Revoked {}: {}", r.on, r.reason)}</span> }.into_any(),
-                                                None => view! {
-                                                    <ActionForm action=revoke attr:class="inline-revoke">
-                                                        <input type="hidden" name="cohort" value=cohort_id />
-                                                        <input type="hidden" name="id" value=id />
-                                                        <label for=field_id.clone()>"Reason for revoking"</label>
-                                                        <input id=field_id type="text" name="reason" maxlength="500" required />
-                                                        <button class="button button--small button--danger" type="submit">"Revoke"</button>
-                                                    </ActionForm>
-                                                }.into_any(),
-                                            }}
-                                        </td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                    <TableScroll label="Credentials issued to this cohort">
+                        <table class="credentials-table">
+                            <caption class="visually-hidden">"Credentials issued to this cohort"</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Teacher"</th>
+                                    <th scope="col">"Credential"</th>
+                                    <th scope="col">"Issued"</th>
+                                    <th scope="col">"Status"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {list.into_iter().map(|c| {
+                                    let id = c.public_id.clone();
+                                    let field_id = format!("revoke-reason-{id}");
+                                    let href = format!("/credentials/{id}");
+                                    let row_id = id.clone();
+                                    let which = format!(" {} of {}", c.name, c.holder);
+                                    let question = format!(
+                                        "Revoke “{}” of {}? From that moment its public page and every verifier say it is revoked, with the reason you give here. This cannot be undone.",
+                                        c.name, c.holder,
+                                    );
+                                    view! {
+                                        <tr data-credential=row_id>
+                                            <td>{c.holder.clone()}</td>
+                                            <td><A exact=true href=href>{c.name.clone()}</A></td>
+                                            <td>{c.issued.clone()}</td>
+                                            <td>
+                                                {match c.revoked.clone() {
+                                                    Some(r) => view! { <span>{format!("Revoked {}: {}", r.on, r.reason)}</span> }.into_any(),
+                                                    None => view! {
+                                                        <Confirm
+                                                            toggle="Revoke…"
+                                                            target=which.clone()
+                                                            question=question.clone()
+                                                        >
+                                                            <ActionForm action=revoke attr:class="inline-revoke">
+                                                                <input type="hidden" name="cohort" value=cohort_id />
+                                                                <input type="hidden" name="id" value=id />
+                                                                <label for=field_id.clone()>"Reason for revoking"</label>
+                                                                <input id=field_id type="text" name="reason" maxlength="500" required />
+                                                                <button class="button button--small button--danger" type="submit">
+                                                                    "Revoke now"
+                                                                    <span class="visually-hidden">{which.clone()}</span>
+                                                                </button>
+                                                            </ActionForm>
+                                                        </Confirm>
+                                                    }.into_any(),
+                                                }}
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </TableScroll>
                 }.into_any()
             }}
         </section>
@@ -156,12 +197,16 @@ fn CohortBody(detail: CohortDetail, actions: Actions) -> impl IntoView {
         <nav aria-label="Breadcrumb" class="breadcrumb">
             <ol>
                 <li>
-                    <A href="/coordinator">"Cohorts"</A>
+                    <A exact=true href="/coordinator">"Cohorts"</A>
                 </li>
                 <li aria-current="page">{s.name.clone()}</li>
             </ol>
         </nav>
         <h1>{s.name.clone()}</h1>
+        <p class="notice" role="status">
+            {(use_query_map().read_untracked().get("changed").as_deref() == Some("created"))
+                .then_some("Cohort created. Invite its members below.")}
+        </p>
         <p class="meta">{format!("{} to {} · {} framework", s.starts_on, s.ends_on, s.framework)}</p>
         <AssessmentSettingsForm cohort_id=s.id settings=detail.settings />
         <Members cohort_id=s.id members=detail.members actions admin=detail.viewer_is_admin />
@@ -182,9 +227,9 @@ fn AssessmentSettingsForm(cohort_id: i64, settings: AssessmentSettings) -> impl 
         <section class="section" aria-labelledby="assessment-heading">
             <h2 id="assessment-heading">"Assessment"</h2>
             <p>
-                <A href="/assess">"Assessment queue"</A>
+                <A exact=true href="/assess">"Assessment queue"</A>
                 " · "
-                <A href=format!("/coordinator/cohorts/{cohort_id}/moderation")>"Moderation and extra attempts"</A>
+                <A exact=true href=format!("/coordinator/cohorts/{cohort_id}/moderation")>"Moderation and extra attempts"</A>
             </p>
             <ActionForm action=save attr:class="settings-form">
                 <input type="hidden" name="cohort_id" value=cohort_id />
@@ -228,8 +273,12 @@ fn Members(
     let deactivate_error = use_form_error(actions.deactivate);
     let reactivate_error = use_form_error(actions.reactivate);
     view! {
-        <section class="section" aria-labelledby="members-heading">
+        <section class="section" id="members" aria-labelledby="members-heading">
             <h2 id="members-heading">{format!("Members ({})", members.len())}</h2>
+            <p class="notice" role="status">
+                {done(actions.deactivate, "deactivated", "Member deactivated: they are signed out and cannot sign in. Everything they did is kept.")}
+                {done(actions.reactivate, "reactivated", "Member reactivated: they can sign in again.")}
+            </p>
             <FormAlert error=deactivate_error fields=&[] />
             <FormAlert error=reactivate_error fields=&[] />
             <div class="notice" role="status">
@@ -245,26 +294,26 @@ fn Members(
                         })
                 }}
             </div>
-            <div class="table-scroll">
+            <TableScroll label="Members of this cohort">
                 <table class="table">
-                    <caption class="visually-hidden">"Members of this cohort"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Name"</th>
-                            <th scope="col">"Email"</th>
-                            <th scope="col">"Roles"</th>
-                            <th scope="col">"Status"</th>
-                            <th scope="col">"Actions"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {members
-                            .into_iter()
-                            .map(|m| view! { <MemberRow cohort_id member=m actions admin /> })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </div>
+                        <caption class="visually-hidden">"Members of this cohort"</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Name"</th>
+                                <th scope="col">"Email"</th>
+                                <th scope="col">"Roles"</th>
+                                <th scope="col">"Status"</th>
+                                <th scope="col">"Actions"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {members
+                                .into_iter()
+                                .map(|m| view! { <MemberRow cohort_id member=m actions admin /> })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+            </TableScroll>
         </section>
     }
 }
@@ -310,13 +359,22 @@ fn MemberRow(
                                 </button>
                             </ActionForm>
                             " "
-                            <ActionForm action=actions.deactivate attr:class="inline-form">
-                                <input type="hidden" name="cohort_id" value=cohort_id />
-                                <input type="hidden" name="user_id" value=member.user_id />
-                                <button class="button button--small button--danger" type="submit">
-                                    {deactivate_label}
-                                </button>
-                            </ActionForm>
+                            <Confirm
+                                toggle="Deactivate…"
+                                target=format!(" {}", member.name)
+                                question=format!(
+                                    "Deactivate {}? They are signed out and can no longer sign in; everything they wrote and earned is kept, and an institution coordinator can reactivate them.",
+                                    member.name,
+                                )
+                            >
+                                <ActionForm action=actions.deactivate attr:class="inline-form">
+                                    <input type="hidden" name="cohort_id" value=cohort_id />
+                                    <input type="hidden" name="user_id" value=member.user_id />
+                                    <button class="button button--small button--danger" type="submit">
+                                        {deactivate_label}
+                                    </button>
+                                </ActionForm>
+                            </Confirm>
                         }
                     })}
                 {(admin && !member.active)
@@ -348,8 +406,11 @@ fn Invitations(
         _ => None,
     };
     view! {
-        <section class="section" aria-labelledby="invitations-heading">
+        <section class="section" id="invitations" aria-labelledby="invitations-heading">
             <h2 id="invitations-heading">"Invitations"</h2>
+            <p class="notice" role="status">
+                {done(actions.revoke, "invitation-revoked", "Invitation revoked: its link no longer works.")}
+            </p>
             <p>
                 "People join this cohort only through an invitation link. Each link gives one role, a number of places and an expiry date."
             </p>
@@ -385,27 +446,27 @@ fn Invitations(
             {(!invitations.is_empty())
                 .then(|| {
                     view! {
-                        <div class="table-scroll">
+                        <TableScroll label="Invitations of this cohort">
                             <table class="table">
-                                <caption class="visually-hidden">"Invitations of this cohort"</caption>
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"Role"</th>
-                                        <th scope="col">"Link"</th>
-                                        <th scope="col">"Places used"</th>
-                                        <th scope="col">"Expires"</th>
-                                        <th scope="col">"Status"</th>
-                                        <th scope="col">"Action"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {invitations
-                                        .into_iter()
-                                        .map(|i| view! { <InvitationRow invitation=i actions /> })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                                    <caption class="visually-hidden">"Invitations of this cohort"</caption>
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Role"</th>
+                                            <th scope="col">"Link"</th>
+                                            <th scope="col">"Places used"</th>
+                                            <th scope="col">"Expires"</th>
+                                            <th scope="col">"Status"</th>
+                                            <th scope="col">"Action"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {invitations
+                                            .into_iter()
+                                            .map(|i| view! { <InvitationRow invitation=i actions /> })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                        </TableScroll>
                     }
                 })}
         </section>
@@ -415,7 +476,17 @@ fn Invitations(
 #[component]
 fn InvitationRow(invitation: InvitationView, actions: Actions) -> impl IntoView {
     let open = invitation.state == InvitationState::Open;
-    let label = format!("{} invitation link", invitation.role.label());
+    // Names the invitation among others of the same role: its link's last characters.
+    let tail = invitation.link.chars().rev().take(6).collect::<Vec<_>>();
+    let tail = tail.into_iter().rev().collect::<String>();
+    let label = format!(
+        "{} invitation link ending “…{tail}”",
+        invitation.role.label()
+    );
+    let which = format!(
+        " the {} invitation ending “…{tail}”",
+        invitation.role.label()
+    );
     view! {
         <tr>
             <td>{invitation.role.label()}</td>
@@ -429,12 +500,24 @@ fn InvitationRow(invitation: InvitationView, actions: Actions) -> impl IntoView 
                 {open
                     .then(|| {
                         view! {
-                            <ActionForm action=actions.revoke attr:class="inline-form">
-                                <input type="hidden" name="invitation_id" value=invitation.id />
-                                <button class="button button--small button--danger" type="submit">
-                                    "Revoke"
-                                </button>
-                            </ActionForm>
+                            <Confirm
+                                toggle="Revoke…"
+                                target=which.clone()
+                                question=format!(
+                                    "Revoke this {} invitation? Its link stops working at once for anyone who has not joined yet; people who joined stay. This cannot be undone.",
+                                    invitation.role.label(),
+                                )
+                            >
+                                <ActionForm action=actions.revoke attr:class="inline-form">
+                                    <input type="hidden" name="invitation_id" value=invitation.id />
+                                    <button class="button button--small button--danger" type="submit">
+                                        "Revoke now"
+                                        <span class="visually-hidden">
+                                            {which.clone()}
+                                        </span>
+                                    </button>
+                                </ActionForm>
+                            </Confirm>
                         }
                     })}
             </td>
@@ -468,6 +551,7 @@ fn CopyField(
             <input type="text" readonly value=value aria-label=label.clone() />
             <button class="button button--small js-only" type="button" on:click=copy>
                 {move || if copied.get() { "Copied" } else { "Copy" }}
+                <span class="visually-hidden">{format!(" {label}")}</span>
             </button>
         </span>
     }

@@ -46,7 +46,7 @@ fn Competency(
     let link = move |slug: &str| format!("/frameworks/{fw}/competencies/{slug}");
     let previous = competency.previous.clone().map(|(slug, title)| {
         view! {
-            <A href=link(&slug) attr:rel="prev">
+            <A exact=true href=link(&slug) attr:rel="prev">
                 "← "
                 {title}
             </A>
@@ -54,7 +54,7 @@ fn Competency(
     });
     let next = competency.next.clone().map(|(slug, title)| {
         view! {
-            <A href=link(&slug) attr:rel="next">
+            <A exact=true href=link(&slug) attr:rel="next">
                 {title}
                 " →"
             </A>
@@ -67,7 +67,7 @@ fn Competency(
         <nav aria-label="Breadcrumb" class="breadcrumb">
             <ol>
                 <li>
-                    <A href=framework_href>{competency.framework_title.clone()}</A>
+                    <A exact=true href=framework_href>{competency.framework_title.clone()}</A>
                 </li>
                 <li>
                     <a href=domain_href>{competency.domain_title.clone()}</a>
@@ -95,11 +95,11 @@ fn Competency(
             </h2>
             <p>"What a mentor who holds this competency shows in practice:"</p>
             <p>
-                <A href=format!("/frameworks/{}/competencies/{}/checklist", competency.framework_slug, competency.slug)>
+                <A exact=true href=format!("/frameworks/{}/competencies/{}/checklist", competency.framework_slug, competency.slug)>
                     "Rate yourself on these indicators"
                 </A>
                 " · "
-                <A href=format!("/frameworks/{}/competencies/{}/evidence", competency.framework_slug, competency.slug)>
+                <A exact=true href=format!("/frameworks/{}/competencies/{}/evidence", competency.framework_slug, competency.slug)>
                     "Submit evidence for assessment"
                 </A>
             </p>
@@ -152,7 +152,7 @@ fn UnitList(
                                                 let href = format!("/frameworks/{framework}/units/{}", u.slug);
                                                 view! {
                                                     <li class="unit-list__item">
-                                                        <A href=href>{u.title}</A>
+                                                        <A exact=true href=href>{u.title}</A>
                                                         <span class="meta">
                                                             {format!(" · {} · {} min", u.kind.label(), u.minutes)}
                                                         </span>

@@ -3,6 +3,7 @@
 use crate::api::cohort::{list_cohorts, CreateCohort};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{use_form_error, FormAlert, TextField};
+use crate::components::layout::TableScroll;
 use crate::components::session_guard::Private;
 use crate::domain::account::{Role, Viewer};
 use crate::domain::cohort::CohortSummary;
@@ -43,51 +44,56 @@ fn Cohorts(viewer: Viewer) -> impl IntoView {
 #[component]
 fn CohortTable(list: Vec<CohortSummary>) -> impl IntoView {
     view! {
-        <div class="table-scroll">
+        <TableScroll label="Your cohorts">
             <table class="table">
-                <caption class="visually-hidden">"Your cohorts"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Cohort"</th>
-                        <th scope="col">"Dates"</th>
-                        <th scope="col">"Framework"</th>
-                        <th scope="col">"Members"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {list
-                        .into_iter()
-                        .map(|c| {
-                            view! {
-                                <tr>
-                                    <td>
-                                        <A href=format!("/coordinator/cohorts/{}", c.id)>{c.name}</A>
-                                    </td>
-                                    <td>{format!("{} to {}", c.starts_on, c.ends_on)}</td>
-                                    <td>{c.framework}</td>
-                                    <td>{c.member_count}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+                    <caption class="visually-hidden">"Your cohorts"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Cohort"</th>
+                            <th scope="col">"Dates"</th>
+                            <th scope="col">"Framework"</th>
+                            <th scope="col">"Members"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {list
+                            .into_iter()
+                            .map(|c| {
+                                view! {
+                                    <tr>
+                                        <td>
+                                            <A exact=true href=format!("/coordinator/cohorts/{}", c.id)>{c.name}</A>
+                                        </td>
+                                        <td>{format!("{} to {}", c.starts_on, c.ends_on)}</td>
+                                        <td>{c.framework}</td>
+                                        <td>{c.member_count}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+        </TableScroll>
     }
 }
 
 #[component]
 fn NewCohortForm(create: ServerAction<CreateCohort>) -> impl IntoView {
     let error = use_form_error(create);
+    // A new cohort opens at once, as it does without JavaScript (the server's redirect): the
+    // next thing to do is to invite its members, and the form cannot be sent twice.
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = create.value().get() {
+            navigate(
+                &format!("/coordinator/cohorts/{id}?changed=created"),
+                Default::default(),
+            );
+        }
+    });
     view! {
         <section class="section narrow" aria-labelledby="new-cohort-heading">
             <h2 id="new-cohort-heading">"New cohort"</h2>
-            <p class="notice" role="status">
-                {move || {
-                    matches!(create.value().get(), Some(Ok(_)))
-                        .then_some("Cohort created. It is listed above.")
-                }}
-            </p>
             <ActionForm action=create>
                 <FormAlert
                     error
@@ -102,7 +108,7 @@ fn NewCohortForm(create: ServerAction<CreateCohort>) -> impl IntoView {
                     error
                 />
                 <TextField label="Last day" name="cohort[ends_on]" kind="date" error />
-                <button class="button" type="submit">
+                <button class="button" type="submit" disabled=move || create.pending().get()>
                     "Create cohort"
                 </button>
             </ActionForm>

@@ -4,6 +4,7 @@
 use crate::api::credential::{get_credential_page, my_credentials, SetShowName};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{use_form_error, FormAlert};
+use crate::components::layout::TableScroll;
 use crate::components::session_guard::Private;
 use crate::domain::credential::{CredentialPage, MyCredential, Verification};
 use leptos::prelude::*;
@@ -87,22 +88,25 @@ fn CredentialView(p: CredentialPage, show: ServerAction<SetShowName>) -> impl In
             <section class="section" aria-labelledby="results-heading">
                 <h2 id="results-heading">"Results by indicator"</h2>
                 <p class="meta">"As the assessors rated the evidence: Not evident, Partly evident or Evident."</p>
-                <table class="results-table">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Indicator"</th>
-                            <th scope="col">"Level"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {s.results.iter().map(|r| view! {
+                <TableScroll label="Results by indicator">
+                    <table class="results-table">
+                        <caption class="visually-hidden">"Results by indicator"</caption>
+                        <thead>
                             <tr>
-                                <td>{r.indicator.clone()}</td>
-                                <td>{r.level.clone()}</td>
+                                <th scope="col">"Indicator"</th>
+                                <th scope="col">"Level"</th>
                             </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
+                        </thead>
+                        <tbody>
+                            {s.results.iter().map(|r| view! {
+                                <tr>
+                                    <td>{r.indicator.clone()}</td>
+                                    <td>{r.level.clone()}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </TableScroll>
             </section>
             <section class="section" aria-labelledby="criteria-heading">
                 <h2 id="criteria-heading">"How it was earned"</h2>
@@ -131,7 +135,7 @@ fn CredentialView(p: CredentialPage, show: ServerAction<SetShowName>) -> impl In
                 </ul>
                 <p class="meta">
                     "Anyone can check this credential here or with any Open Badges 3.0 verifier. "
-                    <A href="/verify">"Verify a badge file"</A>
+                    <A exact=true href="/verify">"Verify a badge file"</A>
                 </p>
             </section>
             {p.is_holder.then(|| view! { <HolderChoices id=id.clone() show_name=p.show_name show /> })}
@@ -205,7 +209,7 @@ fn MyCredentialsLoader() -> impl IntoView {
             "Each domain of the framework earns a badge once every competency in it is judged Competent; all four domains earn the whole micro-credential. Badges are Open Badges 3.0 credentials, signed by the institution: anyone can check them without an account."
         </p>
         <p>
-            <A href="/learning-statement">"Your Learning Statement"</A>
+            <A exact=true href="/learning-statement">"Your Learning Statement"</A>
             " — what you can now do, in your words, with these credentials: printable and as a file."
         </p>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -234,7 +238,7 @@ fn CredentialCard(c: MyCredential) -> impl IntoView {
             <img src=c.image.clone() alt=c.caption.clone() width="96" height="96" />
             <div>
                 <h2>
-                    <A href=format!("/credentials/{id}")>{c.name.clone()}</A>
+                    <A exact=true href=format!("/credentials/{id}")>{c.name.clone()}</A>
                 </h2>
                 <p class="meta">
                     {format!("Issued {}", c.issued)}
@@ -244,7 +248,7 @@ fn CredentialCard(c: MyCredential) -> impl IntoView {
                     <p class="credential__revoked"><strong>{format!("Revoked on {}.", r.on)}</strong>{format!(" {}", r.reason)}</p>
                 })}
                 <p class="credential-card__links">
-                    <A href=format!("/credentials/{id}")>"Verification page"</A>
+                    <A exact=true href=format!("/credentials/{id}")>"Verification page"</A>
                     " · "
                     <a href=format!("/credentials/{id}/badge.png") download>"PNG"</a>
                     " · "

@@ -4,6 +4,7 @@
 use crate::api::dashboard::get_dashboard;
 use crate::components::assessment::StatusLabel;
 use crate::components::error_panel::ErrorPanel;
+use crate::components::layout::TableScroll;
 use crate::components::session_guard::Private;
 use crate::domain::dashboard::{hundredths, Dashboard, DomainProgress, GrowthRow};
 use crate::domain::rating::Level;
@@ -42,10 +43,10 @@ fn NotATeacher(viewer: crate::domain::account::Viewer) -> impl IntoView {
         </p>
         <ul class="link-list">
             {assesses.then(|| view! {
-                <li><A href="/assess">"Assessment queue"</A>" – submissions waiting for a decision"</li>
+                <li><A exact=true href="/assess">"Assessment queue"</A>" – submissions waiting for a decision"</li>
             })}
             {coordinates.then(|| view! {
-                <li><A href="/coordinator">"Cohorts"</A>" – members, invitations, moderation"</li>
+                <li><A exact=true href="/coordinator">"Cohorts"</A>" – members, invitations, moderation"</li>
             })}
         </ul>
     }
@@ -79,26 +80,33 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
         view! { <BaselineInvitation welcome rated=d.baseline_rated total=d.indicators_total start /> }
     });
     let fw_for_steps = fw.clone();
+    let fw_for_growth = fw.clone();
     // Decisions not opened yet come first, where nobody can miss them (issue 15).
     let decisions: Vec<_> = d
         .evidence
         .iter()
         .filter_map(|e| {
             e.new_decision
-                .map(|competent| (e.slug.clone(), e.title.clone(), competent))
+                .map(|competent| (e.slug.clone(), e.title.clone(), competent, e.badge.clone()))
         })
         .collect();
     let notices = (!decisions.is_empty()).then(|| {
         let items = decisions
             .into_iter()
-            .map(|(slug, title, competent)| {
+            .map(|(slug, title, competent, badge)| {
                 let href = format!("/frameworks/{fw}/competencies/{slug}/evidence");
                 if competent {
                     view! {
                         <li>
                             <strong>{format!("{title}: Competent.")}</strong>" "
-                            <A href=href>"Read the assessor's feedback"</A>" · "
-                            <A href="/credentials">"Your credentials"</A>
+                            <A exact=true href=href>"Read the assessor's feedback"</A>" · "
+                            {match badge {
+                                Some(id) => view! {
+                                    <A exact=true href=format!("/credentials/{id}")>"See your new badge"</A>
+                                }
+                                .into_any(),
+                                None => view! { <A exact=true href="/credentials">"Your credentials"</A> }.into_any(),
+                            }}
                         </li>
                     }
                     .into_any()
@@ -106,7 +114,7 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
                     view! {
                         <li>
                             <strong>{format!("{title}: Not yet.")}</strong>" "
-                            <A href=href>"See what to improve and try again"</A>
+                            <A exact=true href=href>"See what to improve and try again"</A>
                         </li>
                     }
                     .into_any()
@@ -140,7 +148,7 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
                             .map(|s| {
                                 view! {
                                     <li class="next-steps__item">
-                                        <A href=format!("/frameworks/{fw_for_steps}/units/{}", s.unit_slug)>
+                                        <A exact=true href=format!("/frameworks/{fw_for_steps}/units/{}", s.unit_slug)>
                                             {s.unit_title}
                                         </A>
                                         <span class="meta">
@@ -165,41 +173,43 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
         <section class="section" id="evidence" aria-labelledby="evidence-heading">
             <h2 id="evidence-heading">"Your evidence"</h2>
             <p>"Each competency is validated when an assessor judges your evidence Competent."</p>
-            <table class="evidence-status">
-                <caption class="visually-hidden">"Where your evidence stands, per competency"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Competency"</th>
-                        <th scope="col">"Status"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {d
-                        .evidence
-                        .clone()
-                        .into_iter()
-                        .map(|e| {
-                            view! {
-                                <tr>
-                                    <th scope="row">
-                                        <A href=format!("/frameworks/{fw}/competencies/{}/evidence", e.slug)>{e.title}</A>
-                                    </th>
-                                    <td>
-                                        <StatusLabel status=e.status />
-                                    </td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
+            <TableScroll label="Where your evidence stands, per competency">
+                <table class="evidence-status">
+                    <caption class="visually-hidden">"Where your evidence stands, per competency"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Competency"</th>
+                            <th scope="col">"Status"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {d
+                            .evidence
+                            .clone()
+                            .into_iter()
+                            .map(|e| {
+                                view! {
+                                    <tr>
+                                        <th scope="row">
+                                            <A exact=true href=format!("/frameworks/{fw}/competencies/{}/evidence", e.slug)>{e.title}</A>
+                                        </th>
+                                        <td>
+                                            <StatusLabel status=e.status />
+                                        </td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </TableScroll>
         </section>
         <section class="section" aria-labelledby="growth-heading">
             <h2 id="growth-heading">"Your growth"</h2>
             <p>
                 "Your starting point (baseline) against where you place yourself now, per competency: the mean of your indicator ratings, from 1 (Not yet) to 4 (Demonstrating). An indicator you have not re-rated counts at its baseline."
             </p>
-            <GrowthChart rows=d.growth.clone() framework=fw.clone() />
+            <GrowthChart rows=d.growth.clone() framework=fw_for_growth />
         </section>
     }
 }
@@ -232,7 +242,7 @@ fn BaselineInvitation(
                         .get()
                         .then(|| {
                         view! {
-                            <A href="/dashboard" attr:class="button button--secondary">
+                            <A exact=true href="/dashboard" attr:class="button button--secondary">
                                 "Skip for now"
                             </A>
                         }
@@ -269,70 +279,70 @@ fn DomainCard(p: DomainProgress) -> impl IntoView {
     }
 }
 
-/// Chart geometry (SVG user units).
-const WIDTH: u32 = 640;
-const LABEL_H: u32 = 20;
-const BAR_H: u32 = 12;
-const ROW_H: u32 = LABEL_H + 2 * BAR_H + 4 + 16;
-const AXIS_H: u32 = 28;
-const VALUE_W: u32 = 48;
-
-/// Bar length for a mean level × 100 (0 to 400).
-fn bar_len(v: u32) -> u32 {
-    (WIDTH - VALUE_W) * v.min(400) / 400
+/// One bar of the growth chart: the mean level × 100 (0 to 400) drawn as a rectangle in a
+/// 400-unit track that stretches to the row's width, with the 1–4 grid lines behind it. Only
+/// the bars are SVG: the chart's words are HTML text, so they keep their size on a phone.
+#[component]
+fn GrowthBar(value: Option<u32>, class: &'static str) -> impl IntoView {
+    let v = value.unwrap_or(0).min(400);
+    view! {
+        <span class="growth__line">
+            <svg class="growth__track" viewBox="0 0 400 12" preserveAspectRatio="none" focusable="false">
+                {[100u32, 200, 300, 400]
+                    .map(|x| view! { <line class="growth__grid" x1=x y1="0" x2=x y2="12" /> })}
+                <rect class=class x="0" y="0" width=v height="12" />
+            </svg>
+            <span class="growth__value">{value.map(hundredths).unwrap_or_else(|| "–".into())}</span>
+        </span>
+    }
 }
 
-/// Baseline against now, per competency: a bar chart with the same figures in a table.
+/// Baseline against now, per competency: a bar chart with the same figures in a table. The
+/// chart is one image for assistive technology (the table is the accessible form). With
+/// `framework`, each competency links to its checklist (the teacher's own pages); a document
+/// others read (the printed Learning Statement) leaves it out and links nowhere private.
 #[component]
-pub fn GrowthChart(rows: Vec<GrowthRow>, framework: String) -> impl IntoView {
-    let count = u32::try_from(rows.len()).unwrap_or(0);
-    let height = AXIS_H + count * ROW_H;
-    let grid = Level::ALL
+pub fn GrowthChart(
+    rows: Vec<GrowthRow>,
+    #[prop(optional, into)] framework: Option<String>,
+) -> impl IntoView {
+    let ticks = Level::ALL
         .iter()
         .map(|l| {
-            let x = bar_len(u32::try_from(l.value()).unwrap_or(0) * 100);
-            let anchor = if l.value() == 4 { "end" } else { "middle" };
             view! {
-                <line class="growth__grid" x1=x y1=AXIS_H - 6 x2=x y2=height />
-                <text class="growth__axis" x=x y="14" text-anchor=anchor>
-                    {l.label()}
-                </text>
+                <span class=format!("growth__tick growth__tick--{}", l.value())>
+                    {l.value()}
+                    <span class="growth__tick-name">{format!(" {}", l.label())}</span>
+                </span>
             }
         })
         .collect_view();
     let bars = rows
         .iter()
-        .enumerate()
-        .map(|(n, r)| {
-            let y = AXIS_H + u32::try_from(n).unwrap_or(0) * ROW_H;
-            let b = r.baseline.unwrap_or(0);
-            let c = r.current.unwrap_or(0);
+        .map(|r| {
             view! {
-                <g class="growth__row">
-                    <text class="growth__label" x="0" y=y + 14>
-                        {r.title.clone()}
-                    </text>
-                    <rect class="growth__baseline" x="0" y=y + LABEL_H width=bar_len(b) height=BAR_H />
-                    <text class="growth__value" x=bar_len(b) + 6 y=y + LABEL_H + 10>
-                        {r.baseline.map(hundredths).unwrap_or_else(|| "–".into())}
-                    </text>
-                    <rect class="growth__current" x="0" y=y + LABEL_H + BAR_H + 4 width=bar_len(c) height=BAR_H />
-                    <text class="growth__value" x=bar_len(c) + 6 y=y + LABEL_H + BAR_H + 14>
-                        {r.current.map(hundredths).unwrap_or_else(|| "–".into())}
-                    </text>
-                </g>
+                <div class="growth__row">
+                    <span class="growth__label">{r.title.clone()}</span>
+                    <GrowthBar value=r.baseline class="growth__baseline" />
+                    <GrowthBar value=r.current class="growth__current" />
+                </div>
             }
         })
         .collect_view();
     let table_rows = rows
         .iter()
         .map(|r| {
-            let checklist = format!("/frameworks/{framework}/competencies/{}/checklist", r.slug);
+            let title = match &framework {
+                Some(framework) => {
+                    let checklist =
+                        format!("/frameworks/{framework}/competencies/{}/checklist", r.slug);
+                    view! { <a href=checklist>{r.title.clone()}</a> }.into_any()
+                }
+                None => r.title.clone().into_any(),
+            };
             view! {
                 <tr>
-                    <th scope="row">
-                        <a href=checklist>{r.title.clone()}</a>
-                    </th>
+                    <th scope="row">{title}</th>
                     <td>{r.baseline.map(hundredths).unwrap_or_else(|| "not rated".into())}</td>
                     <td>{r.current.map(hundredths).unwrap_or_else(|| "not rated".into())}</td>
                     <td>{format!("{} of {}", r.rated, r.total)}</td>
@@ -342,37 +352,36 @@ pub fn GrowthChart(rows: Vec<GrowthRow>, framework: String) -> impl IntoView {
         .collect_view();
     view! {
         <figure class="growth">
-            <svg
+            <div
                 class="growth__chart"
-                viewBox=format!("0 0 {WIDTH} {height}")
                 role="img"
-                aria-labelledby="growth-title"
-                focusable="false"
+                aria-label="Bar chart: baseline and current mean rating per competency. The same figures are in the table that follows."
             >
-                <title id="growth-title">
-                    "Bar chart: baseline and current mean rating per competency. The same figures are in the table that follows."
-                </title>
-                {grid}
+                <div class="growth__axis">
+                    <span class="growth__ticks">{ticks}</span>
+                </div>
                 {bars}
-            </svg>
+            </div>
             <figcaption class="growth__legend">
                 <span class="growth__key growth__key--baseline" aria-hidden="true"></span>
                 "Baseline "
                 <span class="growth__key growth__key--current" aria-hidden="true"></span>
                 "Now"
             </figcaption>
-            <table class="growth__table">
-                <caption>"Mean rating per competency (1 = Not yet, 4 = Demonstrating)"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Competency"</th>
-                        <th scope="col">"Baseline"</th>
-                        <th scope="col">"Now"</th>
-                        <th scope="col">"Indicators rated"</th>
-                    </tr>
-                </thead>
-                <tbody>{table_rows}</tbody>
-            </table>
+            <TableScroll label="Mean rating per competency (1 = Not yet, 4 = Demonstrating)">
+                <table class="growth__table">
+                    <caption>"Mean rating per competency (1 = Not yet, 4 = Demonstrating)"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Competency"</th>
+                            <th scope="col">"Baseline"</th>
+                            <th scope="col">"Now"</th>
+                            <th scope="col">"Indicators rated"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{table_rows}</tbody>
+                </table>
+            </TableScroll>
         </figure>
     }
 }

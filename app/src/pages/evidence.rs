@@ -4,8 +4,9 @@
 //! attempt and decision stays listed. `…/evidence/preview` shows the draft as the assessor
 //! will see it. Everything works as plain forms without JavaScript.
 
-use crate::api::submission::{evidence_path, get_preview, get_workspace, DraftForm, SaveDraft};
+use crate::api::submission::{evidence_path, get_preview, get_workspace, SaveDraft};
 use crate::components::assessment::{DecisionView, SnapshotView, StatusLabel};
+use crate::components::autosave::use_autosave;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{echo_or, textarea_html, use_form_error, FieldMessage};
 use crate::components::session_guard::Private;
@@ -13,16 +14,13 @@ use crate::domain::assessment::{
     AttemptRecord, Decision, DraftIndicator, DraftOutcome, Material, RubricLevel, SubmissionStatus,
     Workspace, RATIONALE_MAX,
 };
+use crate::domain::autosave::{Answer, Status};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-/// Typing pauses this long before the draft is saved.
-const AUTOSAVE_AFTER_MS: u64 = 800;
-const FORM_ID: &str = "evidence-form";
 
 fn route_key() -> impl Fn() -> (String, String) + Copy + Send + Sync + 'static {
     let params = use_params_map();
@@ -80,8 +78,8 @@ fn EvidenceBody(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
     };
     let intro = match (ws.cohort.as_ref(), ws.status) {
         (None, _) => "You are not a teacher in a cohort of this framework yet. Join one through your coordinator's invitation to submit evidence; until then you can read the course and keep your journal.".to_owned(),
-        (Some(_), None) => "Explain, indicator by indicator, how your practice shows this competency, and choose the evidence that supports it. Your draft saves as you type; nothing is shared until you submit.".to_owned(),
-        (Some(_), Some(SubmissionStatus::Draft)) => "Your draft saves as you type; nothing is shared until you submit.".to_owned(),
+        (Some(_), None) => "Explain, indicator by indicator, how your practice shows this competency, and choose the evidence that supports it. Nothing is shared until you submit.".to_owned(),
+        (Some(_), Some(SubmissionStatus::Draft)) => "Nothing is shared until you submit.".to_owned(),
         (Some(c), Some(SubmissionStatus::Submitted)) => format!("Submitted to the assessors of {c}. What you submitted is frozen: later changes to your journal do not change it. You will see the decision here."),
         (Some(_), Some(SubmissionStatus::Competent)) => "An assessor judged this competency Competent. Well done.".to_owned(),
         (Some(_), Some(SubmissionStatus::NotYet)) => "Every attempt has been used without reaching Competent. Your coordinator can allow another attempt.".to_owned(),
@@ -100,10 +98,10 @@ fn EvidenceBody(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
         <nav aria-label="Breadcrumb" class="breadcrumb">
             <ol>
                 <li>
-                    <A href=format!("/frameworks/{}", ws.framework)>"Framework"</A>
+                    <A exact=true href=format!("/frameworks/{}", ws.framework)>"Framework"</A>
                 </li>
                 <li>
-                    <A href=base.clone()>{crumb}</A>
+                    <A exact=true href=base.clone()>{crumb}</A>
                 </li>
                 <li aria-current="page">"Evidence"</li>
             </ol>
@@ -129,7 +127,18 @@ fn EvidenceBody(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
                         <p class="prose-text">{d.feedback.clone()}</p>
                         <p>
                             {if d.competent {
-                                view! { <A href="/credentials">"Your credentials"</A> }.into_any()
+                                match ws.badge.clone() {
+                                    Some(id) => view! {
+                                        "You have earned this domain's badge: "
+                                        <A exact=true href=format!("/credentials/{id}")>"See your new badge"</A>
+                                    }
+                                    .into_any(),
+                                    None => view! {
+                                        "The domain's badge comes when all its competencies are Competent. "
+                                        <A exact=true href="/credentials">"Your credentials"</A>
+                                    }
+                                    .into_any(),
+                                }
                             } else {
                                 view! { "The assessor's rating and comment are beside each indicator below." }.into_any()
                             }}
@@ -152,7 +161,7 @@ fn EvidenceBody(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
             .then(|| {
                 view! {
                     <p>
-                        <A href=preview_href.clone()>
+                        <A exact=true href=preview_href.clone()>
                             {if ws.editable {
                                 "Preview your draft as the assessor will see it"
                             } else {
@@ -206,113 +215,90 @@ struct DeviceCopy {
     form: String,
 }
 
-/// Where the draft's saving stands.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum SaveState {
-    Idle,
-    Waiting,
-    Saving,
-    Saved(Option<i64>),
-    Offline,
-    Conflict,
-    Failed,
-}
-
 #[component]
 fn DraftEditor(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
     let save = ServerAction::<SaveDraft>::new();
     let error = use_form_error(save);
     let query = use_query_map();
     let base = RwSignal::new(ws.version);
-    let state = RwSignal::new(if query.read_untracked().get("saved").is_some() {
-        SaveState::Saved(None)
-    } else if query.read_untracked().get("conflict").is_some() {
-        SaveState::Conflict
-    } else {
-        SaveState::Idle
-    });
-    let dirty = StoredValue::new(false);
-    let again = StoredValue::new(false);
-    let typing = StoredValue::new(0_u64);
+    let form = NodeRef::<leptos::html::Form>::new();
+    // A refused submission stays on screen (its summary at the top of the form, each problem
+    // beside its field) while the draft is autosaved: the action's next answer (a save) must
+    // not wipe it, so it is kept apart from the action's value until the next submission.
+    let refusal = RwSignal::new(None::<FieldMessage>);
+    // What the next save is for: the Save and Submit buttons set it; autosaves are "autosave".
+    let next_intent = StoredValue::new("save");
+    let last_intent = StoredValue::new("");
+    let shown = Signal::derive(move || error.get().or_else(|| refusal.get()));
+    let summary = NodeRef::<leptos::html::Div>::new();
     // Every change is also kept on this device until the server has it (like the journal).
     let key = format!("mcf.evidence.draft.{}.{}", ws.framework, ws.competency);
-    let keep = {
-        let key = key.clone();
-        move || {
-            if let Some(form) = crate::browser::form_snapshot(FORM_ID) {
-                crate::browser::store(
-                    &key,
-                    &DeviceCopy {
-                        base: base.get_untracked(),
-                        form,
-                    },
-                );
-            }
-        }
-    };
 
-    // Sends what the form holds now (`intent`: autosave, save or submit).
-    let send = move |intent: &str, draft: Option<DraftForm>| {
-        #[cfg(feature = "hydrate")]
-        {
-            use leptos::form::FromFormData as _;
-            let draft = draft.or_else(|| {
-                let form = document().get_element_by_id(FORM_ID)?;
-                let form: web_sys::HtmlFormElement = wasm_bindgen::JsCast::dyn_into(form).ok()?;
-                let data = web_sys::FormData::new_with_form(&form).ok()?;
-                SaveDraft::from_form_data(&data).ok().map(|s| s.draft)
-            });
-            let Some(mut draft) = draft else {
-                state.set(SaveState::Failed);
-                return;
+    // Sends what the form holds now.
+    let autosave = use_autosave(
+        if query.read_untracked().get("saved").is_some() {
+            Status::Saved(None)
+        } else if query.read_untracked().get("conflict").is_some() {
+            Status::Conflict
+        } else {
+            Status::Idle
+        },
+        move |forced: bool| {
+            let intent = if forced {
+                next_intent.get_value()
+            } else {
+                "autosave"
             };
-            draft.intent = intent.to_owned();
-            draft.base_version = base.get_untracked();
-            dirty.set_value(false);
-            state.set(SaveState::Saving);
-            save.dispatch(SaveDraft { draft });
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (intent, draft);
-    };
-    let send = StoredValue::new(send);
-    let autosave = move || {
-        if state.get_untracked() == SaveState::Conflict || !dirty.get_value() {
-            return;
-        }
-        if save.pending().get_untracked() {
-            again.set_value(true);
-            return;
-        }
-        if !crate::browser::online() {
-            state.set(SaveState::Offline);
-            return;
-        }
-        send.with_value(|s| s("autosave", None));
-    };
+            next_intent.set_value("save");
+            #[cfg(feature = "hydrate")]
+            {
+                use leptos::form::FromFormData as _;
+                let Some(mut draft) = form
+                    .get_untracked()
+                    .and_then(|form| web_sys::FormData::new_with_form(&form).ok())
+                    .and_then(|data| SaveDraft::from_form_data(&data).ok())
+                    .map(|s| s.draft)
+                else {
+                    return false;
+                };
+                draft.intent = intent.to_owned();
+                draft.base_version = base.get_untracked();
+                last_intent.set_value(intent);
+                if intent == "submit" {
+                    refusal.set(None);
+                }
+                save.dispatch(SaveDraft { draft });
+                true
+            }
+            #[cfg(not(feature = "hydrate"))]
+            {
+                let _ = intent;
+                false
+            }
+        },
+    );
 
     let forget_key = key.clone();
     Effect::new(move |_| {
         let Some(result) = save.value().get() else {
             return;
         };
-        match result {
+        let answer = match result {
             Ok(DraftOutcome::Saved { version, saved_at }) => {
                 base.set(version);
-                if !dirty.get_value() {
+                if !autosave.unsaved() {
                     crate::browser::forget(&forget_key);
-                    state.set(SaveState::Saved(Some(saved_at)));
                 }
+                Answer::Saved(saved_at)
             }
             Ok(DraftOutcome::Conflict { version }) => {
                 // The next press of Save keeps this page's text.
                 base.set(version);
-                dirty.set_value(true);
-                state.set(SaveState::Conflict);
+                Answer::Conflict
             }
             Ok(DraftOutcome::Submitted { .. }) => {
                 crate::browser::forget(&forget_key);
+                autosave.answered(Answer::Saved(0));
                 refresh.update(|n| *n += 1);
                 #[cfg(feature = "hydrate")]
                 {
@@ -320,113 +306,140 @@ fn DraftEditor(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
                 }
                 return;
             }
-            Err(AppError::Transport(_)) => {
-                dirty.set_value(true);
-                state.set(SaveState::Offline);
+            Err(AppError::Transport(_)) => Answer::Unreachable,
+            // Not submitted: say everything at once, move focus to the summary, and keep
+            // every word by saving the draft (a refused submission saves nothing).
+            Err(e @ AppError::Invalid { .. }) if last_intent.get_value() == "submit" => {
+                refusal.set(Some(FieldMessage::from_error(&e)));
+                // Once the summary is drawn (an empty one is not displayed, so cannot take
+                // focus); `try_`: the page may be gone by then.
+                #[cfg(feature = "hydrate")]
+                request_animation_frame(move || {
+                    if let Some(Some(summary)) = summary.try_get_untracked() {
+                        let _ = summary.focus();
+                    }
+                });
+                autosave.answered(Answer::Refused);
+                autosave.typed();
+                return;
             }
-            Err(_) => {
-                dirty.set_value(true);
-                state.set(SaveState::Failed);
-            }
-        }
-        if again.get_value() {
-            again.set_value(false);
-            autosave();
-        }
+            Err(_) => Answer::Refused,
+        };
+        autosave.answered(answer);
     });
     // In the browser only: pick up what this device kept (a reload, a closed tab, a lost
     // connection) and save it on the version it was written on (a stale one is a conflict,
-    // never an overwrite); and send what is waiting when the connection returns.
+    // never an overwrite).
     let restore_key = key.clone();
     Effect::new(move |_| {
-        if let Some(copy) = crate::browser::load::<DeviceCopy>(&restore_key) {
-            if crate::browser::form_snapshot(FORM_ID).is_some_and(|now| now != copy.form) {
-                crate::browser::restore_form(FORM_ID, &copy.form);
-                base.set(copy.base);
-                dirty.set_value(true);
-                state.set(SaveState::Waiting);
-                autosave();
-            } else {
-                crate::browser::forget(&restore_key);
-            }
+        let Some(copy) = crate::browser::load::<DeviceCopy>(&restore_key) else {
+            return;
+        };
+        let Some(form) = form.get_untracked() else {
+            return;
+        };
+        if crate::browser::form_snapshot(&form).is_some_and(|now| now != copy.form) {
+            crate::browser::restore_form(&form, &copy.form);
+            base.set(copy.base);
+            autosave.restored();
+        } else {
+            crate::browser::forget(&restore_key);
         }
-        let online = window_event_listener(leptos::ev::online, move |_| autosave());
-        on_cleanup(move || online.remove());
     });
 
     let on_input = move |_| {
-        dirty.set_value(true);
-        keep();
-        if state.get_untracked() != SaveState::Conflict {
-            state.set(if crate::browser::online() {
-                SaveState::Waiting
-            } else {
-                SaveState::Offline
-            });
+        if let Some(snapshot) = form
+            .get_untracked()
+            .and_then(|f| crate::browser::form_snapshot(&f))
+        {
+            crate::browser::store(
+                &key,
+                &DeviceCopy {
+                    base: base.get_untracked(),
+                    form: snapshot,
+                },
+            );
         }
-        typing.update_value(|n| *n += 1);
-        let mine = typing.get_value();
-        set_timeout(
-            move || {
-                // `try_`: the page may have gone by now (a submission re-renders it, a
-                // link leaves it); a disposed value must not be read (issue 15).
-                if typing.try_get_value() == Some(mine) {
-                    autosave();
-                }
-            },
-            std::time::Duration::from_millis(AUTOSAVE_AFTER_MS),
-        );
+        autosave.typed();
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        #[cfg(feature = "hydrate")]
-        {
-            use leptos::form::FromFormData as _;
-            ev.prevent_default();
-            match SaveDraft::from_event(&ev) {
-                Ok(s) => {
-                    let intent = if s.draft.intent == "submit" {
-                        "submit"
-                    } else {
-                        "save"
-                    };
-                    send.with_value(|f| f(intent, Some(s.draft)));
-                }
-                Err(_) => state.set(SaveState::Failed),
-            }
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = ev;
+        ev.prevent_default();
+        let submitter = ev
+            .submitter()
+            .and_then(|b| b.get_attribute("value"))
+            .unwrap_or_default();
+        next_intent.set_value(if submitter == "submit" {
+            "submit"
+        } else {
+            "save"
+        });
+        autosave.save_now();
     };
     let status = move || {
-        match state.get() {
-        SaveState::Idle => String::new(),
-        SaveState::Waiting => "Changes not saved yet…".to_owned(),
-        SaveState::Saving => "Saving…".to_owned(),
-        SaveState::Saved(Some(at)) => format!("Draft saved at {}", crate::browser::local_time(at)),
-        SaveState::Saved(None) => "Draft saved".to_owned(),
-        SaveState::Offline => "Offline: not saved yet; sent when the connection returns".to_owned(),
-        SaveState::Conflict => "Not saved: this draft was changed in another window. Press “Save draft” to keep what is on this page.".to_owned(),
-        SaveState::Failed => "Not saved: see the message above".to_owned(),
+        match autosave.status() {
+        Status::Idle => String::new(),
+        Status::Waiting => "Changes not saved yet…".to_owned(),
+        Status::Saving => "Saving…".to_owned(),
+        Status::Saved(Some(at)) => format!("Draft saved at {}", crate::domain::time::utc_clock(at)),
+        Status::Saved(None) => "Draft saved".to_owned(),
+        Status::Offline => "Offline: not saved yet; sent when the connection returns".to_owned(),
+        Status::Conflict => "Not saved: this draft was changed in another window. Press “Save draft” to keep what is on this page.".to_owned(),
+        Status::Failed => "Not saved: see the message above".to_owned(),
     }
     };
+    // A refused submission is said apart from how the draft's saving goes.
+    // (Without JavaScript, a refusal comes back as the page's message.)
+    let refused =
+        move || refusal.get().is_some() || (save.value().get().is_none() && error.get().is_some());
+    let status = move || {
+        let saving = status();
+        match (refused(), saving.is_empty()) {
+            (false, _) => saving,
+            (true, true) => "Not submitted: see what to fix at the top of the form.".to_owned(),
+            (true, false) => {
+                format!("Not submitted: see what to fix at the top of the form. {saving}")
+            }
+        }
+    };
+    // Where each field the summary may name is, and what to call it there.
+    let targets: Vec<(String, String, String)> = ws
+        .indicators
+        .iter()
+        .enumerate()
+        .flat_map(|(n, ind)| {
+            let n = n + 1;
+            [
+                (
+                    format!("draft[rationale][{}]", ind.slug),
+                    format!("Indicator {n}, how your evidence shows it"),
+                    format!("rationale-{}", ind.slug),
+                ),
+                (
+                    format!("draft[links][{}]", ind.slug),
+                    format!("Indicator {n}, links"),
+                    format!("links-{}", ind.slug),
+                ),
+            ]
+        })
+        .chain(ws.indicators.first().map(|ind| {
+            (
+                "draft[evidence]".to_owned(),
+                "Evidence".to_owned(),
+                format!("draft-{}", ind.slug),
+            )
+        }))
+        .collect();
     let save_url = SaveDraft::url();
     let journal = ws.journal.clone();
     let uploads = ws.uploads.clone();
     let back = evidence_path(&ws.framework, &ws.competency);
     view! {
-        <form id=FORM_ID class="evidence-form" action=save_url method="post" on:input=on_input on:submit=on_submit>
+        <form class="evidence-form" action=save_url method="post" node_ref=form on:input=on_input on:submit=on_submit>
             <input type="hidden" name="draft[framework]" value=ws.framework.clone() />
             <input type="hidden" name="draft[competency]" value=ws.competency.clone() />
             <input type="hidden" name="draft[base_version]" value=move || base.get().to_string() />
-            // Messages about the form as a whole; those about one field show beside it.
-            <div class="form-alert" role="alert">
-                {move || {
-                    error
-                        .get()
-                        .filter(|e| matches!(e.field.as_str(), "form" | "request" | "draft[evidence]"))
-                        .map(|e| view! { <p>{e.message}</p> })
-                }}
-            </div>
+            // Every problem at once, each leading to its field (which also says it).
+            <ProblemSummary error=shown targets node=summary />
             <ol class="draft-indicators">
                 {ws
                     .indicators
@@ -435,7 +448,7 @@ fn DraftEditor(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
                     .map(|ind| {
                         let assessed = assessed_on(&ws, &ind.slug);
                         view! {
-                            <IndicatorDraft ind journal=journal.clone() uploads=uploads.clone() error assessed />
+                            <IndicatorDraft ind journal=journal.clone() uploads=uploads.clone() error=shown assessed />
                         }
                     })
                     .collect_view()}
@@ -450,6 +463,7 @@ fn DraftEditor(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
                 <span class="save-status" role="status" aria-live="polite">{status}</span>
             </div>
             <p class="field__hint">
+                <span class="js-only">"Your draft saves as you type. "</span>
                 "Submitting freezes this attempt: the assessor sees your rationales and evidence as they are at that moment."
             </p>
         </form>
@@ -457,11 +471,56 @@ fn DraftEditor(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
     }
 }
 
+/// The problems of a refused form, all at once (the pattern of GOV.UK's error summary): a
+/// count, then each problem as a link to its field (`targets`: field name, what to call it,
+/// the element's id); a problem about no listed field is said as it is. Empty when there is
+/// nothing wrong. Its id is where a refused plain form post lands
+/// ([`crate::flash::PROBLEMS_ANCHOR`]); it takes focus when the page moves it there.
+#[component]
+fn ProblemSummary(
+    error: Signal<Option<FieldMessage>>,
+    targets: Vec<(String, String, String)>,
+    node: NodeRef<leptos::html::Div>,
+) -> impl IntoView {
+    let anchor = crate::flash::PROBLEMS_ANCHOR.trim_start_matches('#');
+    view! {
+        <div class="problem-summary" id=anchor tabindex="-1" node_ref=node aria-labelledby="problem-heading">
+            {move || {
+                error
+                    .get()
+                    .map(|e| {
+                        let problems = e.problems();
+                        let heading = match problems.len() {
+                            1 => "One thing to fix".to_owned(),
+                            n => format!("{n} things to fix"),
+                        };
+                        let items = problems
+                            .into_iter()
+                            .map(|(field, message)| match targets.iter().find(|t| t.0 == field) {
+                                Some((_, label, id)) => view! {
+                                    <li>
+                                        <a href=format!("#{id}")>{format!("{label}: {message}")}</a>
+                                    </li>
+                                }
+                                .into_any(),
+                                None => view! { <li>{message.to_owned()}</li> }.into_any(),
+                            })
+                            .collect_view();
+                        view! {
+                            <h2 id="problem-heading">{heading}</h2>
+                            <ul>{items}</ul>
+                        }
+                    })
+            }}
+        </div>
+    }
+}
+
 fn field_error(
     error: Signal<Option<FieldMessage>>,
     name: String,
 ) -> impl Fn() -> Option<String> + Send + Sync + Clone + 'static {
-    move || error.get().filter(|e| e.field == name).map(|e| e.message)
+    move || error.get().and_then(|e| e.about(&name))
 }
 
 /// The latest decision on an earlier attempt, with its attempt number.
@@ -568,8 +627,20 @@ fn IndicatorDraft(
                 })}
                 <div class="field" class:field--invalid=rationale_bad>
                     <label for=rationale_id.clone()>"How your evidence shows this"</label>
-                    <textarea id=rationale_id.clone() name=rationale_name rows="4" maxlength=RATIONALE_MAX inner_html=textarea_html(&rationale) prop:defaultValue=rationale.clone()></textarea>
-                    <p class="field__error" role="alert">{rationale_error}</p>
+                    <textarea
+                        id=rationale_id.clone()
+                        name=rationale_name
+                        rows="4"
+                        maxlength=RATIONALE_MAX
+                        aria-invalid={
+                            let bad = rationale_error.clone();
+                            move || bad().map(|_| "true")
+                        }
+                        aria-describedby=format!("{rationale_id}-error")
+                        inner_html=textarea_html(&rationale)
+                        prop:defaultValue=rationale.clone()
+                    ></textarea>
+                    <p class="field__error" id=format!("{rationale_id}-error") role="alert">{rationale_error}</p>
                 </div>
                 <fieldset class="picks">
                     <legend>"Evidence for this indicator"</legend>
@@ -588,8 +659,19 @@ fn IndicatorDraft(
                 <div class="field" class:field--invalid=links_bad>
                     <label for=links_id.clone()>"Links (optional)"</label>
                     <p class="field__hint">"One per line: the address, then a label if you like."</p>
-                    <textarea id=links_id name=links_name rows="2" inner_html=textarea_html(&links) prop:defaultValue=links.clone()></textarea>
-                    <p class="field__error" role="alert">{links_error}</p>
+                    <textarea
+                        id=links_id.clone()
+                        name=links_name
+                        rows="2"
+                        aria-invalid={
+                            let bad = links_error.clone();
+                            move || bad().map(|_| "true")
+                        }
+                        aria-describedby=format!("{links_id}-error")
+                        inner_html=textarea_html(&links)
+                        prop:defaultValue=links.clone()
+                    ></textarea>
+                    <p class="field__error" id=format!("{links_id}-error") role="alert">{links_error}</p>
                 </div>
             </fieldset>
         </li>
@@ -668,7 +750,7 @@ fn Preview() -> impl IntoView {
                             <nav aria-label="Breadcrumb" class="breadcrumb">
                                 <ol>
                                     <li>
-                                        <A href=back.clone()>"Evidence"</A>
+                                        <A exact=true href=back.clone()>"Evidence"</A>
                                     </li>
                                     <li aria-current="page">"Preview"</li>
                                 </ol>
@@ -679,7 +761,7 @@ fn Preview() -> impl IntoView {
                             </p>
                             <SnapshotView snapshot=s />
                             <p>
-                                <A href=back>"Back to your evidence"</A>
+                                <A exact=true href=back>"Back to your evidence"</A>
                             </p>
                         }
                             .into_any()

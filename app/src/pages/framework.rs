@@ -40,7 +40,7 @@ fn Overview(framework: FrameworkView) -> impl IntoView {
         <nav aria-label="Breadcrumb" class="breadcrumb">
             <ol>
                 <li>
-                    <A href="/frameworks">"Frameworks"</A>
+                    <A exact=true href="/frameworks">"Frameworks"</A>
                 </li>
                 <li aria-current="page">{framework.short_title.clone()}</li>
             </ol>
@@ -83,7 +83,7 @@ fn DomainCard(number: usize, domain: DomainView, framework: String) -> impl Into
                         };
                         view! {
                             <li>
-                                <A href=href>{c.title}</A>
+                                <A exact=true href=href>{c.title}</A>
                                 <span class="meta">
                                     " · "
                                     {count}

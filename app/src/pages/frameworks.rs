@@ -39,7 +39,7 @@ fn FrameworkList(list: Vec<FrameworkSummary>) -> impl IntoView {
                     view! {
                         <li class="card">
                             <h2 class="card__title">
-                                <A href=href>{f.title}</A>
+                                <A exact=true href=href>{f.title}</A>
                             </h2>
                             {f.is_default.then(|| view! { <p class="tag">"The course framework"</p> })}
                             <p>{f.description}</p>

@@ -45,7 +45,7 @@ pub fn HomePage() -> impl IntoView {
                 "A self-paced course for in-service teachers who mentor pre-service and novice colleagues. Work through the Mentoring Competency Framework at your own pace, reflect on your practice, show what you can do, and earn a credential your school can check."
             </p>
             <p>
-                <A href="/frameworks/mcf" attr:class="button">
+                <A exact=true href="/frameworks/mcf" attr:class="button">
                     "Explore the framework"
                 </A>
             </p>
@@ -72,7 +72,7 @@ pub fn HomePage() -> impl IntoView {
                 "The course follows the Mentoring Competency Framework: four professional domains (Professional Identity; Professional Knowledge and Skills; Professional Relationships; Professional Dispositions) and seven competencies, each described by concrete indicators. Mentoring is treated as reciprocal learning: you grow as your mentee does."
             </p>
             <p>
-                <A href="/frameworks/mcf">"See the four domains and seven competencies"</A>
+                <A exact=true href="/frameworks/mcf">"See the four domains and seven competencies"</A>
             </p>
         </section>
     }

@@ -107,7 +107,7 @@ fn SignUpForm(token: String) -> impl IntoView {
             </button>
         </ActionForm>
         <p class="meta">
-            "Already have an account? " <A href="/sign-in">"Sign in"</A>
+            "Already have an account? " <A exact=true href="/sign-in">"Sign in"</A>
             ", then open this link again."
         </p>
     }

@@ -4,9 +4,11 @@ use crate::api::journal::{
     entry_history, get_entry, list_entries, preview_markdown, CreateEntry, EntrySave,
     RestoreRevision, SaveEntry, SetEntryDeleted,
 };
+use crate::components::autosave::use_autosave;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{echo_or, textarea_html, use_form_error, FormAlert, TextField};
 use crate::components::session_guard::Private;
+use crate::domain::autosave::{Answer, Status};
 use crate::domain::journal::{EntryView, Revision, SaveOutcome};
 use crate::domain::time::utc_minute;
 use crate::error::AppError;
@@ -45,9 +47,9 @@ fn JournalList() -> impl IntoView {
         <p>
             {move || {
                 if bin() {
-                    view! { <A href="/journal">"Back to your entries"</A> }.into_any()
+                    view! { <A exact=true href="/journal">"Back to your entries"</A> }.into_any()
                 } else {
-                    view! { <A href="/journal?bin=1">"Bin (deleted entries)"</A> }.into_any()
+                    view! { <A exact=true href="/journal?bin=1">"Bin (deleted entries)"</A> }.into_any()
                 }
             }}
         </p>
@@ -63,7 +65,7 @@ fn JournalList() -> impl IntoView {
                                     .map(|e| {
                                         view! {
                                             <li>
-                                                <A href=format!("/journal/{}", e.id)>{e.title}</A>
+                                                <A exact=true href=format!("/journal/{}", e.id)>{e.title}</A>
                                                 <span class="meta">
                                                     {e.competency.map(|c| format!(" · {c}"))}
                                                     {format!(" · saved {}", utc_minute(e.updated_at))}
@@ -149,28 +151,6 @@ fn draft_key(id: i64) -> String {
     format!("mcf.journal.draft.{id}")
 }
 
-/// What the save status line says.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum SaveState {
-    Idle,
-    /// Typed; a save follows when the typing pauses.
-    Waiting,
-    Saving,
-    /// Saved (at this time, when known).
-    Saved(Option<i64>),
-    /// No connection: kept on this device, sent when the connection returns.
-    Offline,
-    /// Refused because it was based on an older version: the author reconciles, then saves.
-    Held,
-    /// Refused for a reason shown beside the form.
-    Failed,
-}
-
-/// How long typing must pause before an autosave.
-const AUTOSAVE_AFTER_MS: u64 = 800;
-const TITLE_ID: &str = "field-entry[title]";
-const BODY_ID: &str = "field-entry[body]";
-
 #[component]
 fn Editor(entry: EntryView, history: Vec<Revision>) -> impl IntoView {
     let save = ServerAction::<SaveEntry>::new();
@@ -191,68 +171,44 @@ fn Editor(entry: EntryView, history: Vec<Revision>) -> impl IntoView {
     let base = RwSignal::new(entry.version);
     let conflict = RwSignal::new(entry.refused.clone().map(|mine| (entry.clone(), mine)));
     let plain_saved = query.read_untracked().get("saved").is_some() && entry.refused.is_none();
-    let state = RwSignal::new(if plain_saved {
-        SaveState::Saved(None)
-    } else {
-        SaveState::Idle
-    });
+    let form = NodeRef::<leptos::html::Form>::new();
     // The text the server holds at `base`, and the text of the save under way.
     let server_text = StoredValue::new((entry.title.clone(), entry.body.clone()));
     let in_flight = StoredValue::new(None::<(String, String)>);
-    let again = StoredValue::new(false);
-    let typing = StoredValue::new(0_u64);
 
-    let keep_draft = {
-        let key = key.clone();
-        move || {
-            let draft = Draft {
-                title: title.get_untracked(),
-                body: body.get_untracked(),
-                base: base.get_untracked(),
-            };
-            crate::browser::store(&key, &draft);
-        }
-    };
-    // Sends the text unless nothing changed; `force` is the Save button (it also saves over a
-    // conflict, once the author has reconciled).
-    let flush = {
-        let key = key.clone();
-        move |force: bool| {
-            if conflict.get_untracked().is_some() && !force {
-                state.set(SaveState::Held);
-                return;
-            }
-            if save.pending().get_untracked() {
-                again.set_value(true);
-                return;
-            }
-            let text = (title.get_untracked(), body.get_untracked());
-            let holding = conflict.get_untracked().is_some();
-            if text == server_text.get_value() && !holding {
-                crate::browser::forget(&key);
-                if force {
-                    state.set(SaveState::Saved(None));
+    // Sends the text unless the server has it already; `forced` is the Save button (it also
+    // saves over a conflict, once the author has reconciled).
+    let autosave = use_autosave(
+        if entry.refused.is_some() {
+            Status::Conflict
+        } else if plain_saved {
+            Status::Saved(None)
+        } else {
+            Status::Idle
+        },
+        {
+            let key = key.clone();
+            move |forced: bool| {
+                let text = (title.get_untracked(), body.get_untracked());
+                let holding = conflict.get_untracked().is_some();
+                if text == server_text.get_value() && !holding {
+                    crate::browser::forget(&key);
+                    return false;
                 }
-                return;
+                in_flight.set_value(Some(text.clone()));
+                save.dispatch(SaveEntry {
+                    entry: EntrySave {
+                        id,
+                        base_version: base.get_untracked(),
+                        title: text.0,
+                        body: text.1,
+                        autosave: !forced,
+                    },
+                });
+                true
             }
-            if !crate::browser::online() {
-                state.set(SaveState::Offline);
-                return;
-            }
-            in_flight.set_value(Some(text.clone()));
-            state.set(SaveState::Saving);
-            save.dispatch(SaveEntry {
-                entry: EntrySave {
-                    id,
-                    base_version: base.get_untracked(),
-                    title: text.0,
-                    body: text.1,
-                    autosave: !force,
-                },
-            });
-        }
-    };
-    let flush = StoredValue::new(flush);
+        },
+    );
 
     Effect::new({
         let key = key.clone();
@@ -262,11 +218,10 @@ fn Editor(entry: EntryView, history: Vec<Revision>) -> impl IntoView {
             };
             let mut sent = None;
             in_flight.update_value(|v| sent = v.take());
-            match result {
+            let answer = match result {
                 Ok(SaveOutcome::Saved { version, saved_at }) => {
                     base.set(version);
                     conflict.set(None);
-                    state.set(SaveState::Saved(Some(saved_at)));
                     if let Some(sent) = sent {
                         let now = (title.get_untracked(), body.get_untracked());
                         if now == sent {
@@ -274,105 +229,82 @@ fn Editor(entry: EntryView, history: Vec<Revision>) -> impl IntoView {
                         }
                         server_text.set_value(sent);
                     }
+                    Answer::Saved(saved_at)
                 }
                 Ok(SaveOutcome::Conflict { current, mine }) => {
                     base.set(current.version);
                     server_text.set_value((current.title.clone(), current.body.clone()));
                     conflict.set(Some((*current, *mine)));
-                    state.set(SaveState::Held);
+                    Answer::Conflict
                 }
-                Err(AppError::Transport(_)) => state.set(SaveState::Offline),
-                Err(_) => state.set(SaveState::Failed),
-            }
-            if again.get_value() {
-                again.set_value(false);
-                flush.with_value(|f| f(false));
-            }
+                Err(AppError::Transport(_)) => Answer::Unreachable,
+                Err(_) => Answer::Refused,
+            };
+            autosave.answered(answer);
         }
     });
 
     // In the browser only: pick up a draft this device kept (a reload, a lost connection, a
-    // closed tab), and send it when the connection returns.
+    // closed tab) and send it.
     Effect::new({
         let key = key.clone();
         move |_| {
-            if let Some(draft) = crate::browser::load::<Draft>(&key) {
-                let shown = (title.get_untracked(), body.get_untracked());
-                if (draft.title.clone(), draft.body.clone()) != shown {
-                    crate::browser::set_field_value(TITLE_ID, &draft.title);
-                    crate::browser::set_field_value(BODY_ID, &draft.body);
-                    title.set(draft.title);
-                    body.set(draft.body);
-                    // Saved on the version it was written on: if the entry moved on since, the
-                    // server keeps the text and answers with both to reconcile.
-                    base.set(draft.base);
-                    state.set(SaveState::Waiting);
-                    flush.with_value(|f| f(false));
-                } else {
-                    crate::browser::forget(&key);
-                }
+            let Some(draft) = crate::browser::load::<Draft>(&key) else {
+                return;
+            };
+            let shown = (title.get_untracked(), body.get_untracked());
+            if (draft.title.clone(), draft.body.clone()) == shown {
+                crate::browser::forget(&key);
+                return;
             }
-            let online = window_event_listener(leptos::ev::online, move |_| {
-                flush.with_value(|f| f(false));
-            });
-            let offline = window_event_listener(leptos::ev::offline, move |_| {
-                if matches!(
-                    state.get_untracked(),
-                    SaveState::Waiting | SaveState::Saving
-                ) {
-                    state.set(SaveState::Offline);
-                }
-            });
-            on_cleanup(move || {
-                online.remove();
-                offline.remove();
-            });
+            if let Some(form) = form.get_untracked() {
+                crate::browser::set_form_field(&form, "entry[title]", &draft.title);
+                crate::browser::set_form_field(&form, "entry[body]", &draft.body);
+            }
+            title.set(draft.title);
+            body.set(draft.body);
+            // Saved on the version it was written on: if the entry moved on since, the server
+            // keeps the text and answers with both to reconcile.
+            base.set(draft.base);
+            autosave.restored();
         }
     });
 
-    let on_input = move |_| {
-        if let Some(t) = crate::browser::field_value(TITLE_ID) {
-            title.set(t);
+    let on_input = move |ev: leptos::ev::Event| {
+        if let Some(form) = form.get_untracked() {
+            if let Some(t) = crate::browser::form_field(&form, "entry[title]") {
+                title.set(t);
+            }
+            if let Some(b) = crate::browser::form_field(&form, "entry[body]") {
+                body.set(b);
+            }
         }
-        if let Some(b) = crate::browser::field_value(BODY_ID) {
-            body.set(b);
-        }
-        keep_draft();
-        if state.get_untracked() != SaveState::Held {
-            state.set(if crate::browser::online() {
-                SaveState::Waiting
-            } else {
-                SaveState::Offline
-            });
-        }
-        typing.update_value(|n| *n += 1);
-        let mine = typing.get_value();
-        set_timeout(
-            move || {
-                // `try_`: the page may have gone by now (a submission re-renders it, a
-                // link leaves it); a disposed value must not be read (issue 15).
-                if typing.try_get_value() == Some(mine) {
-                    flush.with_value(|f| f(false));
-                }
+        let _ = ev;
+        crate::browser::store(
+            &key,
+            &Draft {
+                title: title.get_untracked(),
+                body: body.get_untracked(),
+                base: base.get_untracked(),
             },
-            std::time::Duration::from_millis(AUTOSAVE_AFTER_MS),
         );
+        autosave.typed();
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        flush.with_value(|f| f(true));
+        autosave.save_now();
     };
-    let status = move || match state.get() {
-        SaveState::Idle => String::new(),
-        SaveState::Waiting => "Changes not saved yet…".to_owned(),
-        SaveState::Saving => "Saving…".to_owned(),
-        SaveState::Saved(Some(at)) => format!("Saved at {}", crate::browser::local_time(at)),
-        SaveState::Saved(None) => "Saved".to_owned(),
-        SaveState::Offline => {
+    let status = move || match autosave.status() {
+        Status::Idle => String::new(),
+        Status::Waiting => "Changes not saved yet…".to_owned(),
+        Status::Saving => "Saving…".to_owned(),
+        Status::Saved(Some(at)) => format!("Saved at {}", crate::domain::time::utc_clock(at)),
+        Status::Saved(None) => "Saved".to_owned(),
+        Status::Offline => {
             "Offline: kept on this device, sent when the connection returns".to_owned()
         }
-        SaveState::Held => "Not saved: compare the two texts above, then press Save".to_owned(),
-        SaveState::Failed => "Not saved: see the message above".to_owned(),
+        Status::Conflict => "Not saved: compare the two texts above, then press Save".to_owned(),
+        Status::Failed => "Not saved: see the message above".to_owned(),
     };
     let preview = Action::new(|text: &String| preview_markdown(text.clone()));
     let save_url = <SaveEntry as leptos::server_fn::ServerFn>::url();
@@ -380,7 +312,7 @@ fn Editor(entry: EntryView, history: Vec<Revision>) -> impl IntoView {
         <nav aria-label="Breadcrumb" class="breadcrumb">
             <ol>
                 <li>
-                    <A href="/journal">"Journal"</A>
+                    <A exact=true href="/journal">"Journal"</A>
                 </li>
                 <li aria-current="page">{entry.title.clone()}</li>
             </ol>
@@ -389,15 +321,18 @@ fn Editor(entry: EntryView, history: Vec<Revision>) -> impl IntoView {
         {entry.prompt.clone().map(|p| view! { <p class="prompt"><strong>"Prompt: "</strong>{p}</p> })}
         {entry.deleted.then(|| view! { <BinNotice id deleted=true /> })}
         {move || conflict.get().map(|(current, mine)| view! { <ConflictPanel current mine /> })}
-        <form action=save_url method="post" on:submit=on_submit on:input=on_input>
+        <form action=save_url method="post" node_ref=form on:submit=on_submit on:input=on_input>
             <input type="hidden" name="entry[id]" value=id />
             <input type="hidden" name="entry[base_version]" value=move || base.get().to_string() />
             <FormAlert error fields=&["entry[title]", "entry[body]"] />
             <TextField label="Title" name="entry[title]" value=title_text error />
             <div class="field" class:field--invalid=move || error.get().is_some_and(|e| e.field == "entry[body]")>
-                <label for=BODY_ID>"Your reflection"</label>
-                <p class="field__hint">"Markdown: **bold**, *italic*, - lists. Up to 100 KB. Saved as you type."</p>
-                <textarea id=BODY_ID name="entry[body]" rows="14" inner_html=textarea_html(&body_text) prop:defaultValue=body_text></textarea>
+                <label for="field-entry[body]">"Your reflection"</label>
+                <p class="field__hint">
+                    "Markdown: **bold**, *italic*, - lists. Up to 100 KB."
+                    <span class="js-only">" Saved as you type."</span>
+                </p>
+                <textarea id="field-entry[body]" name="entry[body]" rows="14" inner_html=textarea_html(&body_text) prop:defaultValue=body_text></textarea>
             </div>
             <div class="checklist__actions">
                 <button class="button" type="submit">

@@ -8,6 +8,7 @@ use crate::api::review::{
 };
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{echoed_form, textarea_html, use_form_error, FormAlert, TextField};
+use crate::components::layout::TableScroll;
 use crate::components::session_guard::Private;
 use crate::domain::account::Role;
 use crate::domain::assessment::{
@@ -105,10 +106,10 @@ fn Moderation(m: ModerationView, actions: Actions) -> impl IntoView {
         <nav aria-label="Breadcrumb" class="breadcrumb">
             <ol>
                 <li>
-                    <A href="/coordinator">"Cohorts"</A>
+                    <A exact=true href="/coordinator">"Cohorts"</A>
                 </li>
                 <li>
-                    <A href=format!("/coordinator/cohorts/{cohort}")>{crumb}</A>
+                    <A exact=true href=format!("/coordinator/cohorts/{cohort}")>{crumb}</A>
                 </li>
                 <li aria-current="page">"Moderation"</li>
             </ol>
@@ -175,91 +176,95 @@ fn EligibleTable(
     let error = use_form_error(pick);
     view! {
         <FormAlert error fields=&[] />
-        <table class="queue">
-            <caption>"Decided, not second-marked (newest first)"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Competency"</th>
-                    <th scope="col">"Teacher"</th>
-                    <th scope="col">"Assessor"</th>
-                    <th scope="col">"Decision"</th>
-                    <th scope="col">"Action"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {rows
-                    .into_iter()
-                    .map(|r| {
-                        view! {
-                            <tr>
-                                <th scope="row">
-                                    <A href=format!("/assess/{}", r.id)>
-                                        {format!("{} (attempt {})", r.competency_title, r.attempt)}
-                                    </A>
-                                </th>
-                                <td>{r.teacher}</td>
-                                <td>{r.assessor}</td>
-                                <td>{decision_text(r.competent)}</td>
-                                <td>
-                                    <ActionForm action=pick>
-                                        <input type="hidden" name="id" value=r.id />
-                                        <button class="button button--small button--secondary" type="submit">
-                                            "Send for second marking"
-                                        </button>
-                                    </ActionForm>
-                                </td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
+        <TableScroll label="Decided, not second-marked (newest first)">
+            <table class="queue">
+                <caption>"Decided, not second-marked (newest first)"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Competency"</th>
+                        <th scope="col">"Teacher"</th>
+                        <th scope="col">"Assessor"</th>
+                        <th scope="col">"Decision"</th>
+                        <th scope="col">"Action"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .map(|r| {
+                            view! {
+                                <tr>
+                                    <th scope="row">
+                                        <A exact=true href=format!("/assess/{}", r.id)>
+                                            {format!("{} (attempt {})", r.competency_title, r.attempt)}
+                                        </A>
+                                    </th>
+                                    <td>{r.teacher}</td>
+                                    <td>{r.assessor}</td>
+                                    <td>{decision_text(r.competent)}</td>
+                                    <td>
+                                        <ActionForm action=pick>
+                                            <input type="hidden" name="id" value=r.id />
+                                            <button class="button button--small button--secondary" type="submit">
+                                                "Send for second marking"
+                                            </button>
+                                        </ActionForm>
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </TableScroll>
     }
 }
 
 #[component]
 fn PairTable(pairs: Vec<PairAgreement>) -> impl IntoView {
     view! {
-        <table class="agreement">
-            <caption>"Per pair of assessors, over every submission both marked"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"First marker"</th>
-                    <th scope="col">"Second marker"</th>
-                    <th scope="col">"Submissions"</th>
-                    <th scope="col">"Same decision"</th>
-                    <th scope="col">"Indicator ratings compared"</th>
-                    <th scope="col">"Percent agreement"</th>
-                    <th scope="col">"Cohen's kappa"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {pairs
-                    .into_iter()
-                    .map(|p| {
-                        let (n, percent, kappa) = match p.agreement {
-                            Some(a) => (
-                                a.pairs.to_string(),
-                                format!("{:.0} %", a.percent * 100.0),
-                                a.kappa.map_or_else(|| "undefined (one category only)".to_owned(), |k| format!("{k:.2}")),
-                            ),
-                            None => ("0".to_owned(), "–".to_owned(), "–".to_owned()),
-                        };
-                        view! {
-                            <tr>
-                                <td>{p.first}</td>
-                                <td>{p.second}</td>
-                                <td>{p.submissions}</td>
-                                <td>{p.decisions_agreed}</td>
-                                <td>{n}</td>
-                                <td>{percent}</td>
-                                <td>{kappa}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
+        <TableScroll label="Per pair of assessors, over every submission both marked">
+            <table class="agreement">
+                <caption>"Per pair of assessors, over every submission both marked"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"First marker"</th>
+                        <th scope="col">"Second marker"</th>
+                        <th scope="col">"Submissions"</th>
+                        <th scope="col">"Same decision"</th>
+                        <th scope="col">"Indicator ratings compared"</th>
+                        <th scope="col">"Percent agreement"</th>
+                        <th scope="col">"Cohen's kappa"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {pairs
+                        .into_iter()
+                        .map(|p| {
+                            let (n, percent, kappa) = match p.agreement {
+                                Some(a) => (
+                                    a.pairs.to_string(),
+                                    format!("{:.0} %", a.percent * 100.0),
+                                    a.kappa.map_or_else(|| "undefined (one category only)".to_owned(), |k| format!("{k:.2}")),
+                                ),
+                                None => ("0".to_owned(), "–".to_owned(), "–".to_owned()),
+                            };
+                            view! {
+                                <tr>
+                                    <td>{p.first}</td>
+                                    <td>{p.second}</td>
+                                    <td>{p.submissions}</td>
+                                    <td>{p.decisions_agreed}</td>
+                                    <td>{n}</td>
+                                    <td>{percent}</td>
+                                    <td>{kappa}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </TableScroll>
         <p class="field__hint">
             "Kappa corrects agreement for chance: 1 is perfect, 0 is what chance alone would give; above 0.6 is usually read as substantial."
         </p>
@@ -295,7 +300,7 @@ fn ModerationCard(item: ModerationItem, resolve: ServerAction<ResolveModeration>
     view! {
         <article class="moderation" class:moderation--disagree=disagree && item.resolution.is_none()>
             <h3>
-                <A href=format!("/assess/{}", item.submission_id)>
+                <A exact=true href=format!("/assess/{}", item.submission_id)>
                     {format!("{} (attempt {})", item.competency_title, item.attempt)}
                 </A>
             </h3>
@@ -305,19 +310,21 @@ fn ModerationCard(item: ModerationItem, resolve: ServerAction<ResolveModeration>
                 {item.second_competent.map(|s| format!(" · Second: {} by {}", decision_text(s), item.second_assessor.clone().unwrap_or_default()))}
             </p>
             {item.second_competent.is_some().then(|| view! {
-                <table class="rubric-table">
-                    <caption>"Ratings per indicator"</caption>
-                    <thead><tr><th scope="col">"Indicator"</th><th scope="col">"First"</th><th scope="col">"Second"</th></tr></thead>
-                    <tbody>
-                        {item.ratings.iter().map(|(text, a, b)| view! {
-                            <tr class:differs=b.is_some_and(|b| b != *a)>
-                                <th scope="row">{text.clone()}</th>
-                                <td>{a.label()}</td>
-                                <td>{b.map(|b| b.label()).unwrap_or("–")}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
+                <TableScroll label="Ratings per indicator">
+                    <table class="rubric-table">
+                        <caption>"Ratings per indicator"</caption>
+                        <thead><tr><th scope="col">"Indicator"</th><th scope="col">"First"</th><th scope="col">"Second"</th></tr></thead>
+                        <tbody>
+                            {item.ratings.iter().map(|(text, a, b)| view! {
+                                <tr class:differs=b.is_some_and(|b| b != *a)>
+                                    <th scope="row">{text.clone()}</th>
+                                    <td>{a.label()}</td>
+                                    <td>{b.map(|b| b.label()).unwrap_or("–")}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </TableScroll>
             })}
             {(disagree && item.resolution.is_none()).then(|| view! {
                 <ActionForm action=resolve attr:class="resolve-form">

@@ -3,6 +3,7 @@
 use crate::api::account::{list_sessions, ChangePassword, EndSession, SessionView};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{use_form_error, FormAlert, TextField};
+use crate::components::layout::TableScroll;
 use crate::components::session_guard::Private;
 use crate::domain::account::Viewer;
 use leptos::prelude::*;
@@ -65,49 +66,54 @@ fn Sessions() -> impl IntoView {
 #[component]
 fn SessionTable(list: Vec<SessionView>, end: ServerAction<EndSession>) -> impl IntoView {
     view! {
-        <div class="table-scroll">
-        <table class="table">
-            <caption class="visually-hidden">"Your active sessions"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Browser"</th>
-                    <th scope="col">"Address"</th>
-                    <th scope="col">"Signed in"</th>
-                    <th scope="col">"Last active"</th>
-                    <th scope="col">
-                        <span class="visually-hidden">"Action"</span>
-                    </th>
-                </tr>
-            </thead>
-            <tbody>
-                {list
-                    .into_iter()
-                    .map(|s| {
-                        let label = if s.current { "Sign out here" } else { "End this session" };
-                        view! {
-                            <tr>
-                                <td>
-                                    {s.user_agent.clone()}
-                                    {s.current.then(|| view! { <strong>" (this browser)"</strong> })}
-                                </td>
-                                <td>{s.client_ip.clone()}</td>
-                                <td>{s.started()}</td>
-                                <td>{s.last_active()}</td>
-                                <td>
-                                    <ActionForm action=end>
-                                        <input type="hidden" name="id" value=s.id.clone() />
-                                        <button class="button button--small" type="submit">
-                                            {label}
-                                        </button>
-                                    </ActionForm>
-                                </td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
-        </div>
+        <TableScroll label="Your active sessions">
+            <table class="table">
+                <caption class="visually-hidden">"Your active sessions"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Browser"</th>
+                        <th scope="col">"Address"</th>
+                        <th scope="col">"Signed in"</th>
+                        <th scope="col">"Last active"</th>
+                        <th scope="col">
+                            <span class="visually-hidden">"Action"</span>
+                        </th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {list
+                        .into_iter()
+                        .enumerate()
+                        .map(|(n, s)| {
+                            let label = if s.current { "Sign out here" } else { "End this session" };
+                            // Read out with the session it ends: the buttons repeat down the
+                            // table (two sessions may share a browser and a minute, not a row).
+                            let which = format!(" (session {}: {}, signed in {})", n + 1, s.user_agent, s.started());
+                            view! {
+                                <tr>
+                                    <td>
+                                        {s.user_agent.clone()}
+                                        {s.current.then(|| view! { <strong>" (this browser)"</strong> })}
+                                    </td>
+                                    <td>{s.client_ip.clone()}</td>
+                                    <td>{s.started()}</td>
+                                    <td>{s.last_active()}</td>
+                                    <td>
+                                        <ActionForm action=end>
+                                            <input type="hidden" name="id" value=s.id.clone() />
+                                            <button class="button button--small" type="submit">
+                                                {label}
+                                                <span class="visually-hidden">{which}</span>
+                                            </button>
+                                        </ActionForm>
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </TableScroll>
     }
 }
 

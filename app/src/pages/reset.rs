@@ -67,7 +67,7 @@ fn ResetForm(name: String, token: String) -> impl IntoView {
                 }
             >
                 <p class="notice" role="status">
-                    "Your password was changed. " <A href="/sign-in">"Sign in"</A>
+                    "Your password was changed. " <A exact=true href="/sign-in">"Sign in"</A>
                 </p>
             </Show>
         </div>

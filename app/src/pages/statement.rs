@@ -4,6 +4,7 @@
 use crate::api::statement::{get_statement, SaveStatement};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{echo_or, textarea_html, use_form_error, FormAlert};
+use crate::components::layout::TableScroll;
 use crate::components::session_guard::Private;
 use crate::domain::statement::{LearningStatement, Part};
 use crate::pages::dashboard::GrowthChart;
@@ -54,16 +55,39 @@ fn StatementForm(s: LearningStatement, save: ServerAction<SaveStatement>) -> imp
             let hint_id = format!("hint-{key}");
             let field = format!("statement[text][{key}]");
             let text = echo_or(&field, s.text(part).to_owned());
+            // Writing in a part includes it (with JavaScript): the first text typed ticks its
+            // box once; after that, or after the teacher sets the box themselves, only they
+            // change it.
+            let included = RwSignal::new(s.includes(part));
+            let decided = StoredValue::new(false);
+            let on_input = move |ev: leptos::ev::Event| {
+                if !decided.get_value() && !event_target_value(&ev).trim().is_empty() {
+                    decided.set_value(true);
+                    included.set(true);
+                }
+            };
+            let on_change = move |ev: leptos::ev::Event| {
+                decided.set_value(true);
+                included.set(event_target_checked(&ev));
+            };
             view! {
                 <fieldset class="statement-part">
                     <legend>{part.title()}</legend>
                     <p class="hint" id=hint_id.clone()>{part.hint()}</p>
                     {part.written().then(|| view! {
                         <label class="visually-hidden" for=text_id.clone()>{part.title()}</label>
-                        <textarea id=text_id name=field rows="4" aria-describedby=hint_id inner_html=textarea_html(&text) prop:defaultValue=text.clone()></textarea>
+                        <textarea id=text_id name=field rows="4" aria-describedby=hint_id inner_html=textarea_html(&text) prop:defaultValue=text.clone() on:input=on_input></textarea>
                     })}
                     <div class="pick">
-                        <input type="checkbox" id=include_id.clone() name=format!("statement[include][{key}]") value="on" checked=s.includes(part) />
+                        <input
+                            type="checkbox"
+                            id=include_id.clone()
+                            name=format!("statement[include][{key}]")
+                            value="on"
+                            checked=s.includes(part)
+                            prop:checked=included
+                            on:change=on_change
+                        />
                         <label for=include_id>{format!("Include “{}”", part.title())}</label>
                     </div>
                 </fieldset>
@@ -76,7 +100,7 @@ fn StatementForm(s: LearningStatement, save: ServerAction<SaveStatement>) -> imp
             "A statement of what you can do as a result of this course, in your words, to keep and to share as you choose. You decide which parts go in: only the programme description and your credentials (public anyway) are included until you choose otherwise."
         </p>
         <p>
-            <A href="/learning-statement/print">"Printable statement"</A>
+            <A exact=true href="/learning-statement/print">"Printable statement"</A>
             " · "
             <a href="/learning-statement.json" download>"Download as a file (JSON)"</a>
             {s.saved.clone().map(|d| format!(" · last saved {d}"))}
@@ -132,18 +156,24 @@ fn StatementDocument(s: LearningStatement) -> impl IntoView {
                     <p class="meta">{s.attribution.clone()}</p>
                 }
                 .into_any(),
-                Part::Competencies => view! {
-                    <table class="results-table">
-                        <thead><tr><th scope="col">"Domain"</th><th scope="col">"Competency"</th><th scope="col">"Assessment"</th></tr></thead>
-                        <tbody>
-                            {s.competencies.iter().map(|c| view! {
-                                <tr><td>{c.domain.clone()}</td><td>{c.title.clone()}</td><td>{c.status.clone()}</td></tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                Part::Competencies => {
+                    let lines = s.competencies.clone();
+                    view! {
+                    <TableScroll label="Competencies and their assessment">
+                        <table class="results-table">
+                            <caption class="visually-hidden">"Competencies and their assessment"</caption>
+                            <thead><tr><th scope="col">"Domain"</th><th scope="col">"Competency"</th><th scope="col">"Assessment"</th></tr></thead>
+                            <tbody>
+                                {lines.iter().map(|c| view! {
+                                    <tr><td>{c.domain.clone()}</td><td>{c.title.clone()}</td><td>{c.status.clone()}</td></tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </TableScroll>
                 }
-                .into_any(),
-                Part::Growth => view! { <GrowthChart rows=s.growth.clone() framework="mcf".to_owned() /> }.into_any(),
+                .into_any()
+                }
+                Part::Growth => view! { <GrowthChart rows=s.growth.clone() /> }.into_any(),
                 Part::Credentials if s.credentials.is_empty() => {
                     view! { <p>"No credentials yet."</p> }.into_any()
                 }
@@ -179,13 +209,17 @@ fn StatementDocument(s: LearningStatement) -> impl IntoView {
     view! {
         <article class="statement-document">
             <p class="no-print">
-                <A href="/learning-statement">"Edit the statement"</A>
+                <A exact=true href="/learning-statement">"Edit the statement"</A>
                 " · "
                 <button class="button button--small" type="button" on:click=print>"Print"</button>
                 " (or use your browser's Print command)"
             </p>
             <h1>{format!("Learning Statement — {}", s.holder)}</h1>
             <p class="meta">{format!("Mentoring micro-credential course on the {}", s.framework)}</p>
+            <p class="meta statement-document__date">
+                {format!("Dated {}", s.as_of)}
+                {s.saved.clone().map(|d| format!(" · last written {d}"))}
+            </p>
             {if s.included.is_empty() {
                 view! { <p class="empty">"No parts are included. Choose them on the statement page."</p> }.into_any()
             } else {

@@ -53,7 +53,7 @@ fn Unit(
     let link = move |slug: &str| format!("/frameworks/{fw}/units/{slug}");
     let previous = unit.previous.clone().map(|(slug, title)| {
         view! {
-            <A href=link(&slug) attr:rel="prev">
+            <A exact=true href=link(&slug) attr:rel="prev">
                 "← "
                 {title}
             </A>
@@ -61,7 +61,7 @@ fn Unit(
     });
     let next = unit.next.clone().map(|(slug, title)| {
         view! {
-            <A href=link(&slug) attr:rel="next">
+            <A exact=true href=link(&slug) attr:rel="next">
                 {title}
                 " →"
             </A>
@@ -72,7 +72,7 @@ fn Unit(
         <nav aria-label="Breadcrumb" class="breadcrumb">
             <ol>
                 <li>
-                    <A href=competency_href>{competency_title}</A>
+                    <A exact=true href=competency_href>{competency_title}</A>
                 </li>
                 <li aria-current="page">{s.title.clone()}</li>
             </ol>
@@ -104,7 +104,7 @@ fn Unit(
                         view! {
                             <p class="notice">
                                 "Your answer is in your journal. "
-                                <A href=format!("/journal/{id}")>"Open it to compare and add to it"</A>
+                                <A exact=true href=format!("/journal/{id}")>"Open it to compare and add to it"</A>
                             </p>
                         }
                     });
@@ -162,7 +162,7 @@ fn DoneControl(unit: UnitView, done: ServerAction<SetUnitDone>) -> impl IntoView
                     if !signed_in {
                         return view! {
                             <p class="meta">
-                                <A href="/sign-in">"Sign in"</A>
+                                <A exact=true href="/sign-in">"Sign in"</A>
                                 " to keep track of the units you have done."
                             </p>
                         }
@@ -184,7 +184,7 @@ fn DoneControl(unit: UnitView, done: ServerAction<SetUnitDone>) -> impl IntoView
                         );
                         view! {
                             <p>
-                                <A href=href>"Write your answer in your journal"</A>
+                                <A exact=true href=href>"Write your answer in your journal"</A>
                             </p>
                         }
                     });
@@ -242,7 +242,7 @@ fn ScenarioAnswer(unit: UnitView, answer: ServerAction<AnswerScenario>) -> impl 
                         if !matches!(viewer.await, Ok(Some(_))) {
                             return view! {
                                 <p class="meta">
-                                    <A href=sign_in>"Sign in"</A>
+                                    <A exact=true href=sign_in>"Sign in"</A>
                                     " to answer; the considerations follow your answer."
                                 </p>
                             }

@@ -252,6 +252,12 @@ both_engines! {
         let lost_csp = lost.headers.get("content-security-policy").and_then(|v| v.to_str().ok()).expect("csp").to_owned();
         let lost_nonce = lost_csp.split("'nonce-").nth(1).and_then(|r| r.split('\'').next()).expect("nonce on the 404 page");
         assert!(lost.body.contains(&format!("nonce=\"{lost_nonce}\"")), "the 404 page's hydration script carries the header's nonce");
+        // Whoever is signed in sees their own header there too, without JavaScript (issue 15).
+        let cookie = common::new_teacher(&app, "lost@school.org", "Lou Lost").await;
+        let lost = app.page_as("/no/such/page", &cookie).await;
+        assert_eq!(lost.status, 404);
+        assert!(lost.body.contains("Sign out (Lou Lost)"), "the 404 page's header knows the reader");
+        assert!(!lost.body.contains(">Sign in<"), "and does not offer to sign in");
         let other = app.get("/").await;
         assert!(!other.headers.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default().contains(nonce), "a fresh nonce per response");
     }

@@ -257,7 +257,23 @@ both_engines! {
             )
             .await;
         assert_eq!(r.status, 422, "{}", r.body);
-        assert_eq!(field_of(&r), "draft[rationale][taking-risks-with-new-strategies]");
+        // Every problem at once (issue 15): each missing rationale, in the form's order, and
+        // the missing evidence, each with its own message.
+        let fields = field_of(&r);
+        let fields: Vec<&str> = fields.split(' ').collect();
+        let missing: Vec<String> = ws
+            .indicators
+            .iter()
+            .filter(|i| i.slug != "generating-new-ideas")
+            .map(|i| format!("draft[rationale][{}]", i.slug))
+            .chain(["draft[evidence]".to_owned()])
+            .collect();
+        assert_eq!(fields, missing.iter().map(String::as_str).collect::<Vec<_>>(), "{}", r.body);
+        assert!(fields.contains(&"draft[rationale][taking-risks-with-new-strategies]"));
+        let messages = serde_json::from_str::<serde_json::Value>(&r.body).expect("json")["Invalid"]["message"]
+            .as_str()
+            .map(|m| m.lines().count());
+        assert_eq!(messages, Some(missing.len()), "one message per problem: {}", r.body);
 
         // A draft saves on its version; a stale version is a conflict and writes nothing.
         let r = w.save("teacher", 0, "autosave", "Draft one", Some(entry)).await;

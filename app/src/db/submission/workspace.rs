@@ -267,6 +267,19 @@ pub async fn workspace(
     .await
     .context("journal material")?;
     let uploads = list_uploads(db, user_id).await?;
+    // The badge of this competency's domain, once earned: "Competent" leads to it (issue 15).
+    let badge: Option<String> = sqlx::query_scalar(
+        "SELECT cr.public_id FROM credentials cr \
+         JOIN competencies c ON c.id = $2 \
+         JOIN domains d ON d.id = c.domain_id \
+         WHERE cr.user_id = $1 AND cr.framework_id = c.framework_id \
+           AND cr.achievement = 'domain:' || d.slug AND cr.revoked_at IS NULL",
+    )
+    .bind(user_id)
+    .bind(competency_id)
+    .fetch_optional(db.pool())
+    .await
+    .context("the domain's badge")?;
     Ok(Some(Workspace {
         framework: framework.to_owned(),
         competency: competency_slug.to_owned(),
@@ -287,6 +300,7 @@ pub async fn workspace(
                 detail: j.competency_title,
             })
             .collect(),
+        badge,
         uploads,
         history,
     }))

@@ -199,7 +199,9 @@ impl TestApp {
                 .map(str::to_owned),
         );
         let cookies = cookies.join("; ");
-        (self.page_as(&location, &cookies).await, cookies)
+        // A browser keeps the fragment (`#problem`) to itself.
+        let location = location.split('#').next().unwrap_or_default();
+        (self.page_as(location, &cookies).await, cookies)
     }
 
     /// A GET with a session cookie, as the app's own calls make it.
