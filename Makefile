@@ -110,6 +110,8 @@ clean:
 ## ---- installs (each skipped when already present at the pinned version) ---------------------
 
 tools: .tools/npm-build.stamp
+	@# mold links the host's binaries (.cargo/config.toml, scripts/cc-mold); Debian's.
+	@scripts/apt-ensure.sh mold
 	@# cargo-leptos runs node_modules/.bin/wasm-opt: our wrapper, which runs binaryen's.
 	@[ "$$(readlink node_modules/.bin/wasm-opt)" = ../../scripts/wasm-opt/wasm-opt ] \
 	  || ln -sfn ../../scripts/wasm-opt/wasm-opt node_modules/.bin/wasm-opt

@@ -13,6 +13,8 @@ const dataDir = mkdtempSync(join(tmpdir(), "mcf-e2e-"));
 const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 3125);
 process.env.E2E_MAILDIR ??= join(dataDir, "mail");
 const maildir = process.env.E2E_MAILDIR;
+// Where workers claim the page audits (helpers.ts, audit): each kind of page once per run.
+process.env.E2E_AUDIT_DIR ??= join(dataDir, "audited");
 
 // Debian's Chromium; Playwright never downloads a browser here.
 const launchOptions = {

@@ -8,7 +8,7 @@ test("a coordinator invites, a teacher signs up through the link, signs out and 
   const teacher = { name: `Nadia ${unique}`, email: `nadia-${unique}@school.test`, password: "river lantern pebble" };
 
   // The coordinator creates an invitation for teachers in the demo cohort.
-  await signIn(page, testInfo, DEMO.coordinator.email, DEMO.coordinator.password);
+  await signIn(page, testInfo, DEMO.coordinator.email, DEMO.coordinator.password, "/sign-in", { keyboard: true });
   await activate(page, page.getByRole("link", { name: "Cohorts" }));
   await expect(page.getByRole("heading", { level: 1, name: "Cohorts" })).toBeVisible();
   await activate(page, page.getByRole("link", { name: "Demo cohort" }));
@@ -69,7 +69,7 @@ test("a coordinator invites, a teacher signs up through the link, signs out and 
   // Out, and back in.
   if (hydrated(testInfo)) await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
   await signOut(page, testInfo);
-  await signIn(page, testInfo, teacher.email, teacher.password, "/sign-in?next=/profile");
+  await signIn(page, testInfo, teacher.email, teacher.password, "/sign-in?next=/profile", { keyboard: true });
   await expect(page).toHaveURL(/\/profile$/);
   await expect(page.getByRole("heading", { level: 1, name: "Your profile" })).toBeVisible();
   await expect(page.getByText("Teacher in Demo cohort")).toBeVisible();

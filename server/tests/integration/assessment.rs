@@ -432,6 +432,77 @@ both_engines! {
         assert_eq!(validated, 1);
     }
 
+    /// Issue 15, item 8: every kind of Markdown a teacher previews in the journal editor
+    /// reaches the assessor's page exactly as previewed (one renderer, one sanitiser). The
+    /// cases are each construct alone and each pair of constructs in one entry.
+    async fn journal_markdown_reaches_the_assessor_as_previewed(engine: Engine) {
+        let Some(w) = World::new(engine).await else { return };
+        let constructs = [
+            "# A heading\n\n## A smaller one",
+            "*emphasis*, **strong**, ~~struck~~ and `code`",
+            "- one\n- two\n  - nested\n\n1. first\n2. second",
+            "| Pupil | Score |\n|---|---|\n| A | 3 |",
+            "```\n<b>not bold</b> & \"quoted\"\n```",
+            "[a link](https://example.org/a?b=1&c=2) and <https://example.org/auto>",
+            "<script>alert(1)</script><img src=x onerror=alert(1)> raw <em>html</em>",
+            "> a quote\n>\n> > nested",
+            "line one  \nline two\\\nline three",
+            "Accents: é, ß, 日本語 — and \\*escaped\\* stars",
+            "[ ] not a task\n- [x] done\n- [ ] to do",
+            "![an image](https://example.org/i.png \"title\")",
+        ];
+        let mut texts: Vec<String> = constructs.iter().map(|c| (*c).to_owned()).collect();
+        for (i, a) in constructs.iter().enumerate() {
+            let b = constructs[(i + 1) % constructs.len()];
+            texts.push(format!("{a}\n{b}"));
+            texts.push(format!("{a}\n\n{b}"));
+        }
+        let mut fields = vec![
+            ("draft[framework]".to_owned(), "mcf".to_owned()),
+            ("draft[competency]".to_owned(), COMPETENCY.to_owned()),
+            ("draft[base_version]".to_owned(), "0".to_owned()),
+            ("draft[intent]".to_owned(), "submit".to_owned()),
+        ];
+        for s in INDICATORS {
+            fields.push((format!("draft[rationale][{s}]"), "Shown by the entries.".to_owned()));
+        }
+        let mut previews = Vec::new();
+        for (n, text) in texts.iter().enumerate() {
+            let entry = w.entry("teacher", &format!("Entry {n}"), text).await;
+            fields.push((format!("draft[pick][{}__j{entry}]", INDICATORS[n % INDICATORS.len()]), "on".to_owned()));
+            let r = w.post("teacher", "/api/journal/preview", &[("text", text.clone())]).await;
+            assert_eq!(r.status, 200, "{}", r.body);
+            let html: String = serde_json::from_str(&r.body).expect("preview JSON");
+            assert!(!html.contains("<script") && !html.contains("onerror"), "{text:?} → {html}");
+            previews.push((text.clone(), html));
+        }
+        let pairs: Vec<(&str, String)> = fields.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        let r = w.post("teacher", "/api/submission/save", &pairs).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let id = w.queue("assessor").await.items[0].id;
+
+        // What the assessor's page is drawn from, and the page itself.
+        let r = w.review("assessor", id).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let view: ReviewView = serde_json::from_str(&r.body).expect("review view");
+        let shown: Vec<(String, String)> = view
+            .snapshot
+            .indicators
+            .iter()
+            .flat_map(|i| &i.evidence)
+            .filter(|e| e.kind == "journal")
+            .map(|e| (e.text.clone(), e.html.clone()))
+            .collect();
+        assert_eq!(shown.len(), previews.len());
+        let page = w.app.page_as(&format!("/assess/{id}"), w.cookie("assessor")).await;
+        assert_eq!(page.status, 200);
+        for (text, html) in &previews {
+            let (_, got) = shown.iter().find(|(t, _)| t == text).unwrap_or_else(|| panic!("{text:?} not shown"));
+            assert_eq!(got, html, "{text:?}");
+            assert!(page.body.contains(html.as_str()), "the page draws {text:?} as {html}");
+        }
+    }
+
     async fn attempts_are_limited_and_a_coordinator_can_allow_another(engine: Engine) {
         let Some(w) = World::new(engine).await else { return };
         // Only the cohort's coordinators change its settings, and only to sensible values.
