@@ -15,7 +15,7 @@ SITE_ADDR ?= 127.0.0.1:3000
 DATABASE_URL ?= sqlite://data/mcf.db
 SERVER_ENV := LEPTOS_SITE_ROOT=target/site LEPTOS_HASH_FILES=true LEPTOS_SITE_ADDR=$(SITE_ADDR)
 
-.PHONY: help run test build site watch bench bundle-report lighthouse tools test-tools lint test-build unit e2e browser-tests clean
+.PHONY: help run test build site watch bench bundle-report lighthouse tools test-tools lint lint-host lint-wasm test-build unit e2e browser-tests clean
 
 help:
 	@echo "make run            build in release and serve on http://$(SITE_ADDR) (SQLite in ./data)"
@@ -31,14 +31,15 @@ run: tools build
 	@mkdir -p data
 	$(SERVER_ENV) DATABASE_URL=$(DATABASE_URL) SEED_DEMO=true target/release/server
 
-# Two streams side by side: the host checks (lint, then the test build) beside the browser's
-# build (`site`, its own target dir); each has long stretches on one core (the app crate's
-# compile, the LTO link) that the other fills. Then the tests, then the browser tests (run
-# side by side they slowed each other past the browser tests' timeouts). See
-# docs/decisions.md, "CI time". The browser build's lines carry a `[site]` prefix.
+# Two streams side by side: the host's checks (fmt and clippy, then the test build) beside the
+# browser's (its clippy, then its build; both in the browser's own target dir, so neither
+# waits for the other's cargo lock); each has long stretches on one core (the app crate's
+# compile, the LTO link, wasm-opt) that the other fills. Then the tests, then the browser tests
+# (run side by side they slowed each other past the browser tests' timeouts). See
+# docs/decisions.md, "CI time". The browser stream's lines carry a `[site]` prefix.
 test: tools test-tools
-	@( $(MAKE) --no-print-directory site 2>&1 | sed -u 's/^/[site] /' ) & site=$$!; \
-	  if ! $(MAKE) --no-print-directory lint test-build; then wait $$site; exit 1; fi; \
+	@( $(MAKE) --no-print-directory lint-wasm site 2>&1 | sed -u 's/^/[site] /' ) & site=$$!; \
+	  if ! $(MAKE) --no-print-directory lint-host test-build; then wait $$site; exit 1; fi; \
 	  wait $$site
 	@$(MAKE) --no-print-directory unit browser-tests
 	@echo "make test: all checks passed"
@@ -51,10 +52,15 @@ build: tools
 watch: tools
 	cargo leptos watch
 
-lint: tools
+lint: lint-host lint-wasm
+
+lint-host: tools
 	cargo fmt --all -- --check
 	cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
-	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+# In target/front, where cargo-leptos builds the browser's code.
+lint-wasm: tools
+	cargo clippy -p frontend --target wasm32-unknown-unknown --target-dir target/front -- -D warnings
 
 # The test binaries (and target/debug/server, which the browser tests run).
 test-build: tools

@@ -14,16 +14,37 @@ test("a teacher submits, an assessor says Not yet, the teacher resubmits, the as
   const assessor = await assessorContext.newPage();
   const evidence = `/frameworks/mcf/competencies/${competency}/evidence`;
 
-  // The teacher composes and submits.
+  // The teacher writes a journal entry in Markdown (and, with JavaScript, previews it).
   await signIn(teacher, testInfo, DEMO.teacher.email, DEMO.teacher.password);
+  const entryTitle = `Markdown for the assessor ${testInfo.project.name} ${Date.now()}`;
+  await open(teacher, testInfo, "/journal");
+  await teacher.getByLabel("Title", { exact: true }).fill(entryTitle);
+  await teacher.getByLabel("Your reflection", { exact: true }).fill("A **bold step** this week:\n\n- first try\n- *second* try");
+  await teacher.getByRole("button", { name: "Create entry" }).click();
+  await expect(teacher).toHaveURL(/\/journal\/\d+(\?saved=1)?$/);
+  let previewed = "";
+  if (js) {
+    await teacher.getByRole("button", { name: "Preview" }).click();
+    previewed = await teacher.getByRole("region", { name: "Preview" }).locator(".prose").innerHTML();
+    expect(previewed).toContain("<strong>bold step</strong>");
+  }
+
+  // The teacher composes, offers the entry for the first indicator, and submits.
   await open(teacher, testInfo, evidence);
   await expect(teacher.getByRole("heading", { level: 1, name: `Evidence: ${title}` })).toBeVisible();
+  await teacher.locator(".draft-indicator").first().getByRole("checkbox", { name: new RegExp(`^${entryTitle}`) }).check();
   await composeAndSubmit(teacher, "In my mentoring this term I");
 
   // The assessor sees it waiting, and says Not yet.
   await signIn(assessor, testInfo, DEMO.assessor.email, DEMO.assessor.password);
   await expect(assessor.locator(".site-header").getByRole("link", { name: /^Assess/ }).locator(".badge")).toBeVisible();
   await review(assessor, testInfo, new RegExp(`^${title} Tomas Teacher`), 1, false);
+  // The entry reached the assessor as Markdown drawn, as the teacher previewed it (issue 15).
+  await assessor.locator("summary", { hasText: entryTitle }).click();
+  const shown = assessor.locator(".prose").filter({ hasText: "bold step" });
+  await expect(shown.locator("strong", { hasText: "bold step" })).toBeVisible();
+  await expect(shown.getByRole("listitem")).toHaveCount(2);
+  if (js) expect(await shown.innerHTML()).toBe(previewed);
 
   // The teacher sees the decision and what to improve; the next attempt starts from the first.
   await open(teacher, testInfo, "/dashboard");
@@ -32,7 +53,7 @@ test("a teacher submits, an assessor says Not yet, the teacher resubmits, the as
   const notice = teacher.locator(".callout--decision");
   await expect(notice.getByRole("heading", { name: "New decisions on your evidence" })).toBeVisible();
   await expect(notice.getByText(`${title}: Not yet.`)).toBeVisible();
-  await notice.getByRole("link", { name: "See what to improve and try again" }).click();
+  await notice.getByRole("link", { name: new RegExp(`^See what to improve and try again\\W+${title}$`) }).click();
   await expect(teacher.getByRole("heading", { level: 1, name: `Evidence: ${title}` })).toBeVisible();
   await expect(teacher.getByText("Attempt 2 of 3.")).toBeVisible();
   // At the top of the evidence page: the decision and what to improve; by each field, the
@@ -61,7 +82,7 @@ test("a teacher submits, an assessor says Not yet, the teacher resubmits, the as
   await expect(teacher.locator(".callout--decision").getByText("Clear evidence from your own lessons.")).toBeVisible();
   await expect(teacher.getByRole("heading", { name: "Decision: Not yet" })).toBeVisible();
   await open(teacher, testInfo, "/dashboard");
-  await expect(teacher.getByRole("row", { name: new RegExp(`^${title} Competent$`) })).toBeVisible();
+  await expect(teacher.getByRole("row", { name: new RegExp(`^${title}\\W+evidence Competent$`) })).toBeVisible();
 
   await teacherContext.close();
   await assessorContext.close();

@@ -42,7 +42,7 @@ test("a completed domain earns a badge that anyone can verify, until a coordinat
   expect(publicId).toMatch(/^[0-9a-f]{32}$/);
   expect(badgeHref).toBe(`/credentials/${publicId}`);
   await expect(card.getByRole("link", { name: "Add to LinkedIn" })).toHaveAttribute("href", /^https:\/\/www\.linkedin\.com\/profile\/add\?startTask=CERTIFICATION_NAME&name=/);
-  await card.getByRole("link", { name: badge }).click();
+  await card.getByRole("link", { name: badge, exact: true }).click();
   await expect(teacher).toHaveURL(new RegExp(`/credentials/${publicId}$`));
   await expect(teacher.locator("[data-verdict]").first()).toHaveAttribute("data-verdict", "valid");
   await expect(teacher.getByRole("heading", { level: 1, name: badge })).toBeVisible();

@@ -1,5 +1,5 @@
 import { test as base, expect, type BrowserContext, type Frame, type Locator, type Page, type TestInfo } from "@playwright/test";
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { simpleParser } from "mailparser";
@@ -116,14 +116,27 @@ export function shape(url: string): string {
  * worker asks (the claim is a file created exclusively in a folder the run shares), false after.
  */
 function claimAudit(key: string): boolean {
-  const dir = process.env.E2E_AUDIT_DIR ?? join(process.env.E2E_MAILDIR ?? ".", "..", "audited");
-  mkdirSync(dir, { recursive: true });
   try {
-    closeSync(openSync(join(dir, createHash("sha256").update(key).digest("hex").slice(0, 32)), "wx"));
+    closeSync(openSync(claimFile(key), "wx"));
     return true;
   } catch {
     return false;
   }
+}
+
+function claimFile(key: string): string {
+  const dir = process.env.E2E_AUDIT_DIR ?? join(process.env.E2E_MAILDIR ?? ".", "..", "audited");
+  mkdirSync(dir, { recursive: true });
+  return join(dir, createHash("sha256").update(key).digest("hex").slice(0, 32));
+}
+
+function auditKey(testInfo: TestInfo, url: string): string {
+  return `${testInfo.project.name} ${shape(url)}`;
+}
+
+/** Whether this kind of page has been audited in this project during this run. */
+export function isAudited(testInfo: TestInfo, url: string): boolean {
+  return existsSync(claimFile(auditKey(testInfo, url)));
 }
 
 /** A page with JavaScript, in its own context, for running axe over a no-JS page's document. */
@@ -183,7 +196,7 @@ export const PHONE_WIDTH = 375;
  * them all at its end.
  */
 export async function audit(page: Page, testInfo: TestInfo): Promise<void> {
-  if (!claimAudit(`${testInfo.project.name} ${shape(page.url())}`)) return;
+  if (!claimAudit(auditKey(testInfo, page.url()))) return;
   const where = `${shape(page.url())} (${page.url()})`;
   const viewport = page.viewportSize();
   await page.setViewportSize({ width: PHONE_WIDTH, height: 740 });
@@ -254,6 +267,19 @@ export async function audit(page: Page, testInfo: TestInfo): Promise<void> {
     const names = [...tree.matchAll(/- button "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]);
     const repeated = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
     expect.soft(repeated, `buttons of ${where} that share a name`).toEqual([]);
+    // The same for links: one name leading to two places cannot be told apart either.
+    const lines = tree.split("\n");
+    const targets = new Map<string, Set<string>>();
+    lines.forEach((line, i) => {
+      const link = line.match(/^\s*- link "((?:[^"\\]|\\.)*)"/);
+      const url = lines[i + 1]?.match(/^\s*- \/url: (.*)$/);
+      if (!link || !url) return;
+      // The same place however it is written ("/" and "http://host/").
+      const place = new URL(url[1], page.url()).href;
+      targets.set(link[1], (targets.get(link[1]) ?? new Set()).add(place));
+    });
+    const ambiguous = [...targets].filter(([, urls]) => urls.size > 1).map(([name, urls]) => `${name} → ${[...urls].join(", ")}`);
+    expect.soft(ambiguous, `links of ${where} that share a name but lead to different places`).toEqual([]);
 
     // axe on every page, with and without JavaScript.
     expect.soft(await axeFindings(page, testInfo), `axe on ${where}`).toEqual([]);

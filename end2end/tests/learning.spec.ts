@@ -25,6 +25,8 @@ test("a teacher rates an indicator on the checklist, and it is kept", async ({ p
   } else {
     await page.locator(`#indicator-${slug}`).getByRole("button", { name: "Save" }).click();
     await expect(page.locator(`#indicator-${slug}`).getByRole("status")).toHaveText("Saved");
+    // The page comes back with the count too (issue 15).
+    await expect(counter).toHaveText(new RegExp(`^${wasRated ? before : before + 1} of \\d+ indicators rated`));
   }
   await page.reload();
   await expect(

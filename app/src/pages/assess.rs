@@ -153,6 +153,11 @@ fn QueueRow(item: QueueItem, now: i64, options: Vec<AssessorOption>) -> impl Int
     } else {
         item.competency_title.clone()
     };
+    // Every row has the same buttons: each names its row's submission for a screen reader's
+    // list of controls (issue 15; two blind reviews of one competency differ only by number).
+    let which = format!(": {what}, submission {id}");
+    let which_claim = which.clone();
+    let which_assign = which.clone();
     view! {
         <tr>
             <th scope="row">
@@ -164,12 +169,12 @@ fn QueueRow(item: QueueItem, now: i64, options: Vec<AssessorOption>) -> impl Int
             <td>{claim_text(&item.claim)}</td>
             <td class="queue__actions">
                 {if mine {
-                    view! { <A exact=true href=format!("/assess/{id}") attr:class="button button--small">"Continue review"</A> }.into_any()
+                    view! { <A exact=true href=format!("/assess/{id}") attr:class="button button--small">"Continue review"<span class="visually-hidden">{which}</span></A> }.into_any()
                 } else if can_claim {
                     view! {
                         <ActionForm action=claim>
                             <input type="hidden" name="id" value=id />
-                            <button class="button button--small" type="submit">"Claim and review"</button>
+                            <button class="button button--small" type="submit">"Claim and review"<span class="visually-hidden">{which_claim}</span></button>
                         </ActionForm>
                         <FormAlert error=claim_error fields=&[] />
                     }
@@ -183,14 +188,14 @@ fn QueueRow(item: QueueItem, now: i64, options: Vec<AssessorOption>) -> impl Int
                         view! {
                             <ActionForm action=assign attr:class="assign-form">
                                 <input type="hidden" name="id" value=id />
-                                <label for=select_id.clone() class="visually-hidden">"Assign to"</label>
+                                <label for=select_id.clone() class="visually-hidden">{format!("Assign{which_assign} to")}</label>
                                 <select id=select_id name="assessor">
                                     {options
                                         .into_iter()
                                         .map(|a| view! { <option value=a.id>{a.name}</option> })
                                         .collect_view()}
                                 </select>
-                                <button class="button button--small button--secondary" type="submit">"Assign"</button>
+                                <button class="button button--small button--secondary" type="submit">"Assign"<span class="visually-hidden">{which_assign.clone()}</span></button>
                             </ActionForm>
                             <FormAlert error=assign_error fields=&[] />
                         }

@@ -233,6 +233,11 @@ fn MyCredentialsLoader() -> impl IntoView {
 #[component]
 fn CredentialCard(c: MyCredential) -> impl IntoView {
     let id = c.public_id.clone();
+    // Every card has the same links: each names its badge for a screen reader's list of links
+    // (a revoked badge and its reissue share a name, not a date).
+    let of = format!(" of {}, issued {}", c.name, c.issued);
+    let hidden = |of: &str| view! { <span class="visually-hidden">{of.to_owned()}</span> };
+    let [on_page, on_png, on_svg, on_json] = [(); 4].map(|()| hidden(&of));
     view! {
         <li class="credential-card" data-credential=id.clone()>
             <img src=c.image.clone() alt=c.caption.clone() width="96" height="96" />
@@ -248,16 +253,16 @@ fn CredentialCard(c: MyCredential) -> impl IntoView {
                     <p class="credential__revoked"><strong>{format!("Revoked on {}.", r.on)}</strong>{format!(" {}", r.reason)}</p>
                 })}
                 <p class="credential-card__links">
-                    <A exact=true href=format!("/credentials/{id}")>"Verification page"</A>
+                    <A exact=true href=format!("/credentials/{id}")>"Verification page"{on_page}</A>
                     " · "
-                    <a href=format!("/credentials/{id}/badge.png") download>"PNG"</a>
+                    <a href=format!("/credentials/{id}/badge.png") download>"PNG"{on_png}</a>
                     " · "
-                    <a href=format!("/credentials/{id}/badge.svg") download>"SVG"</a>
+                    <a href=format!("/credentials/{id}/badge.svg") download>"SVG"{on_svg}</a>
                     " · "
-                    <a href=format!("/credentials/{id}/credential.json") download>"JSON"</a>
+                    <a href=format!("/credentials/{id}/credential.json") download>"JSON"{on_json}</a>
                     {c.revoked.is_none().then(|| view! {
                         " · "
-                        <a href=c.linkedin.clone() rel="noopener" target="_blank">"Add to LinkedIn"</a>
+                        <a href=c.linkedin.clone() rel="noopener" target="_blank">"Add to LinkedIn"<span class="visually-hidden">{of}</span></a>
                     })}
                 </p>
             </div>

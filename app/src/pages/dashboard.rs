@@ -99,7 +99,7 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
                     view! {
                         <li>
                             <strong>{format!("{title}: Competent.")}</strong>" "
-                            <A exact=true href=href>"Read the assessor's feedback"</A>" · "
+                            <A exact=true href=href>"Read the assessor's feedback"<span class="visually-hidden">{format!(": {title}")}</span></A>" · "
                             {match badge {
                                 Some(id) => view! {
                                     <A exact=true href=format!("/credentials/{id}")>"See your new badge"</A>
@@ -114,7 +114,7 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
                     view! {
                         <li>
                             <strong>{format!("{title}: Not yet.")}</strong>" "
-                            <A exact=true href=href>"See what to improve and try again"</A>
+                            <A exact=true href=href>"See what to improve and try again"<span class="visually-hidden">{format!(": {title}")}</span></A>
                         </li>
                     }
                     .into_any()
@@ -191,7 +191,7 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
                                 view! {
                                     <tr>
                                         <th scope="row">
-                                            <A exact=true href=format!("/frameworks/{fw}/competencies/{}/evidence", e.slug)>{e.title}</A>
+                                            <A exact=true href=format!("/frameworks/{fw}/competencies/{}/evidence", e.slug)>{e.title}<span class="visually-hidden">", evidence"</span></A>
                                         </th>
                                         <td>
                                             <StatusLabel status=e.status />
@@ -336,7 +336,8 @@ pub fn GrowthChart(
                 Some(framework) => {
                     let checklist =
                         format!("/frameworks/{framework}/competencies/{}/checklist", r.slug);
-                    view! { <a href=checklist>{r.title.clone()}</a> }.into_any()
+                    // Named apart from the evidence table's link to the same competency.
+                    view! { <a href=checklist>{r.title.clone()}<span class="visually-hidden">", checklist"</span></a> }.into_any()
                 }
                 None => r.title.clone().into_any(),
             };
