@@ -5,12 +5,13 @@ use crate::components::session_guard::provide_viewer;
 use crate::pages::{
     assess::AssessPage, assess::ReviewPage, checklist::ChecklistPage, cohort::CohortPage,
     competency::CompetencyPage, coordinator::CoordinatorPage, credential::CredentialPublicPage,
-    credential::MyCredentialsPage, credential::VerifyPage, dashboard::DashboardPage,
-    evidence::EvidencePage, evidence::EvidencePreviewPage, framework::FrameworkPage,
-    frameworks::FrameworksPage, home::HomePage, join::JoinPage, journal::JournalEntryPage,
-    journal::JournalPage, moderation::ModerationPage, not_found::NotFound, profile::ProfilePage,
-    reset::ResetPage, sign_in::SignInPage, sign_up::CheckEmailPage, sign_up::SignUpFinishPage,
-    statement::StatementPage, statement::StatementPrintPage, unit::UnitPage,
+    credential::MyCredentialsPage, credential::VerifyPage, credential::WalletOfferPage,
+    dashboard::DashboardPage, evidence::EvidencePage, evidence::EvidencePreviewPage,
+    framework::FrameworkPage, frameworks::FrameworksPage, home::HomePage, join::JoinPage,
+    journal::JournalEntryPage, journal::JournalPage, moderation::ModerationPage,
+    not_found::NotFound, profile::ProfilePage, reset::ResetPage, sign_in::SignInPage,
+    sign_up::CheckEmailPage, sign_up::SignUpFinishPage, statement::StatementPage,
+    statement::StatementPrintPage, unit::UnitPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -112,6 +113,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/credentials/:id")
                         view={Lazy::<CredentialRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/credentials/:id/wallet")
+                        view={Lazy::<WalletOfferRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
@@ -299,6 +305,7 @@ lazy_pages!(teacher_pages, __preload_teacher_pages, TeacherPage {
     Evidence: EvidenceRoute => EvidencePage,
     EvidencePreview: EvidencePreviewRoute => EvidencePreviewPage,
     MyCredentials: MyCredentialsRoute => MyCredentialsPage,
+    WalletOffer: WalletOfferRoute => WalletOfferPage,
     Statement: StatementRoute => StatementPage,
     StatementPrint: StatementPrintRoute => StatementPrintPage,
 });

@@ -11,3 +11,4 @@ pub mod offline;
 pub mod startup;
 pub mod telemetry;
 pub mod uploads;
+pub mod wallet;

@@ -18,6 +18,13 @@ pub async fn request_context(
     if path.starts_with("/pkg/") || path == "/healthz" || path == "/favicon.svg" {
         return next.run(req).await;
     }
+    // A wallet's exchange carries its authority in its URL and never reads a session: wallets
+    // post from apps and other origins.
+    if path.starts_with("/exchanges/") {
+        let addr = client_addr(&req, state.trust_forwarded_for);
+        req.extensions_mut().insert(ClientAddr(addr));
+        return next.run(req).await;
+    }
     if let Err(refusal) = refuse_cross_site(req.method(), req.headers()) {
         tracing::warn!(path, reason = refusal, "cross-site request refused");
         return (

@@ -176,6 +176,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sw.js", get(move || service_worker(worker.clone())))
         .merge(crate::uploads::routes())
         .merge(crate::credentials::routes())
+        .merge(crate::wallet::routes())
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .leptos_routes_with_context(
             &state,

@@ -1,7 +1,7 @@
 //! Credentials: the public verification page, the holder's list and choices, and the
 //! coordinators' list and revocation.
 
-use crate::domain::credential::{CohortCredential, CredentialPage, MyCredential};
+use crate::domain::credential::{CohortCredential, CredentialPage, MyCredential, WalletOffer};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -86,6 +86,46 @@ pub async fn set_show_name(
     }
     .await;
     super::form_reply(result, |_| format!("/credentials/{id}"))
+}
+
+/// The holder opens an offer to claim their credential into a wallet (a VC-API exchange that
+/// lasts 15 minutes and serves one wallet); the offer's page shows it. Errors: not found when
+/// the credential is not the caller's or is revoked.
+#[server(endpoint = "credentials/wallet-offer/open", output = crate::api::JsonText)]
+pub async fn open_wallet_offer(id: String) -> Result<(), AppError> {
+    let result = async {
+        let who = auth::authorize(Access::SignedIn)?;
+        if !valid_id(&id) {
+            return Err(not_found());
+        }
+        let db = super::db()?;
+        crate::db::credential::open_exchange(&db, who.user_id, &id, crate::db::now_ms())
+            .await
+            .map_err(internal)?
+            .map(|_| ())
+            .ok_or_else(not_found)
+    }
+    .await;
+    super::form_reply(result, |_| format!("/credentials/{id}/wallet"))
+}
+
+/// The holder's latest wallet offer for their credential: the QR code and links while open,
+/// or what became of it. Errors: not found when the credential is not the caller's.
+#[server(endpoint = "credentials/wallet-offer", input = GetUrl, output = crate::api::JsonText)]
+pub async fn get_wallet_offer(id: String) -> Result<WalletOffer, AppError> {
+    let result = async {
+        let who = auth::authorize(Access::SignedIn)?;
+        if !valid_id(&id) {
+            return Err(not_found());
+        }
+        let db = super::db()?;
+        crate::db::credential::wallet_offer(&db, &*issuer()?, who.user_id, &id, crate::db::now_ms())
+            .await
+            .map_err(internal)?
+            .ok_or_else(not_found)
+    }
+    .await;
+    super::answer(result)
 }
 
 /// The credentials of a cohort's teachers (its coordinators).

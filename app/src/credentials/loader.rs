@@ -26,6 +26,8 @@ pub const OB_V3P0_3_0_3: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context
 pub const DID_V1: &str = "https://www.w3.org/ns/did/v1";
 /// Multikey context.
 pub const MULTIKEY_V1: &str = "https://w3id.org/security/multikey/v1";
+/// Ed25519Signature2020 suite context (for proofs wallets make; we never sign with it).
+pub const ED25519_2020_V1: &str = "https://w3id.org/security/suites/ed25519-2020/v1";
 
 /// (URL, JSON text) of every bundled context; the files come byte-exact from npm packages,
 /// see `contexts/README.md`.
@@ -64,6 +66,10 @@ pub const BUNDLED_CONTEXTS: &[(&str, &str)] = &[
     ),
     (DID_V1, include_str!("contexts/did-v1.jsonld")),
     (MULTIKEY_V1, include_str!("contexts/multikey-v1.jsonld")),
+    (
+        ED25519_2020_V1,
+        include_str!("contexts/ed25519-signature-2020-v1.jsonld"),
+    ),
 ];
 
 /// Serves a fixed set of pre-parsed JSON-LD contexts; every other URL is refused.

@@ -241,8 +241,10 @@ pub fn verify(
             label: "Signature".into(),
             ok: true,
             detail: format!(
-                "Signed by the issuer ({}) with key {} (eddsa-rdfc-2022); not changed since.",
-                v.controller, v.verification_method
+                "Signed by the issuer ({}) with key {} ({}); not changed since.",
+                v.controller,
+                v.verification_method,
+                v.suite.name()
             ),
         },
         Err(e) => Check {

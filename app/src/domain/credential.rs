@@ -153,6 +153,50 @@ pub struct CredentialPage {
     pub linkedin: String,
 }
 
+/// Where a wallet offer stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OfferState {
+    /// Waiting for a wallet, until `expires` (`HH:MM UTC`).
+    Open { expires: String },
+    /// A wallet claimed the copy, bound to this DID.
+    Claimed { holder_did: String },
+    /// Past its 15 minutes, or the credential was revoked.
+    Expired,
+}
+
+/// The holder's offer to claim a credential into a wallet (VC-API exchange), as its page shows
+/// it: a QR code and a link for a wallet on this device.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WalletOffer {
+    /// The credential's public id.
+    pub public_id: String,
+    /// The achievement's name.
+    pub name: String,
+    /// `None` when the holder has not opened an offer for this credential.
+    pub state: Option<OfferState>,
+    /// The Learner Credential Wallet deep link, `https://lcw.app/request?request=<JSON>`,
+    /// carrying `credentialRequestOrigin` and `protocols.vcapi` (empty unless open).
+    pub deep_link: String,
+    /// The VC-API exchange URL, for wallets that take it pasted (empty unless open).
+    pub exchange_url: String,
+    /// The deep link as a QR code, SVG markup drawn by the server (empty unless open).
+    pub qr_svg: String,
+}
+
+/// The Learner Credential Wallet's deep link for a VC-API exchange: `request` is the JSON
+/// `{"credentialRequestOrigin": origin, "protocols": {"vcapi": exchange}}`, URL-encoded.
+pub fn lcw_deep_link(origin: &str, exchange: &str) -> String {
+    let request = serde_json::json!({
+        "credentialRequestOrigin": origin,
+        "protocols": { "vcapi": exchange },
+    })
+    .to_string();
+    format!(
+        "https://lcw.app/request?request={}",
+        crate::domain::url::encode(&request)
+    )
+}
+
 /// One of the holder's credentials.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MyCredential {
@@ -236,5 +280,26 @@ mod tests {
             "{link}"
         );
         assert!(link.ends_with("certId=abc"));
+    }
+
+    #[test]
+    fn the_wallet_deep_link_carries_the_exchange_as_lcw_reads_it() {
+        let exchange = "https://badges.example.org/exchanges/0123abcd?x=1&y=é";
+        let link = lcw_deep_link("https://badges.example.org", exchange);
+        let encoded = link
+            .strip_prefix("https://lcw.app/request?request=")
+            .expect("LCW's request URL");
+        assert!(
+            !encoded.contains(['&', '?', '{', '"', '/', ' ']),
+            "{encoded}"
+        );
+        let request: serde_json::Value =
+            serde_json::from_str(&crate::domain::url::decode(encoded).expect("decodes"))
+                .expect("JSON");
+        assert_eq!(request["protocols"]["vcapi"], exchange);
+        assert_eq!(
+            request["credentialRequestOrigin"],
+            "https://badges.example.org"
+        );
     }
 }

@@ -1,16 +1,20 @@
 //! Credentials: `/credentials/:id` (public verification page), `/credentials` (the holder's
 //! badges) and `/verify` (check a badge file or pasted JSON, no account).
 
-use crate::api::credential::{get_credential_page, my_credentials, SetShowName};
+use crate::api::credential::{
+    get_credential_page, get_wallet_offer, my_credentials, OpenWalletOffer, SetShowName,
+};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{use_form_error, FormAlert};
 use crate::components::layout::TableScroll;
 use crate::components::session_guard::Private;
-use crate::domain::credential::{CredentialPage, MyCredential, Verification};
+use crate::domain::credential::{
+    CredentialPage, MyCredential, OfferState, Verification, WalletOffer,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 /// The public verification page of a credential.
 #[component]
@@ -138,6 +142,7 @@ fn CredentialView(p: CredentialPage, show: ServerAction<SetShowName>) -> impl In
                     <A exact=true href="/verify">"Verify a badge file"</A>
                 </p>
             </section>
+            {(p.is_holder && p.revoked.is_none()).then(|| view! { <WalletChoice id=id.clone() /> })}
             {p.is_holder.then(|| view! { <HolderChoices id=id.clone() show_name=p.show_name show /> })}
         </article>
     }
@@ -188,6 +193,122 @@ fn HolderChoices(id: String, show_name: bool, show: ServerAction<SetShowName>) -
                 <button class="button button--small" type="submit">"Save"</button>
             </ActionForm>
         </section>
+    }
+}
+
+/// The holder's button opening a wallet offer (a VC-API exchange), then its page.
+#[component]
+fn WalletChoice(id: String) -> impl IntoView {
+    let open = ServerAction::<OpenWalletOffer>::new();
+    let error = use_form_error(open);
+    let navigate = use_navigate();
+    let target = format!("/credentials/{id}/wallet");
+    Effect::new(move |_| {
+        if let Some(Ok(())) = open.value().get() {
+            navigate(&target, Default::default());
+        }
+    });
+    view! {
+        <section class="section" aria-labelledby="wallet-heading">
+            <h2 id="wallet-heading">"Keep it in a wallet"</h2>
+            <p>
+                "A digital wallet app on your phone (for example the Learner Credential Wallet) keeps a copy of this credential bound to you, and can present it to anyone. "
+                "The copy is the same badge, signed by the issuer; revoking this credential revokes it too."
+            </p>
+            <ActionForm action=open>
+                <input type="hidden" name="id" value=id />
+                <FormAlert error fields=&[] />
+                <button class="button" type="submit">"Add to a wallet"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// `/credentials/:id/wallet`: the holder's offer to a wallet, as a QR code to scan with the
+/// wallet and a link for a wallet on this device.
+#[component]
+pub fn WalletOfferPage() -> impl IntoView {
+    view! {
+        <Title text="Add to a wallet" />
+        <Private children=|_| view! { <WalletOfferLoader /> } />
+    }
+}
+
+#[component]
+fn WalletOfferLoader() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let open = ServerAction::<OpenWalletOffer>::new();
+    let offer = Resource::new(
+        move || (id(), open.version().get()),
+        |(id, _)| get_wallet_offer(id),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Preparing the offer…"</p> }>
+            {move || Suspend::new(async move {
+                match offer.await {
+                    Ok(o) => view! { <WalletOfferView o open /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn WalletOfferView(o: WalletOffer, open: ServerAction<OpenWalletOffer>) -> impl IntoView {
+    let error = use_form_error(open);
+    let id = o.public_id.clone();
+    let again = move |label: &'static str, id: String| {
+        view! {
+            <ActionForm action=open>
+                <input type="hidden" name="id" value=id />
+                <FormAlert error fields=&[] />
+                <button class="button" type="submit">{label}</button>
+            </ActionForm>
+        }
+    };
+    view! {
+        <article class="wallet-offer" aria-labelledby="wallet-offer-heading">
+            <h1 id="wallet-offer-heading">{format!("Add “{}” to a wallet", o.name)}</h1>
+            {match o.state.clone() {
+                Some(OfferState::Open { expires }) => view! {
+                    <ol class="steps">
+                        <li>"Open your wallet app on your phone and choose to scan a QR code (in the Learner Credential Wallet: Add credential, Scan QR code)."</li>
+                        <li>"Scan this code. The wallet proves who it is to us, and we send it a copy of the badge bound to it."</li>
+                    </ol>
+                    <figure class="wallet-offer__qr">
+                        <div role="img" aria-label="QR code of the wallet link" inner_html=o.qr_svg.clone()></div>
+                        <figcaption>{format!("Open until {expires}, for one wallet.")}</figcaption>
+                    </figure>
+                    <p>
+                        "Wallet on this device? "
+                        <a href=o.deep_link.clone() rel="noopener" data-wallet-link="lcw">"Open the offer in the Learner Credential Wallet"</a>
+                    </p>
+                    <details>
+                        <summary>"Another wallet (VC-API exchange URL)"</summary>
+                        <p>"Wallets that take an exchange URL can be given this one:"</p>
+                        <p><code class="wallet-offer__url" data-exchange-url="">{o.exchange_url.clone()}</code></p>
+                    </details>
+                }.into_any(),
+                Some(OfferState::Claimed { holder_did }) => view! {
+                    <p class="notice" role="status">
+                        "A wallet has claimed its copy. It is bound to the wallet's identifier "
+                        <code class="wallet-offer__did">{holder_did}</code>"."
+                    </p>
+                    {again("Add to another wallet", id.clone())}
+                }.into_any(),
+                Some(OfferState::Expired) => view! {
+                    <p class="notice">"This offer has expired: offers last 15 minutes and serve one wallet."</p>
+                    {again("Make a new offer", id.clone())}
+                }.into_any(),
+                None => view! {
+                    <p>"No offer is open for this credential."</p>
+                    {again("Add to a wallet", id.clone())}
+                }.into_any(),
+            }}
+            <p><A exact=true href=format!("/credentials/{id}")>"Back to the credential"</A></p>
+        </article>
     }
 }
 

@@ -19,10 +19,10 @@ use axum::http::Request;
 use common::{Cast, Engine, Person, Reply, TestApp};
 use serde_json::Value;
 
-const BASE: &str = "http://127.0.0.1:3000";
-const DID: &str = "did:web:127.0.0.1%3A3000";
+pub(crate) const BASE: &str = "http://127.0.0.1:3000";
+pub(crate) const DID: &str = "did:web:127.0.0.1%3A3000";
 /// The one competency of the Professional Identity domain.
-const IDENTITY: &str = "specialized-development-of-self";
+pub(crate) const IDENTITY: &str = "specialized-development-of-self";
 /// The other six.
 const OTHERS: [&str; 6] = [
     "commitment-to-development",
@@ -34,16 +34,16 @@ const OTHERS: [&str; 6] = [
 ];
 const PRIVATE_TEXT: &str = "Private reflection about my mentee Sam";
 
-struct World {
-    app: TestApp,
-    cohort: i64,
+pub(crate) struct World {
+    pub(crate) app: TestApp,
+    pub(crate) cohort: i64,
     cast: Cast,
 }
 
 impl World {
     /// `teacher`, `assessor`, `assessor2`, `coordinator` in the cohort; `stranger` coordinates
     /// another cohort.
-    async fn new(engine: Engine) -> Option<Self> {
+    pub(crate) async fn new(engine: Engine) -> Option<Self> {
         let app = TestApp::new(engine).await?;
         let roster: [Person; 5] = [
             ("teacher", "Tamsin Teacher", &[(true, Role::Teacher)]),
@@ -64,28 +64,28 @@ impl World {
         })
     }
 
-    fn cookie(&self, who: &str) -> &str {
+    pub(crate) fn cookie(&self, who: &str) -> &str {
         self.cast.cookie(who)
     }
 
-    fn id(&self, who: &str) -> i64 {
+    pub(crate) fn id(&self, who: &str) -> i64 {
         self.cast.id(who)
     }
 
-    async fn post(&self, who: &str, path: &str, fields: &[(&str, String)]) -> Reply {
+    pub(crate) async fn post(&self, who: &str, path: &str, fields: &[(&str, String)]) -> Reply {
         let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         self.app
             .post_form(path, &pairs, Some(self.cookie(who)))
             .await
     }
 
-    async fn get(&self, who: &str, path: &str) -> Reply {
+    pub(crate) async fn get(&self, who: &str, path: &str) -> Reply {
         self.app.get_as(path, self.cookie(who)).await
     }
 
     /// The teacher submits `competency` (a private journal entry as evidence); answers the
     /// submission id and the indicator slugs.
-    async fn submit(&self, competency: &str) -> (i64, Vec<String>) {
+    pub(crate) async fn submit(&self, competency: &str) -> (i64, Vec<String>) {
         let r = self
             .post(
                 "teacher",
@@ -137,7 +137,7 @@ impl World {
     }
 
     /// `who` claims and decides Competent: every indicator Evident but the last Partly.
-    async fn competent(&self, who: &str, id: i64, slugs: &[String]) -> Reply {
+    pub(crate) async fn competent(&self, who: &str, id: i64, slugs: &[String]) -> Reply {
         let r = self
             .post(who, "/api/review/claim", &[("id", id.to_string())])
             .await;
@@ -145,7 +145,13 @@ impl World {
         self.decide(who, id, slugs, true).await
     }
 
-    async fn decide(&self, who: &str, id: i64, slugs: &[String], competent: bool) -> Reply {
+    pub(crate) async fn decide(
+        &self,
+        who: &str,
+        id: i64,
+        slugs: &[String],
+        competent: bool,
+    ) -> Reply {
         let mut fields = vec![
             ("review[submission]", id.to_string()),
             ("review[feedback]", "Well evidenced.".to_owned()),
@@ -177,13 +183,13 @@ impl World {
         self.post(who, "/api/review/decide", &fields).await
     }
 
-    async fn mine(&self) -> Vec<MyCredential> {
+    pub(crate) async fn mine(&self) -> Vec<MyCredential> {
         let r = self.get("teacher", "/api/credentials/mine").await;
         assert_eq!(r.status, 200, "{}", r.body);
         serde_json::from_str(&r.body).expect("credentials JSON")
     }
 
-    async fn page(&self, id: &str) -> CredentialPage {
+    pub(crate) async fn page(&self, id: &str) -> CredentialPage {
         let r = self
             .app
             .api_get(&format!("/api/credentials/page?id={id}"))
@@ -192,7 +198,7 @@ impl World {
         serde_json::from_str(&r.body).expect("page JSON")
     }
 
-    async fn document(&self, id: &str) -> Value {
+    pub(crate) async fn document(&self, id: &str) -> Value {
         let r = self
             .app
             .api_get(&format!("/credentials/{id}/credential.json"))
@@ -202,7 +208,7 @@ impl World {
     }
 
     /// A resolver built from the published did.json, as an outside verifier would.
-    async fn published_resolver(&self) -> Resolver {
+    pub(crate) async fn published_resolver(&self) -> Resolver {
         let r = self.app.api_get("/.well-known/did.json").await;
         assert_eq!(r.status, 200, "{}", r.body);
         assert_eq!(r.headers["access-control-allow-origin"], "*");
@@ -212,7 +218,7 @@ impl World {
             .expect("DID document")
     }
 
-    async fn status_list(&self) -> Bitstring {
+    pub(crate) async fn status_list(&self) -> Bitstring {
         let r = self.app.api_get("/credentials/status/1").await;
         assert_eq!(r.status, 200, "{}", r.body);
         let doc: Value = serde_json::from_str(&r.body).expect("status list");
@@ -233,7 +239,7 @@ impl World {
         .expect("decodes")
     }
 
-    async fn revoke(&self, public_id: &str, who: &str, reason: &str) -> Reply {
+    pub(crate) async fn revoke(&self, public_id: &str, who: &str, reason: &str) -> Reply {
         let fields = [
             ("cohort", self.cohort.to_string()),
             ("id", public_id.to_owned()),
@@ -242,7 +248,7 @@ impl World {
         self.post(who, "/api/credentials/revoke", &fields).await
     }
 
-    async fn audit_count(&self, action: &str) -> i64 {
+    pub(crate) async fn audit_count(&self, action: &str) -> i64 {
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1")
             .bind(action)
             .fetch_one(self.app.db.pool())
@@ -251,7 +257,7 @@ impl World {
     }
 }
 
-fn index_of(doc: &Value) -> usize {
+pub(crate) fn index_of(doc: &Value) -> usize {
     doc["credentialStatus"]["statusListIndex"]
         .as_str()
         .and_then(|s| s.parse().ok())
@@ -269,7 +275,7 @@ fn multipart(field: &str, file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-async fn post_verify(app: &TestApp, bytes: &[u8], json: bool) -> Reply {
+pub(crate) async fn post_verify(app: &TestApp, bytes: &[u8], json: bool) -> Reply {
     let (content_type, body) = multipart("file", "badge", bytes);
     let mut request = Request::post("/api/verify")
         .header("content-type", content_type)

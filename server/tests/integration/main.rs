@@ -21,3 +21,4 @@ mod ratings;
 mod stored_values;
 mod trust;
 mod units;
+mod wallet;

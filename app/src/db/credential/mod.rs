@@ -29,6 +29,7 @@ mod keys;
 mod public;
 mod revoke;
 mod status_list;
+mod wallet;
 pub use achievement::*;
 pub use award::*;
 pub use holder::*;
@@ -36,6 +37,7 @@ pub use keys::*;
 pub use public::*;
 pub use revoke::*;
 pub use status_list::*;
+pub use wallet::*;
 
 /// What the server is configured with to issue credentials.
 #[derive(Clone, Debug)]

@@ -1,0 +1,267 @@
+//! Claiming a badge into a wallet through a VC-API exchange, through the real router on both
+//! engines: who may open an offer (only the holder, only for a live credential), the wallet's
+//! two steps (a challenge, then a DID Authentication presentation signed for it), the copy
+//! bound to the wallet's DID (verified with the published did.json, same achievement, results
+//! and status entry), single use, expiry, revocation reaching the copy, and refusals with a
+//! 4xx naming what was wrong.
+
+use crate::common;
+use crate::credentials::{index_of, post_verify, World, BASE, DID, IDENTITY};
+use app::credentials::keys::{did_key, did_key_verification_method, multibase_encode};
+use app::credentials::{hash_data, verify_credential, ContextLoader};
+use app::domain::credential::{OfferState, Verdict, Verification, WalletOffer};
+use axum::body::Body;
+use axum::http::Request;
+use common::Reply;
+use ed25519_dalek::{Signer, SigningKey};
+use serde_json::{json, Value};
+
+impl World {
+    async fn badge(&self) -> String {
+        let (id, slugs) = self.submit(IDENTITY).await;
+        assert_eq!(self.competent("assessor", id, &slugs).await.status, 200);
+        self.mine().await[0].public_id.clone()
+    }
+
+    async fn open_offer(&self, who: &str, public_id: &str) -> Reply {
+        self.post(
+            who,
+            "/api/credentials/wallet-offer/open",
+            &[("id", public_id.to_owned())],
+        )
+        .await
+    }
+
+    async fn offer(&self, who: &str, public_id: &str) -> Reply {
+        self.get(
+            who,
+            &format!("/api/credentials/wallet-offer?id={public_id}"),
+        )
+        .await
+    }
+
+    /// The holder opens an offer and reads its exchange URL's path.
+    async fn exchange(&self, public_id: &str) -> String {
+        assert_eq!(self.open_offer("teacher", public_id).await.status, 200);
+        let r = self.offer("teacher", public_id).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let offer: WalletOffer = serde_json::from_str(&r.body).expect("offer");
+        offer
+            .exchange_url
+            .strip_prefix(BASE)
+            .expect("on our origin")
+            .to_owned()
+    }
+
+    /// A wallet's POST: no cookie, no Origin, JSON.
+    async fn wallet_post(&self, path: &str, body: &str) -> (Reply, Value) {
+        let request = Request::post(path)
+            .header("content-type", "application/json")
+            .header("accept", "application/json")
+            .body(Body::from(body.to_owned()))
+            .expect("request");
+        let r = self.app.send(request).await;
+        let v = serde_json::from_str(&r.body).unwrap_or(Value::Null);
+        (r, v)
+    }
+
+    /// Asks for the presentation request; answers its challenge.
+    async fn challenge(&self, path: &str) -> String {
+        let (r, v) = self.wallet_post(path, "{}").await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let request = &v["verifiablePresentationRequest"];
+        assert_eq!(request["query"][0]["type"], "DIDAuthentication");
+        assert_eq!(request["domain"], BASE);
+        request["challenge"].as_str().expect("challenge").to_owned()
+    }
+}
+
+/// A DID Authentication presentation signed with eddsa-rdfc-2022 by `key`'s did:key.
+fn did_auth(key: &SigningKey, challenge: &str, domain: &str) -> Value {
+    let did = did_key(&key.verifying_key());
+    let vp = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "holder": did,
+    });
+    let mut proof = json!({
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-rdfc-2022",
+        "created": "2026-12-01T06:00:00Z",
+        "verificationMethod": did_key_verification_method(&key.verifying_key()),
+        "proofPurpose": "authentication",
+        "challenge": challenge,
+        "domain": domain,
+    });
+    let hash = hash_data(
+        &vp,
+        proof.as_object().expect("object"),
+        ContextLoader::bundled(),
+    )
+    .expect("hash");
+    proof["proofValue"] = multibase_encode(&key.sign(&hash.bytes()).to_bytes()).into();
+    let mut signed = vp;
+    signed["proof"] = proof;
+    signed
+}
+
+fn submit_body(vp: &Value) -> String {
+    json!({ "verifiablePresentation": vp }).to_string()
+}
+
+both_engines! {
+    async fn a_wallet_claims_a_copy_bound_to_its_did(engine: Engine) {
+        let Some(w) = World::new(engine).await else { return };
+        let public_id = w.badge().await;
+        // No offer yet: the page says so.
+        let r = w.offer("teacher", &public_id).await;
+        let offer: WalletOffer = serde_json::from_str(&r.body).expect("offer");
+        assert_eq!(offer.state, None);
+        let path = w.exchange(&public_id).await;
+        let r = w.offer("teacher", &public_id).await;
+        let offer: WalletOffer = serde_json::from_str(&r.body).expect("offer");
+        assert!(matches!(offer.state, Some(OfferState::Open { .. })), "{offer:?}");
+        assert!(offer.qr_svg.starts_with("<svg"), "{}", offer.qr_svg);
+        assert!(offer.deep_link.starts_with("https://lcw.app/request?request="));
+        assert_eq!(r.headers["cache-control"], "private, no-store");
+
+        // An interaction URL's description.
+        let r = w.app.api_get(&path).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let v: Value = serde_json::from_str(&r.body).expect("JSON");
+        assert_eq!(v["protocols"]["vcapi"], format!("{BASE}{path}"));
+
+        let key = SigningKey::from_bytes(&[11u8; 32]);
+        let holder = did_key(&key.verifying_key());
+        // Answering before asking: no challenge yet.
+        let (r, _) = w.wallet_post(&path, &submit_body(&did_auth(&key, "guess", BASE))).await;
+        assert_eq!(r.status, 409, "{}", r.body);
+        let challenge = w.challenge(&path).await;
+        // Wrong challenge, wrong domain, another key than the holder's: 422, and the
+        // exchange stays open for the right answer.
+        for vp in [
+            did_auth(&key, "not-the-challenge", BASE),
+            did_auth(&key, &challenge, "https://elsewhere.example"),
+            {
+                let mut vp = did_auth(&SigningKey::from_bytes(&[12u8; 32]), &challenge, BASE);
+                vp["holder"] = holder.clone().into();
+                vp
+            },
+        ] {
+            let (r, v) = w.wallet_post(&path, &submit_body(&vp)).await;
+            assert_eq!(r.status, 422, "{}", r.body);
+            assert!(v["message"].as_str().is_some_and(|m| m.starts_with("verifiablePresentation")), "{v}");
+        }
+        let (r, v) = w.wallet_post(&path, &submit_body(&did_auth(&key, &challenge, BASE))).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.headers["access-control-allow-origin"], "*");
+        let copy = v["verifiablePresentation"]["verifiableCredential"][0].clone();
+        let original = w.document(&public_id).await;
+
+        // The copy: signed by us, bound to the wallet's DID, the same badge and status entry.
+        let verified = verify_credential(&copy, &w.published_resolver().await, ContextLoader::bundled())
+            .expect("the copy verifies with the published did.json");
+        assert_eq!(verified.controller, DID);
+        assert_eq!(copy["credentialSubject"]["id"], holder);
+        assert!(copy["id"].as_str().is_some_and(|id| id.starts_with("urn:uuid:")), "{}", copy["id"]);
+        assert_ne!(copy["id"], original["id"]);
+        for field in ["achievement", "result", "identifier"] {
+            assert_eq!(copy["credentialSubject"][field], original["credentialSubject"][field], "{field}");
+        }
+        for field in ["credentialStatus", "issuer", "validFrom", "evidence", "type", "@context"] {
+            assert_eq!(copy[field], original[field], "{field}");
+        }
+        // Used once: the same answer again, or a new request, is refused.
+        let (r, _) = w.wallet_post(&path, &submit_body(&did_auth(&key, &challenge, BASE))).await;
+        assert_eq!(r.status, 409, "{}", r.body);
+        let (r, _) = w.wallet_post(&path, "{}").await;
+        assert_eq!(r.status, 409, "{}", r.body);
+        let r = w.offer("teacher", &public_id).await;
+        let offer: WalletOffer = serde_json::from_str(&r.body).expect("offer");
+        assert_eq!(offer.state, Some(OfferState::Claimed { holder_did: holder.clone() }));
+        assert!(offer.qr_svg.is_empty() && offer.exchange_url.is_empty());
+        let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM credential_copies WHERE holder_did = $1")
+            .bind(&holder)
+            .fetch_one(w.app.db.pool())
+            .await
+            .expect("copies");
+        assert_eq!(stored, 1);
+        assert_eq!(w.audit_count("credential.wallet-offer").await, 1);
+        assert_eq!(w.audit_count("credential.wallet-claim").await, 1);
+
+        // Revoking the original revokes the copy: the same status list entry.
+        assert_eq!(index_of(&copy), index_of(&original));
+        let r = post_verify(&w.app, copy.to_string().as_bytes(), true).await;
+        let report: Verification = serde_json::from_str(&r.body).expect("report");
+        assert_eq!(report.verdict, Verdict::Valid, "{report:?}");
+        assert_eq!(w.revoke(&public_id, "coordinator", "Withdrawn after review").await.status, 200);
+        let r = post_verify(&w.app, copy.to_string().as_bytes(), true).await;
+        let report: Verification = serde_json::from_str(&r.body).expect("report");
+        assert_eq!(report.verdict, Verdict::Revoked, "{report:?}");
+        // And a revoked credential cannot be offered again.
+        assert_eq!(w.open_offer("teacher", &public_id).await.status, 404);
+    }
+
+    async fn only_the_holder_opens_offers_and_exchanges_expire(engine: Engine) {
+        let Some(w) = World::new(engine).await else { return };
+        let public_id = w.badge().await;
+        // Every other role, in the cohort or not, learns nothing: not found.
+        for who in ["assessor", "assessor2", "coordinator", "stranger"] {
+            assert_eq!(w.open_offer(who, &public_id).await.status, 404, "{who}");
+            assert_eq!(w.offer(who, &public_id).await.status, 404, "{who}");
+        }
+        assert_eq!(w.audit_count("credential.wallet-offer").await, 0);
+        for bad in ["", "xyz", "0123456789abcdef0123456789abcdeg", &"f".repeat(32)] {
+            assert_eq!(w.open_offer("teacher", bad).await.status, 404, "{bad:?}");
+        }
+        let path = w.exchange(&public_id).await;
+        // Unknown, malformed and expired exchanges are gone; bodies that are not the step's
+        // shape are 400s naming the field.
+        let (r, _) = w.wallet_post("/exchanges/0123456789abcdef0123456789abcdef", "{}").await;
+        assert_eq!(r.status, 404, "{}", r.body);
+        let (r, _) = w.wallet_post("/exchanges/not-a-token", "{}").await;
+        assert_eq!(r.status, 404, "{}", r.body);
+        for (body, field) in [
+            ("not json", "body"),
+            ("[1, 2]", "body"),
+            (r#"{"verifiablePresentation": "a string"}"#, "verifiablePresentation"),
+            (r#"{"verifiablePresentation": {"type": "VerifiablePresentation"}}"#, "verifiablePresentation"),
+        ] {
+            let _ = w.challenge(&path).await;
+            let (r, v) = w.wallet_post(&path, body).await;
+            assert!(r.status == 400 || r.status == 409 || r.status == 422, "{body}: {}", r.status);
+            assert!(v["message"].as_str().is_some_and(|m| m.starts_with(field)), "{body}: {v}");
+        }
+        let (r, _) = w.wallet_post(&path, &"x".repeat(70 * 1024)).await;
+        assert_eq!(r.status, 413, "{}", r.body);
+        sqlx::query("UPDATE wallet_exchanges SET expires_at = 1")
+            .execute(w.app.db.pool())
+            .await
+            .expect("expire");
+        let (r, _) = w.wallet_post(&path, "{}").await;
+        assert_eq!(r.status, 404, "{}", r.body);
+        let r = w.offer("teacher", &public_id).await;
+        let offer: WalletOffer = serde_json::from_str(&r.body).expect("offer");
+        assert_eq!(offer.state, Some(OfferState::Expired));
+        assert!(offer.exchange_url.is_empty());
+    }
+
+    async fn two_wallets_racing_for_one_exchange_get_one_copy(engine: Engine) {
+        let Some(w) = World::new(engine).await else { return };
+        let public_id = w.badge().await;
+        let path = w.exchange(&public_id).await;
+        let challenge = w.challenge(&path).await;
+        let a = did_auth(&SigningKey::from_bytes(&[21u8; 32]), &challenge, BASE);
+        let b = did_auth(&SigningKey::from_bytes(&[22u8; 32]), &challenge, BASE);
+        let (a, b) = (submit_body(&a), submit_body(&b));
+        let (ra, rb) = tokio::join!(w.wallet_post(&path, &a), w.wallet_post(&path, &b));
+        let mut statuses = [ra.0.status.as_u16(), rb.0.status.as_u16()];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [200, 409], "{} / {}", ra.0.body, rb.0.body);
+        let copies: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM credential_copies")
+            .fetch_one(w.app.db.pool())
+            .await
+            .expect("copies");
+        assert_eq!(copies, 1);
+    }
+}
