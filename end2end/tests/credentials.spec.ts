@@ -48,6 +48,32 @@ test("a completed domain earns a badge that anyone can verify, until a coordinat
   await expect(teacher.getByRole("heading", { level: 1, name: badge })).toBeVisible();
   await expect(teacher.getByRole("cell", { name: "Evident" }).first()).toBeVisible();
 
+  // The teacher adds it to a wallet (issue 16): the offer's page shows a QR code and the
+  // Learner Credential Wallet's link; a wallet made of third-party libraries follows the link's
+  // VC-API exchange, proves its did:key (signing as LCW does, Ed25519Signature2020, in one
+  // project; eddsa-rdfc-2022 in the other) and receives a copy bound to it.
+  await teacher.getByRole("button", { name: "Add to a wallet" }).click();
+  await expect(teacher).toHaveURL(new RegExp(`/credentials/${publicId}/wallet$`));
+  await expect(teacher.getByRole("heading", { level: 1, name: `Add “${badge}” to a wallet` })).toBeVisible();
+  await expect(teacher.getByRole("img", { name: "QR code of the wallet link" })).toBeVisible();
+  await expect(teacher.getByText(/^Open until \d\d:\d\d UTC, for one wallet\.$/)).toBeVisible();
+  const deepLink = await teacher.getByRole("link", { name: "Open the offer in the Learner Credential Wallet" }).getAttribute("href");
+  expect(deepLink).toMatch(/^https:\/\/lcw\.app\/request\?request=/);
+  const { makeHolder, exchangeFromDeepLink, claim } = await import("../wallet/wallet.mjs");
+  const holder = await makeHolder();
+  const exchangeUrl = exchangeFromDeepLink(deepLink ?? "");
+  expect(exchangeUrl.startsWith(`${baseURL}/exchanges/`)).toBe(true);
+  const copies = await claim({ exchangeUrl, holder, suite: js ? "2020" : "rdfc", baseUrl: baseURL });
+  expect(copies).toHaveLength(1);
+  const copy = copies[0];
+  expect(copy.credentialSubject.id).toBe(holder.did);
+  // The exchange served one wallet: a second one is refused.
+  await expect(claim({ exchangeUrl, holder: await makeHolder(), baseUrl: baseURL })).rejects.toThrow(/HTTP 409/);
+  await open(teacher, testInfo, `/credentials/${publicId}/wallet`);
+  await expect(teacher.getByText(holder.did)).toBeVisible();
+  await expect(teacher.getByRole("img", { name: "QR code of the wallet link" })).toHaveCount(0);
+  await open(teacher, testInfo, `/credentials/${publicId}`);
+
   // Anyone, without an account: the public page, and Digital Bazaar's verifier.
   const visitorContext = await browser.newContext({ javaScriptEnabled: js });
   const visitor = await visitorContext.newPage();
@@ -62,10 +88,26 @@ test("a completed domain earns a badge that anyone can verify, until a coordinat
   expect(outcome.errors).toEqual([]);
   expect(outcome.verified).toBe(true);
   expect(outcome.revoked).toBe(false);
+  // The wallet's copy, and the original, in both third-party verifiers: Digital Bazaar's and
+  // the Digital Credentials Consortium's verifier-core.
+  const { verifyWithDcc } = await import("../verifier/dcc.mjs");
+  outcome = await verifyCredential(copy, { baseUrl: baseURL });
+  expect(outcome.errors).toEqual([]);
+  expect(outcome.verified).toBe(true);
+  for (const doc of [credential, copy]) {
+    const dcc = await verifyWithDcc(doc, { baseUrl: baseURL });
+    expect(dcc.errors).toEqual([]);
+    expect(dcc.log.valid_signature?.valid).toBe(true);
+    expect(dcc.log.revocation_status?.valid).toBe(true);
+    expect(dcc.verified).toBe(true);
+  }
   const tampered = structuredClone(credential);
   tampered.credentialSubject.achievement.name = "Master Mentor";
   const refused = await verifyCredential(tampered, { baseUrl: baseURL });
   expect(refused.verified).toBe(false);
+  for (const doc of [tampered, { ...copy, credentialSubject: { ...copy.credentialSubject, id: holder.did.replace(/.$/, "x") } }]) {
+    expect((await verifyWithDcc(doc, { baseUrl: baseURL })).verified).toBe(false);
+  }
 
   // The baked PNG, checked on the verify page, leads back to the credential.
   const png = await (await api.get(`/credentials/${publicId}/badge.png`)).body();
@@ -97,9 +139,18 @@ test("a completed domain earns a badge that anyone can verify, until a coordinat
   await open(visitor, testInfo, `/credentials/${publicId}`);
   await expect(visitor.locator("[data-verdict]").first()).toHaveAttribute("data-verdict", "revoked");
   await expect(visitor.getByText("Awarded in error: evidence was from another teacher")).toBeVisible();
-  outcome = await verifyCredential(credential, { baseUrl: baseURL });
-  expect(outcome.revoked).toBe(true);
-  expect(outcome.verified).toBe(false);
+  // Both verifiers see the original and the wallet's copy revoked (one status list entry).
+  for (const doc of [credential, copy]) {
+    outcome = await verifyCredential(doc, { baseUrl: baseURL });
+    expect(outcome.revoked).toBe(true);
+    expect(outcome.verified).toBe(false);
+    const dcc = await verifyWithDcc(doc, { baseUrl: baseURL });
+    expect(dcc.revoked).toBe(true);
+    expect(dcc.verified).toBe(false);
+  }
+  // And a revoked credential is no longer offered to wallets.
+  await open(teacher, testInfo, `/credentials/${publicId}`);
+  await expect(teacher.getByRole("button", { name: "Add to a wallet" })).toHaveCount(0);
 
   // The teacher is told, and is no longer offered to add it to a profile (issue 15).
   await open(teacher, testInfo, "/credentials");
