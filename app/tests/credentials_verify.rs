@@ -111,12 +111,13 @@ fn revocation_is_reported_and_outranks_expiry() {
         StatusAnswer::Unknown("offline".into()),
         "2026-06-01T00:00:00Z",
     );
-    assert_eq!(report.verdict, Verdict::Invalid);
+    // Nor as "invalid": what could not be checked is named (issue 16).
+    assert_eq!(report.verdict, Verdict::CannotCheck);
     assert!(report.reason.contains("could not be checked: offline"));
 }
 
 #[test]
-fn tampering_and_strangers_are_invalid_with_a_reason() {
+fn tampering_is_invalid_and_strangers_cannot_be_checked_with_a_reason() {
     let mut doc = signed(None);
     doc["credentialSubject"]["achievement"]["name"] = "Master Mentor".into();
     let report = check(&doc, StatusAnswer::Active, "2026-01-01T00:00:00Z");
@@ -142,7 +143,7 @@ fn tampering_and_strangers_are_invalid_with_a_reason() {
     });
     web["issuer"]["id"] = "did:web:elsewhere.example".into();
     let report = check(&web, StatusAnswer::None, "2026-01-01T00:00:00Z");
-    assert_eq!(report.verdict, Verdict::Invalid);
+    assert_eq!(report.verdict, Verdict::CannotCheck);
     assert!(
         report.reason.contains("not known here"),
         "{}",
@@ -154,7 +155,7 @@ fn tampering_and_strangers_are_invalid_with_a_reason() {
     let mut other_suite = signed(None);
     other_suite["proof"]["cryptosuite"] = "ecdsa-rdfc-2019".into();
     let report = check(&other_suite, StatusAnswer::None, "2026-01-01T00:00:00Z");
-    assert_eq!(report.verdict, Verdict::Invalid);
+    assert_eq!(report.verdict, Verdict::CannotCheck);
     assert_eq!(
         report.signature_problem.as_deref(),
         Some("cannot-check"),
@@ -172,4 +173,175 @@ fn tampering_and_strangers_are_invalid_with_a_reason() {
     assert_eq!(report.verdict, Verdict::Invalid);
     assert!(report.summary.is_none());
     assert!(report.reason.contains("not an Open Badges 3.0 credential"));
+}
+
+/// Signs `doc` with `key`'s did:key as issuer, in the suite named (`rdfc`: eddsa-rdfc-2022,
+/// `2020`: Ed25519Signature2020, which wallets and older issuers use; we only verify it).
+fn signed_as(mut doc: Value, key: &SigningKey, suite: &str) -> Value {
+    use app::credentials::keys::multibase_encode;
+    use ed25519_dalek::Signer;
+    doc["issuer"]["id"] = did_key(&key.verifying_key()).into();
+    let mut proof = serde_json::json!({
+        "type": if suite == "2020" { "Ed25519Signature2020" } else { "DataIntegrityProof" },
+        "created": "2024-05-01T12:00:00Z",
+        "verificationMethod": did_key_verification_method(&key.verifying_key()),
+        "proofPurpose": "assertionMethod",
+    });
+    if suite != "2020" {
+        proof["cryptosuite"] = "eddsa-rdfc-2022".into();
+    }
+    let hash = app::credentials::hash_data(
+        &doc,
+        proof.as_object().expect("object"),
+        ContextLoader::bundled(),
+    )
+    .expect("hash");
+    proof["proofValue"] = multibase_encode(&key.sign(&hash.bytes()).to_bytes()).into();
+    doc["proof"] = proof;
+    doc
+}
+
+/// What a conformant Open Badges 3.0 displayer must accept, generated: each VC Data Model
+/// (2.0 with `validFrom`/`validUntil`, 1.1 with `issuanceDate`/`expirationDate`) × each type
+/// name (`OpenBadgeCredential`, `AchievementCredential`) × each proof suite × a single proof
+/// or a proof set whose first proof is broken × a current, expired or future period: each
+/// gets the verdict its dates call for, and a change to the document is caught in every case.
+#[test]
+fn every_shape_a_displayer_must_accept_gets_its_verdict() {
+    let key = SigningKey::from_bytes(&[9u8; 32]);
+    let mut cases = 0;
+    for model in ["2.0", "1.1"] {
+        for kind in ["OpenBadgeCredential", "AchievementCredential"] {
+            for suite in ["rdfc", "2020"] {
+                for set in [false, true] {
+                    for (from, until, now, verdict) in [
+                        (
+                            "2024-05-01T12:00:00Z",
+                            None,
+                            "2026-01-01T00:00:00Z",
+                            Verdict::Valid,
+                        ),
+                        (
+                            "2024-05-01T12:00:00Z",
+                            Some("2025-05-01T12:00:00Z"),
+                            "2026-01-01T00:00:00Z",
+                            Verdict::Expired,
+                        ),
+                        (
+                            "2027-05-01T12:00:00Z",
+                            None,
+                            "2026-01-01T00:00:00Z",
+                            Verdict::NotYetValid,
+                        ),
+                    ] {
+                        let mut doc = unsigned();
+                        doc["type"] = serde_json::json!(["VerifiableCredential", kind]);
+                        let suite_context = if suite == "2020" {
+                            "https://w3id.org/security/suites/ed25519-2020/v1"
+                        } else {
+                            "https://w3id.org/security/data-integrity/v2"
+                        };
+                        let map = doc.as_object_mut().expect("object");
+                        map.remove("validFrom");
+                        if model == "2.0" {
+                            map.insert("validFrom".into(), from.into());
+                            if let Some(u) = until {
+                                map.insert("validUntil".into(), u.into());
+                            }
+                            if suite == "2020" {
+                                doc["@context"]
+                                    .as_array_mut()
+                                    .expect("list")
+                                    .push(suite_context.into());
+                            }
+                        } else {
+                            map.insert("issuanceDate".into(), from.into());
+                            if let Some(u) = until {
+                                map.insert("expirationDate".into(), u.into());
+                            }
+                            doc["@context"] = serde_json::json!([
+                                "https://www.w3.org/2018/credentials/v1",
+                                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+                                suite_context,
+                            ]);
+                        }
+                        let mut doc = signed_as(doc, &key, suite);
+                        if set {
+                            let good = doc["proof"].clone();
+                            let mut broken = good.clone();
+                            broken["proofValue"] = signed(None)["proof"]["proofValue"].clone();
+                            doc["proof"] = serde_json::json!([broken, good]);
+                        }
+                        let case = format!("{model} {kind} {suite} set={set} {from}..{until:?}");
+                        let report = check(&doc, StatusAnswer::None, now);
+                        assert_eq!(report.verdict, verdict, "{case}: {report:?}");
+                        assert!(
+                            report.checks.iter().any(|c| c.label == "Signature" && c.ok),
+                            "{case}"
+                        );
+                        let name = if suite == "2020" {
+                            "Ed25519Signature2020"
+                        } else {
+                            "eddsa-rdfc-2022"
+                        };
+                        assert!(
+                            report.checks.iter().any(|c| c.detail.contains(name)),
+                            "{case}: {report:?}"
+                        );
+                        assert_eq!(
+                            report.summary.as_ref().map(|s| s.valid_from.as_str()),
+                            Some(from),
+                            "{case}"
+                        );
+                        let mut changed = doc.clone();
+                        changed["credentialSubject"]["achievement"]["name"] =
+                            "Master Mentor".into();
+                        let report = check(&changed, StatusAnswer::None, now);
+                        assert_eq!(
+                            report.verdict,
+                            Verdict::Invalid,
+                            "{case} changed: {report:?}"
+                        );
+                        assert_eq!(
+                            report.signature_problem.as_deref(),
+                            Some("tampered"),
+                            "{case}"
+                        );
+                        cases += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(cases, 48);
+}
+
+/// What is recognised but not checkable is named, not called invalid.
+#[test]
+fn open_badges_2_and_jwt_credentials_are_named_not_judged() {
+    use app::credentials::verify::{is_compact_jws, not_checkable};
+    let ob2 = serde_json::json!({
+        "@context": "https://w3id.org/openbadges/v2",
+        "type": "Assertion",
+        "id": "https://example.org/assertions/1",
+        "badge": "https://example.org/badges/1",
+        "recipient": {"type": "email", "hashed": false, "identity": "a@example.org"},
+        "verification": {"type": "hosted"},
+        "issuedOn": "2020-01-01T00:00:00Z"
+    });
+    assert!(not_checkable(&ob2).is_some_and(|w| w.contains("Open Badges 2.0")));
+    let report = check(&ob2, StatusAnswer::None, "2026-01-01T00:00:00Z");
+    assert_eq!(report.verdict, Verdict::CannotCheck, "{report:?}");
+    assert!(not_checkable(&signed(None)).is_none());
+    let jwt = "eyJhbGciOiJFZERTQSJ9.eyJ2YyI6e319.c2lnbmF0dXJl";
+    assert!(is_compact_jws(jwt) && is_compact_jws(&format!("\"{jwt}\"\n")));
+    for not_jwt in [
+        "{\"a\": 1}",
+        "eyJ.",
+        "eyJhbGciOiJFZERTQSJ9..sig",
+        "abc.def.ghi",
+        "eyJa.b c.d",
+    ] {
+        assert!(!is_compact_jws(not_jwt), "{not_jwt}");
+    }
 }

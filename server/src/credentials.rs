@@ -358,6 +358,9 @@ async fn statement_json(
     }
 }
 
+/// Why an Open Badges 2.0 badge is not checked here.
+const OB2_WHY: &str = "it is an Open Badges 2.0 badge; this page checks Open Badges 3.0 credentials (an OB 2.0 badge is checked at its issuer's hosted address)";
+
 /// What the verify form sends: a file, or pasted JSON.
 async fn read_upload(multipart: &mut Multipart) -> Result<Vec<u8>, String> {
     let mut found: Option<Vec<u8>> = None;
@@ -428,21 +431,41 @@ async fn verify(
             )
         }
     };
+    // What is recognised but cannot be checked here is named, not called invalid: scripts get
+    // the report (200), the page a result code.
+    let unverifiable = |code: &str, why: &str| -> Response {
+        if json {
+            Json(app::credentials::verify::cannot_check(why)).into_response()
+        } else {
+            Redirect::to(&format!("/verify?result={code}#result")).into_response()
+        }
+    };
     let text = match bake::extract_any(&bytes) {
         Ok(t) => t,
+        Err(bake::BakeError::OpenBadges2) => return unverifiable("ob2", OB2_WHY),
         Err(e) => {
             let code = match e {
                 bake::BakeError::NoCredential => "no-credential",
                 bake::BakeError::NotSupported => "not-supported",
                 bake::BakeError::TooLarge => "too-big",
                 bake::BakeError::Damaged(_) => "damaged",
+                bake::BakeError::OpenBadges2 => "ob2",
             };
             return problem(code, &e.to_string());
         }
     };
+    if app::credentials::verify::is_compact_jws(&text) {
+        return unverifiable(
+            "jwt",
+            "it is a credential secured as a JWT (a compact JWS); this page checks credentials secured with Data Integrity proofs (eddsa-rdfc-2022, Ed25519Signature2020)",
+        );
+    }
     let Ok(doc) = serde_json::from_str::<Value>(&text) else {
         return problem("not-json", "the credential is not valid JSON");
     };
+    if let Some(why) = app::credentials::verify::not_checkable(&doc) {
+        return unverifiable("ob2", &why);
+    }
     if let Err(why) = app::credentials::verify::within_limits(&doc) {
         return problem("too-big", &format!("this cannot be a credential: {why}"));
     }
@@ -494,6 +517,8 @@ async fn verify(
         (_, _, None, Verdict::Valid) => problem("valid-elsewhere", ""),
         (_, _, Some(code), _) => problem(code, ""),
         (_, _, None, _) if report.checks.len() == 1 => problem("not-ob3", ""),
+        // Signed and current, but its status list is another site's.
+        (_, _, None, Verdict::CannotCheck) => problem("status-unknown", ""),
         (_, _, None, v) => problem(v.key(), ""),
     }
 }

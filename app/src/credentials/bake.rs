@@ -28,6 +28,8 @@ pub enum BakeError {
     Damaged(String),
     /// Over the size limits.
     TooLarge,
+    /// An Open Badges 2.0 badge image (PNG keyword `openbadges`, SVG `<openbadges:assertion>`).
+    OpenBadges2,
 }
 
 impl fmt::Display for BakeError {
@@ -37,6 +39,7 @@ impl fmt::Display for BakeError {
             Self::NoCredential => f.write_str("this image carries no Open Badges credential"),
             Self::Damaged(what) => write!(f, "the file is damaged: {what}"),
             Self::TooLarge => f.write_str("the file is too large"),
+            Self::OpenBadges2 => f.write_str("this is an Open Badges 2.0 badge image"),
         }
     }
 }
@@ -121,6 +124,17 @@ fn is_credential_itxt(c: &Chunk<'_>) -> bool {
         && c.data[KEYWORD.len()] == 0
 }
 
+/// An Open Badges 2.0 baked chunk: `iTXt` or `tEXt` with the keyword `openbadges` (OB 2.0,
+/// "Baking Specification").
+fn is_ob2_chunk(c: &Chunk<'_>) -> bool {
+    (&c.kind == b"iTXt" || &c.kind == b"tEXt")
+        && c.data.len() > OB2_KEYWORD.len()
+        && c.data.starts_with(OB2_KEYWORD.as_bytes())
+        && c.data[OB2_KEYWORD.len()] == 0
+}
+
+const OB2_KEYWORD: &str = "openbadges";
+
 /// Bakes `credential_json` into `png`: one uncompressed `iTXt` chunk after `IHDR` (an existing
 /// one is replaced).
 pub fn bake_png(png: &[u8], credential_json: &str) -> Result<Vec<u8>, BakeError> {
@@ -156,6 +170,7 @@ pub fn extract_png(png: &[u8]) -> Result<Option<String>, BakeError> {
         .filter(is_credential_itxt)
         .collect();
     let chunk = match found.as_slice() {
+        [] if chunks(png)?.iter().any(is_ob2_chunk) => return Err(BakeError::OpenBadges2),
         [] => return Ok(None),
         [one] => one,
         _ => {
@@ -342,11 +357,15 @@ pub fn extract_any(bytes: &[u8]) -> Result<String, BakeError> {
     }
     let text = std::str::from_utf8(bytes).map_err(|_| BakeError::NotSupported)?;
     let text = text.trim_start_matches('\u{feff}').trim_start();
-    if text.starts_with('{') {
+    if text.starts_with('{') || super::verify::is_compact_jws(text) {
         return Ok(text.trim_end().to_owned());
     }
     if text.starts_with('<') && text.contains("<svg") {
-        return extract_svg(text)?.ok_or(BakeError::NoCredential);
+        return match extract_svg(text)? {
+            Some(found) => Ok(found),
+            None if text.contains("<openbadges:assertion") => Err(BakeError::OpenBadges2),
+            None => Err(BakeError::NoCredential),
+        };
     }
     Err(BakeError::NotSupported)
 }

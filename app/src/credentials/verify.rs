@@ -75,29 +75,98 @@ fn has_type(v: &Value, t: &str) -> bool {
     list(v.get("type")).iter().any(|x| x.as_str() == Some(t))
 }
 
-/// Whether the document has the shape of an Open Badges 3.0 credential: the VC 2.0 context
-/// first then an OB 3.0 context, and both types.
-fn shape(doc: &Value) -> Result<(), String> {
+/// Which VC Data Model a credential follows (its first `@context`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DataModel {
+    /// `https://www.w3.org/ns/credentials/v2`: `validFrom` / `validUntil`.
+    V2,
+    /// `https://www.w3.org/2018/credentials/v1`: `issuanceDate` / `expirationDate`, read as
+    /// the validity period (VC Data Model 1.1 §4.6–4.7).
+    V1_1,
+}
+
+/// Whether the document has the shape of an Open Badges 3.0 credential (OB 3.0 §8.1 and the
+/// conformance rules for displayers): a VC Data Model context first (2.0, or 1.1 as issued
+/// before OB 3.0's final release), an Open Badges 3.0 context after it, and the types
+/// `VerifiableCredential` and `OpenBadgeCredential` or its alias `AchievementCredential`.
+fn shape(doc: &Value) -> Result<DataModel, String> {
     let contexts: Vec<&str> = list(doc.get("@context"))
         .iter()
         .filter_map(|c| c.as_str())
         .collect();
-    if contexts.first() != Some(&super::loader::CREDENTIALS_V2) {
-        return Err("its first @context is not the VC Data Model 2.0 context".into());
-    }
+    let model = match contexts.first() {
+        Some(&super::loader::CREDENTIALS_V2) => DataModel::V2,
+        Some(&super::loader::CREDENTIALS_V1) => DataModel::V1_1,
+        _ => {
+            return Err("its first @context is not the VC Data Model context (2.0, or 1.1)".into())
+        }
+    };
     if !contexts
-        .get(1)
-        .is_some_and(|c| c.starts_with("https://purl.imsglobal.org/spec/ob/v3p0/context"))
+        .iter()
+        .skip(1)
+        .any(|c| c.starts_with("https://purl.imsglobal.org/spec/ob/v3p0/context"))
     {
-        return Err("its second @context is not an Open Badges 3.0 context".into());
+        return Err("it has no Open Badges 3.0 @context".into());
     }
-    if !has_type(doc, "VerifiableCredential") || !has_type(doc, "OpenBadgeCredential") {
-        return Err("its type is not VerifiableCredential and OpenBadgeCredential".into());
+    if !has_type(doc, "VerifiableCredential")
+        || !(has_type(doc, "OpenBadgeCredential") || has_type(doc, "AchievementCredential"))
+    {
+        return Err(
+            "its type is not VerifiableCredential and OpenBadgeCredential (or AchievementCredential)"
+                .into(),
+        );
     }
     if !doc.get("credentialSubject").is_some_and(Value::is_object) {
         return Err("it has no credentialSubject".into());
     }
-    Ok(())
+    Ok(model)
+}
+
+/// What this verifier recognises but cannot check, named instead of called invalid: an
+/// Open Badges 2.0 assertion (OB 2.0 is verified by fetching its hosted assertion, or its
+/// signed JWS, not by a Data Integrity proof). `None` for anything else.
+pub fn not_checkable(doc: &Value) -> Option<String> {
+    let contexts: Vec<&str> = list(doc.get("@context"))
+        .iter()
+        .filter_map(|c| c.as_str())
+        .collect();
+    let ob2 = contexts.iter().any(|c| {
+        c.starts_with("https://w3id.org/openbadges/v2")
+            || *c == "https://openbadgespec.org/v2/context.json"
+    }) || (has_type(doc, "Assertion") && doc.get("badge").is_some());
+    ob2.then(|| {
+        "it is an Open Badges 2.0 assertion; this page checks Open Badges 3.0 credentials (an OB 2.0 badge is checked at its issuer's hosted address)".to_owned()
+    })
+}
+
+/// Whether `text` is a compact JWS (three base64url parts): a credential secured as a JWT
+/// (VC-JWT, or VC-JOSE-COSE), which this verifier does not check.
+pub fn is_compact_jws(text: &str) -> bool {
+    let t = text.trim().trim_matches('"');
+    let parts: Vec<&str> = t.split('.').collect();
+    parts.len() == 3
+        && t.starts_with("eyJ")
+        && parts[..2].iter().all(|p| !p.is_empty())
+        && parts.iter().all(|p| {
+            p.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+}
+
+/// The report for something recognised but not checkable here: `why` names it.
+pub fn cannot_check(why: &str) -> Verification {
+    Verification {
+        verdict: Verdict::CannotCheck,
+        reason: format!("This cannot be checked here: {why}."),
+        checks: vec![Check {
+            label: "Open Badges 3.0 credential".into(),
+            ok: false,
+            detail: format!("Not checked: {why}."),
+        }],
+        summary: None,
+        signer: None,
+        signature_problem: Some("cannot-check".into()),
+    }
 }
 
 /// Reads what the credential states, for display (nothing here is trusted before the checks).
@@ -146,9 +215,16 @@ pub fn summary(doc: &Value) -> CredentialSummary {
             .unwrap_or_else(|| str_at(issuer, &["id"]))
             .to_owned(),
         issuer_url: str_at(issuer, &["url"]).to_owned(),
-        valid_from: str_at(doc, &["validFrom"]).to_owned(),
+        // VC 1.1's issuance and expiration dates are its validity period.
+        valid_from: doc
+            .get("validFrom")
+            .or_else(|| doc.get("issuanceDate"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
         valid_until: doc
             .get("validUntil")
+            .or_else(|| doc.get("expirationDate"))
             .and_then(Value::as_str)
             .map(str::to_owned),
         results,
@@ -214,25 +290,34 @@ pub fn verify(
     now_ms: i64,
 ) -> Verification {
     let mut checks = Vec::new();
-    if let Err(why) = shape(doc) {
-        checks.push(Check {
-            label: "Open Badges 3.0 credential".into(),
-            ok: false,
-            detail: format!("Not an Open Badges 3.0 credential: {why}."),
-        });
-        return Verification {
-            verdict: Verdict::Invalid,
-            reason: format!("This is not an Open Badges 3.0 credential: {why}."),
-            checks,
-            summary: None,
-            signer: None,
-            signature_problem: None,
-        };
+    if let Some(why) = not_checkable(doc) {
+        return cannot_check(&why);
     }
+    let model = match shape(doc) {
+        Ok(m) => m,
+        Err(why) => {
+            checks.push(Check {
+                label: "Open Badges 3.0 credential".into(),
+                ok: false,
+                detail: format!("Not an Open Badges 3.0 credential: {why}."),
+            });
+            return Verification {
+                verdict: Verdict::Invalid,
+                reason: format!("This is not an Open Badges 3.0 credential: {why}."),
+                checks,
+                summary: None,
+                signer: None,
+                signature_problem: None,
+            };
+        }
+    };
     checks.push(Check {
         label: "Open Badges 3.0 credential".into(),
         ok: true,
-        detail: "VC Data Model 2.0 and Open Badges 3.0 contexts and types.".into(),
+        detail: match model {
+            DataModel::V2 => "VC Data Model 2.0 and Open Badges 3.0 contexts and types.".into(),
+            DataModel::V1_1 => "VC Data Model 1.1 and Open Badges 3.0 contexts and types (its issuance and expiration dates are read as its validity period).".into(),
+        },
     });
     let summary = summary(doc);
     let signature = verify_credential(doc, resolver, loader);
@@ -255,9 +340,13 @@ pub fn verify(
     });
     let signer = match signature {
         Err(e) => {
-            let cannot = problem_code(&e) == "cannot-check";
+            let cannot = matches!(problem_code(&e), "cannot-check" | "unknown-issuer");
             return Verification {
-                verdict: Verdict::Invalid,
+                verdict: if cannot {
+                    Verdict::CannotCheck
+                } else {
+                    Verdict::Invalid
+                },
                 reason: if cannot {
                     format!("This credential cannot be checked here: {}.", explain(&e))
                 } else {
@@ -325,7 +414,7 @@ pub fn verify(
             Err(v) => (v, "This credential's dates are not valid.".to_owned()),
             Ok(()) => match answer {
                 StatusAnswer::Unknown(why) => (
-                    Verdict::Invalid,
+                    Verdict::CannotCheck,
                     format!("The signature is valid, but its revocation status could not be checked: {why}."),
                 ),
                 _ if unconfirmed => (

@@ -15,6 +15,9 @@ pub enum Verdict {
     Expired,
     /// Before its `validFrom`.
     NotYetValid,
+    /// Recognised but not checkable here (a JWT credential, an Open Badges 2.0 assertion, an
+    /// issuer whose keys or status list this verifier does not fetch): not called invalid.
+    CannotCheck,
 }
 
 impl Verdict {
@@ -26,6 +29,7 @@ impl Verdict {
             Self::Revoked => "Revoked",
             Self::Expired => "Expired",
             Self::NotYetValid => "Not yet valid",
+            Self::CannotCheck => "Cannot check here",
         }
     }
 
@@ -37,6 +41,7 @@ impl Verdict {
             Self::Revoked => "revoked",
             Self::Expired => "expired",
             Self::NotYetValid => "not-yet-valid",
+            Self::CannotCheck => "cannot-check",
         }
     }
 }

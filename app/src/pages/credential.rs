@@ -396,10 +396,10 @@ fn result_message(code: &str) -> Option<(&'static str, &'static str)> {
     Some(match code {
         "signature" | "tampered" => ("invalid", "Not valid: the signature does not match. The credential was changed after it was signed."),
         "not-issuers-key" => ("invalid", "Not valid: it was signed with a key that is not its issuer's."),
-        "unknown-issuer" => ("invalid", "Cannot check: its issuer is not one this page knows (it checks credentials issued here and did:key credentials). That does not mean the credential is invalid; check it with its issuer."),
-        "cannot-check" => ("invalid", "Cannot check: the credential uses a proof or a JSON-LD context this page does not support. That does not mean it was changed; check it with a verifier that supports it."),
+        "unknown-issuer" => ("cannot-check", "Cannot check: its issuer is not one this page knows (it checks credentials issued here and did:key credentials). That does not mean the credential is invalid; check it with its issuer."),
+        "cannot-check" => ("cannot-check", "Cannot check: the credential uses a proof or a JSON-LD context this page does not support. That does not mean it was changed; check it with a verifier that supports it."),
         "valid-unconfirmed" => ("valid", "The signature is valid and the credential current, but its issuer's identity is not confirmed: it is a did:key, which anyone can create. It was not issued here."),
-        "not-ob3" => ("invalid", "Not valid: this is not an Open Badges 3.0 credential (it needs the VC 2.0 and Open Badges 3.0 contexts and the OpenBadgeCredential type)."),
+        "not-ob3" => ("invalid", "Not valid: this is not an Open Badges 3.0 credential (it needs a VC Data Model context, 2.0 or 1.1, an Open Badges 3.0 context and the OpenBadgeCredential or AchievementCredential type)."),
         "not-json" => ("invalid", "Not valid: the credential in the file is not valid JSON."),
         "no-credential" => ("invalid", "This image carries no Open Badges credential. Download the badge again from its verification page."),
         "damaged" => ("invalid", "The file is damaged or not a PNG, SVG or JSON file we can read."),
@@ -411,6 +411,9 @@ fn result_message(code: &str) -> Option<(&'static str, &'static str)> {
         "revoked" => ("revoked", "Revoked: the credential is signed by its issuer, who has revoked it."),
         "not-yet-valid" => ("not-yet-valid", "Not yet valid: the credential is signed but its validity period has not started."),
         "invalid" => ("invalid", "Not valid: its revocation status or dates could not be confirmed."),
+        "status-unknown" => ("cannot-check", "Cannot check its revocation: the signature is valid and the credential current, but its status list is on its issuer's site, which this page does not fetch. Ask its issuer, or use a verifier that fetches status lists."),
+        "jwt" => ("cannot-check", "Cannot check here: this credential is secured as a JWT. This page checks Open Badges 3.0 credentials secured with Data Integrity proofs (eddsa-rdfc-2022, Ed25519Signature2020). That does not mean it is invalid."),
+        "ob2" => ("cannot-check", "Cannot check here: this is an Open Badges 2.0 badge. This page checks Open Badges 3.0 credentials; an Open Badges 2.0 badge is checked at its issuer's hosted address. That does not mean it is invalid."),
         _ => return None,
     })
 }
@@ -466,6 +469,14 @@ mod tests {
             "revoked",
             "not-yet-valid",
             "invalid",
+            "status-unknown",
+            "jwt",
+            "ob2",
+            "unknown-issuer",
+            "cannot-check",
+            "tampered",
+            "not-issuers-key",
+            "valid-unconfirmed",
         ] {
             assert!(super::result_message(code).is_some(), "{code}");
         }

@@ -530,7 +530,7 @@ both_engines! {
         let r = post_verify(&w.app, forged.to_string().as_bytes(), false).await;
         let location = r.headers["location"].to_str().unwrap_or_default().to_owned();
         assert!(!location.starts_with("/credentials/"), "a forgery was shown as ours: {location}");
-        assert_eq!(location, "/verify?result=invalid#result", "its status cannot be checked here");
+        assert_eq!(location, "/verify?result=status-unknown#result", "its status cannot be checked here");
         let r = post_verify(&w.app, forged.to_string().as_bytes(), true).await;
         let report: Verification = serde_json::from_str(&r.body).expect("report");
         assert_eq!(report.signer.as_deref(), Some(did.as_str()));
@@ -594,6 +594,39 @@ both_engines! {
         let r = w.post("teacher", "/api/credentials/show-name", &[("id", public_id.clone())]).await;
         assert_eq!(r.status, 200, "{}", r.body);
         assert_eq!(w.page(&public_id).await.holder, None);
+    }
+
+    async fn what_cannot_be_checked_here_is_named(engine: Engine) {
+        let Some(w) = World::new(engine).await else { return };
+        // What is recognised but not checkable here is named, on the page and to scripts:
+        // a JWT credential, an Open Badges 2.0 assertion, an OB 2.0 baked image (issue 16).
+        let jwt = b"eyJhbGciOiJFZERTQSIsInR5cCI6InZjK2p3dCJ9.eyJ2YyI6eyJ0eXBlIjpbIlZlcmlmaWFibGVDcmVkZW50aWFsIl19fQ.c2lnbmF0dXJl\n";
+        let ob2 = br#"{"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "badge": "https://example.org/b"}"#;
+        let ob2_png = {
+            // A PNG with an `openbadges` tEXt chunk after IHDR, as OB 2.0 bakes.
+            let mut png = app::credentials::image::badge_png(&app::credentials::image::Design {
+                key: "professional-identity".into(),
+                title: "Professional Identity".into(),
+                number: 1,
+            });
+            let data = b"openbadges\0https://example.org/assertions/1";
+            let mut chunk = (data.len() as u32).to_be_bytes().to_vec();
+            chunk.extend_from_slice(b"tEXt");
+            chunk.extend_from_slice(data);
+            let crc = crc32fast::hash(&[b"tEXt".as_slice(), data].concat());
+            chunk.extend_from_slice(&crc.to_be_bytes());
+            png.splice(33..33, chunk);
+            png
+        };
+        for (bytes, code) in [(jwt.to_vec(), "jwt"), (ob2.to_vec(), "ob2"), (ob2_png, "ob2")] {
+            let r = post_verify(&w.app, &bytes, false).await;
+            assert_eq!(r.headers.get("location").map(|l| l.to_str().unwrap_or_default()), Some(format!("/verify?result={code}#result").as_str()), "{code}: {} {}", r.status, r.body);
+            let r = post_verify(&w.app, &bytes, true).await;
+            assert_eq!(r.status, 200, "{}", r.body);
+            let report: Verification = serde_json::from_str(&r.body).expect("report");
+            assert_eq!(report.verdict, Verdict::CannotCheck, "{code}: {report:?}");
+            assert!(report.reason.starts_with("This cannot be checked here: it is a"), "{}", report.reason);
+        }
     }
 
     async fn keys_are_sealed_and_rotate(engine: Engine) {
