@@ -28,6 +28,7 @@ const CONTEXT_FILES = {
   "https://www.w3.org/ns/did/v1": "did-v1.jsonld",
   "https://w3id.org/security/multikey/v1": "multikey-v1.jsonld",
   "https://w3id.org/security/suites/ed25519-2020/v1": "ed25519-signature-2020-v1.jsonld",
+  "https://www.w3.org/ns/credentials/status/v1": "vc-bitstring-status-list-v1.jsonld",
   "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": "ob-v3p0-context-3.0.3.json",
   "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json": "ob-v3p0-context-3.0.2.json",
   "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json": "ob-v3p0-context-3.0.1.json",

@@ -26,6 +26,9 @@ pub const OB_V3P0_3_0_3: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context
 pub const DID_V1: &str = "https://www.w3.org/ns/did/v1";
 /// Multikey context.
 pub const MULTIKEY_V1: &str = "https://w3id.org/security/multikey/v1";
+/// Bitstring Status List context, which VC 1.1 credentials with a status entry need (VC 2.0
+/// includes its terms).
+pub const STATUS_V1: &str = "https://www.w3.org/ns/credentials/status/v1";
 /// Ed25519Signature2020 suite context (for proofs wallets make; we never sign with it).
 pub const ED25519_2020_V1: &str = "https://w3id.org/security/suites/ed25519-2020/v1";
 
@@ -69,6 +72,10 @@ pub const BUNDLED_CONTEXTS: &[(&str, &str)] = &[
     (
         ED25519_2020_V1,
         include_str!("contexts/ed25519-signature-2020-v1.jsonld"),
+    ),
+    (
+        STATUS_V1,
+        include_str!("contexts/vc-bitstring-status-list-v1.jsonld"),
     ),
 ];
 
