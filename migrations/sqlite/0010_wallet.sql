@@ -1,14 +1,22 @@
--- Claiming a badge into a wallet through a VC-API exchange: the wallet proves it controls a
--- DID, and we issue a copy of the badge bound to it. Every step is a database row, so any
--- instance can continue an exchange another one began.
+-- Claiming a badge into a wallet: one offer, claimable once, through a VC-API exchange (the
+-- wallet proves it controls a DID) or OpenID for Verifiable Credential Issuance (pre-authorised
+-- code, PIN, access token, key proof); either way we issue a copy of the badge bound to the
+-- wallet's DID. Every step is a database row, so any instance can continue an offer another
+-- one began.
 
 CREATE TABLE wallet_exchanges (
     id             INTEGER PRIMARY KEY,
     token          TEXT    NOT NULL UNIQUE,  -- random; the exchange URL is <base>/exchanges/<token>
     credential_id  BIGINT  NOT NULL REFERENCES credentials (id),
     user_id        BIGINT  NOT NULL REFERENCES users (id),   -- the holder who opened it
-    protocol       TEXT    NOT NULL,         -- 'vcapi'
+    protocol       TEXT,                     -- how it was claimed: 'vcapi' or 'oid4vci'
     challenge      TEXT,                     -- the latest DIDAuthentication challenge given
+    pre_authorized_code TEXT NOT NULL UNIQUE, -- OID4VCI: random, in the credential offer
+    tx_code        TEXT    NOT NULL,         -- OID4VCI: the PIN shown to the holder
+    tx_failures    BIGINT  NOT NULL DEFAULT 0, -- wrong PINs; the offer is void at 5
+    access_token   TEXT    UNIQUE,           -- OID4VCI: issued once for the code
+    access_expires_at BIGINT,
+    c_nonce        TEXT,                     -- OID4VCI: the nonce the key proof must carry
     created_at     BIGINT  NOT NULL,
     expires_at     BIGINT  NOT NULL,
     completed_at   BIGINT,
@@ -27,3 +35,9 @@ CREATE TABLE credential_copies (
     issued_at      BIGINT  NOT NULL
 );
 CREATE INDEX credential_copies_credential ON credential_copies (credential_id);
+
+-- Nonces given by the OID4VCI nonce endpoint (no token needed to ask), each used once.
+CREATE TABLE oid4vci_nonces (
+    nonce       TEXT    PRIMARY KEY,
+    expires_at  BIGINT  NOT NULL
+);

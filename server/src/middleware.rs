@@ -20,7 +20,7 @@ pub async fn request_context(
     }
     // A wallet's exchange carries its authority in its URL and never reads a session: wallets
     // post from apps and other origins.
-    if path.starts_with("/exchanges/") {
+    if crate::wallet::is_wallet_path(path) {
         let addr = client_addr(&req, state.trust_forwarded_for);
         req.extensions_mut().insert(ClientAddr(addr));
         return next.run(req).await;

@@ -9,6 +9,7 @@
 //! * [`issuer`]: the issuer's DID and profile, and sealing secret keys at rest.
 //! * [`ob3`]: the Open Badges 3.0 achievement and credential documents.
 //! * [`status`]: the Bitstring Status List used for revocation.
+//! * [`jws`]: OID4VCI key proofs (compact JWS, EdDSA, did:key).
 //! * [`verify`]: a verification report in words (shape, signature, dates, status).
 //! * [`image`], [`bake`]: badge artwork (SVG and PNG) and baking credentials into it.
 //!
@@ -18,6 +19,7 @@ pub mod bake;
 mod error;
 pub mod image;
 pub mod issuer;
+pub mod jws;
 pub mod keys;
 pub mod loader;
 pub mod ob3;

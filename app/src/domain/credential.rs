@@ -186,6 +186,13 @@ pub struct WalletOffer {
     pub exchange_url: String,
     /// The deep link as a QR code, SVG markup drawn by the server (empty unless open).
     pub qr_svg: String,
+    /// The OpenID for Verifiable Credential Issuance offer,
+    /// `openid-credential-offer://?credential_offer=<JSON>` (empty unless open).
+    pub openid_offer: String,
+    /// That offer as a QR code (empty unless open).
+    pub openid_qr_svg: String,
+    /// The PIN (`tx_code`) an OpenID wallet asks for (empty unless open).
+    pub tx_code: String,
 }
 
 /// The Learner Credential Wallet's deep link for a VC-API exchange: `request` is the JSON

@@ -290,6 +290,17 @@ fn WalletOfferView(o: WalletOffer, open: ServerAction<OpenWalletOffer>) -> impl 
                         <p>"Wallets that take an exchange URL can be given this one:"</p>
                         <p><code class="wallet-offer__url" data-exchange-url="">{o.exchange_url.clone()}</code></p>
                     </details>
+                    <section class="section" aria-labelledby="openid-heading">
+                        <h2 id="openid-heading">"A wallet that speaks OpenID (OID4VCI)"</h2>
+                        <p>"Some wallets scan a different code. Scan this one with them; when the wallet asks for a PIN, type the one below. Either code works once: the first wallet to claim the badge gets it."</p>
+                        <figure class="wallet-offer__qr">
+                            <div role="img" aria-label="QR code of the OpenID credential offer" inner_html=o.openid_qr_svg.clone()></div>
+                        </figure>
+                        <p>"PIN: " <strong class="wallet-offer__pin" data-tx-code="">{o.tx_code.clone()}</strong></p>
+                        <p>
+                            <a href=o.openid_offer.clone() rel="noopener" data-wallet-link="openid">"Open the offer in an OpenID wallet on this device"</a>
+                        </p>
+                    </section>
                 }.into_any(),
                 Some(OfferState::Claimed { holder_did }) => view! {
                     <p class="notice" role="status">

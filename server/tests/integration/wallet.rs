@@ -76,6 +76,80 @@ impl World {
     }
 }
 
+/// An OID4VCI key proof (compact JWS, EdDSA) by `key`'s did:key for `aud` with `nonce`.
+fn key_proof(key: &SigningKey, aud: &str, nonce: &str) -> String {
+    use base64::Engine as _;
+    let b64 = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    let header = json!({"typ": "openid4vci-proof+jwt", "alg": "EdDSA", "kid": did_key_verification_method(&key.verifying_key())});
+    let now = app::db::now_ms() / 1000;
+    let payload = json!({"aud": aud, "iat": now - 60, "exp": now + 600, "nonce": nonce});
+    let input = format!("{}.{}", b64(&header), b64(&payload));
+    let signature = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(key.sign(input.as_bytes()).to_bytes());
+    format!("{input}.{signature}")
+}
+
+impl World {
+    /// The offer's pre-authorised code and PIN, read from its `openid-credential-offer://` link.
+    async fn openid_offer(&self, public_id: &str) -> (String, String) {
+        assert_eq!(self.open_offer("teacher", public_id).await.status, 200);
+        let r = self.offer("teacher", public_id).await;
+        let offer: WalletOffer = serde_json::from_str(&r.body).expect("offer");
+        let encoded = offer
+            .openid_offer
+            .strip_prefix("openid-credential-offer://?credential_offer=")
+            .expect("an OID4VCI offer link");
+        let json: Value =
+            serde_json::from_str(&app::domain::url::decode(encoded).expect("decodes"))
+                .expect("JSON");
+        assert_eq!(json["credential_issuer"], BASE);
+        assert_eq!(
+            json["credential_configuration_ids"][0],
+            "OpenBadgeCredential_ldp_vc"
+        );
+        let grant = &json["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"];
+        assert_eq!(grant["tx_code"]["length"], 6);
+        assert!(offer.openid_qr_svg.starts_with("<svg"));
+        (
+            grant["pre-authorized_code"]
+                .as_str()
+                .expect("code")
+                .to_owned(),
+            offer.tx_code,
+        )
+    }
+
+    async fn token_request(&self, body: &str) -> (Reply, Value) {
+        let request = Request::post("/oid4vci/token")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .body(Body::from(body.to_owned()))
+            .expect("request");
+        let r = self.app.send(request).await;
+        let v = serde_json::from_str(&r.body).unwrap_or(Value::Null);
+        (r, v)
+    }
+
+    async fn credential_request(&self, token: Option<&str>, body: &Value) -> (Reply, Value) {
+        let mut request = Request::post("/oid4vci/credential")
+            .header("content-type", "application/json")
+            .header("accept", "application/json");
+        if let Some(t) = token {
+            request = request.header("authorization", format!("Bearer {t}"));
+        }
+        let r = self
+            .app
+            .send(request.body(Body::from(body.to_string())).expect("request"))
+            .await;
+        let v = serde_json::from_str(&r.body).unwrap_or(Value::Null);
+        (r, v)
+    }
+}
+
+fn token_body(code: &str, pin: &str) -> String {
+    format!("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Apre-authorized_code&pre-authorized_code={code}&tx_code={pin}")
+}
+
 /// A DID Authentication presentation signed with eddsa-rdfc-2022 by `key`'s did:key.
 fn did_auth(key: &SigningKey, challenge: &str, domain: &str) -> Value {
     let did = did_key(&key.verifying_key());
@@ -263,5 +337,107 @@ both_engines! {
             .await
             .expect("copies");
         assert_eq!(copies, 1);
+    }
+
+    async fn an_openid_wallet_claims_a_copy_with_the_pin_and_a_key_proof(engine: Engine) {
+        let Some(w) = World::new(engine).await else { return };
+        let public_id = w.badge().await;
+        // Metadata, where both draft and final clients look for it.
+        let r = w.app.api_get("/.well-known/openid-credential-issuer").await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let meta: Value = serde_json::from_str(&r.body).expect("metadata");
+        assert_eq!(meta["credential_issuer"], BASE);
+        assert_eq!(meta["credential_configurations_supported"]["OpenBadgeCredential_ldp_vc"]["format"], "ldp_vc");
+        for path in ["/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"] {
+            let r = w.app.api_get(path).await;
+            let v: Value = serde_json::from_str(&r.body).expect("AS metadata");
+            assert_eq!(v["token_endpoint"], format!("{BASE}/oid4vci/token"), "{path}");
+        }
+        let (code, pin) = w.openid_offer(&public_id).await;
+        // The token endpoint: a wrong or missing PIN, another grant, an unknown code.
+        let wrong = if pin == "000000" { "000001" } else { "000000" };
+        for (body, error) in [
+            (token_body(&code, wrong), "invalid_grant"),
+            (token_body(&code, ""), "invalid_grant"),
+            (token_body("0123456789abcdef0123456789abcdef", &pin), "invalid_grant"),
+            (format!("grant_type=authorization_code&code={code}"), "unsupported_grant_type"),
+            ("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Apre-authorized_code".to_owned(), "invalid_request"),
+        ] {
+            let (r, v) = w.token_request(&body).await;
+            assert_eq!(r.status, 400, "{body}: {}", r.body);
+            assert_eq!(v["error"], error, "{body}");
+        }
+        // Draft wallets send the PIN as user_pin.
+        let (r, v) = w.token_request(&format!("grant_type=urn:ietf:params:oauth:grant-type:pre-authorized_code&pre-authorized_code={code}&user_pin={pin}")).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let access = v["access_token"].as_str().expect("token").to_owned();
+        let c_nonce = v["c_nonce"].as_str().expect("nonce").to_owned();
+        assert_eq!(v["token_type"], "Bearer");
+        // The code is used once.
+        let (r, v) = w.token_request(&token_body(&code, &pin)).await;
+        assert_eq!((r.status.as_u16(), v["error"].as_str()), (400, Some("invalid_grant")));
+
+        let key = SigningKey::from_bytes(&[31u8; 32]);
+        let holder = did_key(&key.verifying_key());
+        let request = |proof: String| json!({"credential_configuration_id": "OpenBadgeCredential_ldp_vc", "proofs": {"jwt": [proof]}});
+        // No token, a wrong audience, a nonce nobody gave: refused, naming the field.
+        let (r, v) = w.credential_request(None, &request(key_proof(&key, BASE, &c_nonce))).await;
+        assert_eq!(r.status, 401, "{}", r.body);
+        assert_eq!(v["error"], "invalid_token");
+        assert!(r.headers["www-authenticate"].to_str().unwrap_or_default().starts_with("Bearer"));
+        let (r, v) = w.credential_request(Some(&access), &request(key_proof(&key, "https://elsewhere.example", &c_nonce))).await;
+        assert_eq!((r.status.as_u16(), v["error"].as_str()), (400, Some("invalid_proof")), "{}", r.body);
+        assert!(v["error_description"].as_str().is_some_and(|d| d.starts_with("proof: its aud")), "{v}");
+        let (r, v) = w.credential_request(Some(&access), &request(key_proof(&key, BASE, "made-up"))).await;
+        assert_eq!((r.status.as_u16(), v["error"].as_str()), (400, Some("invalid_nonce")), "{}", r.body);
+        // A nonce from the nonce endpoint serves once, like the token's c_nonce.
+        let r = w.wallet_post("/oid4vci/nonce", "").await.0;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let fresh: Value = serde_json::from_str(&r.body).expect("nonce");
+        let fresh = fresh["c_nonce"].as_str().expect("c_nonce").to_owned();
+        // The draft-15 request shape: a single `proof`.
+        let (r, v) = w.credential_request(Some(&access), &json!({"credential_configuration_id": "OpenBadgeCredential_ldp_vc", "proof": {"proof_type": "jwt", "jwt": key_proof(&key, BASE, &fresh)}})).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let copy = v["credentials"][0]["credential"].clone();
+        let verified = verify_credential(&copy, &w.published_resolver().await, ContextLoader::bundled())
+            .expect("the copy verifies with the published did.json");
+        assert_eq!(verified.controller, DID);
+        assert_eq!(copy["credentialSubject"]["id"], holder);
+        let original = w.document(&public_id).await;
+        assert_eq!(copy["credentialStatus"], original["credentialStatus"]);
+        assert_eq!(copy["credentialSubject"]["result"], original["credentialSubject"]["result"]);
+        // Used: the token, the nonce and the offer's other protocol.
+        let (r, _) = w.credential_request(Some(&access), &request(key_proof(&key, BASE, &c_nonce))).await;
+        assert_eq!(r.status, 401, "{}", r.body);
+        let r = w.offer("teacher", &public_id).await;
+        let offer: WalletOffer = serde_json::from_str(&r.body).expect("offer");
+        assert_eq!(offer.state, Some(OfferState::Claimed { holder_did: holder.clone() }));
+        assert!(offer.tx_code.is_empty() && offer.openid_offer.is_empty());
+        let protocol: Option<String> = sqlx::query_scalar("SELECT protocol FROM wallet_exchanges WHERE holder_did = $1")
+            .bind(&holder)
+            .fetch_one(w.app.db.pool())
+            .await
+            .expect("exchange");
+        assert_eq!(protocol.as_deref(), Some("oid4vci"));
+    }
+
+    async fn five_wrong_pins_void_an_openid_offer(engine: Engine) {
+        let Some(w) = World::new(engine).await else { return };
+        let public_id = w.badge().await;
+        let (code, pin) = w.openid_offer(&public_id).await;
+        let wrong = if pin == "999999" { "999998" } else { "999999" };
+        for _ in 0..5 {
+            let (r, _) = w.token_request(&token_body(&code, wrong)).await;
+            assert_eq!(r.status, 400);
+        }
+        let (r, v) = w.token_request(&token_body(&code, &pin)).await;
+        assert_eq!((r.status.as_u16(), v["error"].as_str()), (400, Some("invalid_grant")), "{}", r.body);
+        let r = w.offer("teacher", &public_id).await;
+        let offer: WalletOffer = serde_json::from_str(&r.body).expect("offer");
+        assert_eq!(offer.state, Some(OfferState::Expired));
+        // A new offer works.
+        let (code, pin) = w.openid_offer(&public_id).await;
+        let (r, _) = w.token_request(&token_body(&code, &pin)).await;
+        assert_eq!(r.status, 200, "{}", r.body);
     }
 }

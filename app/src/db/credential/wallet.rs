@@ -29,11 +29,15 @@ pub fn valid_token(token: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-/// The latest exchange a holder opened for one credential, for the page showing the offer.
+/// An offer to a wallet, as stored, with its credential's state.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ExchangeRow {
     pub id: i64,
     pub token: String,
+    pub pre_authorized_code: String,
+    pub tx_code: String,
+    pub c_nonce: Option<String>,
+    pub access_token: Option<String>,
     pub credential_id: i64,
     pub user_id: i64,
     pub challenge: Option<String>,
@@ -44,7 +48,8 @@ pub struct ExchangeRow {
     pub document: String,
 }
 
-const EXCHANGE_SELECT: &str = "SELECT x.id, x.token, x.credential_id, x.user_id, x.challenge, \
+pub(super) const EXCHANGE_SELECT: &str = "SELECT x.id, x.token, x.pre_authorized_code, x.tx_code, \
+     x.c_nonce, x.access_token, x.credential_id, x.user_id, x.challenge, \
      x.expires_at, x.completed_at, x.holder_did, c.revoked_at, c.document \
      FROM wallet_exchanges x JOIN credentials c ON c.id = x.credential_id";
 
@@ -70,12 +75,14 @@ pub async fn open_exchange(
     let token = super::award::random_hex(16);
     let mut tx = db.begin_write().await.context("begin")?;
     sqlx::query(
-        "INSERT INTO wallet_exchanges (token, credential_id, user_id, protocol, created_at, expires_at) \
-         VALUES ($1, $2, $3, 'vcapi', $4, $5)",
+        "INSERT INTO wallet_exchanges (token, credential_id, user_id, pre_authorized_code, tx_code, \
+         created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&token)
     .bind(credential)
     .bind(user_id)
+    .bind(super::award::random_hex(16))
+    .bind(super::oid4vci::new_tx_code())
     .bind(now)
     .bind(now + EXCHANGE_TTL_MS)
     .execute(&mut *tx)
@@ -86,7 +93,7 @@ pub async fn open_exchange(
         Some(user_id),
         "credential.wallet-offer",
         &format!("credential:{public_id}"),
-        &json!({ "protocol": "vcapi", "expires_at": now + EXCHANGE_TTL_MS }).to_string(),
+        &json!({ "expires_at": now + EXCHANGE_TTL_MS }).to_string(),
     )
     .await?;
     tx.commit().await.context("commit")?;
@@ -133,7 +140,7 @@ async fn find(db: &Db, token: &str) -> anyhow::Result<Option<ExchangeRow>> {
         .context("exchange")
 }
 
-fn usable(row: Option<ExchangeRow>, now: i64) -> Result<ExchangeRow, ExchangeRefused> {
+pub(super) fn usable(row: Option<ExchangeRow>, now: i64) -> Result<ExchangeRow, ExchangeRefused> {
     match row {
         None => Err(ExchangeRefused::Gone),
         Some(r) if r.completed_at.is_some() => Err(ExchangeRefused::Used),
@@ -217,20 +224,59 @@ pub async fn complete(
         Ok(signed) => signed?,
         Err(e) => return Ok(Err(e)),
     };
-    let mut tx = db.begin_write().await.context("begin")?;
-    let closed = sqlx::query(
-        "UPDATE wallet_exchanges SET completed_at = $1, holder_did = $2, challenge = NULL \
-         WHERE id = $3 AND completed_at IS NULL AND challenge = $4 AND expires_at > $1",
+    let closed = store_copy(
+        db,
+        &row,
+        "vcapi",
+        "challenge = $4",
+        row.challenge.as_deref().unwrap_or_default(),
+        &holder,
+        &signed,
+        now,
     )
+    .await?;
+    if !closed {
+        return Ok(Err(ExchangeRefused::NoChallenge));
+    }
+    Ok(Ok(json!({
+        "verifiablePresentation": {
+            "@context": [crate::credentials::loader::CREDENTIALS_V2],
+            "type": ["VerifiablePresentation"],
+            "verifiableCredential": [signed],
+        }
+    })))
+}
+
+/// Closes the offer and stores the copy, in one transaction; `false` when the offer was no
+/// longer open with `guard` (a condition on `$4`, the step's single-use secret), which means
+/// another wallet, on this instance or another, got there first.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn store_copy(
+    db: &Db,
+    row: &ExchangeRow,
+    protocol: &str,
+    guard: &str,
+    secret: &str,
+    holder: &str,
+    signed: &Value,
+    now: i64,
+) -> anyhow::Result<bool> {
+    let mut tx = db.begin_write().await.context("begin")?;
+    let closed = sqlx::query(&format!(
+        "UPDATE wallet_exchanges SET completed_at = $1, holder_did = $2, challenge = NULL, \
+         access_token = NULL, c_nonce = NULL, protocol = $5 \
+         WHERE id = $3 AND completed_at IS NULL AND {guard} AND expires_at > $1"
+    ))
     .bind(now)
-    .bind(&holder)
+    .bind(holder)
     .bind(row.id)
-    .bind(row.challenge.as_deref().unwrap_or_default())
+    .bind(secret)
+    .bind(protocol)
     .execute(&mut *tx)
     .await
     .context("close exchange")?;
     if closed.rows_affected() != 1 {
-        return Ok(Err(ExchangeRefused::NoChallenge));
+        return Ok(false);
     }
     sqlx::query(
         "INSERT INTO credential_copies (credential_id, exchange_id, holder_did, document, issued_at) \
@@ -238,13 +284,13 @@ pub async fn complete(
     )
     .bind(row.credential_id)
     .bind(row.id)
-    .bind(&holder)
+    .bind(holder)
     .bind(signed.to_string())
     .bind(now)
     .execute(&mut *tx)
     .await
     .context("store copy")?;
-    let public_id = signed
+    let copy_id = signed
         .get("id")
         .and_then(Value::as_str)
         .unwrap_or_default()
@@ -254,17 +300,11 @@ pub async fn complete(
         Some(row.user_id),
         "credential.wallet-claim",
         &format!("credential:{}", row.credential_id),
-        &json!({ "protocol": "vcapi", "holder": holder, "copy": public_id }).to_string(),
+        &json!({ "protocol": protocol, "holder": holder, "copy": copy_id }).to_string(),
     )
     .await?;
     tx.commit().await.context("commit")?;
-    Ok(Ok(json!({
-        "verifiablePresentation": {
-            "@context": [crate::credentials::loader::CREDENTIALS_V2],
-            "type": ["VerifiablePresentation"],
-            "verifiableCredential": [signed],
-        }
-    })))
+    Ok(true)
 }
 
 /// The unsigned copy of a signed credential, bound to `holder` (a DID): a new `id`
@@ -315,6 +355,9 @@ pub async fn wallet_offer(
         deep_link: String::new(),
         exchange_url: String::new(),
         qr_svg: String::new(),
+        openid_offer: String::new(),
+        openid_qr_svg: String::new(),
+        tx_code: String::new(),
     };
     let Some(x) = latest else {
         return Ok(Some(offer));
@@ -332,6 +375,9 @@ pub async fn wallet_offer(
         offer.exchange_url = exchange_url(&issuer.base_url, &x.token);
         offer.deep_link = lcw_deep_link(&issuer.base_url, &offer.exchange_url);
         offer.qr_svg = qr_svg(&offer.deep_link)?;
+        offer.openid_offer = super::oid4vci::offer_link(issuer, &x.pre_authorized_code);
+        offer.openid_qr_svg = qr_svg(&offer.openid_offer)?;
+        offer.tx_code = x.tx_code.clone();
     }
     Ok(Some(offer))
 }
