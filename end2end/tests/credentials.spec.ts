@@ -72,6 +72,22 @@ test("a completed domain earns a badge that anyone can verify, until a coordinat
   await open(teacher, testInfo, `/credentials/${publicId}/wallet`);
   await expect(teacher.getByText(holder.did)).toBeVisible();
   await expect(teacher.getByRole("img", { name: "QR code of the wallet link" })).toHaveCount(0);
+
+  // A second wallet, of the OpenID family (OID4VCI, pre-authorised code with a PIN): Sphereon's
+  // client follows the offer's link, types the PIN the page shows and proves its did:key.
+  await teacher.getByRole("button", { name: "Add to another wallet" }).click();
+  await expect(teacher.getByRole("img", { name: "QR code of the OpenID credential offer" })).toBeVisible();
+  const offer = await teacher.getByRole("link", { name: "Open the offer in an OpenID wallet on this device" }).getAttribute("href");
+  expect(offer).toMatch(/^openid-credential-offer:\/\/\?credential_offer=/);
+  const pin = (await teacher.locator("[data-tx-code]").textContent())?.trim() ?? "";
+  expect(pin).toMatch(/^\d{6}$/);
+  const { claimWithOid4vci } = await import("../wallet/oid4vci.mjs");
+  const openid = await claimWithOid4vci({ offer, pin });
+  expect(openid.credentials).toHaveLength(1);
+  const openidCopy = openid.credentials[0];
+  expect(openidCopy.credentialSubject.id).toBe(openid.holder.did);
+  await open(teacher, testInfo, `/credentials/${publicId}/wallet`);
+  await expect(teacher.getByText(openid.holder.did)).toBeVisible();
   await open(teacher, testInfo, `/credentials/${publicId}`);
 
   // Anyone, without an account: the public page, and Digital Bazaar's verifier.
@@ -91,10 +107,12 @@ test("a completed domain earns a badge that anyone can verify, until a coordinat
   // The wallet's copy, and the original, in both third-party verifiers: Digital Bazaar's and
   // the Digital Credentials Consortium's verifier-core.
   const { verifyWithDcc } = await import("../verifier/dcc.mjs");
-  outcome = await verifyCredential(copy, { baseUrl: baseURL });
-  expect(outcome.errors).toEqual([]);
-  expect(outcome.verified).toBe(true);
-  for (const doc of [credential, copy]) {
+  for (const doc of [copy, openidCopy]) {
+    outcome = await verifyCredential(doc, { baseUrl: baseURL });
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.verified).toBe(true);
+  }
+  for (const doc of [credential, copy, openidCopy]) {
     const dcc = await verifyWithDcc(doc, { baseUrl: baseURL });
     expect(dcc.errors).toEqual([]);
     expect(dcc.log.valid_signature?.valid).toBe(true);
@@ -139,8 +157,8 @@ test("a completed domain earns a badge that anyone can verify, until a coordinat
   await open(visitor, testInfo, `/credentials/${publicId}`);
   await expect(visitor.locator("[data-verdict]").first()).toHaveAttribute("data-verdict", "revoked");
   await expect(visitor.getByText("Awarded in error: evidence was from another teacher")).toBeVisible();
-  // Both verifiers see the original and the wallet's copy revoked (one status list entry).
-  for (const doc of [credential, copy]) {
+  // Both verifiers see the original and the wallets' copies revoked (one status list entry).
+  for (const doc of [credential, copy, openidCopy]) {
     outcome = await verifyCredential(doc, { baseUrl: baseURL });
     expect(outcome.revoked).toBe(true);
     expect(outcome.verified).toBe(false);
