@@ -17,6 +17,7 @@ CREATE TABLE wallet_exchanges (
     access_token   TEXT    UNIQUE,           -- OID4VCI: issued once for the code
     access_expires_at BIGINT,
     c_nonce        TEXT,                     -- OID4VCI: the nonce the key proof must carry
+    include_name   INTEGER NOT NULL DEFAULT 0, -- the holder chose to put their name in the copy
     created_at     BIGINT  NOT NULL,
     expires_at     BIGINT  NOT NULL,
     completed_at   BIGINT,

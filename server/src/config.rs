@@ -54,6 +54,9 @@ pub struct Config {
     pub credential_key: app::credentials::issuer::SealingKey,
     /// `ISSUER_NAME`: the institution named in credentials (default "Mentoring Micro-credential").
     pub issuer_name: String,
+    /// `ISSUER_LINKEDIN_ID`: the institution's LinkedIn organisation id (digits), put in its
+    /// credentials' issuer profile and "Add to LinkedIn" links (default: none, links name it).
+    pub issuer_linkedin_id: Option<String>,
     /// Where e-mail goes: `SMTP_URL` (required in a real deployment), else `MAIL_DIR`
     /// (default `data/mail`), one `.eml` file per message, each also logged.
     pub mail: MailDelivery,
@@ -245,11 +248,23 @@ impl Config {
         if issuer_name.chars().count() > 200 {
             return Err(bad("ISSUER_NAME", issuer_name, "at most 200 characters"));
         }
+        let issuer_linkedin_id = match get("ISSUER_LINKEDIN_ID", "") {
+            id if id.is_empty() => None,
+            id if id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit()) => Some(id),
+            id => {
+                return Err(bad(
+                    "ISSUER_LINKEDIN_ID",
+                    id,
+                    "the organisation's number, digits only",
+                ))
+            }
+        };
         Ok(Self {
             mail,
             mail_from,
             credential_key,
             issuer_name,
+            issuer_linkedin_id,
             app_env,
             public_base_url: base,
             trust_forwarded_for,
@@ -346,6 +361,13 @@ mod tests {
         assert_eq!(e.name, "LOG_FORMAT");
         let e = with(&[("LEPTOS_SITE_ADDR", "localhost")]).expect_err("invalid");
         assert_eq!(e.name, "LEPTOS_SITE_ADDR");
+        for bad in ["acme", "12 34", "1234567890123456789012", "-1"] {
+            let e = with(&[("ISSUER_LINKEDIN_ID", bad)]).expect_err(bad);
+            assert_eq!(e.name, "ISSUER_LINKEDIN_ID");
+        }
+        let c = with(&[("ISSUER_LINKEDIN_ID", "1337")]).expect("digits");
+        assert_eq!(c.issuer_linkedin_id.as_deref(), Some("1337"));
+        assert_eq!(with(&[]).expect("defaults").issuer_linkedin_id, None);
     }
 
     #[test]

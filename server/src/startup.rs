@@ -96,6 +96,7 @@ pub fn issuer_settings(config: &Config) -> app::db::credential::IssuerSettings {
         base_url: config.public_base_url.clone(),
         name: config.issuer_name.clone(),
         sealing: config.credential_key.clone(),
+        linkedin_organization: config.issuer_linkedin_id.clone(),
     }
 }
 

@@ -92,18 +92,28 @@ pub async fn set_show_name(
 /// lasts 15 minutes and serves one wallet); the offer's page shows it. Errors: not found when
 /// the credential is not the caller's or is revoked.
 #[server(endpoint = "credentials/wallet-offer/open", output = crate::api::JsonText)]
-pub async fn open_wallet_offer(id: String) -> Result<(), AppError> {
+pub async fn open_wallet_offer(
+    id: String,
+    #[server(default)] name: Option<String>,
+) -> Result<(), AppError> {
     let result = async {
         let who = auth::authorize(Access::SignedIn)?;
         if !valid_id(&id) {
             return Err(not_found());
         }
         let db = super::db()?;
-        crate::db::credential::open_exchange(&db, who.user_id, &id, crate::db::now_ms())
-            .await
-            .map_err(internal)?
-            .map(|_| ())
-            .ok_or_else(not_found)
+        let include_name = name.is_some_and(|v| v == "on" || v == "true" || v == "1");
+        crate::db::credential::open_exchange(
+            &db,
+            who.user_id,
+            &id,
+            include_name,
+            crate::db::now_ms(),
+        )
+        .await
+        .map_err(internal)?
+        .map(|_| ())
+        .ok_or_else(not_found)
     }
     .await;
     super::form_reply(result, |_| format!("/credentials/{id}/wallet"))

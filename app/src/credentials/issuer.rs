@@ -137,6 +137,9 @@ pub struct Issuer {
     pub base_url: String,
     /// Name shown in credentials (`ISSUER_NAME`).
     pub name: String,
+    /// The institution's LinkedIn organisation id (`ISSUER_LINKEDIN_ID`): in the profile's
+    /// `otherIdentifier`, and "Add to LinkedIn" links to the institution's page with it.
+    pub linkedin_organization: Option<String>,
     /// Database id of the signing key.
     pub key_id: i64,
     /// Its fragment, e.g. `key-1`.
@@ -162,7 +165,7 @@ impl Issuer {
 
     /// The issuer `Profile` every credential carries.
     pub fn profile(&self) -> serde_json::Value {
-        serde_json::json!({
+        let mut profile = serde_json::json!({
             "id": self.did,
             "type": ["Profile"],
             "name": self.name,
@@ -172,7 +175,19 @@ impl Issuer {
                 "type": "Image",
                 "caption": format!("Emblem of {}", self.name),
             },
-        })
+        });
+        if let (Some(id), Some(map)) = (&self.linkedin_organization, profile.as_object_mut()) {
+            // OB 3.0 IdentifierEntry; the enumeration is extensible with `ext:` values.
+            map.insert(
+                "otherIdentifier".into(),
+                serde_json::json!([{
+                    "type": "IdentifierEntry",
+                    "identifier": id,
+                    "identifierType": "ext:LinkedInOrganizationId",
+                }]),
+            );
+        }
+        profile
     }
 }
 
@@ -203,6 +218,47 @@ mod tests {
         assert!(SealingKey::parse(&"0f".repeat(31)).is_none());
         let long = base64::engine::general_purpose::STANDARD.encode([9u8; 33]);
         assert!(SealingKey::parse(&long).is_none());
+    }
+
+    #[test]
+    fn a_linkedin_organisation_id_is_an_identifier_entry_a_signer_accepts() {
+        let mut issuer = Issuer {
+            did: "did:web:badges.example.org".into(),
+            base_url: "https://badges.example.org".into(),
+            name: "Example Institute".into(),
+            linkedin_organization: Some("1337".into()),
+            key_id: 1,
+            fragment: "key-1".into(),
+            signing: generate_key(),
+        };
+        let profile = issuer.profile();
+        assert_eq!(profile["otherIdentifier"][0]["identifier"], "1337");
+        assert_eq!(
+            profile["otherIdentifier"][0]["identifierType"],
+            "ext:LinkedInOrganizationId"
+        );
+        // Every term is defined by the OB 3.0 context: safe-mode signing accepts it.
+        let doc = serde_json::json!({
+            "@context": [crate::credentials::loader::CREDENTIALS_V2, crate::credentials::loader::OB_V3P0_3_0_3],
+            "id": "urn:uuid:00000000-0000-4000-8000-000000000000",
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "issuer": profile,
+            "validFrom": "2026-01-01T00:00:00Z",
+            "credentialSubject": {"type": ["AchievementSubject"], "achievement": {
+                "id": "https://badges.example.org/a", "type": ["Achievement"], "name": "A",
+                "description": "A", "criteria": {"narrative": "A"}}},
+        });
+        let options =
+            crate::credentials::ProofOptions::assertion(issuer.verification_method(), None);
+        crate::credentials::sign(
+            &doc,
+            &options,
+            &issuer.signing,
+            crate::credentials::ContextLoader::bundled(),
+        )
+        .expect("signs in safe mode");
+        issuer.linkedin_organization = None;
+        assert!(issuer.profile().get("otherIdentifier").is_none());
     }
 
     #[test]

@@ -47,7 +47,10 @@ pub struct AchievementDef {
     pub description: String,
     /// Criteria narrative.
     pub criteria: String,
-    /// Image URL.
+    /// `achievementType` (OB 3.0 AchievementType): `Competency` for a domain's badge,
+    /// `MicroCredential` for the whole credential.
+    pub achievement_type: &'static str,
+    /// Image URL (a PNG: some displayers show only raster images; the SVG is published too).
     pub image: String,
     /// Image caption for screen readers.
     pub caption: String,
@@ -160,7 +163,7 @@ pub fn achievement(def: &AchievementDef) -> Value {
     json!({
         "id": def.id,
         "type": ["Achievement"],
-        "achievementType": "Badge",
+        "achievementType": def.achievement_type,
         "name": def.name,
         "description": def.description,
         "criteria": { "narrative": def.criteria },

@@ -193,6 +193,8 @@ pub struct WalletOffer {
     pub openid_qr_svg: String,
     /// The PIN (`tx_code`) an OpenID wallet asks for (empty unless open).
     pub tx_code: String,
+    /// Whether the holder chose to put their name in the copy.
+    pub include_name: bool,
 }
 
 /// The Learner Credential Wallet's deep link for a VC-API exchange: `request` is the JSON
@@ -249,17 +251,29 @@ pub struct CohortCredential {
 pub const REASON_MAX: usize = 500;
 
 /// LinkedIn's "Add licence or certification" link for a credential.
-pub fn linkedin_url(name: &str, organisation: &str, issued_ms: i64, url: &str, id: &str) -> String {
+/// The organisation is named by its LinkedIn id when the issuer has one configured (the
+/// profile then links to the institution's page), else by name.
+pub fn linkedin_url(
+    name: &str,
+    organisation: &str,
+    organisation_id: Option<&str>,
+    issued_ms: i64,
+    url: &str,
+    id: &str,
+) -> String {
     use crate::domain::url::encode;
     let date = crate::domain::time::utc_date(issued_ms);
     let (year, month) = (
         date.get(0..4).unwrap_or_default(),
         date.get(5..7).unwrap_or_default().trim_start_matches('0'),
     );
+    let organisation = match organisation_id {
+        Some(org) => format!("organizationId={}", encode(org)),
+        None => format!("organizationName={}", encode(organisation)),
+    };
     format!(
-        "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&name={}&organizationName={}&issueYear={year}&issueMonth={month}&certUrl={}&certId={}",
+        "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&name={}&{organisation}&issueYear={year}&issueMonth={month}&certUrl={}&certId={}",
         encode(name),
-        encode(organisation),
         encode(url),
         encode(id)
     )
@@ -271,9 +285,20 @@ mod tests {
 
     #[test]
     fn linkedin_link_carries_name_organisation_date_and_url() {
+        let with_id = linkedin_url(
+            "Professional Identity",
+            "Example Institute & Co",
+            Some("1337"),
+            1_795_000_000_000,
+            "https://badges.example.org/credentials/abc",
+            "abc",
+        );
+        assert!(with_id.contains("&organizationId=1337&"), "{with_id}");
+        assert!(!with_id.contains("organizationName"), "{with_id}");
         let link = linkedin_url(
             "Professional Identity",
             "Example Institute & Co",
+            None,
             1_795_000_000_000,
             "https://badges.example.org/credentials/abc",
             "abc",

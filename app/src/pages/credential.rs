@@ -217,10 +217,22 @@ fn WalletChoice(id: String) -> impl IntoView {
             </p>
             <ActionForm action=open>
                 <input type="hidden" name="id" value=id />
+                <NameInCopy id="wallet-name" />
                 <FormAlert error fields=&[] />
                 <button class="button" type="submit">"Add to a wallet"</button>
             </ActionForm>
         </section>
+    }
+}
+
+/// The holder's choice to put their name in a wallet's copy (off by default).
+#[component]
+fn NameInCopy(id: &'static str) -> impl IntoView {
+    view! {
+        <div class="pick">
+            <input type="checkbox" id=id name="name" value="on" />
+            <label for=id>"Put my name in the wallet's copy (otherwise wallets show the badge without a recipient's name)"</label>
+        </div>
     }
 }
 
@@ -263,6 +275,7 @@ fn WalletOfferView(o: WalletOffer, open: ServerAction<OpenWalletOffer>) -> impl 
         view! {
             <ActionForm action=open>
                 <input type="hidden" name="id" value=id />
+                <NameInCopy id="wallet-name-again" />
                 <FormAlert error fields=&[] />
                 <button class="button" type="submit">{label}</button>
             </ActionForm>
@@ -281,6 +294,13 @@ fn WalletOfferView(o: WalletOffer, open: ServerAction<OpenWalletOffer>) -> impl 
                         <div role="img" aria-label="QR code of the wallet link" inner_html=o.qr_svg.clone()></div>
                         <figcaption>{format!("Open until {expires}, for one wallet.")}</figcaption>
                     </figure>
+                    <p class="meta">
+                        {if o.include_name {
+                            "The copy will carry your name."
+                        } else {
+                            "The copy will not carry your name: it names you only by a code the issuer can check."
+                        }}
+                    </p>
                     <p>
                         "Wallet on this device? "
                         <a href=o.deep_link.clone() rel="noopener" data-wallet-link="lcw">"Open the offer in the Learner Credential Wallet"</a>

@@ -607,6 +607,17 @@ fn rows() -> Vec<Row> {
             args: |w| kv(&[("id", w.a_credential.clone()), ("show", "on".into())]),
             expect: [D, A, H, H, H, H, H],
         },
+        // Only the holder opens and reads wallet offers for their credential.
+        Row {
+            path: "/api/credentials/wallet-offer/open",
+            args: |w| kv(&[("id", w.a_credential.clone())]),
+            expect: [D, A, H, H, H, H, H],
+        },
+        Row {
+            path: "/api/credentials/wallet-offer",
+            args: |w| kv(&[("id", w.a_credential.clone())]),
+            expect: [D, A, H, H, H, H, H],
+        },
         Row {
             path: "/api/credentials/cohort",
             args: |w| kv(&[("cohort", w.cohort.to_string())]),

@@ -26,6 +26,7 @@ async fn run() {
         base_url: "http://127.0.0.1:3000".into(),
         name: "Backup test".into(),
         sealing: app::credentials::issuer::SealingKey::development(),
+        linkedin_organization: None,
     };
     let issuer = app::db::credential::load_issuer(&db, &settings)
         .await

@@ -335,7 +335,10 @@ both_engines! {
         }
         let achievement = &subject["achievement"];
         assert_eq!(achievement["id"], format!("{BASE}/achievements/mcf/professional-identity"));
-        assert_eq!(achievement["image"]["id"], format!("{BASE}/badges/mcf/professional-identity.svg"));
+        // A raster image, which every displayer shows (issue 16); the SVG is served beside it.
+        assert_eq!(achievement["image"]["id"], format!("{BASE}/badges/mcf/professional-identity.png"));
+        assert_eq!(achievement["achievementType"], "Competency");
+        assert!(doc["issuer"].get("otherIdentifier").is_none(), "no LinkedIn id configured");
         assert!(!achievement["image"]["caption"].as_str().unwrap_or_default().is_empty());
         assert_eq!(achievement["alignment"][0]["targetUrl"], format!("{BASE}/frameworks/mcf/competencies/{IDENTITY}"));
         assert_eq!(achievement["alignment"][0]["targetType"], "ceasn:Competency");
@@ -392,6 +395,7 @@ both_engines! {
         assert_eq!(names[0], "Mentoring Micro-credential", "newest first");
         assert_eq!(w.audit_count("credential.issue").await, 5);
         let whole = w.document(&mine[0].public_id).await;
+        assert_eq!(whole["credentialSubject"]["achievement"]["achievementType"], "MicroCredential");
         let total: usize = sqlx::query_scalar::<_, i64>(
             "SELECT COUNT(*) FROM indicators i JOIN frameworks f ON f.id = i.framework_id WHERE f.slug = 'mcf' AND i.retired_at IS NULL",
         )
@@ -643,6 +647,7 @@ both_engines! {
             base_url: BASE.into(),
             name: "X".into(),
             sealing: SealingKey::parse(&"11".repeat(32)).expect("key"),
+            linkedin_organization: None,
         };
         let e = app::db::credential::load_issuer(db, &wrong).await.expect_err("wrong key refused");
         assert!(format!("{e:#}").contains("CREDENTIAL_KEY"), "{e:#}");
@@ -655,6 +660,7 @@ both_engines! {
             base_url: BASE.into(),
             name: issuer.name.clone(),
             sealing: SealingKey::development(),
+            linkedin_organization: None,
         };
         let fragment = app::db::credential::rotate_key(db, &settings).await.expect("rotate");
         assert_eq!(fragment, "key-2");

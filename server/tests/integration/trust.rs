@@ -452,6 +452,7 @@ both_engines! {
             base_url: "http://127.0.0.1:3000".into(),
             name: "Race".into(),
             sealing: app::credentials::issuer::SealingKey::development(),
+            linkedin_organization: None,
         };
         let (a, b) = tokio::join!(
             app::db::credential::load_issuer(&db, &settings),

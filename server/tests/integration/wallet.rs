@@ -239,6 +239,8 @@ both_engines! {
         assert_eq!(copy["credentialSubject"]["id"], holder);
         assert!(copy["id"].as_str().is_some_and(|id| id.starts_with("urn:uuid:")), "{}", copy["id"]);
         assert_ne!(copy["id"], original["id"]);
+        // The holder did not choose to add their name: only the hashed e-mail identifies them.
+        assert!(!copy.to_string().contains("Tamsin"), "{copy}");
         for field in ["achievement", "result", "identifier"] {
             assert_eq!(copy["credentialSubject"][field], original["credentialSubject"][field], "{field}");
         }
@@ -439,5 +441,31 @@ both_engines! {
         let (code, pin) = w.openid_offer(&public_id).await;
         let (r, _) = w.token_request(&token_body(&code, &pin)).await;
         assert_eq!(r.status, 200, "{}", r.body);
+    }
+
+    async fn a_holder_may_put_their_name_in_the_copy(engine: Engine) {
+        let Some(w) = World::new(engine).await else { return };
+        let public_id = w.badge().await;
+        let r = w
+            .post("teacher", "/api/credentials/wallet-offer/open", &[("id", public_id.clone()), ("name", "on".into())])
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let r = w.offer("teacher", &public_id).await;
+        let offer: WalletOffer = serde_json::from_str(&r.body).expect("offer");
+        assert!(offer.include_name);
+        let path = offer.exchange_url.strip_prefix(BASE).expect("ours").to_owned();
+        let challenge = w.challenge(&path).await;
+        let key = SigningKey::from_bytes(&[41u8; 32]);
+        let (r, v) = w.wallet_post(&path, &submit_body(&did_auth(&key, &challenge, BASE))).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let copy = &v["verifiablePresentation"]["verifiableCredential"][0];
+        verify_credential(copy, &w.published_resolver().await, ContextLoader::bundled())
+            .expect("the copy with a name verifies");
+        let ids = copy["credentialSubject"]["identifier"].as_array().expect("identifiers");
+        assert_eq!(ids.len(), 2, "{ids:?}");
+        assert_eq!(ids[1], json!({"type": "IdentityObject", "identityType": "name", "hashed": false, "identityHash": "Tamsin Teacher"}));
+        let original = w.document(&public_id).await;
+        assert_eq!(ids[0], original["credentialSubject"]["identifier"][0]);
+        assert!(!original.to_string().contains("Tamsin"), "the original is unchanged");
     }
 }

@@ -164,6 +164,11 @@ pub(super) async fn achievement_def(
         name,
         description,
         criteria,
+        achievement_type: if domain.is_some() {
+            "Competency"
+        } else {
+            "MicroCredential"
+        },
         image: image_url(base, &fc.slug, &key),
         caption: crate::credentials::image::badge_caption(&design),
         language: fc.language.clone(),

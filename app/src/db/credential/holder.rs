@@ -106,6 +106,7 @@ pub async fn mine(db: &Db, issuer: &Issuer, user_id: i64) -> anyhow::Result<Vec<
                 linkedin: linkedin_url(
                     &s.name,
                     &issuer.name,
+                    issuer.linkedin_organization.as_deref(),
                     issued,
                     &credential_url(&issuer.base_url, &public_id),
                     &public_id,

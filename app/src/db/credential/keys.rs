@@ -50,6 +50,7 @@ pub(super) async fn try_load_issuer(
         did: did_web_for(&settings.base_url),
         base_url: settings.base_url.clone(),
         name: settings.name.clone(),
+        linkedin_organization: settings.linkedin_organization.clone(),
         key_id,
         fragment,
         signing,

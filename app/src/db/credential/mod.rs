@@ -50,6 +50,8 @@ pub struct IssuerSettings {
     pub name: String,
     /// The key sealing issuer secrets at rest.
     pub sealing: SealingKey,
+    /// The institution's LinkedIn organisation id (`ISSUER_LINKEDIN_ID`), if configured.
+    pub linkedin_organization: Option<String>,
 }
 
 /// The one status list (131,072 entries); more lists are a matter of this number.
@@ -72,7 +74,8 @@ pub fn achievement_url(base: &str, framework: &str, key: &str) -> String {
     format!("{base}/achievements/{framework}/{key}")
 }
 
-/// URL of an achievement's image.
+/// URL of an achievement's image: the PNG, which every displayer shows (some show no SVG);
+/// the same artwork is published as SVG at the same path with `.svg`.
 pub fn image_url(base: &str, framework: &str, key: &str) -> String {
-    format!("{base}/badges/{framework}/{key}.svg")
+    format!("{base}/badges/{framework}/{key}.png")
 }

@@ -358,8 +358,13 @@ pub async fn credential(
     let original: Value = serde_json::from_str(&row.document).context("stored credential")?;
     let signer = issuer.clone();
     let holder = proof.holder.clone();
+    let name = row.name_in_copy().map(str::to_owned);
     let signed = crate::work::cpu("issue to a wallet", move || {
-        sign_document(&signer, &bound_copy(&original, &holder), now)
+        sign_document(
+            &signer,
+            &bound_copy(&original, &holder, name.as_deref()),
+            now,
+        )
     })
     .await??;
     let closed = super::wallet::store_copy(

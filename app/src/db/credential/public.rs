@@ -173,6 +173,7 @@ pub async fn page(
         linkedin: linkedin_url(
             &name,
             &issuer.name,
+            issuer.linkedin_organization.as_deref(),
             issued,
             &credential_url(&issuer.base_url, public_id),
             public_id,

@@ -46,19 +46,32 @@ pub struct ExchangeRow {
     pub holder_did: Option<String>,
     pub revoked_at: Option<i64>,
     pub document: String,
+    pub include_name: i64,
+    pub holder_name: String,
+}
+
+impl ExchangeRow {
+    /// The name to put in the copy, when the holder chose to.
+    pub fn name_in_copy(&self) -> Option<&str> {
+        (self.include_name != 0).then_some(self.holder_name.as_str())
+    }
 }
 
 pub(super) const EXCHANGE_SELECT: &str = "SELECT x.id, x.token, x.pre_authorized_code, x.tx_code, \
      x.c_nonce, x.access_token, x.credential_id, x.user_id, x.challenge, \
-     x.expires_at, x.completed_at, x.holder_did, c.revoked_at, c.document \
-     FROM wallet_exchanges x JOIN credentials c ON c.id = x.credential_id";
+     x.expires_at, x.completed_at, x.holder_did, c.revoked_at, c.document, x.include_name, \
+     u.name AS holder_name \
+     FROM wallet_exchanges x JOIN credentials c ON c.id = x.credential_id \
+     JOIN users u ON u.id = x.user_id";
 
-/// Opens an exchange for the holder's credential `public_id`. `None` when the credential is
-/// not theirs or is revoked (the caller answers "not found" either way).
+/// Opens an exchange for the holder's credential `public_id`; `include_name`: the holder's name
+/// goes in the copy (an unhashed `IdentityObject`; otherwise wallets show no recipient). `None`
+/// when the credential is not theirs or is revoked (the caller answers "not found" either way).
 pub async fn open_exchange(
     db: &Db,
     user_id: i64,
     public_id: &str,
+    include_name: bool,
     now: i64,
 ) -> anyhow::Result<Option<String>> {
     let credential: Option<i64> = sqlx::query_scalar(
@@ -76,7 +89,7 @@ pub async fn open_exchange(
     let mut tx = db.begin_write().await.context("begin")?;
     sqlx::query(
         "INSERT INTO wallet_exchanges (token, credential_id, user_id, pre_authorized_code, tx_code, \
-         created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+         created_at, expires_at, include_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&token)
     .bind(credential)
@@ -85,6 +98,7 @@ pub async fn open_exchange(
     .bind(super::oid4vci::new_tx_code())
     .bind(now)
     .bind(now + EXCHANGE_TTL_MS)
+    .bind(i64::from(include_name))
     .execute(&mut *tx)
     .await
     .context("open exchange")?;
@@ -93,7 +107,7 @@ pub async fn open_exchange(
         Some(user_id),
         "credential.wallet-offer",
         &format!("credential:{public_id}"),
-        &json!({ "expires_at": now + EXCHANGE_TTL_MS }).to_string(),
+        &json!({ "expires_at": now + EXCHANGE_TTL_MS, "include_name": include_name }).to_string(),
     )
     .await?;
     tx.commit().await.context("commit")?;
@@ -211,12 +225,13 @@ pub async fn complete(
     let domain = issuer.base_url.clone();
     let original: Value = serde_json::from_str(&row.document).context("stored credential")?;
     let signer = issuer.clone();
+    let name = row.name_in_copy().map(str::to_owned);
     // Canonicalising the presentation and signing the copy cost CPU: off the async workers.
     let outcome = crate::work::cpu("claim into a wallet", move || {
         let holder = verify_did_auth(&presentation, &challenge, &domain, ContextLoader::bundled())
             .map_err(|e| ExchangeRefused::NotProven(e.to_string()))?
             .controller;
-        let copy = bound_copy(&original, &holder);
+        let copy = bound_copy(&original, &holder, name.as_deref());
         Ok::<_, ExchangeRefused>(sign_document(&signer, &copy, now).map(|signed| (holder, signed)))
     })
     .await?;
@@ -309,8 +324,9 @@ pub(super) async fn store_copy(
 
 /// The unsigned copy of a signed credential, bound to `holder` (a DID): a new `id`
 /// (`urn:uuid:`), `credentialSubject.id` = the DID, everything else (achievement, results,
-/// evidence, dates, status entry) as issued.
-pub fn bound_copy(original: &Value, holder: &str) -> Value {
+/// evidence, dates, status entry) as issued; with `name`, an unhashed `IdentityObject` of type
+/// `name` added to the subject's identifiers (OB 3.0 §B.1.12).
+pub fn bound_copy(original: &Value, holder: &str, name: Option<&str>) -> Value {
     let mut copy = original.clone();
     if let Some(map) = copy.as_object_mut() {
         map.remove("proof");
@@ -320,6 +336,20 @@ pub fn bound_copy(original: &Value, holder: &str) -> Value {
         );
         if let Some(Value::Object(subject)) = map.get_mut("credentialSubject") {
             subject.insert("id".into(), holder.into());
+            if let Some(name) = name {
+                let entry = json!({
+                    "type": "IdentityObject",
+                    "identityType": "name",
+                    "hashed": false,
+                    "identityHash": name,
+                });
+                match subject.get_mut("identifier") {
+                    Some(Value::Array(list)) => list.push(entry),
+                    _ => {
+                        subject.insert("identifier".into(), json!([entry]));
+                    }
+                }
+            }
         }
     }
     copy
@@ -358,10 +388,12 @@ pub async fn wallet_offer(
         openid_offer: String::new(),
         openid_qr_svg: String::new(),
         tx_code: String::new(),
+        include_name: false,
     };
     let Some(x) = latest else {
         return Ok(Some(offer));
     };
+    offer.include_name = x.include_name != 0;
     offer.state = Some(match (&x.holder_did, x.completed_at) {
         (Some(did), Some(_)) => OfferState::Claimed {
             holder_did: did.clone(),
