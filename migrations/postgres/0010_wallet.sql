@@ -42,3 +42,7 @@ CREATE TABLE oid4vci_nonces (
     nonce       TEXT    PRIMARY KEY,
     expires_at  BIGINT  NOT NULL
 );
+
+-- A key withdrawn after a compromise (`server withdraw-issuer-key`): no longer published in
+-- did.json, so nothing it signed verifies; what it signed is signed again with the next key.
+ALTER TABLE issuer_keys ADD COLUMN withdrawn_at BIGINT;

@@ -19,6 +19,11 @@ pub enum Command {
     },
     /// Retire the credential signing key and create the next one (old keys stay published).
     RotateIssuerKey,
+    /// Withdraw a compromised key from did.json and sign again what it signed.
+    WithdrawIssuerKey {
+        /// Its fragment, e.g. `key-1`.
+        key: String,
+    },
     /// Copy the SQLite database, consistently, while the server runs.
     Backup {
         /// The new file.
@@ -45,6 +50,11 @@ pub const USAGE: &str = "usage:
   server rotate-issuer-key                 retire the key that signs credentials and create the
                                            next one; badges signed before still verify (restart
                                            running servers to sign with the new key)
+  server withdraw-issuer-key KEY           a key was compromised: remove KEY (e.g. key-1) from
+                                           did.json, so nothing it signed (or forged) verifies,
+                                           and sign every credential it signed again with the
+                                           next key; stop the servers first, start them after;
+                                           copies in wallets must be claimed again
   server backup FILE                       copy the SQLite database to FILE while the server
                                            runs (PostgreSQL: use pg_dump); keep CREDENTIAL_KEY
                                            with it, or the badges' signing key cannot be opened
@@ -92,6 +102,10 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         },
         Some("rotate-issuer-key") if args.len() == 1 => Ok(Command::RotateIssuerKey),
         Some("rotate-issuer-key") => Err("rotate-issuer-key takes no options".into()),
+        Some("withdraw-issuer-key") => match &args[1..] {
+            [key] if key.starts_with("key-") => Ok(Command::WithdrawIssuerKey { key: key.clone() }),
+            _ => Err("withdraw-issuer-key takes the key's name, e.g. key-1".into()),
+        },
         Some(other) => Err(format!("unknown command {other}")),
     }
 }
@@ -270,5 +284,14 @@ mod tests {
             Ok(Command::RotateIssuerKey)
         );
         assert!(parse(&args(&["rotate-issuer-key", "--now"])).is_err());
+        assert_eq!(
+            parse(&args(&["withdraw-issuer-key", "key-2"])),
+            Ok(Command::WithdrawIssuerKey {
+                key: "key-2".into()
+            })
+        );
+        assert!(parse(&args(&["withdraw-issuer-key"])).is_err());
+        assert!(parse(&args(&["withdraw-issuer-key", "2"])).is_err());
+        assert!(parse(&args(&["withdraw-issuer-key", "key-1", "key-2"])).is_err());
     }
 }

@@ -677,6 +677,44 @@ both_engines! {
         assert_eq!(newest["proof"]["verificationMethod"], format!("{DID}#key-2"));
         verify_credential(&newest, &w.published_resolver().await, ContextLoader::bundled()).expect("new key verifies");
         assert_eq!(w.audit_count("issuer.rotate_key").await, 1);
+
+        // key-1 is compromised: withdrawn, what it signed (and anything forged with it) no
+        // longer verifies; the stored badges it signed are signed again, revoked ones too.
+        let old_id = old["id"].as_str().and_then(|u| u.rsplit('/').next()).expect("id").to_owned();
+        assert_eq!(w.revoke(&old_id, "coordinator", "Revoked before the compromise").await.status, 200);
+        let forged = {
+            let mut d = old.clone();
+            d.as_object_mut().expect("object").remove("proof");
+            d["credentialSubject"]["achievement"]["name"] = "Master Mentor".into();
+            let key_1 = app::credentials::issuer::SealingKey::development().open(&sealed, "key-1").expect("key-1");
+            app::credentials::sign(&d, &app::credentials::ProofOptions::assertion(format!("{DID}#key-1"), None), &key_1, ContextLoader::bundled())
+                .expect("forged with the stolen key")
+        };
+        verify_credential(&forged, &w.published_resolver().await, ContextLoader::bundled())
+            .expect("before the withdrawal, a forgery with the stolen key verifies");
+        let e = app::db::credential::withdraw_key(db, &settings, "key-9").await.expect_err("no such key");
+        assert!(e.to_string().contains("key-9"), "{e}");
+        let done = app::db::credential::withdraw_key(db, &settings, "key-1").await.expect("withdraw");
+        assert_eq!(done.signing_key, "key-2");
+        assert_eq!(done.resigned, 1, "{done:?}");
+        assert!(app::db::credential::withdraw_key(db, &settings, "key-1").await.is_err(), "only once");
+        let resolver = w.published_resolver().await;
+        let r = w.app.api_get("/.well-known/did.json").await;
+        assert!(!r.body.contains("#key-1"), "{}", r.body);
+        for doc in [&old, &forged] {
+            assert!(verify_credential(doc, &resolver, ContextLoader::bundled()).is_err(), "key-1 no longer verifies");
+        }
+        let again = w.document(&old_id).await;
+        assert_eq!(again["proof"]["verificationMethod"], format!("{DID}#key-2"));
+        let mut unsigned_again = again.clone();
+        unsigned_again.as_object_mut().expect("object").remove("proof");
+        let mut unsigned_old = old.clone();
+        unsigned_old.as_object_mut().expect("object").remove("proof");
+        assert_eq!(unsigned_again, unsigned_old, "the same credential, signed again");
+        verify_credential(&again, &resolver, ContextLoader::bundled()).expect("signed again with key-2");
+        assert_eq!(w.page(&old_id).await.verification.verdict, Verdict::Revoked, "still says revoked");
+        w.status_list().await; // verifies with the published keys
+        assert_eq!(w.audit_count("issuer.withdraw_key").await, 1);
     }
 
     async fn moderation_that_withdraws_competent_revokes(engine: Engine) {

@@ -133,13 +133,148 @@ pub async fn rotate_key(db: &Db, settings: &IssuerSettings) -> anyhow::Result<St
     Ok(fragment)
 }
 
-/// The issuer's DID document: every key ever used, all authorized for `assertionMethod`.
-pub async fn did_document(db: &Db, did: &str) -> anyhow::Result<Value> {
-    let rows: Vec<PublicKeyRow> =
-        sqlx::query_as("SELECT fragment, public_key FROM issuer_keys ORDER BY id")
-            .fetch_all(db.pool())
+/// What withdrawing a key did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Withdrawal {
+    /// The fragment of the key that signs from now on.
+    pub signing_key: String,
+    /// Credentials signed again with it (revoked ones too, so they still say "revoked").
+    pub resigned: u64,
+    /// Copies in holders' wallets that no longer verify: their holders must claim again.
+    pub wallet_copies: u64,
+}
+
+/// Withdraws a compromised key (`key-N`): it leaves did.json at once, so nothing it signed
+/// verifies any more, including anything forged with it; if it was the signing key, the next
+/// one is created. Then every credential it signed, and the status list, is signed again with
+/// the current key, in batches of 100 (the writer is held briefly at a time). Wallet copies
+/// cannot be reached: they are counted, and their holders must claim again. Servers keep the
+/// key they loaded until restarted: stop them before, start them after. Errors: no such key,
+/// or the key is already withdrawn.
+pub async fn withdraw_key(
+    db: &Db,
+    settings: &IssuerSettings,
+    fragment: &str,
+) -> anyhow::Result<Withdrawal> {
+    let mut tx = db.begin_write().await.context("begin")?;
+    let key: Option<(i64, Option<i64>)> =
+        sqlx::query_as("SELECT id, withdrawn_at FROM issuer_keys WHERE fragment = $1")
+            .bind(fragment)
+            .fetch_optional(&mut *tx)
             .await
-            .context("keys")?;
+            .context("key")?;
+    let Some((key_id, withdrawn)) = key else {
+        anyhow::bail!("there is no key {fragment:?} (see /.well-known/did.json)");
+    };
+    if withdrawn.is_some() {
+        anyhow::bail!("{fragment} was already withdrawn");
+    }
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE issuer_keys SET withdrawn_at = $1, retired_at = COALESCE(retired_at, $1) WHERE id = $2",
+    )
+    .bind(now)
+    .bind(key_id)
+    .execute(&mut *tx)
+    .await
+    .context("withdraw")?;
+    let signing: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM issuer_keys WHERE retired_at IS NULL LIMIT 1")
+            .fetch_optional(&mut *tx)
+            .await
+            .context("signing key")?;
+    if signing.is_none() {
+        new_key(&mut tx, settings)
+            .await?
+            .context("another key change ran at the same moment; run it again")?;
+    }
+    audit::record_in(
+        &mut tx,
+        None,
+        "issuer.withdraw_key",
+        "issuer",
+        &json!({ "key": fragment }).to_string(),
+    )
+    .await?;
+    tx.commit().await.context("commit")?;
+
+    let issuer = load_issuer(db, settings).await?;
+    let mut resigned = 0u64;
+    loop {
+        let batch: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, document FROM credentials WHERE key_id = $1 ORDER BY id LIMIT 100",
+        )
+        .bind(key_id)
+        .fetch_all(db.pool())
+        .await
+        .context("credentials to sign again")?;
+        if batch.is_empty() {
+            break;
+        }
+        let mut tx = db.begin_write().await.context("begin")?;
+        for (id, document) in batch {
+            let mut doc: Value = serde_json::from_str(&document).context("stored credential")?;
+            if let Some(map) = doc.as_object_mut() {
+                map.remove("proof");
+            }
+            let signed = sign_document(&issuer, &doc, now_ms())?;
+            sqlx::query(
+                "UPDATE credentials SET document = $1, key_id = $2 WHERE id = $3 AND key_id = $4",
+            )
+            .bind(signed.to_string())
+            .bind(issuer.key_id)
+            .bind(id)
+            .bind(key_id)
+            .execute(&mut *tx)
+            .await
+            .context("sign again")?;
+            resigned += 1;
+        }
+        tx.commit().await.context("commit")?;
+    }
+    let mut tx = db.begin_write().await.context("begin")?;
+    write_status_list(&mut tx, &issuer, STATUS_LIST).await?;
+    audit::record_in(
+        &mut tx,
+        None,
+        "issuer.resign",
+        "issuer",
+        &json!({ "withdrawn": fragment, "signing_key": issuer.fragment, "credentials": resigned })
+            .to_string(),
+    )
+    .await?;
+    tx.commit().await.context("commit")?;
+    // Copies in wallets that the withdrawn key signed.
+    let vm = format!("{}#{fragment}", issuer.did);
+    let copies: Vec<String> = sqlx::query_scalar("SELECT document FROM credential_copies")
+        .fetch_all(db.pool())
+        .await
+        .context("wallet copies")?;
+    let copies = copies
+        .iter()
+        .filter_map(|d| serde_json::from_str::<Value>(d).ok())
+        .filter(|d| {
+            d.pointer("/proof/verificationMethod")
+                .and_then(Value::as_str)
+                == Some(vm.as_str())
+        })
+        .count();
+    Ok(Withdrawal {
+        signing_key: issuer.fragment.clone(),
+        resigned,
+        wallet_copies: u64::try_from(copies).unwrap_or(u64::MAX),
+    })
+}
+
+/// The issuer's DID document: every key ever used (but withdrawn ones), all authorized for
+/// `assertionMethod`.
+pub async fn did_document(db: &Db, did: &str) -> anyhow::Result<Value> {
+    let rows: Vec<PublicKeyRow> = sqlx::query_as(
+        "SELECT fragment, public_key FROM issuer_keys WHERE withdrawn_at IS NULL ORDER BY id",
+    )
+    .fetch_all(db.pool())
+    .await
+    .context("keys")?;
     let mut methods = Vec::new();
     let mut ids = Vec::new();
     for PublicKeyRow {
