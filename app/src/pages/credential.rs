@@ -211,10 +211,7 @@ fn WalletChoice(id: String) -> impl IntoView {
     view! {
         <section class="section" aria-labelledby="wallet-heading">
             <h2 id="wallet-heading">"Keep it in a wallet"</h2>
-            <p>
-                "A digital wallet app on your phone (for example the Learner Credential Wallet) keeps a copy of this credential bound to you, and can present it to anyone. "
-                "The copy is the same badge, signed by the issuer; revoking this credential revokes it too."
-            </p>
+            <p>"A wallet app (such as the Learner Credential Wallet) keeps a signed copy bound to you; revoking this credential revokes it too."</p>
             <ActionForm action=open>
                 <input type="hidden" name="id" value=id />
                 <NameInCopy id="wallet-name" />
@@ -231,7 +228,7 @@ fn NameInCopy(id: &'static str) -> impl IntoView {
     view! {
         <div class="pick">
             <input type="checkbox" id=id name="name" value="on" />
-            <label for=id>"Put my name in the wallet's copy (otherwise wallets show the badge without a recipient's name)"</label>
+            <label for=id>"Put my name in the wallet's copy"</label>
         </div>
     }
 }
@@ -287,19 +284,15 @@ fn WalletOfferView(o: WalletOffer, open: ServerAction<OpenWalletOffer>) -> impl 
             {match o.state.clone() {
                 Some(OfferState::Open { expires }) => view! {
                     <ol class="steps">
-                        <li>"Open your wallet app on your phone and choose to scan a QR code (in the Learner Credential Wallet: Add credential, Scan QR code)."</li>
-                        <li>"Scan this code. The wallet proves who it is to us, and we send it a copy of the badge bound to it."</li>
+                        <li>"In your wallet app, choose to scan a QR code."</li>
+                        <li>"Scan this code: the wallet receives a copy bound to it."</li>
                     </ol>
                     <figure class="wallet-offer__qr">
                         <div role="img" aria-label="QR code of the wallet link" inner_html=o.qr_svg.clone()></div>
                         <figcaption>{format!("Open until {expires}, for one wallet.")}</figcaption>
                     </figure>
                     <p class="meta">
-                        {if o.include_name {
-                            "The copy will carry your name."
-                        } else {
-                            "The copy will not carry your name: it names you only by a code the issuer can check."
-                        }}
+                        {if o.include_name { "The copy carries your name." } else { "The copy does not carry your name." }}
                     </p>
                     <p>
                         "Wallet on this device? "
@@ -307,12 +300,11 @@ fn WalletOfferView(o: WalletOffer, open: ServerAction<OpenWalletOffer>) -> impl 
                     </p>
                     <details>
                         <summary>"Another wallet (VC-API exchange URL)"</summary>
-                        <p>"Wallets that take an exchange URL can be given this one:"</p>
                         <p><code class="wallet-offer__url" data-exchange-url="">{o.exchange_url.clone()}</code></p>
                     </details>
                     <section class="section" aria-labelledby="openid-heading">
                         <h2 id="openid-heading">"A wallet that speaks OpenID (OID4VCI)"</h2>
-                        <p>"Some wallets scan a different code. Scan this one with them; when the wallet asks for a PIN, type the one below. Either code works once: the first wallet to claim the badge gets it."</p>
+                        <p>"Scan this one instead, and type the PIN when asked. The first wallet to claim the badge gets it."</p>
                         <figure class="wallet-offer__qr">
                             <div role="img" aria-label="QR code of the OpenID credential offer" inner_html=o.openid_qr_svg.clone()></div>
                         </figure>
@@ -324,13 +316,13 @@ fn WalletOfferView(o: WalletOffer, open: ServerAction<OpenWalletOffer>) -> impl 
                 }.into_any(),
                 Some(OfferState::Claimed { holder_did }) => view! {
                     <p class="notice" role="status">
-                        "A wallet has claimed its copy. It is bound to the wallet's identifier "
+                        "A wallet claimed its copy, bound to "
                         <code class="wallet-offer__did">{holder_did}</code>"."
                     </p>
                     {again("Add to another wallet", id.clone())}
                 }.into_any(),
                 Some(OfferState::Expired) => view! {
-                    <p class="notice">"This offer has expired: offers last 15 minutes and serve one wallet."</p>
+                    <p class="notice">"This offer has expired (offers last 15 minutes)."</p>
                     {again("Make a new offer", id.clone())}
                 }.into_any(),
                 None => view! {
@@ -430,7 +422,7 @@ fn result_message(code: &str) -> Option<(&'static str, &'static str)> {
         "unknown-issuer" => ("cannot-check", "Cannot check: its issuer is not one this page knows (it checks credentials issued here and did:key credentials). That does not mean the credential is invalid; check it with its issuer."),
         "cannot-check" => ("cannot-check", "Cannot check: the credential uses a proof or a JSON-LD context this page does not support. That does not mean it was changed; check it with a verifier that supports it."),
         "valid-unconfirmed" => ("valid", "The signature is valid and the credential current, but its issuer's identity is not confirmed: it is a did:key, which anyone can create. It was not issued here."),
-        "not-ob3" => ("invalid", "Not valid: this is not an Open Badges 3.0 credential (it needs a VC Data Model context, 2.0 or 1.1, an Open Badges 3.0 context and the OpenBadgeCredential or AchievementCredential type)."),
+        "not-ob3" => ("invalid", "Not valid: this is not an Open Badges 3.0 credential (it needs the VC and Open Badges 3.0 contexts and types)."),
         "not-json" => ("invalid", "Not valid: the credential in the file is not valid JSON."),
         "no-credential" => ("invalid", "This image carries no Open Badges credential. Download the badge again from its verification page."),
         "damaged" => ("invalid", "The file is damaged or not a PNG, SVG or JSON file we can read."),
@@ -442,9 +434,9 @@ fn result_message(code: &str) -> Option<(&'static str, &'static str)> {
         "revoked" => ("revoked", "Revoked: the credential is signed by its issuer, who has revoked it."),
         "not-yet-valid" => ("not-yet-valid", "Not yet valid: the credential is signed but its validity period has not started."),
         "invalid" => ("invalid", "Not valid: its revocation status or dates could not be confirmed."),
-        "status-unknown" => ("cannot-check", "Cannot check its revocation: the signature is valid and the credential current, but its status list is on its issuer's site, which this page does not fetch. Ask its issuer, or use a verifier that fetches status lists."),
-        "jwt" => ("cannot-check", "Cannot check here: this credential is secured as a JWT. This page checks Open Badges 3.0 credentials secured with Data Integrity proofs (eddsa-rdfc-2022, Ed25519Signature2020). That does not mean it is invalid."),
-        "ob2" => ("cannot-check", "Cannot check here: this is an Open Badges 2.0 badge. This page checks Open Badges 3.0 credentials; an Open Badges 2.0 badge is checked at its issuer's hosted address. That does not mean it is invalid."),
+        "status-unknown" => ("cannot-check", "Signed and current, but its revocation cannot be checked here: its status list is on another site, which this page does not fetch."),
+        "jwt" => ("cannot-check", "Cannot check here: it is a JWT credential; this page checks Data Integrity proofs. That does not make it invalid."),
+        "ob2" => ("cannot-check", "Cannot check here: it is an Open Badges 2.0 badge, checked at its issuer's address. That does not make it invalid."),
         _ => return None,
     })
 }
