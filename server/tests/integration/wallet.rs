@@ -55,12 +55,29 @@ impl World {
 
     /// A wallet's POST: no cookie, no Origin, JSON.
     async fn wallet_post(&self, path: &str, body: &str) -> (Reply, Value) {
-        let request = Request::post(path)
-            .header("content-type", "application/json")
-            .header("accept", "application/json")
-            .body(Body::from(body.to_owned()))
-            .expect("request");
-        let r = self.app.send(request).await;
+        self.send_as_wallet(path, "application/json", None, body.to_owned())
+            .await
+    }
+
+    /// Any wallet request: `content_type`, an optional bearer `token`; answers the reply and
+    /// its JSON (null when it is not JSON).
+    async fn send_as_wallet(
+        &self,
+        path: &str,
+        content_type: &str,
+        token: Option<&str>,
+        body: String,
+    ) -> (Reply, Value) {
+        let mut request = Request::post(path)
+            .header("content-type", content_type)
+            .header("accept", "application/json");
+        if let Some(t) = token {
+            request = request.header("authorization", format!("Bearer {t}"));
+        }
+        let r = self
+            .app
+            .send(request.body(Body::from(body)).expect("request"))
+            .await;
         let v = serde_json::from_str(&r.body).unwrap_or(Value::Null);
         (r, v)
     }
@@ -120,29 +137,23 @@ impl World {
     }
 
     async fn token_request(&self, body: &str) -> (Reply, Value) {
-        let request = Request::post("/oid4vci/token")
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("accept", "application/json")
-            .body(Body::from(body.to_owned()))
-            .expect("request");
-        let r = self.app.send(request).await;
-        let v = serde_json::from_str(&r.body).unwrap_or(Value::Null);
-        (r, v)
+        self.send_as_wallet(
+            "/oid4vci/token",
+            "application/x-www-form-urlencoded",
+            None,
+            body.to_owned(),
+        )
+        .await
     }
 
     async fn credential_request(&self, token: Option<&str>, body: &Value) -> (Reply, Value) {
-        let mut request = Request::post("/oid4vci/credential")
-            .header("content-type", "application/json")
-            .header("accept", "application/json");
-        if let Some(t) = token {
-            request = request.header("authorization", format!("Bearer {t}"));
-        }
-        let r = self
-            .app
-            .send(request.body(Body::from(body.to_string())).expect("request"))
-            .await;
-        let v = serde_json::from_str(&r.body).unwrap_or(Value::Null);
-        (r, v)
+        self.send_as_wallet(
+            "/oid4vci/credential",
+            "application/json",
+            token,
+            body.to_string(),
+        )
+        .await
     }
 }
 
