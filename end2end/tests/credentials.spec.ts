@@ -131,6 +131,38 @@ test("a completed domain earns a badge that anyone can verify, until a coordinat
     expect((await verifyWithDcc(doc, { baseUrl: baseURL })).verified).toBe(false);
   }
 
+  // The Learning Statement signed as a CLR 2.0 record (issue 16): it embeds the badge, and
+  // it and every badge inside pass both verifiers. In one project only: both share the demo
+  // teacher, and signing again replaces the record.
+  let record: { credentialSubject: { verifiableCredential: { id: string; credentialSubject: { achievement: { name: string } } }[] } } | null = null;
+  if (js) {
+    await open(teacher, testInfo, "/learning-statement");
+    await teacher.getByRole("button", { name: /^Sign (my statement|again with my saved statement)$/ }).click();
+    await expect(teacher.getByRole("status").filter({ hasText: "Signed: your record is ready to share." })).toBeVisible();
+    const recordHref = await teacher.locator('[data-record-state="live"]').getByRole("link", { name: "Its verification page" }).getAttribute("href");
+    expect(recordHref).toMatch(/^\/credentials\/[0-9a-f]{32}$/);
+    record = await (await api.get(`${recordHref}/credential.json`)).json();
+    const inside = record?.credentialSubject.verifiableCredential ?? [];
+    expect(inside.map((c) => c.id)).toContain(credential.id);
+    for (const doc of [record, ...inside]) {
+      outcome = await verifyCredential(doc, { baseUrl: baseURL });
+      expect(outcome.errors).toEqual([]);
+      expect(outcome.verified).toBe(true);
+      const dcc = await verifyWithDcc(doc, { baseUrl: baseURL });
+      expect(dcc.errors).toEqual([]);
+      expect(dcc.log.valid_signature?.valid).toBe(true);
+      expect(dcc.verified).toBe(true);
+    }
+    const changed = structuredClone(record);
+    if (changed) changed.credentialSubject.verifiableCredential[0].credentialSubject.achievement.name = "Master Mentor";
+    expect((await verifyCredential(changed, { baseUrl: baseURL })).verified).toBe(false);
+    expect((await verifyWithDcc(changed, { baseUrl: baseURL })).verified).toBe(false);
+    // Its page, like a badge's: valid, and each badge inside checked on its own.
+    await open(visitor, testInfo, recordHref ?? "");
+    await expect(visitor.locator("[data-verdict]").first()).toHaveAttribute("data-verdict", "valid");
+    await expect(visitor.locator('[data-contained="valid"]').filter({ hasText: badge })).toBeVisible();
+  }
+
   // The baked PNG, checked on the verify page, leads back to the credential.
   const png = await (await api.get(`/credentials/${publicId}/badge.png`)).body();
   await open(visitor, testInfo, "/verify");
@@ -167,6 +199,14 @@ test("a completed domain earns a badge that anyone can verify, until a coordinat
     expect(outcome.revoked).toBe(true);
     expect(outcome.verified).toBe(false);
     const dcc = await verifyWithDcc(doc, { baseUrl: baseURL });
+    expect(dcc.revoked).toBe(true);
+    expect(dcc.verified).toBe(false);
+  }
+  // The record that embeds it is revoked with it, in both verifiers too.
+  if (record) {
+    outcome = await verifyCredential(record, { baseUrl: baseURL });
+    expect(outcome.revoked).toBe(true);
+    const dcc = await verifyWithDcc(record, { baseUrl: baseURL });
     expect(dcc.revoked).toBe(true);
     expect(dcc.verified).toBe(false);
   }

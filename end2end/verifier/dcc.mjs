@@ -7,12 +7,23 @@
 // loaded: did:web documents, which it always asks for over https, are fetched from the server
 // under test over plain HTTP; the server's own URLs pass; anything else (the Open Badges JSON
 // schema it tries to fetch, issuer registries) is refused, and the library reports that as
-// "additional information", not as a failed check.
+// "additional information", not as a failed check. One exception: its document loader bundles
+// no CLR 2.0 context and fetches it from 1EdTech's site, so that URL is answered with the
+// published file we bundle (app/src/credentials/contexts/README.md), as the site would.
 //
 //   import { verifyWithDcc } from "../verifier/dcc.mjs";
 //   const { verified, revoked, log, errors } = await verifyWithDcc(credential, { baseUrl });
 
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
 let guardedFor = null;
+
+const CONTEXTS_SERVED = {
+  "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json": "clr-v2p0-context-2.0.1.json",
+};
+const contextDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "app", "src", "credentials", "contexts");
 
 function guardFetch(baseUrl) {
   const { origin, host } = new URL(baseUrl);
@@ -22,6 +33,13 @@ function guardFetch(baseUrl) {
   const realFetch = globalThis.fetch;
   globalThis.fetch = async (input, init) => {
     let url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    const served = CONTEXTS_SERVED[url];
+    if (served) {
+      return new Response(readFileSync(join(contextDir, served)), {
+        status: 200,
+        headers: { "content-type": "application/ld+json" },
+      });
+    }
     if (url.startsWith(`https://${host}/`)) url = `http://${host}/${url.slice(`https://${host}/`.length)}`;
     if (!url.startsWith(`${origin}/`)) throw new TypeError(`offline: refusing to fetch ${url}`);
     return realFetch(input instanceof Request ? new Request(url, input) : url, init);

@@ -34,6 +34,7 @@ const CONTEXT_FILES = {
   "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json": "ob-v3p0-context-3.0.1.json",
   "https://purl.imsglobal.org/spec/ob/v3p0/context.json": "ob-v3p0-context.json",
   "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json": "ob-v3p0-extensions.json",
+  "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json": "clr-v2p0-context-2.0.1.json",
 };
 const contexts = new Map(
   Object.entries(CONTEXT_FILES).map(([url, file]) => [url, JSON.parse(readFileSync(join(contextDir, file), "utf8"))]),

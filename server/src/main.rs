@@ -88,8 +88,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 app::db::credential::withdraw_key(&db, &startup::issuer_settings(&config), &key)
                     .await?;
             println!(
-                "{key} is withdrawn from did.json; {} credentials (and the status list) are signed again with {}; {} copies in wallets no longer verify: their holders must add the badge to their wallet again. Start the servers now.",
-                done.resigned, done.signing_key, done.wallet_copies
+                "{key} is withdrawn from did.json; {} credentials (and the status list) are signed again with {}, and {} signed Learning Statements rebuilt with them; {} copies in wallets no longer verify: their holders must add the badge to their wallet again. Start the servers now.",
+                done.resigned, done.signing_key, done.records, done.wallet_copies
             );
             db.close().await;
             Ok(())

@@ -65,3 +65,63 @@ pub async fn save_statement(statement: StatementForm) -> Result<(), AppError> {
     .await;
     super::form_reply(result, |_| "/learning-statement?saved=1".to_owned())
 }
+
+/// Signs the holder's saved Learning Statement as a CLR 2.0 record (their live badges and the
+/// parts they chose); a record signed before is replaced. Errors: `422` naming `statement`
+/// when they hold no live badge.
+#[server(endpoint = "statement/sign", output = crate::api::JsonText)]
+pub async fn sign_statement() -> Result<String, AppError> {
+    let result = async {
+        let who = auth::authorize(Access::SignedIn)?;
+        let db = super::db()?;
+        let issuer = db.issuer().ok_or(AppError::Internal)?;
+        match crate::db::credential::sign_record(
+            &db,
+            &issuer,
+            crate::domain::ids::UserId::new(who.user_id),
+        )
+        .await
+        .map_err(internal)?
+        {
+            Ok(id) => Ok(id),
+            Err(crate::db::credential::RecordRefused::NoBadge) => Err(AppError::invalid(
+                "statement",
+                "cannot be signed yet: a signed record holds your badges, and you hold none",
+            )),
+            Err(crate::db::credential::RecordRefused::NoFramework) => {
+                Err(AppError::NotFound("The course".into()))
+            }
+        }
+    }
+    .await;
+    super::form_reply(result, |_| {
+        "/learning-statement?signed=1#signed-record".to_owned()
+    })
+}
+
+/// Withdraws the holder's live signed record (it stops verifying; the statement stays).
+/// Errors: `404` when none is live.
+#[server(endpoint = "statement/withdraw", output = crate::api::JsonText)]
+pub async fn withdraw_statement() -> Result<(), AppError> {
+    let result = async {
+        let who = auth::authorize(Access::SignedIn)?;
+        let db = super::db()?;
+        let issuer = db.issuer().ok_or(AppError::Internal)?;
+        if crate::db::credential::withdraw_record(
+            &db,
+            &issuer,
+            crate::domain::ids::UserId::new(who.user_id),
+        )
+        .await
+        .map_err(internal)?
+        {
+            Ok(())
+        } else {
+            Err(AppError::NotFound("A signed record".into()))
+        }
+    }
+    .await;
+    super::form_reply(result, |_| {
+        "/learning-statement?withdrawn=1#signed-record".to_owned()
+    })
+}

@@ -22,6 +22,9 @@ pub const CREDENTIALS_V1: &str = "https://www.w3.org/2018/credentials/v1";
 pub const DATA_INTEGRITY_V2: &str = "https://w3id.org/security/data-integrity/v2";
 /// Open Badges 3.0.3 context (the newest one).
 pub const OB_V3P0_3_0_3: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
+/// 1EdTech Comprehensive Learner Record 2.0.1 context (`ClrCredential`, `ClrSubject`,
+/// `Association`); listed after the VC 2.0 context and before the OB 3.0.3 one.
+pub const CLR_V2P0_2_0_1: &str = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json";
 /// DID Core context.
 pub const DID_V1: &str = "https://www.w3.org/ns/did/v1";
 /// Multikey context.
@@ -66,6 +69,10 @@ pub const BUNDLED_CONTEXTS: &[(&str, &str)] = &[
     (
         "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json",
         include_str!("contexts/ob-v3p0-extensions.json"),
+    ),
+    (
+        CLR_V2P0_2_0_1,
+        include_str!("contexts/clr-v2p0-context-2.0.1.json"),
     ),
     (DID_V1, include_str!("contexts/did-v1.jsonld")),
     (MULTIKEY_V1, include_str!("contexts/multikey-v1.jsonld")),

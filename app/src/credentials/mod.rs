@@ -8,6 +8,7 @@
 //! * [`keys`]: Multikey encodings, did:key, did:web documents and a key resolver.
 //! * [`issuer`]: the issuer's DID and profile, and sealing secret keys at rest.
 //! * [`ob3`]: the Open Badges 3.0 achievement and credential documents.
+//! * [`clr`]: the signed Learning Statement, a CLR 2.0 `ClrCredential` embedding the badges.
 //! * [`status`]: the Bitstring Status List used for revocation.
 //! * [`jws`]: OID4VCI key proofs (compact JWS, EdDSA, did:key).
 //! * [`verify`]: a verification report in words (shape, signature, dates, status).
@@ -16,6 +17,7 @@
 //! `app/tests/credentials_vector.rs` reproduces the W3C vc-di-eddsa test vector byte for byte.
 
 pub mod bake;
+pub mod clr;
 mod error;
 pub mod image;
 pub mod issuer;

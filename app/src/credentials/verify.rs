@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::{verify_credential, ContextLoader, Error, KeyResolver};
 use crate::domain::credential::{
-    AlignmentRow, Check, CredentialSummary, ResultRow, Verdict, Verification,
+    AlignmentRow, Check, ContainedRow, CredentialSummary, ResultRow, Verdict, Verification,
 };
 use crate::domain::time::{parse_xsd_date_time, utc_date};
 
@@ -85,11 +85,35 @@ pub enum DataModel {
     V1_1,
 }
 
+/// What kind of credential a document is, by its contexts and types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// An Open Badges 3.0 `OpenBadgeCredential` / `AchievementCredential`.
+    Badge,
+    /// A 1EdTech CLR 2.0 `ClrCredential` embedding other credentials.
+    Record,
+}
+
+impl Kind {
+    /// The first check's label.
+    fn label(self) -> &'static str {
+        match self {
+            Kind::Badge => "Open Badges 3.0 credential",
+            Kind::Record => "CLR 2.0 record",
+        }
+    }
+}
+
+/// Most credentials one CLR record may embed to be checked (each is verified in turn).
+pub const MAX_EMBEDDED: usize = 64;
+
 /// Whether the document has the shape of an Open Badges 3.0 credential (OB 3.0 §8.1 and the
-/// conformance rules for displayers): a VC Data Model context first (2.0, or 1.1 as issued
-/// before OB 3.0's final release), an Open Badges 3.0 context after it, and the types
-/// `VerifiableCredential` and `OpenBadgeCredential` or its alias `AchievementCredential`.
-fn shape(doc: &Value) -> Result<DataModel, String> {
+/// conformance rules for displayers) or of a CLR 2.0 record (CLR 2.0 §4: `ClrCredential` with a
+/// `ClrSubject` embedding at least one credential): a VC Data Model context first (2.0, or 1.1
+/// as issued before OB 3.0's final release), the Open Badges 3.0 (or CLR 2.0) context after
+/// it, and the types `VerifiableCredential` and `OpenBadgeCredential` or its alias
+/// `AchievementCredential` (or `ClrCredential`).
+fn shape(doc: &Value) -> Result<(DataModel, Kind), String> {
     let contexts: Vec<&str> = list(doc.get("@context"))
         .iter()
         .filter_map(|c| c.as_str())
@@ -101,25 +125,49 @@ fn shape(doc: &Value) -> Result<DataModel, String> {
             return Err("its first @context is not the VC Data Model context (2.0, or 1.1)".into())
         }
     };
-    if !contexts
-        .iter()
-        .skip(1)
-        .any(|c| c.starts_with("https://purl.imsglobal.org/spec/ob/v3p0/context"))
-    {
-        return Err("it has no Open Badges 3.0 @context".into());
+    let kind = if has_type(doc, "ClrCredential") {
+        Kind::Record
+    } else {
+        Kind::Badge
+    };
+    let (prefix, what) = match kind {
+        Kind::Badge => (
+            "https://purl.imsglobal.org/spec/ob/v3p0/context",
+            "Open Badges 3.0",
+        ),
+        Kind::Record => (
+            "https://purl.imsglobal.org/spec/clr/v2p0/context",
+            "CLR 2.0",
+        ),
+    };
+    if !contexts.iter().skip(1).any(|c| c.starts_with(prefix)) {
+        return Err(format!("it has no {what} @context"));
     }
     if !has_type(doc, "VerifiableCredential")
-        || !(has_type(doc, "OpenBadgeCredential") || has_type(doc, "AchievementCredential"))
+        || !(kind == Kind::Record
+            || has_type(doc, "OpenBadgeCredential")
+            || has_type(doc, "AchievementCredential"))
     {
         return Err(
-            "its type is not VerifiableCredential and OpenBadgeCredential (or AchievementCredential)"
+            "its type is not VerifiableCredential and OpenBadgeCredential (or AchievementCredential, or ClrCredential)"
                 .into(),
         );
     }
     if !doc.get("credentialSubject").is_some_and(Value::is_object) {
         return Err("it has no credentialSubject".into());
     }
-    Ok(model)
+    if kind == Kind::Record {
+        let n = super::clr::embedded(doc).len();
+        if n == 0 {
+            return Err("its ClrSubject embeds no verifiableCredential".into());
+        }
+        if n > MAX_EMBEDDED {
+            return Err(format!(
+                "it embeds {n} credentials; this page checks at most {MAX_EMBEDDED}"
+            ));
+        }
+    }
+    Ok((model, kind))
 }
 
 /// What this verifier recognises but cannot check, named instead of called invalid: an
@@ -172,7 +220,14 @@ pub fn cannot_check(why: &str) -> Verification {
 /// Reads what the credential states, for display (nothing here is trusted before the checks).
 pub fn summary(doc: &Value) -> CredentialSummary {
     let subject = doc.get("credentialSubject").unwrap_or(&Value::Null);
-    let achievement = subject.get("achievement").unwrap_or(&Value::Null);
+    // A record's own name and description are the credential's; a badge's are its
+    // achievement's.
+    let record = super::clr::is_clr(doc);
+    let achievement = if record {
+        doc
+    } else {
+        subject.get("achievement").unwrap_or(&Value::Null)
+    };
     let descriptions: Vec<&Value> = list(achievement.get("resultDescription"));
     let results = list(subject.get("result"))
         .into_iter()
@@ -238,13 +293,67 @@ pub fn summary(doc: &Value) -> CredentialSummary {
         evidence: list(doc.get("evidence"))
             .into_iter()
             .map(|e| {
+                let narrative = str_at(e, &["narrative"]);
                 (
                     str_at(e, &["name"]).to_owned(),
-                    str_at(e, &["description"]).to_owned(),
+                    if narrative.is_empty() {
+                        str_at(e, &["description"]).to_owned()
+                    } else {
+                        narrative.to_owned()
+                    },
                 )
             })
             .collect(),
+        contains: if record { contained(doc) } else { Vec::new() },
     }
+}
+
+/// The credentials a record embeds, named by their achievements, with what each is part of
+/// (the record's `isPartOf` associations; the target named from the embedded achievements or
+/// the record's own `achievement` list).
+fn contained(doc: &Value) -> Vec<ContainedRow> {
+    let subject = doc.get("credentialSubject").unwrap_or(&Value::Null);
+    let embedded = super::clr::embedded(doc);
+    let mut achievements: Vec<&Value> = embedded
+        .iter()
+        .filter_map(|c| super::clr::achievement_of(c))
+        .collect();
+    achievements.extend(list(subject.get("achievement")));
+    let name_of = |id: &str| -> Option<String> {
+        achievements
+            .iter()
+            .find(|a| str_at(a, &["id"]) == id && !id.is_empty())
+            .map(|a| str_at(a, &["name"]).to_owned())
+            .or_else(|| (!id.is_empty()).then(|| id.to_owned()))
+    };
+    let associations = list(subject.get("association"));
+    embedded
+        .iter()
+        .map(|c| {
+            let achievement = super::clr::achievement_of(c).unwrap_or(&Value::Null);
+            let achievement_id = str_at(achievement, &["id"]);
+            let part_of = associations
+                .iter()
+                .find(|a| {
+                    str_at(a, &["associationType"]) == super::clr::IS_PART_OF
+                        && str_at(a, &["sourceId"]) == achievement_id
+                        && !achievement_id.is_empty()
+                })
+                .and_then(|a| name_of(str_at(a, &["targetId"])));
+            let name = str_at(achievement, &["name"]);
+            ContainedRow {
+                name: if name.is_empty() {
+                    str_at(c, &["name"]).to_owned()
+                } else {
+                    name.to_owned()
+                },
+                url: str_at(c, &["id"]).to_owned(),
+                verdict: None,
+                reason: String::new(),
+                part_of,
+            }
+        })
+        .collect()
 }
 
 /// What a signature failure means, in words.
@@ -293,7 +402,7 @@ pub fn verify(
     if let Some(why) = not_checkable(doc) {
         return cannot_check(&why);
     }
-    let model = match shape(doc) {
+    let (model, kind) = match shape(doc) {
         Ok(m) => m,
         Err(why) => {
             checks.push(Check {
@@ -311,15 +420,19 @@ pub fn verify(
             };
         }
     };
+    let what = match kind {
+        Kind::Badge => "Open Badges 3.0",
+        Kind::Record => "CLR 2.0",
+    };
     checks.push(Check {
-        label: "Open Badges 3.0 credential".into(),
+        label: kind.label().into(),
         ok: true,
         detail: match model {
-            DataModel::V2 => "VC Data Model 2.0 and Open Badges 3.0 contexts and types.".into(),
-            DataModel::V1_1 => "VC Data Model 1.1 and Open Badges 3.0 contexts and types (its issuance and expiration dates are read as its validity period).".into(),
+            DataModel::V2 => format!("VC Data Model 2.0 and {what} contexts and types."),
+            DataModel::V1_1 => format!("VC Data Model 1.1 and {what} contexts and types (its issuance and expiration dates are read as its validity period)."),
         },
     });
-    let summary = summary(doc);
+    let mut summary = summary(doc);
     let signature = verify_credential(doc, resolver, loader);
     checks.push(match &signature {
         Ok(v) => Check {
@@ -427,6 +540,47 @@ pub fn verify(
                 ),
             },
         }
+    };
+    let (verdict, reason) = if kind == Kind::Record {
+        let embedded = super::clr::embedded(doc);
+        let mut worst: Option<(Verdict, String)> = None;
+        for (row, credential) in summary.contains.iter_mut().zip(embedded) {
+            let report = if super::clr::is_clr(credential) {
+                cannot_check("it is a record inside a record, which this page does not open")
+            } else {
+                verify(credential, resolver, loader, status, now_ms)
+            };
+            checks.push(Check {
+                label: format!("Contains: {}", row.name),
+                ok: report.verdict == Verdict::Valid,
+                detail: format!("{}. {}", report.verdict.label(), report.reason),
+            });
+            if report.verdict != Verdict::Valid && worst.is_none() {
+                worst = Some((report.verdict, row.name.clone()));
+            }
+            row.verdict = Some(report.verdict);
+            row.reason = report.reason;
+        }
+        match (verdict, worst) {
+            (Verdict::Valid, Some((inner, name))) => (
+                inner,
+                format!(
+                    "The record is signed by its issuer, but a credential it contains is not valid now ({}): {name}.",
+                    inner.label().to_lowercase()
+                ),
+            ),
+            (Verdict::Valid, None) => (
+                Verdict::Valid,
+                if unconfirmed {
+                    reason
+                } else {
+                    "This record is valid: signed by its issuer, unchanged, current and not revoked, and so is every credential it contains.".to_owned()
+                },
+            ),
+            other => (other.0, reason),
+        }
+    } else {
+        (verdict, reason)
     };
     checks.push(Check {
         label: "Issuer identity".into(),

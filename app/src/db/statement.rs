@@ -135,6 +135,7 @@ pub async fn load(
         credentials,
         saved,
         as_of: utc_date(now_ms()),
+        record: super::credential::latest_record(db, user_id).await?,
     }))
 }
 

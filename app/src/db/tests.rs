@@ -122,3 +122,31 @@ fn the_two_migration_folders_stay_in_step() {
     let altered = first.replacen("slug", "slag", 1);
     assert_ne!(shape(first), shape(&altered));
 }
+
+/// Issue 14: the `db/` layer is split by operation; no file of it grows past 400 lines.
+#[test]
+fn no_db_file_is_over_400_lines() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/db");
+    let mut stack = vec![root];
+    let mut over = Vec::new();
+    let mut seen = 0;
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("db/ is readable") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                seen += 1;
+                let lines = std::fs::read_to_string(&path)
+                    .expect("source")
+                    .lines()
+                    .count();
+                if lines > 400 {
+                    over.push(format!("{} ({lines} lines)", path.display()));
+                }
+            }
+        }
+    }
+    assert!(seen > 20, "found only {seen} files under db/");
+    assert!(over.is_empty(), "over 400 lines: {over:?}");
+}

@@ -104,8 +104,28 @@ pub struct CredentialSummary {
     pub results: Vec<ResultRow>,
     /// Competencies aligned.
     pub alignments: Vec<AlignmentRow>,
-    /// Evidence descriptions: (name, description).
+    /// Evidence descriptions: (name, description), or (name, narrative) where the evidence
+    /// states its content (a signed Learning Statement's parts).
     pub evidence: Vec<(String, String)>,
+    /// The credentials a CLR 2.0 record embeds (empty for a badge).
+    #[serde(default)]
+    pub contains: Vec<ContainedRow>,
+}
+
+/// A credential embedded in a CLR 2.0 record, with its own verification.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContainedRow {
+    /// Its achievement's name.
+    pub name: String,
+    /// Its id (for ours, its public page).
+    pub url: String,
+    /// Its own verdict (`None` until verified).
+    pub verdict: Option<Verdict>,
+    /// Why, in one sentence.
+    pub reason: String,
+    /// The achievement it is part of, by name, when the record says so (an `isPartOf`
+    /// association).
+    pub part_of: Option<String>,
 }
 
 /// A verification report.

@@ -169,6 +169,17 @@ pub struct CredentialLine {
     pub revoked: bool,
 }
 
+/// The holder's latest signed Learning Statement (a CLR 2.0 credential).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedRecord {
+    /// Public id: its page is `/credentials/<id>`, its file `/credentials/<id>/credential.json`.
+    pub public_id: String,
+    /// Signed on (`2026-12-01`).
+    pub issued: String,
+    /// Why it no longer verifies (replaced, withdrawn, a badge in it revoked), if so.
+    pub revoked: Option<String>,
+}
+
 /// Everything the statement can hold, with the teacher's choice of parts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LearningStatement {
@@ -194,6 +205,9 @@ pub struct LearningStatement {
     pub saved: Option<String>,
     /// The day it was put together (`2026-11-30`, UTC): the date a printed statement carries.
     pub as_of: String,
+    /// The latest signed record, if the holder ever signed one.
+    #[serde(default)]
+    pub record: Option<SignedRecord>,
 }
 
 impl LearningStatement {
@@ -208,6 +222,12 @@ impl LearningStatement {
     /// Whether a part is included.
     pub fn includes(&self, part: Part) -> bool {
         self.included.contains(&part)
+    }
+
+    /// Whether the holder can sign their statement: a signed record embeds at least one live
+    /// badge (CLR 2.0 requires a `verifiableCredential`).
+    pub fn can_sign(&self) -> bool {
+        self.credentials.iter().any(|c| !c.revoked)
     }
 }
 

@@ -9,7 +9,7 @@ use crate::components::form::{use_form_error, FormAlert};
 use crate::components::layout::TableScroll;
 use crate::components::session_guard::Private;
 use crate::domain::credential::{
-    CredentialPage, MyCredential, OfferState, Verification, WalletOffer,
+    CredentialPage, CredentialSummary, MyCredential, OfferState, Verification, WalletOffer,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -45,6 +45,7 @@ fn CredentialView(p: CredentialPage, show: ServerAction<SetShowName>) -> impl In
     let v = p.verification.clone();
     let s = v.summary.clone().unwrap_or_default();
     let id = p.public_id.clone();
+    let record = !s.contains.is_empty();
     let title = if s.name.is_empty() {
         "Credential".to_owned()
     } else {
@@ -89,6 +90,10 @@ fn CredentialView(p: CredentialPage, show: ServerAction<SetShowName>) -> impl In
                 </div>
             </div>
             <Checks v=v.clone() />
+            {if record {
+                view! { <RecordContents s=s.clone() /> }.into_any()
+            } else {
+                view! {
             <section class="section" aria-labelledby="results-heading">
                 <h2 id="results-heading">"Results by indicator"</h2>
                 <p class="meta">"As the assessors rated the evidence: Not evident, Partly evident or Evident."</p>
@@ -126,25 +131,79 @@ fn CredentialView(p: CredentialPage, show: ServerAction<SetShowName>) -> impl In
                     }).collect_view()}
                 </ul>
             </section>
+                }
+                .into_any()
+            }}
             <section class="section" aria-labelledby="downloads-heading">
                 <h2 id="downloads-heading">"Share and download"</h2>
                 <ul class="downloads">
-                    <li><a href=format!("/credentials/{id}/badge.png") download>"Badge image (PNG) with the credential inside"</a></li>
-                    <li><a href=format!("/credentials/{id}/badge.svg") download>"Badge image (SVG) with the credential inside"</a></li>
-                    <li><a href=format!("/credentials/{id}/credential.json") download>"Credential (JSON, Open Badges 3.0)"</a></li>
+                    {(!record).then(|| view! {
+                        <li><a href=format!("/credentials/{id}/badge.png") download>"Badge image (PNG) with the credential inside"</a></li>
+                        <li><a href=format!("/credentials/{id}/badge.svg") download>"Badge image (SVG) with the credential inside"</a></li>
+                    })}
+                    <li>
+                        <a href=format!("/credentials/{id}/credential.json") download>
+                            {if record { "Signed record (JSON, CLR 2.0)" } else { "Credential (JSON, Open Badges 3.0)" }}
+                        </a>
+                    </li>
                     // A revoked credential is not offered for a profile (issue 15).
-                    {(p.is_holder && p.revoked.is_none()).then(|| view! {
+                    {(p.is_holder && p.revoked.is_none() && !record).then(|| view! {
                         <li><a href=p.linkedin.clone() rel="noopener" target="_blank">"Add to LinkedIn profile"</a></li>
                     })}
                 </ul>
                 <p class="meta">
-                    "Anyone can check this credential here or with any Open Badges 3.0 verifier. "
+                    {if record {
+                        "Anyone can check this record here or with any verifier of W3C Verifiable Credentials; each badge inside carries its own signature. "
+                    } else {
+                        "Anyone can check this credential here or with any Open Badges 3.0 verifier. "
+                    }}
                     <A exact=true href="/verify">"Verify a badge file"</A>
                 </p>
             </section>
-            {(p.is_holder && p.revoked.is_none()).then(|| view! { <WalletChoice id=id.clone() /> })}
+            {(p.is_holder && p.revoked.is_none() && !record).then(|| view! { <WalletChoice id=id.clone() /> })}
             {p.is_holder.then(|| view! { <HolderChoices id=id.clone() show_name=p.show_name show /> })}
         </article>
+    }
+}
+
+/// What a signed Learning Statement (CLR 2.0) holds: each credential with its own verdict,
+/// and the parts of the statement.
+#[component]
+fn RecordContents(s: CredentialSummary) -> impl IntoView {
+    view! {
+        <section class="section" aria-labelledby="contains-heading">
+            <h2 id="contains-heading">"Credentials in this record"</h2>
+            <p class="meta">"Each one is checked on its own: its signature, its dates and whether its issuer revoked it."</p>
+            <ul class="record-contents">
+                {s.contains.iter().map(|c| {
+                    // Not checked when the record itself failed before its contents were opened.
+                    let (key, label) = c.verdict.map_or(("unchecked", "Not checked"), |v| (v.key(), v.label()));
+                    let name = c.name.clone();
+                    view! {
+                        <li data-contained=key>
+                            {if c.url.starts_with("https://") || c.url.starts_with("http://") {
+                                view! { <a href=c.url.clone()>{name}</a> }.into_any()
+                            } else {
+                                view! { <strong>{name}</strong> }.into_any()
+                            }}
+                            {c.part_of.clone().map(|whole| format!(", part of {whole}"))}
+                            ": "
+                            <span class=format!("verdict-label verdict-label--{key}")>{label}</span>
+                            {(!c.reason.is_empty()).then(|| format!(". {}", c.reason))}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+        {(!s.evidence.is_empty()).then(|| view! {
+            <section class="section" aria-labelledby="parts-heading">
+                <h2 id="parts-heading">"From the Learning Statement"</h2>
+                {s.evidence.iter().map(|(name, text)| view! {
+                    <h3>{name.clone()}</h3>
+                    {text.split('\n').filter(|l| !l.trim().is_empty()).map(|l| view! { <p>{l.to_owned()}</p> }).collect_view()}
+                }).collect_view()}
+            </section>
+        })}
     }
 }
 

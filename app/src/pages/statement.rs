@@ -1,9 +1,9 @@
 //! `/learning-statement`: the teacher writes their Learning Statement and chooses its parts;
 //! `/learning-statement/print`: the chosen parts as a printable document.
 
-use crate::api::statement::{get_statement, SaveStatement};
+use crate::api::statement::{get_statement, SaveStatement, SignStatement, WithdrawStatement};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::form::{echo_or, textarea_html, use_form_error, FormAlert};
+use crate::components::form::{echo_or, textarea_html, use_form_error, Confirm, FormAlert};
 use crate::components::layout::TableScroll;
 use crate::components::session_guard::Private;
 use crate::domain::statement::{LearningStatement, Part};
@@ -25,12 +25,27 @@ pub fn StatementPage() -> impl IntoView {
 #[component]
 fn StatementEditor() -> impl IntoView {
     let save = ServerAction::<SaveStatement>::new();
-    let statement = Resource::new(move || save.version().get(), |_| get_statement());
+    let sign = ServerAction::<SignStatement>::new();
+    let withdraw = ServerAction::<WithdrawStatement>::new();
+    let statement = Resource::new(
+        move || {
+            (
+                save.version().get(),
+                sign.version().get(),
+                withdraw.version().get(),
+            )
+        },
+        |_| get_statement(),
+    );
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match statement.await {
-                    Ok(s) => view! { <StatementForm s save /> }.into_any(),
+                    Ok(s) => view! {
+                        <StatementForm s=s.clone() save />
+                        <SignedRecordSection s sign withdraw />
+                    }
+                    .into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
@@ -111,6 +126,90 @@ fn StatementForm(s: LearningStatement, save: ServerAction<SaveStatement>) -> imp
             <button class="button" type="submit">"Save statement"</button>
             <span class="save-status" role="status">{move || saved().then_some("Saved")}</span>
         </ActionForm>
+    }
+}
+
+/// The signed record: a CLR 2.0 credential of the holder's badges and chosen parts, its page and
+/// file, signing it (again) and withdrawing it.
+#[component]
+fn SignedRecordSection(
+    s: LearningStatement,
+    sign: ServerAction<SignStatement>,
+    withdraw: ServerAction<WithdrawStatement>,
+) -> impl IntoView {
+    let sign_error = use_form_error(sign);
+    let withdraw_error = use_form_error(withdraw);
+    let query = use_query_map();
+    let done = move || {
+        if matches!(sign.value().get(), Some(Ok(_)))
+            || (sign.value().get().is_none() && query.read().get("signed").is_some())
+        {
+            Some("Signed: your record is ready to share.")
+        } else if matches!(withdraw.value().get(), Some(Ok(())))
+            || (withdraw.value().get().is_none() && query.read().get("withdrawn").is_some())
+        {
+            Some("Withdrawn: the signed record no longer verifies.")
+        } else {
+            None
+        }
+    };
+    let live = s.record.as_ref().is_some_and(|r| r.revoked.is_none());
+    let current = s.record.clone().map(|r| {
+        let page = format!("/credentials/{}", r.public_id);
+        let file = format!("/credentials/{}/credential.json", r.public_id);
+        match r.revoked {
+            None => view! {
+                <p data-record-state="live">
+                    {format!("Signed on {}. ", r.issued)}
+                    <a href=page>"Its verification page"</a>
+                    " · "
+                    <a href=file download>"Download the signed record (JSON)"</a>
+                </p>
+            }
+            .into_any(),
+            Some(why) => view! {
+                <p data-record-state="revoked">
+                    {format!("Your last signed record (signed on {}) no longer verifies: {why}. ", r.issued)}
+                    <a href=page>"Its verification page"</a>
+                </p>
+            }
+            .into_any(),
+        }
+    });
+    view! {
+        <section class="signed-record" id="signed-record" aria-labelledby="signed-record-title">
+            <h2 id="signed-record-title">"Signed record"</h2>
+            <p>
+                "Sign your statement as one credential that anyone can check: a Comprehensive Learner Record (1EdTech CLR 2.0), signed by the institution, holding each of your badges with its own signature, how they fit together, and the parts you chose above, as last saved. Save first if you changed anything. Anyone who has the record or its link can read the parts you included."
+            </p>
+            {current}
+            <p class="save-status" role="status">{done}</p>
+            {if s.can_sign() {
+                view! {
+                    <ActionForm action=sign attr:class="inline-form">
+                        <FormAlert error=sign_error fields=&[] />
+                        <button class="button" type="submit">
+                            {if live { "Sign again with my saved statement" } else { "Sign my statement" }}
+                        </button>
+                    </ActionForm>
+                }
+                .into_any()
+            } else {
+                view! { <p class="hint">"You can sign your statement once you hold a badge."</p> }.into_any()
+            }}
+            {live.then(|| view! {
+                <Confirm
+                    toggle="Withdraw…"
+                    target=" the signed record"
+                    question="The signed record stops verifying for everyone you gave it to, at once. Your statement and your badges stay as they are, and you can sign a new record later."
+                >
+                    <ActionForm action=withdraw attr:class="inline-form">
+                        <FormAlert error=withdraw_error fields=&[] />
+                        <button class="button button--danger" type="submit">"Withdraw the signed record"</button>
+                    </ActionForm>
+                </Confirm>
+            })}
+        </section>
     }
 }
 

@@ -644,6 +644,19 @@ fn rows() -> Vec<Row> {
             args: |_| kv(&[("statement[text][objectives]", "Mine".into())]),
             expect: [D, A, A, A, A, A, A],
         },
+        // Signing acts on the signed-in person's own statement and badges only (a refusal
+        // for holding none is a 422, counted as allowed here); withdrawing finds no live
+        // record in a fresh world.
+        Row {
+            path: "/api/statement/sign",
+            args: |_| Vec::new(),
+            expect: [D, A, A, A, A, A, A],
+        },
+        Row {
+            path: "/api/statement/withdraw",
+            args: |_| Vec::new(),
+            expect: [D, H, H, H, H, H, H],
+        },
         Row {
             path: "/api/notifications",
             args: |_| Vec::new(),

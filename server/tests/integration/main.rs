@@ -18,6 +18,7 @@ mod journal;
 mod pages;
 mod plain_forms;
 mod ratings;
+mod record;
 mod stored_values;
 mod trust;
 mod units;

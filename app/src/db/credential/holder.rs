@@ -72,6 +72,7 @@ pub(super) fn achievement_name(document: &str) -> String {
         .ok()
         .and_then(|d| {
             d.pointer("/credentialSubject/achievement/name")
+                .or_else(|| d.get("name"))
                 .and_then(Value::as_str)
                 .map(str::to_owned)
         })
@@ -85,13 +86,15 @@ pub(super) fn revocation(at: Option<i64>, reason: String) -> Option<Revocation> 
     })
 }
 
-/// The holder's credentials, newest first.
+/// The holder's badges, newest first (their signed Learning Statements are on the
+/// statement's page, see [`latest_record`]).
 pub async fn mine(db: &Db, issuer: &Issuer, user_id: i64) -> anyhow::Result<Vec<MyCredential>> {
     let rows: Vec<MyCredentialRow> = sqlx::query_as(
         "SELECT public_id, document, issued_at, revoked_at, revoked_reason, show_name \
-         FROM credentials WHERE user_id = $1 ORDER BY issued_at DESC, id DESC",
+         FROM credentials WHERE user_id = $1 AND achievement <> $2 ORDER BY issued_at DESC, id DESC",
     )
     .bind(user_id)
+    .bind(RECORD)
     .fetch_all(db.pool())
     .await
     .context("credentials")?;

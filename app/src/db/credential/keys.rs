@@ -140,6 +140,8 @@ pub struct Withdrawal {
     pub signing_key: String,
     /// Credentials signed again with it (revoked ones too, so they still say "revoked").
     pub resigned: u64,
+    /// Signed Learning Statements rebuilt with the badges signed again, and signed again.
+    pub records: u64,
     /// Copies in holders' wallets that no longer verify: their holders must claim again.
     pub wallet_copies: u64,
 }
@@ -259,9 +261,13 @@ pub async fn withdraw_key(
                 == Some(vm.as_str())
         })
         .count();
+    // Signed Learning Statements embed badges: those carrying one the withdrawn key signed
+    // take the badges as signed again, and are signed again themselves.
+    let records = refresh_records(db, &issuer, &vm).await?;
     Ok(Withdrawal {
         signing_key: issuer.fragment.clone(),
         resigned,
+        records,
         wallet_copies: u64::try_from(copies).unwrap_or(u64::MAX),
     })
 }

@@ -27,19 +27,25 @@ mod award;
 mod holder;
 mod keys;
 mod oid4vci;
+mod oid4vci_metadata;
 mod public;
+mod record;
 mod revoke;
 mod status_list;
 mod wallet;
+mod wallet_offer;
 pub use achievement::*;
 pub use award::*;
 pub use holder::*;
 pub use keys::*;
 pub use oid4vci::*;
+pub use oid4vci_metadata::*;
 pub use public::*;
+pub use record::*;
 pub use revoke::*;
 pub use status_list::*;
 pub use wallet::*;
+pub use wallet_offer::*;
 
 /// What the server is configured with to issue credentials.
 #[derive(Clone, Debug)]

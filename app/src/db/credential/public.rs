@@ -47,17 +47,63 @@ struct PageRow {
 /// Verifies any document: our own DID and status list are read from the database (no
 /// network); other issuers' status lists are reported as not checkable. Our status list is
 /// consulted only for a document whose issuer is our DID (the signature check then confirms
-/// the key is ours) and only for a `BitstringStatusListEntry` of purpose `revocation`.
+/// the key is ours) and only for a `BitstringStatusListEntry` of purpose `revocation`. A CLR
+/// record's embedded credentials are checked the same way, each with its own status.
 pub async fn verify_document(
     db: &Db,
     issuer: &Issuer,
     doc: &Value,
 ) -> anyhow::Result<Verification> {
     let resolver = resolver(db, &issuer.did).await?;
+    let mut answers = std::collections::HashMap::new();
+    let mut documents = vec![doc];
+    documents.extend(
+        crate::credentials::clr::embedded(doc)
+            .into_iter()
+            .take(verify::MAX_EMBEDDED),
+    );
+    for d in documents {
+        if let std::collections::hash_map::Entry::Vacant(slot) = answers.entry(status_key(d)) {
+            slot.insert(status_answer(db, issuer, d).await?);
+        }
+    }
+    let now = now_ms();
+    // Expansion and canonicalisation cost CPU in proportion to the document: off the async
+    // workers, a core at a time.
+    let doc = doc.clone();
+    crate::work::cpu("verify a credential", move || {
+        verify::verify(
+            &doc,
+            &resolver,
+            ContextLoader::bundled(),
+            &move |d| {
+                answers
+                    .get(&status_key(d))
+                    .cloned()
+                    .unwrap_or_else(|| StatusAnswer::Unknown("its status was not looked up".into()))
+            },
+            now,
+        )
+    })
+    .await
+}
+
+/// What a status answer depends on: the document's issuer and its status entry.
+fn status_key(doc: &Value) -> (String, String) {
+    (
+        issuer_of(doc).to_owned(),
+        doc.get("credentialStatus")
+            .map(Value::to_string)
+            .unwrap_or_default(),
+    )
+}
+
+/// What our status list says of one document.
+async fn status_answer(db: &Db, issuer: &Issuer, doc: &Value) -> anyhow::Result<StatusAnswer> {
     let our_list = status_list_url(&issuer.base_url, STATUS_LIST);
     let ours = issuer_of(doc) == issuer.did;
     let entry = doc.get("credentialStatus").cloned();
-    let answer = match entry {
+    Ok(match entry {
         None => StatusAnswer::None,
         Some(e)
             if e.get("type").and_then(Value::as_str) != Some("BitstringStatusListEntry")
@@ -104,21 +150,7 @@ pub async fn verify_document(
                 )),
             }
         }
-    };
-    let now = now_ms();
-    // Expansion and canonicalisation cost CPU in proportion to the document: off the async
-    // workers, a core at a time.
-    let doc = doc.clone();
-    crate::work::cpu("verify a credential", move || {
-        verify::verify(
-            &doc,
-            &resolver,
-            ContextLoader::bundled(),
-            &move |_| answer.clone(),
-            now,
-        )
     })
-    .await
 }
 
 /// The issuer's id of a credential (`issuer` as a string or an object's `id`), or "".

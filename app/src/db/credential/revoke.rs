@@ -68,6 +68,16 @@ pub(super) async fn mark_revoked(
             &json!({ "reason": reason }).to_string(),
         )
         .await?;
+        // A signed Learning Statement embeds the holder's badges: revoking one revokes it.
+        let (holder, achievement): (i64, String) =
+            sqlx::query_as("SELECT user_id, achievement FROM credentials WHERE public_id = $1")
+                .bind(public_id)
+                .fetch_one(&mut **tx)
+                .await
+                .context("revoked credential")?;
+        if achievement != RECORD {
+            Box::pin(revoke_records_in(tx, actor, holder, public_id)).await?;
+        }
     }
     Ok(changed.rows_affected() == 1)
 }
