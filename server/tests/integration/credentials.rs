@@ -24,7 +24,7 @@ pub(crate) const DID: &str = "did:web:127.0.0.1%3A3000";
 /// The one competency of the Professional Identity domain.
 pub(crate) const IDENTITY: &str = "specialized-development-of-self";
 /// The other six.
-const OTHERS: [&str; 6] = [
+pub(crate) const OTHERS: [&str; 6] = [
     "commitment-to-development",
     "innovation-and-creativity",
     "communication",

@@ -4,7 +4,7 @@
 //! real router on both engines; then every way an embedded badge can fail, each named.
 
 use crate::common;
-use crate::credentials::{index_of, post_verify, World, BASE, DID, IDENTITY};
+use crate::credentials::{index_of, post_verify, World, BASE, DID, IDENTITY, OTHERS};
 
 use app::credentials::issuer::SealingKey;
 use app::credentials::{verify_credential, ContextLoader, ProofOptions};
@@ -282,5 +282,40 @@ both_engines! {
         verify_credential(&after, &resolver, ContextLoader::bundled()).expect("rebuilt and signed again");
         let page = w.page(&public_id(&before)).await;
         assert_eq!(page.verification.verdict, Verdict::Valid, "{:?}", page.verification);
+    }
+
+    /// The largest record the course can produce (every badge: four domains and the whole)
+    /// stays well within what /verify accepts, and says how the domains make up the whole.
+    async fn a_record_of_every_badge_fits_the_verifier(engine: Engine) {
+        let Some(w) = World::new(engine).await else { return };
+        for competency in std::iter::once(IDENTITY).chain(OTHERS) {
+            let (id, slugs) = w.submit(competency).await;
+            assert_eq!(w.competent("assessor", id, &slugs).await.status, 200, "{competency}");
+        }
+        let started = std::time::Instant::now();
+        let record_id = w.sign().await;
+        let took = started.elapsed();
+        let doc = w.document(&record_id).await;
+        let subject = &doc["credentialSubject"];
+        assert_eq!(subject["verifiableCredential"].as_array().map(Vec::len), Some(5));
+        assert_eq!(subject["association"].as_array().map(Vec::len), Some(4), "each domain is part of the whole");
+        assert!(subject.get("achievement").is_none(), "the whole is held: its own badge defines it");
+        let mut values = 0usize;
+        let mut stack = vec![&doc];
+        while let Some(v) = stack.pop() {
+            values += 1;
+            match v {
+                Value::Array(items) => stack.extend(items),
+                Value::Object(map) => stack.extend(map.values()),
+                _ => {}
+            }
+        }
+        let bytes = doc.to_string().len();
+        eprintln!("a record of every badge: {bytes} bytes, {values} JSON values, signed in {took:?} (debug build, with the request)");
+        assert!(values * 2 < app::credentials::verify::MAX_NODES, "{values} values");
+        assert!(app::credentials::verify::within_limits(&doc).is_ok());
+        let report = w.verify_json(&doc).await;
+        assert_eq!(report.verdict, Verdict::Valid, "{report:?}");
+        assert!(report.summary.expect("summary").contains.iter().all(|c| c.verdict == Some(Verdict::Valid)));
     }
 }
