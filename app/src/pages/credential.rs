@@ -90,10 +90,8 @@ fn CredentialView(p: CredentialPage, show: ServerAction<SetShowName>) -> impl In
                 </div>
             </div>
             <Checks v=v.clone() />
-            {if record {
-                view! { <RecordContents s=s.clone() /> }.into_any()
-            } else {
-                view! {
+            {record.then(|| view! { <RecordContents s=s.clone() /> })}
+            {(!record).then(|| view! {
             <section class="section" aria-labelledby="results-heading">
                 <h2 id="results-heading">"Results by indicator"</h2>
                 <p class="meta">"As the assessors rated the evidence: Not evident, Partly evident or Evident."</p>
@@ -131,9 +129,7 @@ fn CredentialView(p: CredentialPage, show: ServerAction<SetShowName>) -> impl In
                     }).collect_view()}
                 </ul>
             </section>
-                }
-                .into_any()
-            }}
+            })}
             <section class="section" aria-labelledby="downloads-heading">
                 <h2 id="downloads-heading">"Share and download"</h2>
                 <ul class="downloads">

@@ -174,8 +174,19 @@ both_engines! {
         assert!(w.statement().await.record.and_then(|r| r.revoked).expect("shown").contains("Withdrawn"));
         assert_eq!(w.page(&second).await.verification.verdict, Verdict::Revoked);
 
+        // Without JavaScript: a plain form post signs, and lands on the statement's section
+        // saying so, with the new record's links.
+        let r = w.app.plain_post("/api/statement/sign", &[], Some(w.cookie("teacher")), "/learning-statement").await;
+        assert!(r.status.is_redirection(), "{}: {}", r.status, r.body);
+        assert_eq!(r.headers["location"], "/learning-statement?signed=1#signed-record");
+        let (page, _) = w.app.follow(&r, Some(w.cookie("teacher"))).await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("Signed: your record is ready to share."), "{}", page.body);
+        assert!(page.body.contains(r#"data-record-state="live""#));
+        let third = w.statement().await.record.expect("signed").public_id;
+        assert!(page.body.contains(&format!("/credentials/{third}")));
+
         // A badge inside revoked by a coordinator: the live record goes with it.
-        let third = w.sign().await;
         assert_eq!(w.revoke(&badge_id, "coordinator", "Plagiarised evidence").await.status, 200);
         let page = w.page(&third).await;
         assert_eq!(page.verification.verdict, Verdict::Revoked);
