@@ -122,14 +122,16 @@ fn CredentialView(p: CredentialPage, show: ServerAction<SetShowName>) -> impl In
                 <ul>
                     {s.alignments.iter().map(|a| view! { <li><a href=a.url.clone()>{a.name.clone()}</a></li> }).collect_view()}
                 </ul>
-                <h3>"Evidence assessed"</h3>
+            </section>
+            })}
+            <section class="section" aria-labelledby="evidence-heading">
+                <h2 id="evidence-heading">{if record { "From the Learning Statement" } else { "Evidence assessed" }}</h2>
                 <ul>
                     {s.evidence.iter().map(|(name, description)| view! {
                         <li><strong>{name.clone()}</strong>{format!(". {description}")}</li>
                     }).collect_view()}
                 </ul>
             </section>
-            })}
             <section class="section" aria-labelledby="downloads-heading">
                 <h2 id="downloads-heading">"Share and download"</h2>
                 <ul class="downloads">
@@ -162,44 +164,25 @@ fn CredentialView(p: CredentialPage, show: ServerAction<SetShowName>) -> impl In
     }
 }
 
-/// What a signed Learning Statement (CLR 2.0) holds: each credential with its own verdict,
-/// and the parts of the statement.
+/// The credentials a signed Learning Statement (CLR 2.0) holds, each with its own verdict (the
+/// reasons are in the checks above). Kept small: see docs/decisions.md, "Bundle size", on what
+/// a richer list item did to the main file.
 #[component]
 fn RecordContents(s: CredentialSummary) -> impl IntoView {
     view! {
         <section class="section" aria-labelledby="contains-heading">
             <h2 id="contains-heading">"Credentials in this record"</h2>
-            <p class="meta">"Each one is checked on its own: its signature, its dates and whether its issuer revoked it."</p>
+            <p class="meta">"Each one is checked on its own: its signature, its dates and whether its issuer revoked it. Each domain badge is part of the whole micro-credential."</p>
             <ul class="record-contents">
                 {s.contains.iter().map(|c| {
                     // Not checked when the record itself failed before its contents were opened.
                     let (key, label) = c.verdict.map_or(("unchecked", "Not checked"), |v| (v.key(), v.label()));
-                    let name = c.name.clone();
                     view! {
-                        <li data-contained=key>
-                            {if c.url.starts_with("https://") || c.url.starts_with("http://") {
-                                view! { <a href=c.url.clone()>{name}</a> }.into_any()
-                            } else {
-                                view! { <strong>{name}</strong> }.into_any()
-                            }}
-                            {c.part_of.clone().map(|whole| format!(", part of {whole}"))}
-                            ": "
-                            <span class=format!("verdict-label verdict-label--{key}")>{label}</span>
-                            {(!c.reason.is_empty()).then(|| format!(". {}", c.reason))}
-                        </li>
+                        <li data-contained=key>{c.name.clone()}": "<span class=format!("verdict-label verdict-label--{key}")>{label}</span></li>
                     }
                 }).collect_view()}
             </ul>
         </section>
-        {(!s.evidence.is_empty()).then(|| view! {
-            <section class="section" aria-labelledby="parts-heading">
-                <h2 id="parts-heading">"From the Learning Statement"</h2>
-                {s.evidence.iter().map(|(name, text)| view! {
-                    <h3>{name.clone()}</h3>
-                    {text.split('\n').filter(|l| !l.trim().is_empty()).map(|l| view! { <p>{l.to_owned()}</p> }).collect_view()}
-                }).collect_view()}
-            </section>
-        })}
     }
 }
 

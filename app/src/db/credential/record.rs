@@ -50,7 +50,7 @@ pub fn statement_parts(s: &LearningStatement) -> Vec<StatementPart> {
                         .iter()
                         .map(|c| format!("{} — {}: {}", c.domain, c.title, c.status))
                         .collect::<Vec<_>>()
-                        .join("\n"),
+                        .join("; "),
                     by_issuer,
                 ),
                 Part::Growth => (
@@ -72,7 +72,7 @@ pub fn statement_parts(s: &LearningStatement) -> Vec<StatementPart> {
                             )
                         })
                         .collect::<Vec<_>>()
-                        .join("\n"),
+                        .join("; "),
                     "The holder's self-ratings, as recorded by the issuer.",
                 ),
                 written => (s.text(*written).trim().to_owned(), by_holder),
