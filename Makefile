@@ -10,6 +10,12 @@ CARGO_LEPTOS_VERSION := 0.3.11
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 export PATH := $(CURDIR)/node_modules/.bin:$(CARGO_BIN):$(PATH)
+# The browser's wasm names the source file of every panic location it keeps: for dependencies
+# that is an absolute path under $CARGO_HOME/registry/src/<index>/, the same ~60-byte prefix
+# ~95 times. Cut to the crate's folder (cargo-leptos adds its own flags to these; see
+# docs/decisions.md, "Bundle size").
+REGISTRY_SRC := $(firstword $(wildcard $(or $(CARGO_HOME),$(HOME)/.cargo)/registry/src/index.crates.io-*/))
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS := $(if $(REGISTRY_SRC),--remap-path-prefix=$(REGISTRY_SRC)=)
 
 SITE_ADDR ?= 127.0.0.1:3000
 DATABASE_URL ?= sqlite://data/mcf.db
