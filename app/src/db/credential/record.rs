@@ -133,23 +133,12 @@ pub async fn sign_record(
         .fetch_one(&mut *tx)
         .await
         .context("holder")?;
-    let previous: Vec<String> = sqlx::query_scalar(
-        "SELECT public_id FROM credentials WHERE user_id = $1 AND achievement = $2 AND revoked_at IS NULL",
+    let replaced = revoke_live_records(
+        &mut tx,
+        user_id,
+        "Replaced by a newer signed Learning Statement.",
     )
-    .bind(user_id)
-    .bind(RECORD)
-    .fetch_all(&mut *tx)
-    .await
-    .context("previous record")?;
-    for id in &previous {
-        mark_revoked(
-            &mut tx,
-            user_id.get(),
-            id,
-            "Replaced by a newer signed Learning Statement.",
-        )
-        .await?;
-    }
+    .await?;
     let now = now_ms();
     let public_id = random_hex(16);
     let index = free_status_index(&mut tx).await?;
@@ -205,7 +194,7 @@ pub async fn sign_record(
         .to_string(),
     )
     .await?;
-    if !previous.is_empty() {
+    if replaced > 0 {
         write_status_list(&mut tx, issuer, STATUS_LIST).await?;
     }
     tx.commit().await.context("commit")?;
@@ -216,23 +205,33 @@ pub async fn sign_record(
 /// they may stop it verifying at any time): revoked with that reason. `false`: none was live.
 pub async fn withdraw_record(db: &Db, issuer: &Issuer, user_id: UserId) -> anyhow::Result<bool> {
     let mut tx = db.begin_write().await.context("begin")?;
-    let live: Vec<String> = sqlx::query_scalar(
-        "SELECT public_id FROM credentials WHERE user_id = $1 AND achievement = $2 AND revoked_at IS NULL",
-    )
-    .bind(user_id)
-    .bind(RECORD)
-    .fetch_all(&mut *tx)
-    .await
-    .context("live record")?;
-    for id in &live {
-        mark_revoked(&mut tx, user_id.get(), id, "Withdrawn by the holder.").await?;
-    }
-    if live.is_empty() {
+    if revoke_live_records(&mut tx, user_id, "Withdrawn by the holder.").await? == 0 {
         return Ok(false);
     }
     write_status_list(&mut tx, issuer, STATUS_LIST).await?;
     tx.commit().await.context("commit")?;
     Ok(true)
+}
+
+/// Revokes the holder's live records, by the holder, with `reason` (in the caller's
+/// transaction; the caller rewrites the status list). Answers how many.
+async fn revoke_live_records(
+    tx: &mut Transaction<'static, Any>,
+    user_id: UserId,
+    reason: &str,
+) -> anyhow::Result<usize> {
+    let live: Vec<String> = sqlx::query_scalar(
+        "SELECT public_id FROM credentials WHERE user_id = $1 AND achievement = $2 AND revoked_at IS NULL",
+    )
+    .bind(user_id)
+    .bind(RECORD)
+    .fetch_all(&mut **tx)
+    .await
+    .context("live records")?;
+    for id in &live {
+        mark_revoked(tx, user_id.get(), id, reason).await?;
+    }
+    Ok(live.len())
 }
 
 /// The holder's latest signed Learning Statement, live or not.
