@@ -54,6 +54,7 @@ test: tools test-tools
 
 build: tools
 	cargo leptos build --release --precompress --split
+	node scripts/minify-split-loader.mjs target/site/pkg
 
 watch: tools
 	cargo leptos watch
@@ -94,6 +95,7 @@ browser-tests: test-tools
 # (scripts/wasm-opt/wasm-opt says why); the main wasm and route files are optimized as in `build`.
 site: tools
 	WASM_OPT_QUICK_CHUNKS=1 cargo leptos build --release --split --frontend-only
+	node scripts/minify-split-loader.mjs target/site/pkg
 
 # The load generator is ours (server/src/bin/loadgen.rs): each journal writer must save on the
 # version its last save returned, which oha and wrk cannot do. Same features as the server

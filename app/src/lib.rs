@@ -18,6 +18,8 @@ pub mod domain;
 pub mod error;
 pub mod flash;
 #[cfg(feature = "ssr")]
+mod hydration;
+#[cfg(feature = "ssr")]
 pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod markdown;
@@ -26,4 +28,6 @@ pub mod pages;
 pub mod work;
 
 mod root;
-pub use root::{content_security_policy, mark_hydrated, shell, App};
+#[cfg(feature = "ssr")]
+pub use root::shell;
+pub use root::{content_security_policy, mark_hydrated, App};

@@ -14,7 +14,7 @@ use crate::pages::{
     statement::StatementPrintPage, unit::UnitPage,
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy, LazyRoute, SsrMode};
 
@@ -22,6 +22,7 @@ use leptos_router::{path, Lazy, LazyRoute, SsrMode};
 pub const SITE_NAME: &str = "Mentoring Micro-credential";
 
 /// The document around the app, rendered on the server only.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
@@ -38,13 +39,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
-                // Hydration waits for the browser to be idle (at most 2 s) and the code is
-                // fetched at low priority, so it never competes with the page's first paint.
-                // Nothing is lost meanwhile: every form posts and every link loads without
-                // JavaScript (docs/decisions.md, "Bundle size").
-                <HydrationScripts options=options.clone() defer=true />
-                <HashedStylesheet options id="leptos" />
-                <MetaTags />
+                // The browser's code is fetched after the first paint, when the browser is
+                // idle (`crate::hydration`), so it never competes with the page for the first
+                // paint. Nothing is lost meanwhile: every form posts and every link loads
+                // without JavaScript (docs/decisions.md, "Bundle size").
+                <crate::hydration::HydrationScript options=options.clone() />
+                <leptos_meta::HashedStylesheet options id="leptos" />
+                <leptos_meta::MetaTags />
             </head>
             <body>
                 <App />

@@ -68,6 +68,27 @@ test("navigation after hydration is client-side: the document is not reloaded", 
   expect(documentRequests).toBe(0);
 });
 
+// The browser's code waits for the page to be painted (app/src/hydration.rs): nothing of it is
+// preloaded, and every script and wasm file under /pkg/ is requested after the first paint.
+test("the browser's code is fetched only after the first paint, and nothing is preloaded", async ({ page }, testInfo) => {
+  test.skip(!hydrated(testInfo), "needs JavaScript");
+  for (const path of ["/", "/frameworks/mcf/competencies/communication"]) {
+    await open(page, testInfo, path);
+    await expect(page.locator('link[rel="preload"], link[rel="modulepreload"]')).toHaveCount(0);
+    const { paint, code } = await page.evaluate(() => ({
+      paint: performance.getEntriesByName("first-paint")[0]?.startTime ?? null,
+      code: performance
+        .getEntriesByType("resource")
+        .filter((e) => /^\/pkg\/.*\.(js|wasm)$/.test(new URL(e.name).pathname))
+        .map((e) => ({ name: new URL(e.name).pathname, start: e.startTime })),
+    }));
+    expect(paint, `first paint of ${path}`).not.toBeNull();
+    // The main glue and wasm at least (and, for a lazily loaded page, its group's files).
+    expect(code.length, `code loaded by ${path}`).toBeGreaterThanOrEqual(2);
+    for (const file of code) expect(file.start, `${file.name} on ${path}`).toBeGreaterThanOrEqual(paint!);
+  }
+});
+
 test("readable at 360 px wide without horizontal scrolling", async ({ page }, testInfo) => {
   await page.setViewportSize({ width: 360, height: 740 });
   await open(page, testInfo, "/frameworks/mcf/competencies/specialized-development-of-self");
