@@ -16,6 +16,8 @@ pub mod credentials;
 pub mod db;
 pub mod domain;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod export;
 pub mod flash;
 #[cfg(feature = "ssr")]
 mod hydration;

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { expect } from "@playwright/test";
 import { activate, DEMO, hydrated, mailTo, open, signIn, signOut, test, typeInto } from "./helpers";
 
@@ -113,6 +114,34 @@ test("each person lands where their work is after signing in (issue 15)", async 
     }
     await context.close();
   }
+});
+
+test("a coordinator downloads the roster and the audit trail as CSV files (issue 17)", async ({ page }, testInfo) => {
+  await signIn(page, testInfo, DEMO.coordinator.email, DEMO.coordinator.password);
+  await open(page, testInfo, "/coordinator");
+  await page.getByRole("link", { name: "Demo cohort", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Demo cohort" })).toBeVisible();
+  const csv = async (click: () => Promise<void>) => {
+    const [download] = await Promise.all([page.waitForEvent("download"), click()]);
+    const path = await download.path();
+    return { name: download.suggestedFilename(), text: readFileSync(path, "utf8") };
+  };
+  const roster = await csv(() => page.getByRole("link", { name: /^Download the roster/ }).click());
+  expect(roster.name).toMatch(/^cohort-\d+-roster-\d{4}-\d{2}-\d{2}\.csv$/);
+  const lines = roster.text.replace(/^\uFEFF/, "").trim().split("\r\n");
+  expect(lines[0]).toBe(
+    "name,email,status,joined (UTC),baseline indicators rated,current indicators rated,indicators,units done,units,journal entries,competencies submitted,competencies competent,competencies,badges held,last activity (UTC)",
+  );
+  expect(lines.some((l) => l.includes(DEMO.teacher.email))).toBe(true);
+
+  await open(page, testInfo, "/coordinator");
+  const today = new Date().toISOString().slice(0, 10);
+  await page.getByLabel("From").fill(today);
+  await page.getByLabel("To (included)").fill(today);
+  const audit = await csv(() => page.getByRole("button", { name: "Download the audit trail (CSV)" }).click());
+  expect(audit.name).toBe(`audit-${today}-to-${today}.csv`);
+  // The roster download a moment ago is in the trail.
+  expect(audit.text).toContain(",export.roster,cohort:");
 });
 
 test("a new cohort opens at once; revoking an invitation asks first and says what it did (issue 15)", async ({ page }, testInfo) => {

@@ -178,6 +178,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::uploads::routes())
         .merge(crate::credentials::routes())
         .merge(crate::wallet::routes())
+        .merge(crate::exports::routes())
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .leptos_routes_with_context(
             &state,

@@ -48,3 +48,37 @@ where
     .context("write audit log")?;
     Ok(())
 }
+
+/// One entry of the audit trail as exported: the actor by e-mail (empty for the system).
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// Epoch ms.
+    pub at: i64,
+    pub actor_email: Option<String>,
+    pub action: String,
+    pub subject: String,
+    /// JSON object.
+    pub detail: String,
+}
+
+/// Entries with `from <= at < to` (epoch ms), oldest first, at most `limit + 1` of them (so a
+/// caller can tell the range held more than `limit`).
+pub async fn entries_between(
+    db: &Db,
+    from: i64,
+    to: i64,
+    limit: i64,
+) -> anyhow::Result<Vec<AuditEntry>> {
+    sqlx::query_as(
+        "SELECT a.id, a.at, u.email AS actor_email, a.action, a.subject, a.detail \
+         FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
+         WHERE a.at >= $1 AND a.at < $2 ORDER BY a.at, a.id LIMIT $3",
+    )
+    .bind(from)
+    .bind(to)
+    .bind(limit + 1)
+    .fetch_all(db.pool())
+    .await
+    .context("read the audit log")
+}

@@ -275,6 +275,13 @@ fn Members(
     view! {
         <section class="section" id="members" aria-labelledby="members-heading">
             <h2 id="members-heading">{format!("Members ({})", members.len())}</h2>
+            // A file, not a page: `rel="external"` keeps the router from handling the click.
+            <p>
+                <a href=format!("/coordinator/cohorts/{cohort_id}/roster.csv") download="" rel="external">
+                    "Download the roster with each teacher's progress (CSV)"
+                </a>
+                " – counts and dates only, never journal text. Each download is recorded in the audit trail."
+            </p>
             <p class="notice" role="status">
                 {done(actions.deactivate, "deactivated", "Member deactivated: they are signed out and cannot sign in. Everything they did is kept.")}
                 {done(actions.reactivate, "reactivated", "Member reactivated: they can sign in again.")}

@@ -37,7 +37,30 @@ fn Cohorts(viewer: Viewer) -> impl IntoView {
                 }
             })}
         </Suspense>
-        {viewer.is_admin.then(|| view! { <NewCohortForm create /> })}
+        {viewer.is_admin.then(|| view! { <NewCohortForm create /> <AuditExport /> })}
+    }
+}
+
+/// The audit trail as a CSV file for a range of days (institution coordinators): a plain GET
+/// form, so the browser downloads the file with or without JavaScript.
+#[component]
+fn AuditExport() -> impl IntoView {
+    view! {
+        <section class="section narrow" aria-labelledby="audit-export-heading">
+            <h2 id="audit-export-heading">"Audit trail"</h2>
+            <p>"Who did what, and when, across every cohort: up to 366 days at a time, dates in UTC."</p>
+            <form method="get" action="/coordinator/audit.csv">
+                <div class="field">
+                    <label for="audit-from">"From"</label>
+                    <input id="audit-from" name="from" type="date" required />
+                </div>
+                <div class="field">
+                    <label for="audit-to">"To (included)"</label>
+                    <input id="audit-to" name="to" type="date" required />
+                </div>
+                <button type="submit" class="button">"Download the audit trail (CSV)"</button>
+            </form>
+        </section>
     }
 }
 

@@ -13,6 +13,7 @@ mod binary;
 mod cohorts;
 mod credentials;
 mod dashboard;
+mod exports;
 mod framework;
 mod journal;
 mod pages;

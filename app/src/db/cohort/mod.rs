@@ -11,9 +11,11 @@ use anyhow::Context as _;
 mod invitations;
 mod members;
 mod resets;
+mod roster;
 pub use invitations::*;
 pub use members::*;
 pub use resets::*;
+pub use roster::*;
 
 /// Creates a cohort on a framework (by slug) inside a transaction; returns its id.
 pub async fn create(
