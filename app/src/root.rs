@@ -6,12 +6,12 @@ use crate::pages::{
     assess::AssessPage, assess::ReviewPage, checklist::ChecklistPage, cohort::CohortPage,
     competency::CompetencyPage, coordinator::CoordinatorPage, credential::CredentialPublicPage,
     credential::MyCredentialsPage, credential::VerifyPage, credential::WalletOfferPage,
-    dashboard::DashboardPage, evidence::EvidencePage, evidence::EvidencePreviewPage,
-    framework::FrameworkPage, frameworks::FrameworksPage, home::HomePage, join::JoinPage,
-    journal::JournalEntryPage, journal::JournalPage, moderation::ModerationPage,
-    not_found::NotFound, profile::ProfilePage, reset::ResetPage, sign_in::SignInPage,
-    sign_up::CheckEmailPage, sign_up::SignUpFinishPage, statement::StatementPage,
-    statement::StatementPrintPage, unit::UnitPage,
+    dashboard::DashboardPage, evaluation::EvaluationPage, evidence::EvidencePage,
+    evidence::EvidencePreviewPage, framework::FrameworkPage, frameworks::FrameworksPage,
+    home::HomePage, join::JoinPage, journal::JournalEntryPage, journal::JournalPage,
+    moderation::ModerationPage, not_found::NotFound, profile::ProfilePage, reset::ResetPage,
+    sign_in::SignInPage, sign_up::CheckEmailPage, sign_up::SignUpFinishPage,
+    statement::StatementPage, statement::StatementPrintPage, unit::UnitPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
@@ -137,6 +137,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/coordinator/cohorts/:id/moderation")
                         view={Lazy::<ModerationRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/coordinator/cohorts/:id/evaluation")
+                        view={Lazy::<EvaluationRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
@@ -315,6 +320,7 @@ lazy_pages!(staff_pages, __preload_staff_pages, StaffPage {
     Assess: AssessRoute => AssessPage,
     Review: ReviewRoute => ReviewPage,
     Moderation: ModerationRoute => ModerationPage,
+    Evaluation: EvaluationRoute => EvaluationPage,
     Coordinator: CoordinatorRoute => CoordinatorPage,
     Cohort: CohortRoute => CohortPage,
 });

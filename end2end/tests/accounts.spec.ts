@@ -134,6 +134,17 @@ test("a coordinator downloads the roster and the audit trail as CSV files (issue
   );
   expect(lines.some((l) => l.includes(DEMO.teacher.email))).toBe(true);
 
+  // The evaluation page: the funnel as a chart and tables, narrowed by joining date.
+  await page.getByRole("link", { name: "Evaluation of the cohort" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Evaluation: Demo cohort" })).toBeVisible();
+  await expect(page.getByRole("table", { name: /^Per competency/ }).getByRole("row")).toHaveCount(8);
+  await expect(page.getByText("All teachers of the cohort.")).toBeVisible();
+  await page.getByLabel("Joined from").fill("2099-01-01");
+  await page.getByRole("button", { name: "Show" }).click();
+  await expect(page.getByText("Teachers who joined on or after 2099-01-01.")).toBeVisible();
+  const overall = page.getByRole("table", { name: /^Overall/ });
+  await expect(overall.getByRole("row", { name: /^Joined/ }).getByRole("cell").first()).toHaveText("0");
+
   await open(page, testInfo, "/coordinator");
   const today = new Date().toISOString().slice(0, 10);
   await page.getByLabel("From").fill(today);

@@ -3,6 +3,9 @@
 //! - `GET /coordinator/cohorts/{id}/roster.csv`: the cohort's teachers with their progress.
 //!   The cohort's coordinators and institution coordinators; anyone else gets 404 (as if the
 //!   cohort did not exist), a signed-out visitor 401.
+//! - `GET /coordinator/cohorts/{id}/evaluation/funnel.csv?from=&to=`: the evaluation page's
+//!   funnel tables (overall, then per competency) for teachers who joined in the range (either
+//!   end may be empty); the same people may have it as the roster.
 //! - `GET /coordinator/audit.csv?from=YYYY-MM-DD&to=YYYY-MM-DD`: the audit trail from the start
 //!   of `from` to the end of `to` (UTC days, both included; at most 366 days and
 //!   [`AUDIT_MAX_ROWS`] entries). Institution coordinators only: it spans every cohort.
@@ -14,7 +17,7 @@
 use crate::startup::AppState;
 use app::auth::{CurrentSession, Principal};
 use app::domain::account::Role;
-use app::domain::time::{utc_date, utc_minute, xsd_date_time};
+use app::domain::time::{day_start, utc_date, utc_minute, xsd_date_time, DAY_MS};
 use app::export::Table;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -26,12 +29,15 @@ use axum::{Extension, Router};
 pub const AUDIT_MAX_ROWS: i64 = 100_000;
 /// Longest range of days one audit export covers.
 const AUDIT_MAX_DAYS: i64 = 366;
-const DAY_MS: i64 = 86_400_000;
 
 /// The export routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/coordinator/cohorts/{id}/roster.csv", get(roster))
+        .route(
+            "/coordinator/cohorts/{id}/evaluation/funnel.csv",
+            get(funnel),
+        )
         .route("/coordinator/audit.csv", get(audit))
 }
 
@@ -90,19 +96,7 @@ async fn roster(
     Extension(session): Extension<CurrentSession>,
     Path(id): Path<String>,
 ) -> Result<Response, Refused> {
-    let who = signed_in(session)?;
-    let not_found = || refuse(StatusCode::NOT_FOUND, "That cohort was not found.");
-    let cohort_id = id.parse::<i64>().map_err(|_| not_found())?;
-    if !who.has_role(cohort_id, Role::Coordinator) {
-        tracing::warn!(user = who.user_id, cohort_id, "roster export refused");
-        return Err(not_found());
-    }
-    if !app::db::cohort::exists(&state.db, cohort_id)
-        .await
-        .map_err(internal)?
-    {
-        return Err(not_found());
-    }
+    let (who, cohort_id) = cohort_coordinator(&state, session, &id).await?;
     let rows = app::db::cohort::roster(&state.db, cohort_id)
         .await
         .map_err(internal)?;
@@ -122,6 +116,105 @@ async fn roster(
         &format!("cohort-{cohort_id}-roster-{today}.csv"),
         bytes,
     ))
+}
+
+async fn funnel(
+    State(state): State<AppState>,
+    Extension(session): Extension<CurrentSession>,
+    Path(id): Path<String>,
+    query: Result<Query<Range>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, Refused> {
+    let (who, cohort_id) = cohort_coordinator(&state, session, &id).await?;
+    let Query(range) = query.map_err(|_| {
+        refuse(
+            StatusCode::BAD_REQUEST,
+            "from: a date as YYYY-MM-DD is needed",
+        )
+    })?;
+    let bounds = app::api::evaluation::join_range(&range.from, &range.to).map_err(|e| match e {
+        app::error::AppError::Invalid { field, message } => {
+            refuse(StatusCode::BAD_REQUEST, &format!("{field}: {message}"))
+        }
+        other => internal(anyhow::anyhow!("{other}")),
+    })?;
+    let chosen = (range.from.trim().to_owned(), range.to.trim().to_owned());
+    let evaluation = app::db::evaluation::evaluation(&state.db, cohort_id, bounds, chosen)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| refuse(StatusCode::NOT_FOUND, "That cohort was not found."))?;
+    let table = funnel_table(&evaluation);
+    let bytes = table.to_csv().map_err(|e| internal(e.into()))?;
+    app::db::audit::record(
+        &state.db,
+        Some(who.user_id),
+        "export.funnel",
+        &format!("cohort:{cohort_id}"),
+        &serde_json::json!({ "from": evaluation.from, "to": evaluation.to, "rows": table.rows.len() })
+            .to_string(),
+    )
+    .await
+    .map_err(internal)?;
+    let today = utc_date(app::db::now_ms());
+    Ok(csv_file(
+        &format!("cohort-{cohort_id}-funnel-{today}.csv"),
+        bytes,
+    ))
+}
+
+/// The caller and the cohort when the caller coordinates it (or is an institution
+/// coordinator and it exists); 401 signed out, 404 otherwise.
+async fn cohort_coordinator(
+    state: &AppState,
+    session: CurrentSession,
+    id: &str,
+) -> Result<(Principal, i64), Refused> {
+    let who = signed_in(session)?;
+    let not_found = || refuse(StatusCode::NOT_FOUND, "That cohort was not found.");
+    let cohort_id = id.parse::<i64>().map_err(|_| not_found())?;
+    if !who.has_role(cohort_id, Role::Coordinator) {
+        tracing::warn!(user = who.user_id, cohort_id, "cohort export refused");
+        return Err(not_found());
+    }
+    if !app::db::cohort::exists(&state.db, cohort_id)
+        .await
+        .map_err(internal)?
+    {
+        return Err(not_found());
+    }
+    Ok((who, cohort_id))
+}
+
+/// The evaluation's funnels as one table: a row for everyone (`overall`), then one per
+/// competency; each stage as a count and a share of those who joined.
+pub fn funnel_table(e: &app::domain::evaluation::Evaluation) -> Table {
+    use app::domain::evaluation::{percent, Funnel};
+    let row = |scope: &str, f: &Funnel| {
+        let mut cells = vec![scope.to_owned()];
+        for (_, n) in f.stages() {
+            cells.push(n.to_string());
+        }
+        for (_, n) in f.stages().into_iter().skip(1) {
+            cells.push(percent(n, f.joined));
+        }
+        cells
+    };
+    let mut rows = vec![row("overall", &e.overall)];
+    rows.extend(e.competencies.iter().map(|c| row(&c.slug, &c.funnel)));
+    Table {
+        header: vec![
+            "scope",
+            "joined",
+            "baseline complete",
+            "units done",
+            "evidence submitted",
+            "competent",
+            "baseline complete (share)",
+            "units done (share)",
+            "evidence submitted (share)",
+            "competent (share)",
+        ],
+        rows,
+    }
 }
 
 /// The roster as a table: one row per teacher, counts as "done" and "of" columns so a
@@ -177,16 +270,6 @@ struct Range {
     from: String,
     #[serde(default)]
     to: String,
-}
-
-/// Epoch ms of the start of a `YYYY-MM-DD` day (UTC); `None` when it is not such a date.
-fn day_start(s: &str) -> Option<i64> {
-    let s = s.trim();
-    (s.len() == 10)
-        .then(|| app::domain::time::parse_xsd_date_time(&format!("{s}T00:00:00Z")))
-        .flatten()
-        // Refuses dates the parser rolls over (2026-02-31 is not 2026-03-03).
-        .filter(|ms| utc_date(*ms) == s)
 }
 
 /// `[from, to)` in epoch ms for the two fields, or a 400 answer naming the field.

@@ -5,6 +5,7 @@ pub mod account;
 pub mod cohort;
 pub mod credential;
 pub mod dashboard;
+pub mod evaluation;
 pub mod framework;
 pub mod join;
 pub mod journal;

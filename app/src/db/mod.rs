@@ -11,6 +11,7 @@ pub mod codec;
 pub mod cohort;
 pub mod credential;
 pub mod dashboard;
+pub mod evaluation;
 pub mod framework;
 pub mod journal;
 pub mod mail;

@@ -8,6 +8,7 @@ pub mod changes;
 pub mod cohort;
 pub mod credential;
 pub mod dashboard;
+pub mod evaluation;
 pub mod framework;
 pub mod ids;
 pub mod journal;

@@ -28,6 +28,19 @@ pub fn utc_date(ms: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// Epoch ms of the start (00:00 UTC) of a `YYYY-MM-DD` day, surrounding spaces ignored;
+/// `None` when it is not a real date in that form (2026-02-30 is refused, not rolled over).
+pub fn day_start(s: &str) -> Option<i64> {
+    let s = s.trim();
+    if s.len() != 10 {
+        return None;
+    }
+    parse_xsd_date_time(&format!("{s}T00:00:00Z")).filter(|ms| utc_date(*ms) == s)
+}
+
+/// One day in epoch milliseconds.
+pub const DAY_MS: i64 = 86_400_000;
+
 /// `2026-11-23T15:04:05Z` (XML Schema dateTime, UTC, whole seconds) for an epoch-milliseconds
 /// time: the form credentials carry.
 pub fn xsd_date_time(ms: i64) -> String {

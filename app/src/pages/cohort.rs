@@ -230,6 +230,8 @@ fn AssessmentSettingsForm(cohort_id: i64, settings: AssessmentSettings) -> impl 
                 <A exact=true href="/assess">"Assessment queue"</A>
                 " · "
                 <A exact=true href=format!("/coordinator/cohorts/{cohort_id}/moderation")>"Moderation and extra attempts"</A>
+                " · "
+                <A exact=true href=format!("/coordinator/cohorts/{cohort_id}/evaluation")>"Evaluation of the cohort"</A>
             </p>
             <ActionForm action=save attr:class="settings-form">
                 <input type="hidden" name="cohort_id" value=cohort_id />

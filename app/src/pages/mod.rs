@@ -7,6 +7,7 @@ pub mod competency;
 pub mod coordinator;
 pub mod credential;
 pub mod dashboard;
+pub mod evaluation;
 pub mod evidence;
 pub mod framework;
 pub mod frameworks;

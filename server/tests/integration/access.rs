@@ -728,6 +728,11 @@ fn rows() -> Vec<Row> {
             expect: [D, D, D, D, D, A, A],
         },
         Row {
+            path: "/api/cohorts/evaluation",
+            args: |w| kv(&[("cohort_id", w.cohort.to_string())]),
+            expect: [D, D, D, D, D, A, A],
+        },
+        Row {
             path: "/api/cohorts/settings",
             args: |w| {
                 kv(&[

@@ -278,3 +278,94 @@ both_engines! {
         assert_eq!(audited, 1, "only the export that was sent is audited");
     }
 }
+
+both_engines! {
+    async fn the_funnel_counts_each_stage_per_competency_and_by_joining_date(engine: Engine) {
+        let Some(w) = World::new(engine).await else { return };
+        let db = &w.app.db;
+        let (ana, ben) = (w.cast.id("ana"), w.cast.id("ben"));
+        let cohort = w.cast.cohort;
+        let slug_of = |n: usize| async move {
+            sqlx::query_scalar::<_, String>(
+                "SELECT c.slug FROM competencies c JOIN frameworks f ON f.id = c.framework_id \
+                 WHERE f.slug = 'mcf' ORDER BY c.id")
+                .fetch_all(db.pool()).await.expect("slugs")[n].clone()
+        };
+        let competencies = ids(db, "SELECT c.id FROM competencies c JOIN frameworks f ON f.id = c.framework_id \
+             WHERE f.slug = 'mcf' ORDER BY c.id").await;
+        let (x, y) = (competencies[0], competencies[1]);
+        let (x_slug, y_slug) = (slug_of(0).await, slug_of(1).await);
+        let all_indicators = ids(db, "SELECT i.id FROM indicators i JOIN frameworks f ON f.id = i.framework_id \
+             WHERE f.slug = 'mcf' ORDER BY i.id").await;
+        let x_indicators = ids(db, &format!("SELECT id FROM indicators WHERE competency_id = {x}")).await;
+        let x_units = ids(db, &format!("SELECT id FROM units WHERE competency_id = {x} AND retired_at IS NULL")).await;
+        let y_units = ids(db, &format!("SELECT id FROM units WHERE competency_id = {y} AND retired_at IS NULL")).await;
+        assert!(!x_units.is_empty() && !y_units.is_empty(), "both competencies have units");
+
+        // Ana joined 2026-03-20: every indicator at baseline, every unit of X, Competent in X,
+        // Not yet in Y. Ben joined 2026-03-10: X's indicators at baseline, a draft for Y.
+        let day = 86_400_000_i64;
+        exec(db, "UPDATE memberships SET created_at = $1 WHERE user_id = $2 AND cohort_id = $3", &[20_532 * day, ana, cohort]).await;
+        exec(db, "UPDATE memberships SET created_at = $1 WHERE user_id = $2 AND cohort_id = $3", &[20_522 * day, ben, cohort]).await;
+        for i in &all_indicators {
+            exec(db, "INSERT INTO self_ratings (user_id, indicator_id, phase, level, updated_at) VALUES ($1, $2, 'baseline', 2, 1)", &[ana, *i]).await;
+        }
+        for i in &x_indicators {
+            exec(db, "INSERT INTO self_ratings (user_id, indicator_id, phase, level, updated_at) VALUES ($1, $2, 'baseline', 1, 1)", &[ben, *i]).await;
+        }
+        for u in &x_units {
+            exec(db, "INSERT INTO unit_progress (user_id, unit_id, done_at) VALUES ($1, $2, 1)", &[ana, *u]).await;
+        }
+        for (user, competency, status) in [(ana, x, "competent"), (ana, y, "not_yet"), (ben, y, "draft")] {
+            sqlx::query("INSERT INTO submissions (user_id, cohort_id, competency_id, attempt, status, created_at, updated_at) \
+                 VALUES ($1, $2, $3, 1, $4, 1, 1)")
+                .bind(user).bind(cohort).bind(competency).bind(status)
+                .execute(db.pool()).await.expect("submission");
+        }
+
+        let coord = w.cast.cookie("coord");
+        let csv_of = |query: &'static str| {
+            let path = format!("/coordinator/cohorts/{cohort}/evaluation/funnel.csv{query}");
+            let app = &w.app;
+            async move {
+                let reply = app.get_as(&path, coord).await;
+                assert_eq!(reply.status, 200, "{path}: {}", reply.body);
+                parse(&reply.body)
+            }
+        };
+        let scope = |rows: &[Vec<String>], name: &str| -> Vec<String> {
+            rows.iter().find(|r| r[0] == name).unwrap_or_else(|| panic!("{name} in {rows:?}"))[1..6].to_vec()
+        };
+        let all = csv_of("").await;
+        assert_eq!(all.len(), 1 + 1 + competencies.len(), "header, overall, each competency");
+        //                          joined baseline units submitted competent
+        assert_eq!(scope(&all, "overall"), ["2", "1", "0", "1", "0"]);
+        assert_eq!(scope(&all, &x_slug), ["2", "2", "1", "1", "1"]);
+        assert_eq!(scope(&all, &y_slug), ["2", "1", "0", "1", "0"]);
+        let ana_row = all.iter().find(|r| r[0] == "overall").expect("overall");
+        assert_eq!(ana_row[6..], ["50 %", "0 %", "50 %", "0 %"]);
+
+        let ana_only = csv_of("?from=2026-03-15").await;
+        assert_eq!(scope(&ana_only, "overall"), ["1", "1", "0", "1", "0"]);
+        assert_eq!(scope(&ana_only, &x_slug), ["1", "1", "1", "1", "1"]);
+        let ben_only = csv_of("?to=2026-03-10").await;
+        assert_eq!(scope(&ben_only, "overall"), ["1", "0", "0", "0", "0"]);
+        assert_eq!(scope(&ben_only, &x_slug), ["1", "1", "0", "0", "0"]);
+        let nobody = csv_of("?from=2027-01-01&to=2027-01-31").await;
+        assert_eq!(scope(&nobody, "overall"), ["0", "0", "0", "0", "0"]);
+        assert_eq!(nobody[1][6], "–", "no share of nobody");
+
+        // The page shows the same figures; refusals as for the roster.
+        let page = w.app.page_as(&format!("/coordinator/cohorts/{cohort}/evaluation?from=2026-03-15"), coord).await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("Evaluation: Export A"), "{}", page.body);
+        assert!(page.body.contains("Teachers who joined on or after 2026-03-15"));
+        for (who, status) in [("ana", 404), ("coordb", 404)] {
+            let reply = w.app.get_as(&format!("/coordinator/cohorts/{cohort}/evaluation/funnel.csv"), w.cast.cookie(who)).await;
+            assert_eq!(reply.status.as_u16(), status, "{who}");
+        }
+        let bad = w.app.get_as(&format!("/coordinator/cohorts/{cohort}/evaluation/funnel.csv?from=2026-13-01"), coord).await;
+        assert_eq!(bad.status, 400);
+        assert!(bad.body.starts_with("from:"), "{}", bad.body);
+    }
+}

@@ -91,6 +91,7 @@ both_engines! {
             "/coordinator".to_owned(),
             format!("/coordinator/cohorts/{cohort}"),
             format!("/coordinator/cohorts/{cohort}/moderation"),
+            format!("/coordinator/cohorts/{cohort}/evaluation"),
         ];
         let readers: [(&str, Option<&str>, &[String]); 5] = [
             ("a visitor", None, &public),
@@ -124,6 +125,6 @@ both_engines! {
                 checked += 1;
             }
         }
-        assert_eq!(checked, 27, "every page kind was read");
+        assert_eq!(checked, 28, "every page kind was read");
     }
 }

@@ -1,0 +1,195 @@
+//! `/coordinator/cohorts/:id/evaluation`: how a cohort is doing, for its coordinators
+//! (issue 17). The funnel from joining to Competent, overall (a server-rendered SVG bar chart
+//! with the same figures in a table) and per competency (a table), for teachers who joined in
+//! a chosen range of days. The range is a plain GET form, so the page works without
+//! JavaScript; each table is also a CSV file.
+
+use crate::api::evaluation::get_evaluation;
+use crate::components::error_panel::ErrorPanel;
+use crate::components::layout::TableScroll;
+use crate::components::session_guard::Private;
+use crate::domain::account::Role;
+use crate::domain::evaluation::{percent, Evaluation, Funnel};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// The evaluation page (coordinators).
+#[component]
+pub fn EvaluationPage() -> impl IntoView {
+    view! {
+        <Title text="Evaluation" />
+        <Private role=Role::Coordinator children=|_| view! { <EvaluationLoader /> } />
+    }
+}
+
+#[component]
+fn EvaluationLoader() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let args = move || {
+        let cohort = params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0);
+        let q = query.read();
+        (
+            cohort,
+            q.get("from").unwrap_or_default(),
+            q.get("to").unwrap_or_default(),
+        )
+    };
+    let data = Resource::new(args, |(cohort, from, to)| get_evaluation(cohort, from, to));
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading the evaluation…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(e) => view! { <EvaluationBody e /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn EvaluationBody(e: Evaluation) -> impl IntoView {
+    let id = e.cohort_id;
+    let range_query = format!(
+        "?from={}&to={}",
+        crate::domain::url::encode(&e.from),
+        crate::domain::url::encode(&e.to)
+    );
+    let who = match (e.from.is_empty(), e.to.is_empty()) {
+        (true, true) => "All teachers of the cohort".to_owned(),
+        (false, true) => format!("Teachers who joined on or after {}", e.from),
+        (true, false) => format!("Teachers who joined on or before {}", e.to),
+        (false, false) => format!("Teachers who joined from {} to {}", e.from, e.to),
+    };
+    let rows = e
+        .competencies
+        .iter()
+        .map(|c| {
+            let cells = c
+                .funnel
+                .stages()
+                .into_iter()
+                .skip(1)
+                .map(|(_, n)| {
+                    view! { <td>{format!("{n} ({})", percent(n, c.funnel.joined))}</td> }
+                })
+                .collect_view();
+            view! {
+                <tr>
+                    <th scope="row">{c.title.clone()}</th>
+                    <td>{c.funnel.joined}</td>
+                    {cells}
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <p><A href=format!("/coordinator/cohorts/{id}")>{format!("← {}", e.cohort_name)}</A></p>
+        <h1>{format!("Evaluation: {}", e.cohort_name)}</h1>
+        <form method="get" class="evaluation-range" aria-label="Teachers who joined">
+            <div class="field">
+                <label for="evaluation-from">"Joined from"</label>
+                <input id="evaluation-from" name="from" type="date" value=e.from.clone() />
+            </div>
+            <div class="field">
+                <label for="evaluation-to">"to (included)"</label>
+                <input id="evaluation-to" name="to" type="date" value=e.to.clone() />
+            </div>
+            <button type="submit" class="button">"Show"</button>
+        </form>
+        <section class="section" aria-labelledby="funnel-heading">
+            <h2 id="funnel-heading">"From joining to Competent"</h2>
+            <p>
+                {who}". Shares are of those who joined. "
+                <a href=format!("/coordinator/cohorts/{id}/evaluation/funnel.csv{range_query}") download="" rel="external">
+                    "Download both tables (CSV)"
+                </a>
+            </p>
+            <FunnelChart funnel=e.overall />
+            <TableScroll label="Per competency">
+                <table class="table">
+                    <caption>"Per competency: baseline, units and evidence of that competency"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Competency"</th>
+                            <th scope="col">"Joined"</th>
+                            <th scope="col">"Baseline complete"</th>
+                            <th scope="col">"Units done"</th>
+                            <th scope="col">"Evidence submitted"</th>
+                            <th scope="col">"Competent"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </TableScroll>
+        </section>
+    }
+}
+
+/// The overall funnel: a bar per stage (its share of those who joined, drawn in a 400-unit
+/// track like the dashboard's growth chart), then the same figures as a table.
+#[component]
+fn FunnelChart(funnel: Funnel) -> impl IntoView {
+    let joined = funnel.joined;
+    let stages = funnel.stages();
+    let bars = stages
+        .iter()
+        .map(|(name, n)| {
+            let width = if joined > 0 { n * 400 / joined } else { 0 };
+            view! {
+                <div class="growth__row">
+                    <span class="growth__label">{*name}</span>
+                    <span class="growth__line">
+                        <svg class="growth__track" viewBox="0 0 400 12" preserveAspectRatio="none" focusable="false">
+                            <rect class="growth__current" x="0" y="0" width=width height="12" />
+                        </svg>
+                        <span class="growth__value">{format!("{n} · {}", percent(*n, joined))}</span>
+                    </span>
+                </div>
+            }
+        })
+        .collect_view();
+    let rows = stages
+        .iter()
+        .map(|(name, n)| {
+            view! {
+                <tr>
+                    <th scope="row">{*name}</th>
+                    <td>{*n}</td>
+                    <td>{percent(*n, joined)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <figure class="growth">
+            <div
+                class="growth__chart"
+                role="img"
+                aria-label="Bar chart: teachers at each stage, as a share of those who joined. The same figures are in the table that follows."
+            >
+                {bars}
+            </div>
+            <TableScroll label="Overall: every indicator, unit and competency">
+                <table class="growth__table">
+                    <caption>"Overall: every indicator, every unit, Competent in every competency"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Stage"</th>
+                            <th scope="col">"Teachers"</th>
+                            <th scope="col">"Share"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </TableScroll>
+        </figure>
+    }
+}
