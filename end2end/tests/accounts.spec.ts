@@ -139,6 +139,8 @@ test("a coordinator downloads the roster and the audit trail as CSV files (issue
   await expect(page.getByRole("heading", { level: 1, name: "Evaluation: Demo cohort" })).toBeVisible();
   await expect(page.getByRole("table", { name: /^Per competency/ }).getByRole("row")).toHaveCount(8);
   await expect(page.getByText("All teachers of the cohort.")).toBeVisible();
+  await expect(page.getByRole("heading", { level: 2, name: "Attempts" })).toBeVisible();
+  await expect(page.getByRole("table", { name: "Attempts needed to reach Competent" })).toBeVisible();
   await page.getByLabel("Joined from").fill("2099-01-01");
   await page.getByRole("button", { name: "Show" }).click();
   await expect(page.getByText("Teachers who joined on or after 2099-01-01.")).toBeVisible();

@@ -3,9 +3,10 @@
 //! - `GET /coordinator/cohorts/{id}/roster.csv`: the cohort's teachers with their progress.
 //!   The cohort's coordinators and institution coordinators; anyone else gets 404 (as if the
 //!   cohort did not exist), a signed-out visitor 401.
-//! - `GET /coordinator/cohorts/{id}/evaluation/funnel.csv?from=&to=`: the evaluation page's
-//!   funnel tables (overall, then per competency) for teachers who joined in the range (either
-//!   end may be empty); the same people may have it as the roster.
+//! - `GET /coordinator/cohorts/{id}/evaluation/{funnel,attempts}.csv?from=&to=`: the evaluation
+//!   page's tables for teachers who joined in the range (either end may be empty): the funnels
+//!   (overall, then per competency), and the attempts (decisions, attempts to Competent, at the
+//!   limit). The same people may have them as the roster.
 //! - `GET /coordinator/audit.csv?from=YYYY-MM-DD&to=YYYY-MM-DD`: the audit trail from the start
 //!   of `from` to the end of `to` (UTC days, both included; at most 366 days and
 //!   [`AUDIT_MAX_ROWS`] entries). Institution coordinators only: it spans every cohort.
@@ -35,8 +36,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/coordinator/cohorts/{id}/roster.csv", get(roster))
         .route(
-            "/coordinator/cohorts/{id}/evaluation/funnel.csv",
-            get(funnel),
+            "/coordinator/cohorts/{id}/evaluation/{file}",
+            get(evaluation_table),
         )
         .route("/coordinator/audit.csv", get(audit))
 }
@@ -118,13 +119,19 @@ async fn roster(
     ))
 }
 
-async fn funnel(
+async fn evaluation_table(
     State(state): State<AppState>,
     Extension(session): Extension<CurrentSession>,
-    Path(id): Path<String>,
+    Path((id, file)): Path<(String, String)>,
     query: Result<Query<Range>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Refused> {
     let (who, cohort_id) = cohort_coordinator(&state, session, &id).await?;
+    let (name, make): (&str, fn(&app::domain::evaluation::Evaluation) -> Table) =
+        match file.as_str() {
+            "funnel.csv" => ("funnel", funnel_table),
+            "attempts.csv" => ("attempts", attempts_table),
+            _ => return Err(refuse(StatusCode::NOT_FOUND, "There is no such table.")),
+        };
     let Query(range) = query.map_err(|_| {
         refuse(
             StatusCode::BAD_REQUEST,
@@ -142,12 +149,12 @@ async fn funnel(
         .await
         .map_err(internal)?
         .ok_or_else(|| refuse(StatusCode::NOT_FOUND, "That cohort was not found."))?;
-    let table = funnel_table(&evaluation);
+    let table = make(&evaluation);
     let bytes = table.to_csv().map_err(|e| internal(e.into()))?;
     app::db::audit::record(
         &state.db,
         Some(who.user_id),
-        "export.funnel",
+        &format!("export.{name}"),
         &format!("cohort:{cohort_id}"),
         &serde_json::json!({ "from": evaluation.from, "to": evaluation.to, "rows": table.rows.len() })
             .to_string(),
@@ -156,7 +163,7 @@ async fn funnel(
     .map_err(internal)?;
     let today = utc_date(app::db::now_ms());
     Ok(csv_file(
-        &format!("cohort-{cohort_id}-funnel-{today}.csv"),
+        &format!("cohort-{cohort_id}-{name}-{today}.csv"),
         bytes,
     ))
 }
@@ -213,6 +220,37 @@ pub fn funnel_table(e: &app::domain::evaluation::Evaluation) -> Table {
             "evidence submitted (share)",
             "competent (share)",
         ],
+        rows,
+    }
+}
+
+/// The evaluation's attempts as a table of `measure, value` rows: decisions by kind, then
+/// Competent decisions by attempt number, then those at the limit now.
+pub fn attempts_table(e: &app::domain::evaluation::Evaluation) -> Table {
+    let a = &e.attempts;
+    let mut rows = vec![
+        vec!["decisions: competent".to_owned(), a.competent.to_string()],
+        vec!["decisions: not yet".to_owned(), a.not_yet.to_string()],
+        vec![
+            "mean attempts to competent".to_owned(),
+            a.mean_to_competent(),
+        ],
+    ];
+    rows.extend(
+        a.to_competent
+            .iter()
+            .map(|(attempt, n)| vec![format!("competent at attempt {attempt}"), n.to_string()]),
+    );
+    rows.push(vec![
+        "attempts allowed".to_owned(),
+        a.max_attempts.to_string(),
+    ]);
+    rows.push(vec![
+        "at the attempt limit now".to_owned(),
+        a.at_limit.to_string(),
+    ]);
+    Table {
+        header: vec!["measure", "value"],
         rows,
     }
 }

@@ -1,7 +1,7 @@
 //! A cohort's evaluation figures (issue 17), aggregated in SQL: one statement for the overall
 //! funnel, one for every competency's, whatever the cohort's size.
 
-use crate::domain::evaluation::{CompetencyFunnel, Evaluation, Funnel};
+use crate::domain::evaluation::{Attempts, CompetencyFunnel, Evaluation, Funnel};
 use anyhow::Context as _;
 
 #[derive(sqlx::FromRow)]
@@ -40,12 +40,29 @@ struct CompetencyRow {
 struct CohortRow {
     name: String,
     framework_id: i64,
+    max_attempts: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct DecisionsRow {
+    competent: i64,
+    not_yet: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct AttemptRow {
+    attempt: i64,
+    n: i64,
 }
 
 /// The cohort's teachers who joined in `[from, to)` (epoch ms) as `t(user_id)`.
 /// Binds: $1 cohort, $2 framework, $3 from, $4 to.
 const TEACHERS: &str = "WITH t AS (SELECT m.user_id FROM memberships m \
      WHERE m.cohort_id = $1 AND m.role = 'teacher' AND m.created_at >= $3 AND m.created_at < $4)";
+
+/// [`TEACHERS`] for statements without the framework. Binds: $1 cohort, $2 from, $3 to.
+const TEACHERS_OF_COHORT: &str = "WITH t AS (SELECT m.user_id FROM memberships m \
+     WHERE m.cohort_id = $1 AND m.role = 'teacher' AND m.created_at >= $2 AND m.created_at < $3)";
 
 /// The funnels of `cohort_id` for teachers who joined in `[from, to)` (epoch ms); `from` and
 /// `to` as chosen are carried into the answer for the page. `None` when there is no such
@@ -56,12 +73,13 @@ pub async fn evaluation(
     range: (i64, i64),
     chosen: (String, String),
 ) -> anyhow::Result<Option<Evaluation>> {
-    let Some(cohort) =
-        sqlx::query_as::<_, CohortRow>("SELECT name, framework_id FROM cohorts WHERE id = $1")
-            .bind(cohort_id)
-            .fetch_optional(db.pool())
-            .await
-            .context("the cohort")?
+    let Some(cohort) = sqlx::query_as::<_, CohortRow>(
+        "SELECT name, framework_id, max_attempts FROM cohorts WHERE id = $1",
+    )
+    .bind(cohort_id)
+    .fetch_optional(db.pool())
+    .await
+    .context("the cohort")?
     else {
         return Ok(None);
     };
@@ -111,6 +129,7 @@ pub async fn evaluation(
     .fetch_all(db.pool())
     .await
     .context("the funnel per competency")?;
+    let attempts = attempts(db, cohort_id, range, cohort.max_attempts).await?;
     Ok(Some(Evaluation {
         cohort_id,
         cohort_name: cohort.name,
@@ -131,5 +150,62 @@ pub async fn evaluation(
                 },
             })
             .collect(),
+        attempts,
     }))
+}
+
+/// Decisions on the in-range teachers' evidence in this cohort, attempts to Competent, and
+/// those at the attempt limit now (the moderation page's rule: last attempt Not yet, at or
+/// past the cohort's attempts plus any extra allowed).
+async fn attempts(
+    db: &super::Db,
+    cohort_id: i64,
+    range: (i64, i64),
+    max_attempts: i64,
+) -> anyhow::Result<Attempts> {
+    let decisions: DecisionsRow = sqlx::query_as(&format!(
+        "{TEACHERS_OF_COHORT} SELECT \
+           COALESCE(SUM(CASE WHEN s.status = 'competent' THEN 1 ELSE 0 END), 0) AS competent, \
+           COALESCE(SUM(CASE WHEN s.status = 'not_yet' THEN 1 ELSE 0 END), 0) AS not_yet \
+         FROM submissions s JOIN t ON t.user_id = s.user_id \
+         WHERE s.cohort_id = $1"
+    ))
+    .bind(cohort_id)
+    .bind(range.0)
+    .bind(range.1)
+    .fetch_one(db.pool())
+    .await
+    .context("decisions")?;
+    let to_competent: Vec<AttemptRow> = sqlx::query_as(&format!(
+        "{TEACHERS_OF_COHORT} SELECT s.attempt, COUNT(*) AS n FROM submissions s JOIN t ON t.user_id = s.user_id \
+         WHERE s.cohort_id = $1 AND s.status = 'competent' \
+         GROUP BY s.attempt ORDER BY s.attempt"
+    ))
+    .bind(cohort_id)
+    .bind(range.0)
+    .bind(range.1)
+    .fetch_all(db.pool())
+    .await
+    .context("attempts to Competent")?;
+    let at_limit: i64 = sqlx::query_scalar(&format!(
+        "{TEACHERS_OF_COHORT} SELECT COUNT(*) FROM submissions s JOIN t ON t.user_id = s.user_id \
+         WHERE s.cohort_id = $1 AND s.status = 'not_yet' AND s.attempt = ( \
+           SELECT MAX(attempt) FROM submissions o WHERE o.user_id = s.user_id AND o.competency_id = s.competency_id) \
+         AND s.attempt >= (SELECT max_attempts FROM cohorts WHERE id = $1) + ( \
+           SELECT CAST(COALESCE(SUM(extra), 0) AS BIGINT) FROM attempt_allowances a \
+           WHERE a.user_id = s.user_id AND a.competency_id = s.competency_id)"
+    ))
+    .bind(cohort_id)
+    .bind(range.0)
+    .bind(range.1)
+    .fetch_one(db.pool())
+    .await
+    .context("teachers at the attempt limit")?;
+    Ok(Attempts {
+        competent: decisions.competent,
+        not_yet: decisions.not_yet,
+        to_competent: to_competent.into_iter().map(|r| (r.attempt, r.n)).collect(),
+        at_limit,
+        max_attempts,
+    })
 }

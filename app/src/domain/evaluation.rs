@@ -50,6 +50,39 @@ pub struct CompetencyFunnel {
     pub funnel: Funnel,
 }
 
+/// Decisions on the evidence of the teachers in range, and how many attempts Competent took.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attempts {
+    /// Decisions "Competent" (one per attempt judged so).
+    pub competent: i64,
+    /// Decisions "Not yet".
+    pub not_yet: i64,
+    /// `(attempt, decisions)`: how many Competent decisions came at the first, second, …
+    /// attempt, by attempt number.
+    pub to_competent: Vec<(i64, i64)>,
+    /// Teachers (with a competency) whose last attempt was Not yet and who have used every
+    /// attempt the cohort allows them (extra attempts included): they need a coordinator.
+    pub at_limit: i64,
+    /// The cohort's attempts per competency.
+    pub max_attempts: i64,
+}
+
+impl Attempts {
+    /// Mean attempt number of the Competent decisions, one decimal (`"1.5"`); `"–"` for none.
+    pub fn mean_to_competent(&self) -> String {
+        let (sum, n) = self
+            .to_competent
+            .iter()
+            .fold((0, 0), |(s, c), (attempt, k)| (s + attempt * k, c + k));
+        if n == 0 {
+            return "–".to_owned();
+        }
+        // Tenths, rounded half up.
+        let tenths = (sum * 10 * 2 + n) / (2 * n);
+        format!("{}.{}", tenths / 10, tenths % 10)
+    }
+}
+
 /// What the evaluation page shows for a cohort and a range of joining dates.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evaluation {
@@ -63,6 +96,8 @@ pub struct Evaluation {
     pub overall: Funnel,
     /// Per competency, in the framework's order.
     pub competencies: Vec<CompetencyFunnel>,
+    /// Decisions and attempts of the same teachers.
+    pub attempts: Attempts,
 }
 
 #[cfg(test)]
@@ -77,6 +112,21 @@ mod tests {
         assert_eq!(percent(0, 5), "0 %");
         assert_eq!(percent(5, 5), "100 %");
         assert_eq!(percent(0, 0), "–");
+    }
+
+    #[test]
+    fn the_mean_attempt_is_weighted_by_decisions() {
+        let a = |to_competent: Vec<(i64, i64)>| Attempts {
+            to_competent,
+            ..Attempts::default()
+        };
+        assert_eq!(a(vec![]).mean_to_competent(), "–");
+        assert_eq!(a(vec![(1, 3)]).mean_to_competent(), "1.0");
+        assert_eq!(a(vec![(1, 1), (2, 1)]).mean_to_competent(), "1.5");
+        // (1·2 + 3·1) / 3 = 1.666… → 1.7
+        assert_eq!(a(vec![(1, 2), (3, 1)]).mean_to_competent(), "1.7");
+        // (1·7 + 2·1) / 8 = 1.125 → 1.1
+        assert_eq!(a(vec![(1, 7), (2, 1)]).mean_to_competent(), "1.1");
     }
 
     #[test]

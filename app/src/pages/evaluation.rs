@@ -9,7 +9,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::layout::TableScroll;
 use crate::components::session_guard::Private;
 use crate::domain::account::Role;
-use crate::domain::evaluation::{percent, Evaluation, Funnel};
+use crate::domain::evaluation::{percent, Attempts, Evaluation, Funnel};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -57,6 +57,7 @@ fn EvaluationLoader() -> impl IntoView {
 #[component]
 fn EvaluationBody(e: Evaluation) -> impl IntoView {
     let id = e.cohort_id;
+    let attempts = e.attempts.clone();
     let range_query = format!(
         "?from={}&to={}",
         crate::domain::url::encode(&e.from),
@@ -129,6 +130,62 @@ fn EvaluationBody(e: Evaluation) -> impl IntoView {
                     <tbody>{rows}</tbody>
                 </table>
             </TableScroll>
+        </section>
+        <AttemptsSection cohort_id=id a=attempts range_query />
+    }
+}
+
+/// Decisions and attempts of the same teachers, and who is at the attempt limit now.
+#[component]
+fn AttemptsSection(cohort_id: i64, a: Attempts, range_query: String) -> impl IntoView {
+    let decided = a.competent + a.not_yet;
+    let rows = a
+        .to_competent
+        .iter()
+        .map(|(attempt, n)| {
+            view! {
+                <tr>
+                    <th scope="row">{format!("Attempt {attempt}")}</th>
+                    <td>{*n}</td>
+                    <td>{percent(*n, a.competent)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="section" aria-labelledby="attempts-heading">
+            <h2 id="attempts-heading">"Attempts"</h2>
+            <p>
+                {format!(
+                    "{decided} {}: {} Not yet ({}), {} Competent. Competent took {} attempts on average; the cohort allows {}. ",
+                    if decided == 1 { "decision" } else { "decisions" },
+                    a.not_yet,
+                    percent(a.not_yet, decided),
+                    a.competent,
+                    a.mean_to_competent(),
+                    a.max_attempts,
+                )}
+                <a href=format!("/coordinator/cohorts/{cohort_id}/evaluation/attempts.csv{range_query}") download="" rel="external">
+                    "Download (CSV)"
+                </a>
+            </p>
+            <TableScroll label="Attempts needed to reach Competent">
+                <table class="table">
+                    <caption>"Attempts needed to reach Competent"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Attempt"</th>
+                            <th scope="col">"Competent decisions"</th>
+                            <th scope="col">"Share"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </TableScroll>
+            <p>
+                {format!("At the attempt limit now: {} (a teacher with a competency whose last attempt was Not yet). ", a.at_limit)}
+                <A exact=true href=format!("/coordinator/cohorts/{cohort_id}/moderation")>"Allow extra attempts"</A>
+            </p>
         </section>
     }
 }

@@ -316,10 +316,19 @@ both_engines! {
         for u in &x_units {
             exec(db, "INSERT INTO unit_progress (user_id, unit_id, done_at) VALUES ($1, $2, 1)", &[ana, *u]).await;
         }
-        for (user, competency, status) in [(ana, x, "competent"), (ana, y, "not_yet"), (ben, y, "draft")] {
+        // Ben also tried a third competency three times, Not yet each time: at the limit (3).
+        let z = competencies[2];
+        for (user, competency, attempt, status) in [
+            (ana, x, 1, "competent"),
+            (ana, y, 1, "not_yet"),
+            (ben, y, 1, "draft"),
+            (ben, z, 1, "not_yet"),
+            (ben, z, 2, "not_yet"),
+            (ben, z, 3, "not_yet"),
+        ] {
             sqlx::query("INSERT INTO submissions (user_id, cohort_id, competency_id, attempt, status, created_at, updated_at) \
-                 VALUES ($1, $2, $3, 1, $4, 1, 1)")
-                .bind(user).bind(cohort).bind(competency).bind(status)
+                 VALUES ($1, $2, $3, $4, $5, 1, 1)")
+                .bind(user).bind(cohort).bind(competency).bind(attempt).bind(status)
                 .execute(db.pool()).await.expect("submission");
         }
 
@@ -339,31 +348,65 @@ both_engines! {
         let all = csv_of("").await;
         assert_eq!(all.len(), 1 + 1 + competencies.len(), "header, overall, each competency");
         //                          joined baseline units submitted competent
-        assert_eq!(scope(&all, "overall"), ["2", "1", "0", "1", "0"]);
+        assert_eq!(scope(&all, "overall"), ["2", "1", "0", "2", "0"]);
         assert_eq!(scope(&all, &x_slug), ["2", "2", "1", "1", "1"]);
         assert_eq!(scope(&all, &y_slug), ["2", "1", "0", "1", "0"]);
         let ana_row = all.iter().find(|r| r[0] == "overall").expect("overall");
-        assert_eq!(ana_row[6..], ["50 %", "0 %", "50 %", "0 %"]);
+        assert_eq!(ana_row[6..], ["50 %", "0 %", "100 %", "0 %"]);
 
         let ana_only = csv_of("?from=2026-03-15").await;
         assert_eq!(scope(&ana_only, "overall"), ["1", "1", "0", "1", "0"]);
         assert_eq!(scope(&ana_only, &x_slug), ["1", "1", "1", "1", "1"]);
         let ben_only = csv_of("?to=2026-03-10").await;
-        assert_eq!(scope(&ben_only, "overall"), ["1", "0", "0", "0", "0"]);
+        assert_eq!(scope(&ben_only, "overall"), ["1", "0", "0", "1", "0"]);
         assert_eq!(scope(&ben_only, &x_slug), ["1", "1", "0", "0", "0"]);
         let nobody = csv_of("?from=2027-01-01&to=2027-01-31").await;
         assert_eq!(scope(&nobody, "overall"), ["0", "0", "0", "0", "0"]);
         assert_eq!(nobody[1][6], "–", "no share of nobody");
+
+        // Attempts: 1 Competent (at the first attempt), 4 Not yet; Ben at the limit in Z.
+        let attempts = |query: &'static str| {
+            let path = format!("/coordinator/cohorts/{cohort}/evaluation/attempts.csv{query}");
+            let app = &w.app;
+            async move {
+                let reply = app.get_as(&path, coord).await;
+                assert_eq!(reply.status, 200, "{path}: {}", reply.body);
+                parse(&reply.body)[1..]
+                    .iter()
+                    .map(|r| (r[0].clone(), r[1].clone()))
+                    .collect::<std::collections::HashMap<_, _>>()
+            }
+        };
+        let a = attempts("").await;
+        assert_eq!(a["decisions: competent"], "1");
+        assert_eq!(a["decisions: not yet"], "4");
+        assert_eq!(a["competent at attempt 1"], "1");
+        assert_eq!(a["mean attempts to competent"], "1.0");
+        assert_eq!(a["attempts allowed"], "3");
+        assert_eq!(a["at the attempt limit now"], "1");
+        let a = attempts("?from=2026-03-15").await;
+        assert_eq!((a["decisions: not yet"].as_str(), a["at the attempt limit now"].as_str()), ("1", "0"), "Ana only");
+        // An extra attempt for Ben in Z lifts him off the limit.
+        sqlx::query("INSERT INTO attempt_allowances (user_id, competency_id, extra, granted_by, granted_at) VALUES ($1, $2, 1, $3, 1)")
+            .bind(ben).bind(z).bind(w.cast.id("coord"))
+            .execute(db.pool()).await.expect("allowance");
+        assert_eq!(attempts("").await["at the attempt limit now"], "0");
 
         // The page shows the same figures; refusals as for the roster.
         let page = w.app.page_as(&format!("/coordinator/cohorts/{cohort}/evaluation?from=2026-03-15"), coord).await;
         assert_eq!(page.status, 200);
         assert!(page.body.contains("Evaluation: Export A"), "{}", page.body);
         assert!(page.body.contains("Teachers who joined on or after 2026-03-15"));
+        assert!(
+            page.body.contains("2 decisions: 1 Not yet (50 %), 1 Competent. Competent took 1.0 attempts on average; the cohort allows 3."),
+            "the attempts for Ana alone"
+        );
         for (who, status) in [("ana", 404), ("coordb", 404)] {
             let reply = w.app.get_as(&format!("/coordinator/cohorts/{cohort}/evaluation/funnel.csv"), w.cast.cookie(who)).await;
             assert_eq!(reply.status.as_u16(), status, "{who}");
         }
+        let other = w.app.get_as(&format!("/coordinator/cohorts/{cohort}/evaluation/roster.csv"), coord).await;
+        assert_eq!(other.status, 404, "only the page's tables");
         let bad = w.app.get_as(&format!("/coordinator/cohorts/{cohort}/evaluation/funnel.csv?from=2026-13-01"), coord).await;
         assert_eq!(bad.status, 400);
         assert!(bad.body.starts_with("from:"), "{}", bad.body);
