@@ -92,7 +92,7 @@ fn EvaluationBody(e: Evaluation) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <p><A href=format!("/coordinator/cohorts/{id}")>{format!("← {}", e.cohort_name)}</A></p>
+        <p><A exact=true href=format!("/coordinator/cohorts/{id}")>{format!("← {}", e.cohort_name)}</A></p>
         <h1>{format!("Evaluation: {}", e.cohort_name)}</h1>
         <form method="get" class="evaluation-range" aria-label="Teachers who joined">
             <div class="field">
