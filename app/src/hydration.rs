@@ -8,9 +8,11 @@
 //!   adds the latter, at high priority, when `HydrationScripts` has provided the split manifest):
 //!   on a slow connection those downloads competed with the document and its stylesheet for the
 //!   first paint;
-//! - the fetch starts from a task queued by `requestAnimationFrame` (which runs just before the
-//!   frame is painted), then waits for `requestIdleCallback`. A hidden tab runs no animation
-//!   frames, so a 3 s timer starts it there.
+//! - the fetch starts once the browser has reported its first paint (a Paint Timing entry,
+//!   observed with a `PerformanceObserver`; where that is not supported, after an animation
+//!   frame), then waits for `requestIdleCallback`. A hidden tab paints nothing, so a 3 s timer
+//!   starts it there. (An animation frame alone was not enough: the frame is presented some
+//!   milliseconds after its callbacks run, and on a loaded machine the fetch began first.)
 //!
 //! Measured with Lighthouse (mobile): see docs/decisions.md, "Bundle size".
 
@@ -41,7 +43,11 @@ let started=false;\
 const hydrate=()=>import(js).then(m=>m.default({module_or_path:wasm}).then(()=>m.hydrate()));\
 const start=()=>{if(started)return;started=true;\
 if(\"requestIdleCallback\" in window)requestIdleCallback(hydrate,{timeout:2000});else hydrate();};\
-requestAnimationFrame(()=>setTimeout(start,0));\
+const painted=()=>setTimeout(start,0);\
+if(performance.getEntriesByType(\"paint\").length)painted();\
+else if(window.PerformanceObserver&&(PerformanceObserver.supportedEntryTypes||[]).includes(\"paint\"))\
+new PerformanceObserver((l,o)=>{o.disconnect();painted();}).observe({type:\"paint\"});\
+else requestAnimationFrame(painted);\
 setTimeout(start,3000);\
 })";
 
