@@ -12,23 +12,81 @@ pub enum Kind {
     /// A sign-up through an invitation for an address that already has an account: how to join
     /// with that account instead.
     SignUpExisting,
+    /// A personal invitation from a coordinator: the link to choose a name and password.
+    Invitation,
+    /// A personal invitation to an address that has an account: sign in, then accept.
+    InvitationExisting,
+    /// A password-reset link.
+    PasswordReset,
+    /// To a teacher: their evidence was assessed (the decision, never the feedback's text).
+    Decision,
+    /// To an assessor: a submission waits for review.
+    ReviewWaiting,
+    /// To an assessor: their claim on a submission ran out before a decision.
+    ClaimLapsed,
+    /// To a teacher: no activity for a while.
+    ReminderInactive,
+    /// To a teacher: the baseline is not done a week after joining.
+    ReminderBaseline,
+    /// To a coordinator: a submission waits beyond the cohort's turnaround target.
+    ReminderOverdue,
+    /// To a coordinator: the week in their cohorts.
+    Digest,
 }
 
 impl Kind {
     /// Every kind, for tests and tables.
-    pub const ALL: [Kind; 2] = [Kind::SignUpConfirm, Kind::SignUpExisting];
+    pub const ALL: [Kind; 12] = [
+        Kind::SignUpConfirm,
+        Kind::SignUpExisting,
+        Kind::Invitation,
+        Kind::InvitationExisting,
+        Kind::PasswordReset,
+        Kind::Decision,
+        Kind::ReviewWaiting,
+        Kind::ClaimLapsed,
+        Kind::ReminderInactive,
+        Kind::ReminderBaseline,
+        Kind::ReminderOverdue,
+        Kind::Digest,
+    ];
 
     /// The stored name.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::SignUpConfirm => "sign_up.confirm",
             Self::SignUpExisting => "sign_up.existing",
+            Self::Invitation => "invitation",
+            Self::InvitationExisting => "invitation.existing",
+            Self::PasswordReset => "password.reset",
+            Self::Decision => "decision",
+            Self::ReviewWaiting => "review.waiting",
+            Self::ClaimLapsed => "claim.lapsed",
+            Self::ReminderInactive => "reminder.inactive",
+            Self::ReminderBaseline => "reminder.baseline",
+            Self::ReminderOverdue => "reminder.overdue",
+            Self::Digest => "digest.weekly",
         }
     }
 
     /// The kind a stored name names.
     pub fn parse(stored: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == stored)
+    }
+
+    /// A reminder, a notice of waiting work or a digest: the kinds a person can turn off (and
+    /// that carry the link to do so, and a `List-Unsubscribe` header). Account messages and
+    /// decisions on one's own work always go.
+    pub fn can_be_turned_off(self) -> bool {
+        matches!(
+            self,
+            Self::ReviewWaiting
+                | Self::ClaimLapsed
+                | Self::ReminderInactive
+                | Self::ReminderBaseline
+                | Self::ReminderOverdue
+                | Self::Digest
+        )
     }
 }
 
@@ -45,6 +103,10 @@ pub struct Message {
     pub text: String,
     /// The same content as HTML.
     pub html: String,
+    /// The page that turns this person's reminders off without signing in (RFC 8058 one-click
+    /// POST target, and the `List-Unsubscribe` header's URL), for the kinds that
+    /// [`Kind::can_be_turned_off`].
+    pub unsubscribe: Option<String>,
 }
 
 /// A paragraph of the message: plain text, or a link with the text before it.
@@ -54,6 +116,17 @@ enum Part<'a> {
 }
 
 fn compose(kind: Kind, recipient: &str, subject: String, parts: &[Part<'_>]) -> Message {
+    compose_with(kind, recipient, subject, parts, None)
+}
+
+/// [`compose`], ending with the link that turns reminders off when there is one.
+fn compose_with(
+    kind: Kind,
+    recipient: &str,
+    subject: String,
+    parts: &[Part<'_>],
+    unsubscribe: Option<&str>,
+) -> Message {
     let mut text = String::new();
     let mut html = String::from(
         "<!DOCTYPE html><html><body style=\"font-family: sans-serif; line-height: 1.5\">",
@@ -76,13 +149,24 @@ fn compose(kind: Kind, recipient: &str, subject: String, parts: &[Part<'_>]) -> 
         }
     }
     text.push_str("-- \nMentoring micro-credential\n");
-    html.push_str("<p style=\"color: #555\">Mentoring micro-credential</p></body></html>");
+    html.push_str("<p style=\"color: #555\">Mentoring micro-credential");
+    if let Some(url) = unsubscribe {
+        text.push_str(&format!(
+            "You get this because reminders are on. Turn them off (no sign-in needed):\n{url}\n"
+        ));
+        html.push_str(&format!(
+            "<br>You get this because reminders are on. <a href=\"{}\">Turn them off</a> (no sign-in needed).",
+            escape(url)
+        ));
+    }
+    html.push_str("</p></body></html>");
     Message {
         kind,
         recipient: recipient.to_owned(),
         subject,
         text,
         html,
+        unsubscribe: unsubscribe.map(str::to_owned),
     }
 }
 
@@ -137,6 +221,251 @@ pub fn sign_up_existing(
     )
 }
 
+/// A personal invitation: `link` leads to choosing a name and password (valid `valid_days`).
+pub fn invitation(
+    recipient: &str,
+    cohort: &str,
+    role: &str,
+    inviter: &str,
+    link: &str,
+    valid_days: i64,
+) -> Message {
+    compose(
+        Kind::Invitation,
+        recipient,
+        format!("You are invited to join {cohort}"),
+        &[
+            Part::Text("Hello,".to_owned()),
+            Part::Text(format!(
+                "{inviter} invites you to join {cohort} as {role}, to work towards the mentoring micro-credential. Open the link below to choose your name and password; it is yours alone and works once, for {valid_days} days."
+            )),
+            Part::Link("Join and choose your password", link),
+            Part::Text("If you were not expecting this, ignore the message: nothing happens without it.".to_owned()),
+        ],
+    )
+}
+
+/// A personal invitation to an address that already has an account.
+pub fn invitation_existing(
+    recipient: &str,
+    cohort: &str,
+    role: &str,
+    inviter: &str,
+    invitation_link: &str,
+) -> Message {
+    compose(
+        Kind::InvitationExisting,
+        recipient,
+        format!("You are invited to join {cohort}"),
+        &[
+            Part::Text("Hello,".to_owned()),
+            Part::Text(format!(
+                "{inviter} invites you to join {cohort} as {role}. This address already has an account: open the invitation, sign in if asked, and accept it."
+            )),
+            Part::Link("The invitation", invitation_link),
+        ],
+    )
+}
+
+/// A password-reset link, valid `valid_hours`, issued by a coordinator (`by`) or asked for by
+/// the person (`None`).
+pub fn password_reset(
+    recipient: &str,
+    name: &str,
+    link: &str,
+    valid_hours: i64,
+    by: Option<&str>,
+) -> Message {
+    let why = match by {
+        Some(by) => format!("{by}, your programme coordinator, issued a link to set a new password for your account."),
+        None => "Someone, probably you, asked to set a new password for your account.".to_owned(),
+    };
+    compose(
+        Kind::PasswordReset,
+        recipient,
+        "Set a new password".to_owned(),
+        &[
+            Part::Text(format!("Hello {name},")),
+            Part::Text(format!("{why} The link works once, for {valid_hours} hours; setting a password signs you out everywhere.")),
+            Part::Link("Set a new password", link),
+            Part::Text("If you did not expect this, ignore the message: your password stays as it is.".to_owned()),
+        ],
+    )
+}
+
+/// To a teacher: their evidence for `competency` was assessed. Says the decision only; the
+/// feedback is read on the page behind `link`.
+pub fn decision(
+    recipient: &str,
+    name: &str,
+    competency: &str,
+    competent: bool,
+    link: &str,
+) -> Message {
+    let outcome = if competent {
+        "Competent. Your badge for it is in your credentials."
+    } else {
+        "Not yet. The assessor says what to strengthen, and you can try again."
+    };
+    compose(
+        Kind::Decision,
+        recipient,
+        format!("Your evidence for {competency} was assessed"),
+        &[
+            Part::Text(format!("Hello {name},")),
+            Part::Text(format!(
+                "Your evidence for {competency} was assessed: {outcome}"
+            )),
+            Part::Link("Read the decision and the feedback", link),
+        ],
+    )
+}
+
+/// To an assessor: a submission waits in `cohort` (no teacher's name: reviews may be blind).
+pub fn review_waiting(
+    recipient: &str,
+    competency: &str,
+    cohort: &str,
+    link: &str,
+    unsubscribe: &str,
+) -> Message {
+    compose_with(
+        Kind::ReviewWaiting,
+        recipient,
+        format!("A submission waits for review in {cohort}"),
+        &[
+            Part::Text("Hello,".to_owned()),
+            Part::Text(format!(
+                "Evidence for {competency} was submitted in {cohort} and waits for an assessor."
+            )),
+            Part::Link("Open it", link),
+        ],
+        Some(unsubscribe),
+    )
+}
+
+/// To an assessor: their claim on a submission ran out before they decided.
+pub fn claim_lapsed(
+    recipient: &str,
+    competency: &str,
+    cohort: &str,
+    link: &str,
+    unsubscribe: &str,
+) -> Message {
+    compose_with(
+        Kind::ClaimLapsed,
+        recipient,
+        format!("Your claim on a {competency} submission lapsed"),
+        &[
+            Part::Text("Hello,".to_owned()),
+            Part::Text(format!(
+                "Your claim on a submission for {competency} in {cohort} ran out before a decision, so other assessors may take it now. If you are still reviewing it, claim it again."
+            )),
+            Part::Link("Open it", link),
+        ],
+        Some(unsubscribe),
+    )
+}
+
+/// To a teacher with no activity for `days` days.
+pub fn reminder_inactive(
+    recipient: &str,
+    name: &str,
+    days: i64,
+    link: &str,
+    unsubscribe: &str,
+) -> Message {
+    compose_with(
+        Kind::ReminderInactive,
+        recipient,
+        "Your mentoring course is waiting for you".to_owned(),
+        &[
+            Part::Text(format!("Hello {name},")),
+            Part::Text(format!(
+                "It has been {days} days since you last worked on the course. A unit takes a quarter of an hour or less; a journal entry about this week's mentoring, a few minutes."
+            )),
+            Part::Link("Pick up where you left off", link),
+        ],
+        Some(unsubscribe),
+    )
+}
+
+/// To a teacher whose baseline self-assessment is not done a week after joining.
+pub fn reminder_baseline(recipient: &str, name: &str, link: &str, unsubscribe: &str) -> Message {
+    compose_with(
+        Kind::ReminderBaseline,
+        recipient,
+        "Rate where you start".to_owned(),
+        &[
+            Part::Text(format!("Hello {name},")),
+            Part::Text(
+                "You joined a week ago and have not finished your baseline: rating yourself on each indicator as you are now. It takes about twenty minutes and lets you see how far you grow."
+                    .to_owned(),
+            ),
+            Part::Link("Rate your starting point", link),
+        ],
+        Some(unsubscribe),
+    )
+}
+
+/// To a coordinator: a submission has waited `days` business days, beyond `target`.
+pub fn reminder_overdue(
+    recipient: &str,
+    competency: &str,
+    cohort: &str,
+    days: i64,
+    target: i64,
+    link: &str,
+    unsubscribe: &str,
+) -> Message {
+    compose_with(
+        Kind::ReminderOverdue,
+        recipient,
+        format!("A submission in {cohort} waits beyond the target"),
+        &[
+            Part::Text("Hello,".to_owned()),
+            Part::Text(format!(
+                "A submission for {competency} in {cohort} has waited {days} business days for a decision; the cohort's target is {target}. You can assign it to an assessor."
+            )),
+            Part::Link("The cohort's evaluation", link),
+        ],
+        Some(unsubscribe),
+    )
+}
+
+/// One cohort's week, for the digest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DigestLine {
+    pub cohort: String,
+    pub joined: i64,
+    pub submitted: i64,
+    pub decided: i64,
+    pub waiting: i64,
+    pub overdue: i64,
+}
+
+/// To a coordinator: the past week in each of their cohorts.
+pub fn digest(recipient: &str, lines: &[DigestLine], link: &str, unsubscribe: &str) -> Message {
+    let mut parts = vec![
+        Part::Text("Hello,".to_owned()),
+        Part::Text("The past seven days in your cohorts:".to_owned()),
+    ];
+    for l in lines {
+        parts.push(Part::Text(format!(
+            "{}: {} joined, {} submitted, {} decided; {} waiting now, {} beyond the turnaround target.",
+            l.cohort, l.joined, l.submitted, l.decided, l.waiting, l.overdue
+        )));
+    }
+    parts.push(Part::Link("Your cohorts", link));
+    compose_with(
+        Kind::Digest,
+        recipient,
+        "Your cohorts this week".to_owned(),
+        &parts,
+        Some(unsubscribe),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,5 +503,48 @@ mod tests {
             "https://x/sign-in",
         );
         assert!(e.text.contains("https://x/join/t") && e.html.contains("https://x/sign-in"));
+    }
+
+    /// Every message a person can turn off carries the link to do so, in both bodies; no
+    /// other does.
+    #[test]
+    fn reminders_and_only_reminders_carry_the_turn_off_link() {
+        let off = "https://x.org/mail/settings/tok";
+        let line = DigestLine {
+            cohort: "C".into(),
+            joined: 1,
+            submitted: 2,
+            decided: 3,
+            waiting: 4,
+            overdue: 5,
+        };
+        let all = [
+            sign_up_confirm("a@b.org", "A", "C", "a teacher", "https://x/l", 24),
+            sign_up_existing("a@b.org", "C", "a teacher", "https://x/j", "https://x/s"),
+            invitation("a@b.org", "C", "a teacher", "Cora", "https://x/l", 14),
+            invitation_existing("a@b.org", "C", "a teacher", "Cora", "https://x/j"),
+            password_reset("a@b.org", "A", "https://x/r", 24, None),
+            decision("a@b.org", "A", "Communication", true, "https://x/e"),
+            review_waiting("a@b.org", "Communication", "C", "https://x/a", off),
+            claim_lapsed("a@b.org", "Communication", "C", "https://x/a", off),
+            reminder_inactive("a@b.org", "A", 14, "https://x/d", off),
+            reminder_baseline("a@b.org", "A", "https://x/d", off),
+            reminder_overdue("a@b.org", "Communication", "C", 12, 10, "https://x/c", off),
+            digest("a@b.org", &[line], "https://x/c", off),
+        ];
+        let kinds: Vec<Kind> = all.iter().map(|m| m.kind).collect();
+        assert_eq!(kinds, Kind::ALL, "one composer per kind, in order");
+        for m in &all {
+            let carries = m.text.contains(off) && m.html.contains(off);
+            assert_eq!(carries, m.kind.can_be_turned_off(), "{:?}", m.kind);
+            assert_eq!(
+                m.unsubscribe.is_some(),
+                m.kind.can_be_turned_off(),
+                "{:?}",
+                m.kind
+            );
+            assert!(m.html.starts_with("<!DOCTYPE html>") && m.html.ends_with("</html>"));
+            assert!(!m.subject.is_empty() && !m.subject.contains('\n'));
+        }
     }
 }

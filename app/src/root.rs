@@ -3,15 +3,38 @@
 use crate::components::layout::{SiteFooter, SiteHeader, SkipLink};
 use crate::components::session_guard::provide_viewer;
 use crate::pages::{
-    assess::AssessPage, assess::ReviewPage, checklist::ChecklistPage, cohort::CohortPage,
-    competency::CompetencyPage, coordinator::CoordinatorPage, credential::CredentialPublicPage,
-    credential::MyCredentialsPage, credential::VerifyPage, credential::WalletOfferPage,
-    dashboard::DashboardPage, evaluation::EvaluationPage, evidence::EvidencePage,
-    evidence::EvidencePreviewPage, framework::FrameworkPage, frameworks::FrameworksPage,
-    home::HomePage, join::JoinPage, journal::JournalEntryPage, journal::JournalPage,
-    moderation::ModerationPage, not_found::NotFound, profile::ProfilePage, reset::ResetPage,
-    sign_in::SignInPage, sign_up::CheckEmailPage, sign_up::SignUpFinishPage,
-    statement::StatementPage, statement::StatementPrintPage, unit::UnitPage,
+    assess::AssessPage,
+    assess::ReviewPage,
+    checklist::ChecklistPage,
+    cohort::CohortPage,
+    competency::CompetencyPage,
+    coordinator::CoordinatorPage,
+    credential::CredentialPublicPage,
+    credential::MyCredentialsPage,
+    credential::VerifyPage,
+    credential::WalletOfferPage,
+    dashboard::DashboardPage,
+    evaluation::{EvaluationPage, InstitutionEvaluationPage},
+    evidence::EvidencePage,
+    evidence::EvidencePreviewPage,
+    framework::FrameworkPage,
+    frameworks::FrameworksPage,
+    home::HomePage,
+    join::JoinPage,
+    journal::JournalEntryPage,
+    journal::JournalPage,
+    mail_settings::MailSettingsPage,
+    moderation::ModerationPage,
+    not_found::NotFound,
+    profile::ProfilePage,
+    reset::ResetPage,
+    sign_in::ForgotPasswordPage,
+    sign_in::SignInPage,
+    sign_up::CheckEmailPage,
+    sign_up::SignUpFinishPage,
+    statement::StatementPage,
+    statement::StatementPrintPage,
+    unit::UnitPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
@@ -145,6 +168,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("/coordinator/evaluation")
+                        view={Lazy::<InstitutionEvaluationRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("/frameworks/:framework/units/:unit")
                         view={Lazy::<UnitRoute>::new()}
                         ssr=SsrMode::Async
@@ -188,6 +216,16 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/reset/:token")
                         view={Lazy::<ResetRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/forgot-password")
+                        view={Lazy::<ForgotPasswordRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/mail/settings/:token")
+                        view={Lazy::<MailSettingsRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
@@ -293,6 +331,8 @@ lazy_pages!(account_pages, __preload_account_pages, AccountPage {
     Profile: ProfileRoute => ProfilePage,
     Join: JoinRoute => JoinPage,
     Reset: ResetRoute => ResetPage,
+    MailSettings: MailSettingsRoute => MailSettingsPage,
+    ForgotPassword: ForgotPasswordRoute => ForgotPasswordPage,
     CheckEmail: CheckEmailRoute => CheckEmailPage,
     SignUpFinish: SignUpFinishRoute => SignUpFinishPage,
 });
@@ -321,6 +361,7 @@ lazy_pages!(staff_pages, __preload_staff_pages, StaffPage {
     Review: ReviewRoute => ReviewPage,
     Moderation: ModerationRoute => ModerationPage,
     Evaluation: EvaluationRoute => EvaluationPage,
+    InstitutionEvaluation: InstitutionEvaluationRoute => InstitutionEvaluationPage,
     Coordinator: CoordinatorRoute => CoordinatorPage,
     Cohort: CohortRoute => CohortPage,
 });

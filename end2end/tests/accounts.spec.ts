@@ -146,6 +146,22 @@ test("a coordinator downloads the roster and the audit trail as CSV files (issue
   await expect(page.getByText("Teachers who joined on or after 2099-01-01.")).toBeVisible();
   const overall = page.getByRole("table", { name: /^Overall/ });
   await expect(overall.getByRole("row", { name: /^Joined/ }).getByRole("cell").first()).toHaveText("0");
+  // Growth, turnaround and assessors, each with its table and file.
+  for (const heading of ["Growth per indicator", "Review turnaround", "Assessors"]) {
+    await expect(page.getByRole("heading", { level: 2, name: heading })).toBeVisible();
+  }
+  await expect(page.getByRole("table", { name: /^Per indicator/ }).getByRole("row")).toHaveCount(39);
+  await expect(page.getByRole("table", { name: "Decisions by business days from submission" })).toBeVisible();
+  const growth = await csv(() => page.getByRole("link", { name: "Download growth per indicator (CSV)" }).click());
+  expect(growth.name).toMatch(/^cohort-\d+-growth-\d{4}-\d{2}-\d{2}\.csv$/);
+  expect(growth.text.replace(/^\uFEFF/, "").split("\r\n")[0]).toBe(
+    "competency,indicator,baseline mean (1-4),baseline ratings,current mean (1-4),current ratings,assessed not evident,assessed partly evident,assessed evident,self-rating agrees,self-rating above,self-rating below",
+  );
+  // The institution's view of every cohort together.
+  await open(page, testInfo, "/coordinator");
+  await page.getByRole("link", { name: "Institution-wide evaluation" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: /^Evaluation: all cohorts of/ })).toBeVisible();
+  await expect(page.getByText("Each cohort sets its own target")).toBeVisible();
 
   await open(page, testInfo, "/coordinator");
   const today = new Date().toISOString().slice(0, 10);
@@ -191,4 +207,54 @@ test("a new cohort opens at once; revoking an invitation asks first and says wha
   await page.goto(new URL(link).pathname);
   await expect(page.getByRole("heading", { level: 1, name: "This invitation cannot be used" })).toBeVisible();
   await expect(page.getByText("This invitation was withdrawn by your coordinator.")).toBeVisible();
+});
+
+test("a coordinator e-mails invitations to a pasted list; an invited teacher joins from the e-mail (issue 17)", async ({ page }, testInfo) => {
+  test.setTimeout(60_000);
+  const unique = `${testInfo.project.name}-${Date.now()}`;
+  const invited = `ines-${unique}@school.test`;
+  await signIn(page, testInfo, DEMO.coordinator.email, DEMO.coordinator.password);
+  await open(page, testInfo, "/coordinator");
+  await page.getByRole("link", { name: "Demo cohort", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Demo cohort" })).toBeVisible();
+  if (hydrated(testInfo)) await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  // A slip in the list is named, and nothing is sent.
+  await page.getByLabel("Addresses").fill(`${invited}, not-an-address`);
+  await page.getByRole("button", { name: "E-mail the invitations" }).click();
+  const emailForm = page.locator("form", { has: page.getByLabel("Addresses") });
+  await expect(emailForm.getByText("“not-an-address”")).toBeVisible();
+  await page.getByLabel("Addresses").fill(`Ines <${invited}>\nother-${unique}@school.test`);
+  await page.getByRole("button", { name: "E-mail the invitations" }).click();
+  await expect(page.getByText("2 invitations e-mailed.")).toBeVisible();
+  await expect(page.getByText(`for ${invited}`)).toBeVisible();
+  await signOut(page, testInfo);
+
+  // The e-mail, through a real SMTP server, carries a link of her own: one page to join.
+  const mail = await mailTo(invited);
+  expect(mail).toContain("invites you to join Demo cohort as a teacher");
+  const link = mail.match(/https?:\/\/\S+\/sign-up\/[A-Za-z0-9_-]{20,}/)?.[0];
+  expect(link, mail).toBeTruthy();
+  await open(page, testInfo, new URL(link ?? "").pathname);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Join Demo cohort as a teacher");
+  await expect(page.getByText(`For ${invited}.`)).toBeVisible();
+  await page.getByLabel("Your name", { exact: true }).fill(`Ines ${unique}`);
+  await page.getByLabel("Password", { exact: true }).fill("harbour violet candle");
+  await page.getByLabel("Password again", { exact: true }).fill("harbour violet candle");
+  await page.getByRole("button", { name: "Create account and join" }).click();
+  await expect(page.getByRole("button", { name: `Sign out (Ines ${unique})` })).toBeVisible();
+});
+
+test("a forgotten password: the link arrives by e-mail, and the page says the same for any address (issue 17)", async ({ page }, testInfo) => {
+  await open(page, testInfo, "/sign-in");
+  await page.getByRole("link", { name: "Forgot your password?" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Forgot your password" })).toBeVisible();
+  await page.getByLabel("Email", { exact: true }).fill(DEMO.assessor.email);
+  await page.getByRole("button", { name: "E-mail me a link" }).click();
+  await expect(page.getByText("If that address has an account, a link to set a new password is on its way.")).toBeVisible();
+  const mail = await mailTo(DEMO.assessor.email, /\/reset\//);
+  const link = mail.match(/https?:\/\/\S+\/reset\/[A-Za-z0-9_-]{20,}/)?.[0];
+  expect(link, mail).toBeTruthy();
+  // The link opens the page to choose one (not used here: the demo account keeps its password).
+  await open(page, testInfo, new URL(link ?? "").pathname);
+  await expect(page.getByRole("heading", { level: 1, name: "Choose a new password" })).toBeVisible();
 });

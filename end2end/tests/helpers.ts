@@ -46,9 +46,10 @@ export const test = base.extend<{ failOnPageErrors: void }>({
 
 /**
  * The plain-text body of the newest e-mail the SMTP server received for `address` (waits for
- * the app's sender, which looks for due messages every 2 s).
+ * the app's sender, which looks for due messages every 2 s); with `containing`, the newest whose
+ * text matches it (other tests may e-mail the same demo account meanwhile).
  */
-export async function mailTo(address: string): Promise<string> {
+export async function mailTo(address: string, containing?: RegExp): Promise<string> {
   const folder = join(process.env.E2E_MAILDIR ?? "", "new");
   let found = "";
   await expect(async () => {
@@ -56,8 +57,12 @@ export async function mailTo(address: string): Promise<string> {
     for (const file of files.reverse()) {
       const mail = await simpleParser(readFileSync(join(folder, file)));
       const to = Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : [];
-      if (to.some((t) => t.value.some((v) => v.address?.toLowerCase() === address.toLowerCase()))) {
-        found = mail.text ?? "";
+      const text = mail.text ?? "";
+      if (
+        to.some((t) => t.value.some((v) => v.address?.toLowerCase() === address.toLowerCase())) &&
+        (!containing || containing.test(text))
+      ) {
+        found = text;
         return;
       }
     }

@@ -62,6 +62,13 @@ pub struct Config {
     pub mail: MailDelivery,
     /// `MAIL_FROM`: the sender, e.g. `Mentoring micro-credential <no-reply@example.org>`.
     pub mail_from: String,
+    /// When reminders go: `REMINDER_INACTIVE_DAYS` (a teacher quiet this long, default 14),
+    /// `REMINDER_BASELINE_DAYS` (baseline not done this long after joining, default 7), each
+    /// 0 to 365 (0: never); `DIGEST` (`weekly`, the default, or `off`).
+    pub reminders: app::db::notify::sweep::Schedule,
+    /// `REMINDER_SWEEP_SECONDS`: how often reminders and lapsed claims are looked for (default
+    /// 300, 10 to 86,400).
+    pub reminder_sweep: Duration,
 }
 
 impl Config {
@@ -244,6 +251,34 @@ impl Config {
                 }
             ),
         );
+        let days = |name: &'static str, default: &str| {
+            let v = get(name, default);
+            match v.trim().parse::<i64>() {
+                Ok(n) if (0..=365).contains(&n) => Ok(n),
+                _ => Err(bad(name, v, "a whole number of days from 0 (never) to 365")),
+            }
+        };
+        let digest = match get("DIGEST", "weekly").trim() {
+            "weekly" => true,
+            "off" => false,
+            other => return Err(bad("DIGEST", other.to_owned(), "weekly or off")),
+        };
+        let reminders = app::db::notify::sweep::Schedule {
+            inactive_days: days("REMINDER_INACTIVE_DAYS", "14")?,
+            baseline_days: days("REMINDER_BASELINE_DAYS", "7")?,
+            digest,
+        };
+        let sweep = get("REMINDER_SWEEP_SECONDS", "300");
+        let reminder_sweep = match sweep.trim().parse::<u64>() {
+            Ok(n) if (10..=86_400).contains(&n) => Duration::from_secs(n),
+            _ => {
+                return Err(bad(
+                    "REMINDER_SWEEP_SECONDS",
+                    sweep,
+                    "a whole number of seconds from 10 to 86400",
+                ))
+            }
+        };
         let issuer_name = get("ISSUER_NAME", "Mentoring Micro-credential");
         if issuer_name.chars().count() > 200 {
             return Err(bad("ISSUER_NAME", issuer_name, "at most 200 characters"));
@@ -262,6 +297,8 @@ impl Config {
         Ok(Self {
             mail,
             mail_from,
+            reminders,
+            reminder_sweep,
             credential_key,
             issuer_name,
             issuer_linkedin_id,

@@ -53,20 +53,28 @@ impl Sender {
     }
 
     /// The message as lettre sends it: plain text and HTML alternatives, a `Message-ID` fixed
-    /// by the outbox row (the same on a retry, so a duplicate can be recognised), and an
-    /// `Auto-Submitted` header (RFC 3834) so vacation responders stay quiet.
+    /// by the outbox row (the same on a retry, so a duplicate can be recognised), an
+    /// `Auto-Submitted` header (RFC 3834) so vacation responders stay quiet, and for the kinds a
+    /// person can turn off, `List-Unsubscribe` (RFC 2369) with `List-Unsubscribe-Post`
+    /// (RFC 8058: a one-click POST turns reminders off).
     fn build(&self, taken: &Taken) -> anyhow::Result<lettre::Message> {
         let m = &taken.message;
         let to: Mailbox = m
             .recipient
             .parse()
             .with_context(|| format!("recipient {:?} is not an address", m.recipient))?;
-        lettre::Message::builder()
+        let mut builder = lettre::Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(m.subject.clone())
             .message_id(Some(format!("<outbox-{}@{}>", taken.id, self.host)))
-            .header(AutoSubmitted)
+            .header(AutoSubmitted);
+        if let Some(url) = &m.unsubscribe {
+            builder = builder
+                .header(ListUnsubscribe(format!("<{url}>")))
+                .header(ListUnsubscribePost);
+        }
+        builder
             .multipart(MultiPart::alternative_plain_html(
                 m.text.clone(),
                 m.html.clone(),
@@ -136,6 +144,23 @@ impl Sender {
     }
 }
 
+/// Every `every`: queues what time has made due (lapsed claims, reminders, digests; see
+/// `app::db::notify::sweep`). Every instance runs it; each message still goes once.
+pub async fn sweep_forever(db: Db, schedule: app::db::notify::sweep::Schedule, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match app::db::notify::sweep::sweep(&db, &schedule, app::db::now_ms()).await {
+            Ok(swept) if swept != app::db::notify::sweep::Swept::default() => {
+                tracing::info!(?swept, "reminders queued");
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %format!("{e:#}"), "reminder sweep failed"),
+        }
+    }
+}
+
 /// `Auto-Submitted: auto-generated` (RFC 3834 §5).
 #[derive(Clone, Copy)]
 struct AutoSubmitted;
@@ -152,4 +177,82 @@ impl header::Header for AutoSubmitted {
     fn display(&self) -> header::HeaderValue {
         header::HeaderValue::new(Self::name(), "auto-generated".to_owned())
     }
+}
+
+/// `List-Unsubscribe: <https://…>` (RFC 2369 §3.2).
+#[derive(Clone)]
+struct ListUnsubscribe(String);
+
+impl header::Header for ListUnsubscribe {
+    fn name() -> header::HeaderName {
+        header::HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(s.to_owned()))
+    }
+
+    fn display(&self) -> header::HeaderValue {
+        header::HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058 §3.1).
+#[derive(Clone, Copy)]
+struct ListUnsubscribePost;
+
+impl header::Header for ListUnsubscribePost {
+    fn name() -> header::HeaderName {
+        header::HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+
+    fn display(&self) -> header::HeaderValue {
+        header::HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_owned())
+    }
+}
+
+/// The one-click unsubscribe target of `List-Unsubscribe` (RFC 8058): `POST
+/// /mail/unsubscribe/{token}` turns the token's reminders off (the mail client posts
+/// `List-Unsubscribe=One-Click`; any body up to 1 KB is accepted); `GET` shows the settings page
+/// (a link scanner's visit changes nothing). 404 for an unknown token.
+pub fn routes() -> axum::Router<crate::startup::AppState> {
+    use axum::extract::{DefaultBodyLimit, Path, State};
+    use axum::http::StatusCode;
+    use axum::response::{IntoResponse, Redirect, Response};
+    use axum::routing::get;
+    async fn one_click(
+        State(state): State<crate::startup::AppState>,
+        Path(token): Path<String>,
+    ) -> Response {
+        match app::db::notify::settings::set_reminders(&state.db, token.trim(), false).await {
+            Ok(true) => (
+                StatusCode::OK,
+                [(axum::http::header::CACHE_CONTROL, "no-store")],
+                "Reminders are off.",
+            )
+                .into_response(),
+            Ok(false) => (StatusCode::NOT_FOUND, "That link is not known.").into_response(),
+            Err(e) => {
+                tracing::error!(error = ?e, "one-click unsubscribe failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Please try again, or use the link in the message.",
+                )
+                    .into_response()
+            }
+        }
+    }
+    async fn page(Path(token): Path<String>) -> Redirect {
+        Redirect::to(&format!(
+            "/mail/settings/{}",
+            app::domain::url::encode(token.trim())
+        ))
+    }
+    axum::Router::new()
+        .route("/mail/unsubscribe/{token}", get(page).post(one_click))
+        .layer(DefaultBodyLimit::max(1024))
 }

@@ -121,6 +121,11 @@ async fn serve(config: Config, db: app::db::Db) -> anyhow::Result<()> {
         server::config::MailDelivery::Smtp(_) => tracing::info!("e-mail is sent through SMTP_URL"),
     }
     let mailer = tokio::spawn(sender.run(db.clone()));
+    let reminders = tokio::spawn(server::mail::sweep_forever(
+        db.clone(),
+        config.reminders.clone(),
+        config.reminder_sweep,
+    ));
     if config.seed_demo && config.app_env == AppEnv::Development {
         if cli::seed_demo(&db).await? {
             tracing::info!("demo cohort created");
@@ -131,6 +136,12 @@ async fn serve(config: Config, db: app::db::Db) -> anyhow::Result<()> {
         );
         for (email, _, role, password) in cli::DEMO_ACCOUNTS {
             println!("  {:<12} {email:<24} password: {password}", role.label());
+        }
+        if let server::config::MailDelivery::Folder(dir) = &config.mail {
+            println!(
+                "E-mail is not sent in development: each message is written to {} (one .eml file each) and shown in the log.",
+                dir.display()
+            );
         }
         println!();
     }
@@ -150,6 +161,7 @@ async fn serve(config: Config, db: app::db::Db) -> anyhow::Result<()> {
     .context("server error")?;
     checkpointer.abort();
     mailer.abort();
+    reminders.abort();
     db.close().await;
     tracing::info!("stopped cleanly");
     Ok(())

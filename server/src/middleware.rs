@@ -20,7 +20,9 @@ pub async fn request_context(
     }
     // A wallet's exchange carries its authority in its URL and never reads a session: wallets
     // post from apps and other origins.
-    if crate::wallet::is_wallet_path(path) {
+    // So does the one-click unsubscribe (RFC 8058), which a mail provider posts from its own
+    // servers or a webmail page.
+    if crate::wallet::is_wallet_path(path) || path.starts_with("/mail/unsubscribe/") {
         let addr = client_addr(&req, state.trust_forwarded_for);
         req.extensions_mut().insert(ClientAddr(addr));
         return next.run(req).await;

@@ -179,6 +179,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::credentials::routes())
         .merge(crate::wallet::routes())
         .merge(crate::exports::routes())
+        .merge(crate::mail::routes())
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .leptos_routes_with_context(
             &state,

@@ -261,3 +261,50 @@ async fn change_password_inner(
     .map_err(internal)?;
     Ok(())
 }
+
+/// Reset requests per address in the throttle's window: a few tries, not a mail cannon.
+#[cfg(feature = "ssr")]
+const RESETS_PER_ADDRESS: i64 = 3;
+
+/// How long a reset link asked for by e-mail works: one hour.
+#[cfg(feature = "ssr")]
+const SELF_RESET_MS: i64 = 60 * 60 * 1000;
+
+/// Sends a password-reset link to `email` if it belongs to an active account. The answer is the
+/// same either way (where to go next: `/forgot-password?sent=1`), so the form tells nobody
+/// which addresses have accounts. 422 naming `email` for something that is not an address; 429
+/// after a few requests for one address or many from one network address.
+#[server(endpoint = "account/forgot-password", output = crate::api::JsonText)]
+pub async fn forgot_password(email: String) -> Result<String, AppError> {
+    let _anyone = auth::public();
+    let result = async {
+        let email = Email::parse(&email).map_err(|m| AppError::invalid("email", m))?;
+        let db = super::db()?;
+        let client = super::client_info();
+        let scopes = [
+            (
+                format!("reset-request:{}", email.as_str()),
+                RESETS_PER_ADDRESS,
+            ),
+            (
+                format!("reset-request-ip:{}", client.ip),
+                throttle::PER_ADDRESS,
+            ),
+        ];
+        if let Err(minutes) = throttle::attempt(&db, &scopes).await.map_err(internal)? {
+            return Err(AppError::TooManyRequests(minutes * 60));
+        }
+        if let Some(account) = crate::db::account::find_by_email(&db, email.as_str())
+            .await
+            .map_err(internal)?
+            .filter(|a| a.active)
+        {
+            crate::db::cohort::create_reset(&db, account.id, account.id, SELF_RESET_MS)
+                .await
+                .map_err(internal)?;
+        }
+        Ok("/forgot-password?sent=1".to_owned())
+    }
+    .await;
+    super::form_reply(result, |next| next.clone())
+}

@@ -127,21 +127,33 @@ pub async fn get_cohort(cohort_id: i64) -> Result<CohortDetail, AppError> {
 }
 
 /// Changes how a cohort's submissions are assessed (its coordinators only): blind review
-/// (`blind_review` present = on, as a ticked checkbox sends it) and attempts per competency.
+/// (`blind_review` present = on, as a ticked checkbox sends it), attempts per competency and
+/// the review turnaround target in business days (422 naming the field when out of range).
 #[server(endpoint = "cohorts/settings", output = crate::api::JsonText)]
 pub async fn update_assessment_settings(
     cohort_id: i64,
     max_attempts: String,
+    #[server(default)] turnaround_days: Option<String>,
     #[server(default)] blind_review: Option<String>,
 ) -> Result<(), AppError> {
     let result = async {
         let who = auth::authorize_cohort(&super::db()?, cohort_id, &[Role::Coordinator]).await?;
         let max_attempts = crate::domain::cohort::parse_max_attempts(&max_attempts)
             .map_err(|m| AppError::invalid("max_attempts", m))?;
+        // Absent (an older form): the cohort keeps its target.
         let db = super::db()?;
+        let turnaround_days = match turnaround_days {
+            Some(t) => crate::domain::cohort::parse_turnaround_days(&t)
+                .map_err(|m| AppError::invalid("turnaround_days", m))?,
+            None => crate::db::cohort::turnaround_days(&db, cohort_id)
+                .await
+                .map_err(internal)?
+                .ok_or_else(|| AppError::NotFound("That cohort".into()))?,
+        };
         let settings = crate::domain::cohort::AssessmentSettings {
             blind_review: blind_review.is_some_and(|v| v != "false"),
             max_attempts,
+            turnaround_days,
         };
         if crate::db::cohort::update_settings(&db, who.user_id, cohort_id, settings)
             .await
@@ -168,28 +180,8 @@ pub async fn create_invitation(
 ) -> Result<String, AppError> {
     let result = async {
         let who = auth::authorize_cohort(&super::db()?, cohort_id, &[Role::Coordinator]).await?;
-        let role = Role::parse(&role)
-            .ok_or_else(|| AppError::invalid("role", "choose teacher, assessor or coordinator"))?;
-        // A coordinator can make teachers and assessors; only an institution coordinator can
-        // make more coordinators (a coordinator outranks the people they manage).
-        if role == Role::Coordinator && !who.is_admin {
-            return Err(AppError::invalid(
-                "role",
-                "only an institution coordinator can invite coordinators",
-            ));
-        }
-        use crate::domain::cohort::{INVITATION_MAX_DAYS, INVITATION_MAX_SEATS};
-        let days = valid_days
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .filter(|d| (1..=INVITATION_MAX_DAYS).contains(d))
-            .ok_or_else(|| {
-                AppError::invalid(
-                    "valid_days",
-                    format!("must be a whole number of days from 1 to {INVITATION_MAX_DAYS}"),
-                )
-            })?;
+        let (role, days) = invitation_terms(&who, &role, &valid_days)?;
+        use crate::domain::cohort::INVITATION_MAX_SEATS;
         let seats = seats
             .trim()
             .parse::<i64>()
@@ -214,6 +206,85 @@ pub async fn create_invitation(
     }
     .await;
     super::form_reply(result, |_| format!("/coordinator/cohorts/{cohort_id}"))
+}
+
+/// Invites each address of a pasted list personally by e-mail (its cohort's coordinators only;
+/// coordinators only by an institution coordinator): one seat each, valid `valid_days`.
+/// Returns how many were invited. 422 naming `addresses` (with the entries that are not
+/// addresses; nothing is sent then), `role` or `valid_days`.
+#[server(endpoint = "invitations/email", output = crate::api::JsonText)]
+pub async fn invite_by_email(
+    cohort_id: i64,
+    role: String,
+    valid_days: String,
+    addresses: String,
+) -> Result<usize, AppError> {
+    let result = async {
+        let who = auth::authorize_cohort(&super::db()?, cohort_id, &[Role::Coordinator]).await?;
+        let (role, days) = invitation_terms(&who, &role, &valid_days)?;
+        // Bounded before it is read: 200 addresses fit easily.
+        if addresses.len() > 20_000 {
+            return Err(AppError::invalid(
+                "addresses",
+                "at most 20,000 characters at a time",
+            ));
+        }
+        let list = crate::domain::cohort::parse_address_list(&addresses)
+            .map_err(|m| AppError::invalid("addresses", m))?;
+        let db = super::db()?;
+        let base = auth::settings()?.public_base_url;
+        crate::db::cohort::invite_by_email(
+            &db,
+            crate::db::cohort::Inviting {
+                cohort_id,
+                role,
+                expires_at: crate::db::now_ms() + days * 24 * 60 * 60 * 1000,
+                by: who.user_id,
+                base: &base,
+            },
+            &list,
+        )
+        .await
+        .map_err(internal)?;
+        Ok(list.len())
+    }
+    .await;
+    super::form_reply(result, |n| {
+        format!("/coordinator/cohorts/{cohort_id}?emailed={n}#invitations")
+    })
+}
+
+/// The role and days of validity an invitation offers, as `who` may give them: 422 naming
+/// `role` for an unknown role or a coordinator's place offered by someone who is not an
+/// institution coordinator (a coordinator outranks the people they manage), or `valid_days`
+/// outside 1 to [`crate::domain::cohort::INVITATION_MAX_DAYS`].
+#[cfg(feature = "ssr")]
+fn invitation_terms(
+    who: &auth::Principal,
+    role: &str,
+    valid_days: &str,
+) -> Result<(Role, i64), AppError> {
+    use crate::domain::cohort::INVITATION_MAX_DAYS;
+    let role = Role::parse(role)
+        .ok_or_else(|| AppError::invalid("role", "choose teacher, assessor or coordinator"))?;
+    if role == Role::Coordinator && !who.is_admin {
+        return Err(AppError::invalid(
+            "role",
+            "only an institution coordinator can invite coordinators",
+        ));
+    }
+    let days = valid_days
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|d| (1..=INVITATION_MAX_DAYS).contains(d))
+        .ok_or_else(|| {
+            AppError::invalid(
+                "valid_days",
+                format!("must be a whole number of days from 1 to {INVITATION_MAX_DAYS}"),
+            )
+        })?;
+    Ok((role, days))
 }
 
 /// Revokes an invitation (its cohort's coordinators only).

@@ -23,13 +23,49 @@ pub async fn get_evaluation(
         let db = super::db()?;
         crate::db::evaluation::evaluation(
             &db,
-            cohort_id,
+            crate::db::evaluation::Scope::Cohort(cohort_id),
             range,
             (from.trim().to_owned(), to.trim().to_owned()),
+            crate::db::now_ms(),
         )
         .await
         .map_err(internal)?
         .ok_or_else(|| AppError::NotFound("That cohort".into()))
+    }
+    .await;
+    super::answer(result)
+}
+
+/// The same figures for every cohort of a framework together (`framework`: its slug; empty
+/// for the default framework), for institution coordinators only (403 for anyone else). 404
+/// for a framework that does not exist; 422 naming `from` or `to` as for one cohort.
+#[server(endpoint = "evaluation/all", input = GetUrl, output = crate::api::JsonText)]
+pub async fn get_institution_evaluation(
+    #[server(default)] framework: String,
+    #[server(default)] from: String,
+    #[server(default)] to: String,
+) -> Result<Evaluation, AppError> {
+    let result = async {
+        auth::authorize(auth::Access::Admin)?;
+        let range = join_range(&from, &to)?;
+        let db = super::db()?;
+        let slug = match framework.trim() {
+            "" => crate::db::framework::default_slug(&db)
+                .await
+                .map_err(internal)?
+                .ok_or_else(|| AppError::NotFound("A framework".into()))?,
+            s => s.to_owned(),
+        };
+        crate::db::evaluation::evaluation(
+            &db,
+            crate::db::evaluation::Scope::Framework(slug),
+            range,
+            (from.trim().to_owned(), to.trim().to_owned()),
+            crate::db::now_ms(),
+        )
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| AppError::NotFound("That framework".into()))
     }
     .await;
     super::answer(result)

@@ -188,10 +188,11 @@ pub async fn finish_sign_up(
     code: String,
     password: String,
     confirm: String,
+    #[server(default)] name: String,
 ) -> Result<String, AppError> {
     let _anyone_with_the_link = auth::public();
     super::form_reply(
-        finish_sign_up_inner(code, password, confirm).await,
+        finish_sign_up_inner(code, password, confirm, name).await,
         |next| next.clone(),
     )
 }
@@ -201,6 +202,7 @@ async fn finish_sign_up_inner(
     code: String,
     password: String,
     confirm: String,
+    name: String,
 ) -> Result<String, AppError> {
     let db = super::db()?;
     let used_or_expired =
@@ -211,6 +213,14 @@ async fn finish_sign_up_inner(
         .ok_or_else(|| AppError::invalid("code", used_or_expired))?;
     if request.invitation != InvitationState::Open {
         return Err(AppError::invalid("code", request.invitation.explanation()));
+    }
+    // A personal invitation's link comes without a name: the person gives it here.
+    let mut request = request;
+    if request.name.is_empty() {
+        request.name = PersonName::parse(&name)
+            .map_err(|m| AppError::invalid("name", m))?
+            .as_str()
+            .to_owned();
     }
     auth::password::check_new(&password, &request.email, &request.name)
         .map_err(|m| AppError::invalid("password", m))?;

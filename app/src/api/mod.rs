@@ -10,6 +10,7 @@ pub mod framework;
 pub mod join;
 pub mod journal;
 pub mod json_text;
+pub mod mail;
 pub mod rating;
 pub mod review;
 pub mod statement;

@@ -24,14 +24,15 @@ pub async fn enqueue(
 ) -> anyhow::Result<i64> {
     let now = super::now_ms();
     sqlx::query_scalar(
-        "INSERT INTO outbox (kind, recipient, subject, body_text, body_html, created_at, next_attempt_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        "INSERT INTO outbox (kind, recipient, subject, body_text, body_html, unsubscribe_url, \
+         created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
     )
     .bind(message.kind)
     .bind(&message.recipient)
     .bind(&message.subject)
     .bind(&message.text)
     .bind(&message.html)
+    .bind(message.unsubscribe.as_deref())
     .bind(now)
     .fetch_one(&mut **tx)
     .await
@@ -176,7 +177,7 @@ pub async fn to_recipient(db: &super::Db, recipient: &str) -> anyhow::Result<Vec
 }
 
 /// The columns of a [`MessageRow`], first in a `SELECT`.
-const MESSAGE: &str = "kind, recipient, subject, body_text, body_html";
+const MESSAGE: &str = "kind, recipient, subject, body_text, body_html, unsubscribe_url";
 
 /// The next due message and the lease it had when read.
 #[derive(sqlx::FromRow)]
@@ -193,6 +194,7 @@ struct MessageRow {
     subject: String,
     body_text: String,
     body_html: String,
+    unsubscribe_url: Option<String>,
 }
 
 impl From<MessageRow> for Message {
@@ -203,6 +205,7 @@ impl From<MessageRow> for Message {
             subject: r.subject,
             text: r.body_text,
             html: r.body_html,
+            unsubscribe: r.unsubscribe_url,
         }
     }
 }

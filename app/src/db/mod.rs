@@ -15,6 +15,7 @@ pub mod evaluation;
 pub mod framework;
 pub mod journal;
 pub mod mail;
+pub mod notify;
 pub mod rating;
 pub mod review;
 pub mod sign_up;
@@ -154,6 +155,12 @@ impl Db {
     /// The credential issuer, once set.
     pub fn issuer(&self) -> Option<std::sync::Arc<crate::credentials::issuer::Issuer>> {
         self.issuer.read().ok().and_then(|slot| slot.clone())
+    }
+
+    /// The public base URL (no trailing slash) links in e-mails start with: the credential
+    /// issuer's, set at startup. `None` before that (then no notice is queued).
+    pub fn public_base_url(&self) -> Option<String> {
+        self.issuer().map(|i| i.base_url.clone())
     }
 
     /// Applies the migrations of this engine that have not run yet.

@@ -17,6 +17,19 @@ pub async fn create(
     email: &str,
     name: &str,
 ) -> anyhow::Result<String> {
+    let now = super::now_ms();
+    create_until(tx, invitation_id, email, name, now + VALID_MS).await
+}
+
+/// [`create`] with its own end (epoch ms): a personal invitation's link lasts as long as the
+/// invitation, and its `name` is empty until the person chooses it.
+pub async fn create_until(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    invitation_id: i64,
+    email: &str,
+    name: &str,
+    expires_at: i64,
+) -> anyhow::Result<String> {
     let (token, hash) = crate::auth::session::new_token();
     let now = super::now_ms();
     sqlx::query(
@@ -28,7 +41,7 @@ pub async fn create(
     .bind(email)
     .bind(name)
     .bind(now)
-    .bind(now + VALID_MS)
+    .bind(expires_at)
     .execute(&mut **tx)
     .await
     .context("record a sign-up request")?;

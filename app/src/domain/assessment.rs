@@ -127,20 +127,32 @@ pub struct Agreement {
 /// κ = (p_o − p_e) / (1 − p_e), where p_o is the observed agreement and p_e the agreement
 /// expected by chance from each rater's own marginal frequencies.
 pub fn agreement(pairs: &[(RubricLevel, RubricLevel)]) -> Option<Agreement> {
-    if pairs.is_empty() {
+    let mut table = [[0_i64; 3]; 3];
+    for (a, b) in pairs {
+        let (i, j) = (a.value() - 1, b.value() - 1);
+        table[usize::try_from(i).unwrap_or(0)][usize::try_from(j).unwrap_or(0)] += 1;
+    }
+    agreement_of_table(&table)
+}
+
+/// [`agreement`] from a square contingency table: `table[i][j]` counts the pairs the first
+/// rater put in category `i` and the second in category `j` (any number of categories, e.g.
+/// the rubric's three levels or the two decisions). `None` when it holds no pair.
+pub fn agreement_of_table<const K: usize>(table: &[[i64; K]; K]) -> Option<Agreement> {
+    let total: i64 = table.iter().flatten().sum();
+    if total <= 0 {
         return None;
     }
     #[allow(clippy::cast_precision_loss)]
-    let n = pairs.len() as f64;
+    let n = total as f64;
     #[allow(clippy::cast_precision_loss)]
-    let observed = pairs.iter().filter(|(a, b)| a == b).count() as f64 / n;
-    let expected: f64 = RubricLevel::ALL
-        .iter()
-        .map(|level| {
+    let observed = (0..K).map(|k| table[k][k]).sum::<i64>() as f64 / n;
+    let expected: f64 = (0..K)
+        .map(|k| {
             #[allow(clippy::cast_precision_loss)]
-            let first = pairs.iter().filter(|(a, _)| a == level).count() as f64 / n;
+            let first = table[k].iter().sum::<i64>() as f64 / n;
             #[allow(clippy::cast_precision_loss)]
-            let second = pairs.iter().filter(|(_, b)| b == level).count() as f64 / n;
+            let second = table.iter().map(|row| row[k]).sum::<i64>() as f64 / n;
             first * second
         })
         .sum();
@@ -150,7 +162,7 @@ pub fn agreement(pairs: &[(RubricLevel, RubricLevel)]) -> Option<Agreement> {
         Some((observed - expected) / (1.0 - expected))
     };
     Some(Agreement {
-        pairs: u32::try_from(pairs.len()).unwrap_or(u32::MAX),
+        pairs: u32::try_from(total).unwrap_or(u32::MAX),
         percent: observed,
         kappa,
     })
@@ -737,6 +749,48 @@ mod tests {
         // Systematic disagreement is worse than chance.
         let opposite = agreement(&[(N, E), (E, N)]).expect("pairs");
         assert!(opposite.kappa.expect("defined") < 0.0);
+    }
+
+    #[test]
+    fn kappa_of_two_decisions_matches_the_textbook_example() {
+        // 50 submissions; both said yes 20 times, both no 15, A yes B no 5, A no B yes 10.
+        // p_o = 35/50 = 0.7; p_e = 0.5·0.6 + 0.5·0.4 = 0.5; κ = 0.2 / 0.5 = 0.4.
+        let a = agreement_of_table(&[[20, 5], [10, 15]]).expect("pairs");
+        assert_eq!(a.pairs, 50);
+        assert!((a.percent - 0.7).abs() < 1e-12);
+        assert!((a.kappa.expect("defined") - 0.4).abs() < 1e-12);
+        assert!(agreement_of_table(&[[0, 0], [0, 0]]).is_none());
+    }
+
+    proptest::proptest! {
+        /// The table form agrees with the pair form, and κ does not depend on which rater is
+        /// called first.
+        #[test]
+        fn kappa_from_a_table_is_kappa_from_its_pairs(
+            raw in proptest::collection::vec((1_i64..=3, 1_i64..=3), 1..60)
+        ) {
+            let level = |v| RubricLevel::from_value(v).expect("1 to 3");
+            let pairs: Vec<_> = raw.iter().map(|(a, b)| (level(*a), level(*b))).collect();
+            let swapped: Vec<_> = pairs.iter().map(|(a, b)| (*b, *a)).collect();
+            let mut table = [[0_i64; 3]; 3];
+            for (a, b) in &raw {
+                table[usize::try_from(a - 1).expect("small")][usize::try_from(b - 1).expect("small")] += 1;
+            }
+            let from_pairs = agreement(&pairs).expect("pairs");
+            let from_table = agreement_of_table(&table).expect("pairs");
+            let from_swapped = agreement(&swapped).expect("pairs");
+            proptest::prop_assert_eq!(from_pairs.pairs as usize, raw.len());
+            proptest::prop_assert!((from_pairs.percent - from_table.percent).abs() < 1e-12);
+            proptest::prop_assert!((from_pairs.percent - from_swapped.percent).abs() < 1e-12);
+            match (from_pairs.kappa, from_table.kappa, from_swapped.kappa) {
+                (Some(a), Some(b), Some(c)) => {
+                    proptest::prop_assert!((a - b).abs() < 1e-9 && (a - c).abs() < 1e-9);
+                    proptest::prop_assert!(a <= 1.0 + 1e-12);
+                }
+                (None, None, None) => {}
+                other => proptest::prop_assert!(false, "{:?}", other),
+            }
+        }
     }
 
     #[test]

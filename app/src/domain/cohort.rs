@@ -42,6 +42,24 @@ pub struct AssessmentSettings {
     pub blind_review: bool,
     /// Attempts per competency before a coordinator must allow another.
     pub max_attempts: i64,
+    /// Business days from submission to decision the cohort aims for (the evaluation page
+    /// highlights what goes beyond).
+    pub turnaround_days: i64,
+}
+
+/// The longest review turnaround target a cohort may set, in business days (three months).
+pub const TURNAROUND_DAYS_LIMIT: i64 = 65;
+
+/// Parses the turnaround target: a whole number of business days from 1 to
+/// [`TURNAROUND_DAYS_LIMIT`].
+pub fn parse_turnaround_days(s: &str) -> Result<i64, String> {
+    s.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| (1..=TURNAROUND_DAYS_LIMIT).contains(n))
+        .ok_or_else(|| {
+            format!("give a whole number of business days from 1 to {TURNAROUND_DAYS_LIMIT}")
+        })
 }
 
 /// The most attempts a cohort may allow per competency.
@@ -88,6 +106,8 @@ pub struct InvitationView {
     pub max_uses: i64,
     /// Whether it can still be used, or why not.
     pub state: InvitationState,
+    /// For a personal invitation, the address it was e-mailed to.
+    pub email: Option<String>,
 }
 
 /// Whether an invitation can be used.
@@ -192,6 +212,70 @@ pub const INVITATION_MAX_DAYS: i64 = 90;
 /// Most seats one invitation may offer.
 pub const INVITATION_MAX_SEATS: i64 = 500;
 
+/// Most addresses one pasted list may invite.
+pub const INVITE_LIST_MAX: usize = 200;
+
+/// Reads a pasted list of addresses: separated by line breaks, commas, semicolons or spaces,
+/// each optionally in a mail client's `Name <address>` form (the name is dropped). Addresses
+/// are normalised and repeated ones kept once, in the order given. An error names up to five
+/// entries that are not addresses, or says the list is empty or longer than
+/// [`INVITE_LIST_MAX`]; then nothing is invited.
+pub fn parse_address_list(input: &str) -> Result<Vec<crate::domain::account::Email>, String> {
+    use crate::domain::account::Email;
+    let mut out: Vec<Email> = Vec::new();
+    let mut bad: Vec<String> = Vec::new();
+    for piece in input.split([',', ';', '\n', '\r']) {
+        // `Ana Silva <ana@x.org>`: the part in angle brackets; otherwise every word with an @.
+        let candidates: Vec<&str> = match (piece.find('<'), piece.rfind('>')) {
+            (Some(a), Some(b)) if a < b => vec![&piece[a + 1..b]],
+            _ => piece.split_whitespace().collect(),
+        };
+        let words: Vec<&str> = candidates
+            .into_iter()
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+            .collect();
+        if words.is_empty() {
+            continue;
+        }
+        let addresses: Vec<&str> = words.iter().copied().filter(|w| w.contains('@')).collect();
+        if addresses.is_empty() {
+            bad.push(piece.trim().to_owned());
+            continue;
+        }
+        for word in addresses {
+            match Email::parse(word) {
+                Ok(e) if !out.contains(&e) => out.push(e),
+                Ok(_) => {}
+                Err(_) => bad.push(word.to_owned()),
+            }
+        }
+    }
+    if !bad.is_empty() {
+        let shown: Vec<String> = bad.iter().take(5).map(|b| format!("“{b}”")).collect();
+        return Err(format!(
+            "{} {} not an address: {}",
+            bad.len(),
+            if bad.len() == 1 {
+                "entry is"
+            } else {
+                "entries are"
+            },
+            shown.join(", ")
+        ));
+    }
+    if out.is_empty() {
+        return Err("paste at least one address".into());
+    }
+    if out.len() > INVITE_LIST_MAX {
+        return Err(format!(
+            "at most {INVITE_LIST_MAX} addresses at a time ({} given)",
+            out.len()
+        ));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,6 +283,30 @@ mod tests {
     #[test]
     fn attempts_are_a_small_whole_number() {
         assert_eq!(parse_max_attempts(" 3 "), Ok(3));
+        assert_eq!(parse_turnaround_days(" 10 "), Ok(10));
+        let list = |s: &str| {
+            parse_address_list(s)
+                .map(|v| v.iter().map(|e| e.as_str().to_owned()).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            list("Ana <Ana@X.org>, ben@x.org; ben@x.org\ncara@y.org dan@y.org").expect("valid"),
+            ["ana@x.org", "ben@x.org", "cara@y.org", "dan@y.org"]
+        );
+        assert!(list("ana@x.org, not an address")
+            .unwrap_err()
+            .contains("“not an address”"));
+        assert!(list("ana@x")
+            .unwrap_err()
+            .contains("1 entry is not an address"));
+        assert!(list(" \n, ").is_err());
+        let many: Vec<String> = (0..=INVITE_LIST_MAX)
+            .map(|i| format!("t{i}@x.org"))
+            .collect();
+        assert!(list(&many.join("\n")).unwrap_err().contains("at most 200"));
+        assert_eq!(parse_turnaround_days("65"), Ok(65));
+        for bad in ["0", "66", "-1", "1.5", "", "ten"] {
+            assert!(parse_turnaround_days(bad).is_err(), "{bad:?}");
+        }
         assert_eq!(parse_max_attempts("10"), Ok(10));
         assert!(parse_max_attempts("0").is_err());
         assert!(parse_max_attempts("11").is_err());
@@ -223,5 +331,35 @@ mod tests {
             Ok("Spring 2027".into())
         );
         assert!(parse_cohort_name(" ").is_err());
+    }
+
+    proptest::proptest! {
+        /// Any list of good addresses, joined by any of the separators a person pastes, reads
+        /// back as those addresses (normalised, each once, in order).
+        #[test]
+        fn pasted_lists_read_back(
+            names in proptest::collection::vec("[a-z]{1,8}(\\.[a-z]{1,5})?", 1..20),
+            seps in proptest::collection::vec(proptest::sample::select(vec![",", ";", "\n", "\r\n", " ", ", ", " ;\n"]), 20),
+            upper in proptest::bool::ANY,
+        ) {
+            let addresses: Vec<String> = names.iter().map(|n| format!("{n}@school.org")).collect();
+            let mut text = String::new();
+            for (i, a) in addresses.iter().enumerate() {
+                text.push_str(&if upper { a.to_uppercase() } else { a.clone() });
+                text.push_str(seps[i % seps.len()]);
+            }
+            let mut expected: Vec<String> = Vec::new();
+            for a in &addresses {
+                if !expected.contains(a) {
+                    expected.push(a.clone());
+                }
+            }
+            let got: Vec<String> = parse_address_list(&text)
+                .expect("valid")
+                .iter()
+                .map(|e| e.as_str().to_owned())
+                .collect();
+            proptest::prop_assert_eq!(got, expected);
+        }
     }
 }

@@ -1,8 +1,8 @@
 //! `/coordinator/cohorts/:id`: members and invitations of one cohort.
 
 use crate::api::cohort::{
-    get_cohort, CreateInvitation, DeactivateMember, IssueResetLink, ReactivateMember,
-    RevokeInvitation, UpdateAssessmentSettings,
+    get_cohort, CreateInvitation, DeactivateMember, InviteByEmail, IssueResetLink,
+    ReactivateMember, RevokeInvitation, UpdateAssessmentSettings,
 };
 use crate::api::credential::{cohort_credentials, RevokeCredential};
 use crate::components::error_panel::ErrorPanel;
@@ -28,6 +28,7 @@ pub fn CohortPage() -> impl IntoView {
 #[derive(Clone, Copy)]
 struct Actions {
     invite: ServerAction<CreateInvitation>,
+    email_invite: ServerAction<InviteByEmail>,
     revoke: ServerAction<RevokeInvitation>,
     deactivate: ServerAction<DeactivateMember>,
     reactivate: ServerAction<ReactivateMember>,
@@ -46,6 +47,7 @@ fn Cohort() -> impl IntoView {
     };
     let actions = Actions {
         invite: ServerAction::new(),
+        email_invite: ServerAction::new(),
         revoke: ServerAction::new(),
         deactivate: ServerAction::new(),
         reactivate: ServerAction::new(),
@@ -54,6 +56,7 @@ fn Cohort() -> impl IntoView {
     let versions = move || {
         (
             actions.invite.version().get(),
+            actions.email_invite.version().get(),
             actions.revoke.version().get(),
             actions.deactivate.version().get(),
             actions.reactivate.version().get(),
@@ -243,11 +246,19 @@ fn AssessmentSettingsForm(cohort_id: i64, settings: AssessmentSettings) -> impl 
                     value=settings.max_attempts.to_string()
                     error
                 />
+                <TextField
+                    label="Review turnaround target (business days)"
+                    name="turnaround_days"
+                    kind="number"
+                    hint="From submission to decision, Monday to Friday. The evaluation page highlights decisions and waiting submissions beyond it."
+                    value=settings.turnaround_days.to_string()
+                    error
+                />
                 <div class="pick">
                     <input type="checkbox" id="blind-review" name="blind_review" value="on" checked=settings.blind_review />
                     <label for="blind-review">"Blind review: assessors do not see teachers' names or emails"</label>
                 </div>
-                <FormAlert error fields=&["max_attempts"] />
+                <FormAlert error fields=&["max_attempts", "turnaround_days"] />
                 <button class="button button--small" type="submit">"Save assessment settings"</button>
                 <span class="save-status" role="status">{move || saved().then_some("Saved")}</span>
             </ActionForm>
@@ -296,7 +307,7 @@ fn Members(
                         .map(|link| {
                             view! {
                                 <p>
-                                    "One-time reset link (valid 24 hours). Give it to the member privately:"
+                                    "One-time reset link (valid 24 hours), e-mailed to the member. If it does not arrive, give it to them privately:"
                                 </p>
                                 <CopyField label="Reset link" value=link />
                             }
@@ -452,6 +463,7 @@ fn Invitations(
                     "Create invitation"
                 </button>
             </ActionForm>
+            <EmailInvitations cohort_id action=actions.email_invite />
             {(!invitations.is_empty())
                 .then(|| {
                     view! {
@@ -482,6 +494,60 @@ fn Invitations(
     }
 }
 
+/// Invitations e-mailed to a pasted list of addresses: each person gets a link of their own.
+#[component]
+fn EmailInvitations(cohort_id: i64, action: ServerAction<InviteByEmail>) -> impl IntoView {
+    let error = use_form_error(action);
+    let query = use_query_map();
+    let sent = move || match action.value().get() {
+        Some(Ok(n)) => Some(n),
+        Some(Err(_)) => None,
+        None => query
+            .read()
+            .get("emailed")
+            .and_then(|n| n.parse::<usize>().ok()),
+    };
+    view! {
+        <h3 id="invite-by-email">"Invite by e-mail"</h3>
+        <p>
+            "Paste addresses (one per line, or separated by commas). Each person gets an e-mail with a link of their own, for one place; someone who already has an account is asked to sign in and accept."
+        </p>
+        <p class="notice" role="status">
+            {move || sent().map(|n| format!(
+                "{n} {} e-mailed. {}",
+                if n == 1 { "invitation" } else { "invitations" },
+                "They are listed below with the address each went to."
+            ))}
+        </p>
+        <ActionForm action attr:class="settings-form">
+            <input type="hidden" name="cohort_id" value=cohort_id />
+            // Every field's error shows here: these inputs are plain ones, not `TextField`s.
+            <FormAlert error fields=&[] />
+            <div class="field">
+                <label for="field-addresses">"Addresses"</label>
+                <textarea id="field-addresses" name="addresses" rows="5" maxlength="20000" required></textarea>
+            </div>
+            <div class="inline-fields">
+                <div class="field">
+                    <label for="field-email-role">"Invite them as"</label>
+                    <select id="field-email-role" name="role">
+                        {Role::ALL
+                            .iter()
+                            .map(|r| view! { <option value=r.as_str()>{r.label()}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+                // Not a TextField: the link form above has a field of the same name (and id).
+                <div class="field">
+                    <label for="field-email-valid-days">"Valid for (days)"</label>
+                    <input id="field-email-valid-days" name="valid_days" type="number" value="14" min="1" max="90" required />
+                </div>
+            </div>
+            <button class="button" type="submit">"E-mail the invitations"</button>
+        </ActionForm>
+    }
+}
+
 #[component]
 fn InvitationRow(invitation: InvitationView, actions: Actions) -> impl IntoView {
     let open = invitation.state == InvitationState::Open;
@@ -498,7 +564,10 @@ fn InvitationRow(invitation: InvitationView, actions: Actions) -> impl IntoView 
     );
     view! {
         <tr>
-            <td>{invitation.role.label()}</td>
+            <td>
+                {invitation.role.label()}
+                {invitation.email.clone().map(|e| view! { <br /><span class="meta">{format!("for {e}")}</span> })}
+            </td>
             <td>
                 <CopyField label=label value=invitation.link.clone() />
             </td>

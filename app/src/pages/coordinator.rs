@@ -26,6 +26,11 @@ fn Cohorts(viewer: Viewer) -> impl IntoView {
     let cohorts = Resource::new(move || create.version().get(), |_| list_cohorts());
     view! {
         <h1>"Cohorts"</h1>
+        {viewer.is_admin.then(|| view! {
+            <p>
+                <A exact=true href="/coordinator/evaluation">"Institution-wide evaluation"</A>
+            </p>
+        })}
         <Suspense fallback=|| view! { <p class="loading">"Loading cohorts…"</p> }>
             {move || Suspend::new(async move {
                 match cohorts.await {

@@ -14,6 +14,7 @@ pub mod frameworks;
 pub mod home;
 pub mod join;
 pub mod journal;
+pub mod mail_settings;
 pub mod moderation;
 pub mod not_found;
 pub mod profile;

@@ -47,12 +47,17 @@ pub fn SignUpFinishPage() -> impl IntoView {
                             info.cohort_name,
                             article(info.role.label()),
                         );
-                        let who = format!("For {} ({}).", info.name, info.email);
+                        let ask_name = info.name.is_empty();
+                        let who = if ask_name {
+                            format!("For {}.", info.email)
+                        } else {
+                            format!("For {} ({}).", info.name, info.email)
+                        };
                         view! {
                             <div class="narrow">
                                 <h1>{heading}</h1>
                                 <p>{who}</p>
-                                <FinishForm code=code() />
+                                <FinishForm code=code() ask_name />
                             </div>
                         }
                             .into_any()
@@ -65,7 +70,11 @@ pub fn SignUpFinishPage() -> impl IntoView {
 }
 
 #[component]
-fn FinishForm(code: String) -> impl IntoView {
+fn FinishForm(
+    code: String,
+    /// A personal invitation: the person gives their name here.
+    ask_name: bool,
+) -> impl IntoView {
     let action = ServerAction::<FinishSignUp>::new();
     let error = use_form_error(action);
     Effect::new(move |_| {
@@ -76,7 +85,16 @@ fn FinishForm(code: String) -> impl IntoView {
     view! {
         <ActionForm action>
             <input type="hidden" name="code" value=code />
-            <FormAlert error fields=&["password", "confirm"] />
+            <FormAlert error fields=&["name", "password", "confirm"] />
+            {ask_name.then(|| view! {
+                <TextField
+                    label="Your name"
+                    name="name"
+                    autocomplete="name"
+                    hint="As you want it on your badges and shown to your coordinator."
+                    error
+                />
+            })}
             <TextField
                 label="Password"
                 name="password"

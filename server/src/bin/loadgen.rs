@@ -694,7 +694,7 @@ async fn dashboard_run(
 
 /// Every page kind, with who asks for it: (label, path, cookie index: none, teacher, assessor,
 /// coordinator).
-const PAGES: [(&str, &str, usize); 18] = [
+const PAGES: [(&str, &str, usize); 20] = [
     ("public", "/", 0),
     ("public", "/frameworks", 0),
     ("public", "/frameworks/mcf", 0),
@@ -725,6 +725,8 @@ const PAGES: [(&str, &str, usize); 18] = [
     ("coordinator", "/coordinator", 3),
     ("coordinator", "/coordinator/cohorts/1", 3),
     ("coordinator", "/coordinator/cohorts/1/moderation", 3),
+    ("coordinator", "/coordinator/cohorts/1/evaluation", 3),
+    ("coordinator", "/coordinator/evaluation", 3),
 ];
 
 /// The page-hang check (issue 14): `connections` clients request every page kind, each as its
@@ -887,7 +889,7 @@ async fn bench(server: SocketAddr, hello: SocketAddr, duration: Duration) -> Res
             Duration::from_secs(10),
         )
         .await?;
-        report("every page kind (18), 64 connections", &mut s, e);
+        report("every page kind (20), 64 connections", &mut s, e);
         if !incomplete.is_empty() {
             for line in incomplete.iter().take(20) {
                 println!("  incomplete: {line}");
@@ -902,6 +904,43 @@ async fn bench(server: SocketAddr, hello: SocketAddr, duration: Duration) -> Res
             "{:<46} every body complete within 10 s",
             "  page-hang check"
         );
+    }
+    if run("evaluation") {
+        // A second cohort of 1,000 teachers with full histories, coordinated by the demo
+        // coordinator (an institution coordinator): its evaluation page, then every cohort's.
+        let url = std::env::var("BENCH_DATABASE_URL")
+            .map_err(|_| "the evaluation run needs BENCH_DATABASE_URL, the server's sqlite: URL")?;
+        let t = Instant::now();
+        let cohort = seed_evaluation(&url, 1_000).await?;
+        println!(
+            "{:<46} {:.1} s",
+            "  seeding a cohort of 1,000 full histories",
+            t.elapsed().as_secs_f64()
+        );
+        let coordinator =
+            sign_in_as(server, "coordinator@demo.test", "demo coordinator password").await?;
+        for (label, path) in [
+            (
+                "evaluation page, 1,000 teachers, 1 connection",
+                format!("/coordinator/cohorts/{cohort}/evaluation"),
+            ),
+            (
+                "all cohorts' evaluation, 1 connection",
+                "/coordinator/evaluation".to_owned(),
+            ),
+        ] {
+            let (mut s, e) = closed_loop_get(
+                server,
+                &path,
+                Some(coordinator.clone()),
+                "text/html",
+                1,
+                duration,
+            )
+            .await?;
+            report(label, &mut s, e);
+        }
+        println!("Target (issue 17): the evaluation page answers in ≤ 200 ms for 1,000 teachers.");
     }
     if run("scale") {
         // Last, as it grows the database: the same teacher's dashboard in a cohort of 1,000 and of 100,000 teachers.
@@ -934,6 +973,94 @@ async fn bench(server: SocketAddr, hello: SocketAddr, duration: Duration) -> Res
     println!("\nTargets (issue 4): autosave p99 ≤ 20 ms with 64 writers and ≥ 2000 saves/s.");
     println!("Target (issue 13): /healthz answers while the worst allowed inputs are processed.");
     Ok(())
+}
+
+/// A new cohort of `teachers` teachers with full histories, in SQL: every indicator rated at
+/// baseline and now, every unit done, a submission per competency decided by the demo assessor
+/// with a level per indicator (a quarter Not yet, then a second attempt: Competent, or waiting
+/// for one in five), a tenth second-marked by another assessor and resolved, a claim in seven
+/// that lapsed. Returns the cohort's id.
+async fn seed_evaluation(url: &str, teachers: i64) -> Result<i64, Error> {
+    use sqlx::Connection as _;
+    let mut db = sqlx::SqliteConnection::connect(url).await?;
+    let mut tx = db.begin().await?;
+    let framework: i64 = sqlx::query_scalar("SELECT framework_id FROM cohorts ORDER BY id LIMIT 1")
+        .fetch_one(&mut *tx)
+        .await?;
+    let staff = |email: &'static str| {
+        sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE email = $1").bind(email)
+    };
+    let coordinator = staff("coordinator@demo.test").fetch_one(&mut *tx).await?;
+    let assessor = staff("assessor@demo.test").fetch_one(&mut *tx).await?;
+    let now = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_millis(),
+    )?;
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cohorts")
+        .fetch_one(&mut *tx)
+        .await?;
+    let cohort: i64 = sqlx::query_scalar(
+        "INSERT INTO cohorts (name, framework_id, starts_on, ends_on, created_by, created_at)          VALUES ($1, $2, '2026-01-01', '2026-12-31', $3, $4) RETURNING id",
+    )
+    .bind(format!("Bench evaluation {n}"))
+    .bind(framework)
+    .bind(coordinator)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let second: i64 = sqlx::query_scalar(
+        "INSERT INTO users (email, name, password_hash, created_at, password_changed_at)          VALUES ($1, 'Bench second marker', 'not a password hash', $2, $2) RETURNING id",
+    )
+    .bind(format!("second{cohort}@bench.test"))
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let first: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM users")
+        .fetch_one(&mut *tx)
+        .await?;
+    let day = 86_400_000_i64;
+    // Binds: $1 first new user id, $2 teachers, $3 now, $4 cohort, $5 framework, $6 the demo
+    // assessor, $7 the second marker, $8 a day in ms.
+    let steps = [
+        "INSERT INTO memberships (cohort_id, user_id, role, created_at)          SELECT $4, $6, 'assessor', $3 UNION ALL SELECT $4, $7, 'assessor', $3",
+        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $2)          INSERT INTO users (id, email, name, password_hash, created_at, password_changed_at)          SELECT $1 + i, 'eval' || ($1 + i) || '@bench.test', 'Evaluated teacher ' || ($1 + i),          'not a password hash', $3, $3 FROM n",
+        "INSERT INTO memberships (cohort_id, user_id, role, created_at)          SELECT $4, id, 'teacher', $3 - (id % 200) * $8 FROM users WHERE id >= $1",
+        "INSERT INTO self_ratings (user_id, indicator_id, phase, level, updated_at)          SELECT u.id, i.id, p.phase, CASE p.phase WHEN 'baseline' THEN 1 + (u.id + i.id) % 3            ELSE 2 + (u.id + i.id) % 3 END, $3 FROM users u          CROSS JOIN (SELECT id FROM indicators WHERE framework_id = $5) i          CROSS JOIN (SELECT 'baseline' AS phase UNION ALL SELECT 'current') p WHERE u.id >= $1",
+        "INSERT INTO unit_progress (user_id, unit_id, done_at)          SELECT u.id, x.id, $3 FROM users u CROSS JOIN (SELECT id FROM units WHERE framework_id = $5) x          WHERE u.id >= $1",
+        "INSERT INTO submissions (user_id, cohort_id, competency_id, attempt, status, created_at,          updated_at, submitted_at, decided_at)          SELECT u.id, $4, c.id, 1, CASE WHEN (u.id + c.id) % 4 = 0 THEN 'not_yet' ELSE 'competent' END,            $3 - 60 * $8, $3 - 60 * $8, $3 - (30 + (u.id + c.id) % 20) * $8, $3 - (28 - (u.id + c.id) % 5) * $8          FROM users u CROSS JOIN (SELECT id FROM competencies WHERE framework_id = $5) c WHERE u.id >= $1",
+        "INSERT INTO submissions (user_id, cohort_id, competency_id, attempt, status, created_at,          updated_at, submitted_at, decided_at)          SELECT s.user_id, $4, s.competency_id, 2, CASE WHEN s.user_id % 5 = 0 THEN 'submitted' ELSE 'competent' END,            $3 - 20 * $8, $3 - 20 * $8, $3 - (10 + s.user_id % 10) * $8,            CASE WHEN s.user_id % 5 = 0 THEN NULL ELSE $3 - (s.user_id % 7) * $8 END          FROM submissions s WHERE s.cohort_id = $4 AND s.attempt = 1 AND s.status = 'not_yet'",
+        "INSERT INTO reviews (submission_id, assessor_id, kind, decision, feedback, created_at)          SELECT id, $6, 'first', status, 'Bench feedback.', decided_at FROM submissions          WHERE cohort_id = $4 AND status IN ('competent', 'not_yet')",
+        "INSERT INTO reviews (submission_id, assessor_id, kind, decision, feedback, created_at)          SELECT id, $7, 'second', CASE WHEN id % 20 = 0 THEN 'not_yet' ELSE status END,            'Bench second marking.', decided_at FROM submissions          WHERE cohort_id = $4 AND status IN ('competent', 'not_yet') AND id % 10 = 0",
+        "INSERT INTO review_ratings (review_id, indicator_id, level)          SELECT r.id, i.id, 1 + (r.id + i.id) % 3 FROM reviews r JOIN submissions s ON s.id = r.submission_id          JOIN indicators i ON i.competency_id = s.competency_id WHERE s.cohort_id = $4",
+        "INSERT INTO moderations (submission_id, requested_by, requested_at, second_assessor, resolved_by, resolved_at, resolution)          SELECT s.id, $6, s.decided_at, $7, $6, s.decided_at, 'first' FROM submissions s          WHERE s.cohort_id = $4 AND s.status IN ('competent', 'not_yet') AND s.id % 10 = 0",
+        "INSERT INTO claims (submission_id, assessor_id, second, claimed_at, expires_at, ended_at, outcome)          SELECT id, $6, 0, submitted_at, submitted_at + $8, submitted_at + 2 * $8, 'lapsed' FROM submissions          WHERE cohort_id = $4 AND id % 7 = 0",
+    ];
+    for sql in steps {
+        sqlx::query(sql)
+            .bind(first)
+            .bind(teachers)
+            .bind(now)
+            .bind(cohort)
+            .bind(framework)
+            .bind(assessor)
+            .bind(second)
+            .bind(day)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| format!("seeding ({e}): {sql}"))?;
+    }
+    // The demo coordinator (an institution coordinator) coordinates it too.
+    sqlx::query(
+        "INSERT INTO memberships (cohort_id, user_id, role, created_at) VALUES ($1, $2, 'coordinator', $3)",
+    )
+    .bind(cohort)
+    .bind(coordinator)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(cohort)
 }
 
 /// Bulk-adds teachers to the first cohort, in SQL, until it has `teachers` of them; each gets

@@ -51,6 +51,8 @@ struct World {
     invitation_id: i64,
     invitation_token: String,
     reset_token: String,
+    /// The token in teacher A's reminder e-mails (their e-mail settings link).
+    mail_token: String,
     /// The code of a pending sign-up through the invitation (the link e-mailed to the address).
     sign_up_code: String,
     a_session: String,
@@ -162,6 +164,14 @@ impl World {
             app::db::cohort::create_reset(&db, id_of(Who::TeacherA), coordinator, 86_400_000)
                 .await
                 .expect("reset");
+        let mail_token = {
+            let mut tx = db.begin_write().await.expect("begin");
+            let (token, _) = app::db::notify::settings::of_user_in(&mut tx, id_of(Who::TeacherA))
+                .await
+                .expect("mail settings");
+            tx.commit().await.expect("commit");
+            token
+        };
         let sign_up_code = {
             let mut tx = db.begin_write().await.expect("begin");
             let code = app::db::sign_up::create(
@@ -262,6 +272,7 @@ impl World {
             invitation_id,
             invitation_token,
             reset_token,
+            mail_token,
             sign_up_code,
             a_session,
         })
@@ -733,6 +744,11 @@ fn rows() -> Vec<Row> {
             expect: [D, D, D, D, D, A, A],
         },
         Row {
+            path: "/api/evaluation/all",
+            args: |_| kv(&[("framework", "mcf".into())]),
+            expect: [D, D, D, D, D, D, A],
+        },
+        Row {
             path: "/api/cohorts/settings",
             args: |w| {
                 kv(&[
@@ -750,6 +766,18 @@ fn rows() -> Vec<Row> {
                     ("role", "teacher".into()),
                     ("valid_days", "7".into()),
                     ("seats", "5".into()),
+                ])
+            },
+            expect: [D, D, D, D, D, A, A],
+        },
+        Row {
+            path: "/api/invitations/email",
+            args: |w| {
+                kv(&[
+                    ("cohort_id", w.cohort.to_string()),
+                    ("role", "teacher".into()),
+                    ("valid_days", "7".into()),
+                    ("addresses", "invited@matrix.test".into()),
                 ])
             },
             expect: [D, D, D, D, D, A, A],
@@ -902,6 +930,28 @@ fn rows() -> Vec<Row> {
             path: "/api/join/accept",
             args: |w| kv(&[("token", w.invitation_token.clone())]),
             expect: [D, A, A, A, A, A, A],
+        },
+        // Anyone may ask for a reset link; it goes to the address's owner, if any.
+        Row {
+            path: "/api/account/forgot-password",
+            args: |_| kv(&[("email", "nobody@matrix.test".into())]),
+            expect: [A, A, A, A, A, A, A],
+        },
+        // The link in a reminder is the authority: anyone holding it, signed in or not.
+        Row {
+            path: "/api/mail/settings",
+            args: |w| kv(&[("token", w.mail_token.clone())]),
+            expect: [A, A, A, A, A, A, A],
+        },
+        Row {
+            path: "/api/mail/settings",
+            args: |_| kv(&[("token", "not-a-token".into())]),
+            expect: [H, H, H, H, H, H, H],
+        },
+        Row {
+            path: "/api/mail/settings/save",
+            args: |w| kv(&[("token", w.mail_token.clone()), ("reminders", "on".into())]),
+            expect: [A, A, A, A, A, A, A],
         },
         Row {
             path: "/api/reset/info",

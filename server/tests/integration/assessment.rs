@@ -582,12 +582,15 @@ both_engines! {
         assert_eq!(w.queue("assessor2").await.items[0].claim, ClaimState::Open);
         assert_eq!(w.claim("assessor", id).await.status, 200);
         // The claim lapses: anyone eligible may take it, and the first holder may no longer decide.
-        sqlx::query("UPDATE submissions SET claim_expires_at = $1 WHERE id = $2")
-            .bind(app::db::now_ms() - 1)
-            .bind(id)
-            .execute(w.app.db.writer())
-            .await
-            .expect("lapse");
+        for table in ["UPDATE submissions SET claim_expires_at = $1 WHERE id = $2",
+                      "UPDATE claims SET expires_at = $1 WHERE submission_id = $2 AND ended_at IS NULL"] {
+            sqlx::query(table)
+                .bind(app::db::now_ms() - 1)
+                .bind(id)
+                .execute(w.app.db.writer())
+                .await
+                .expect("lapse");
+        }
         assert_eq!(w.queue("assessor2").await.items[0].claim, ClaimState::Open);
         assert_eq!(w.claim("assessor2", id).await.status, 200);
         let r = w.decide("assessor", id, [3, 3, 3], "competent", "").await;
@@ -605,6 +608,111 @@ both_engines! {
         assert_eq!(w.claim("assessor2", id).await.status, 422);
         let r = w.decide("assessor", id, [3, 3, 3], "competent", "").await;
         assert_eq!(r.status, 200, "{}", r.body);
+        // Every claim is kept with how it ended: released, lapsed (taken over after its time
+        // ran out), withdrawn (the coordinator assigned the work to someone else).
+        let ledger: Vec<(i64, Option<String>)> = sqlx::query_as(
+            "SELECT assessor_id, outcome FROM claims WHERE submission_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(w.app.db.pool()).await.expect("claims");
+        let (a, b) = (w.id("assessor"), w.id("assessor2"));
+        assert_eq!(ledger, [
+            (a, Some("released".to_owned())),
+            (a, Some("lapsed".to_owned())),
+            (b, Some("withdrawn".to_owned())),
+        ]);
+    }
+
+    /// Notices by e-mail (issue 17): a submission to the assessors who may take it, a decision
+    /// to its teacher (never the feedback's words), a lapsed claim to its holder once; the
+    /// link in a notice turns them off without signing in, and the header offers one click.
+    async fn work_is_announced_by_email_without_private_text(engine: Engine) {
+        let Some(w) = World::new(engine).await else { return };
+        let db = &w.app.db;
+        let outbox = |to: &'static str| async move {
+            app::db::mail::to_recipient(db, to).await.expect("outbox")
+        };
+        let kinds = |rows: &[app::db::mail::Row]| -> Vec<&'static str> {
+            rows.iter().map(|r| r.message.kind.as_str()).collect()
+        };
+        let (_, first) = w.submitted("teacher").await;
+        // The cohort's assessors hear of it, including one who also teaches; not its teacher,
+        // not another cohort's assessor.
+        for to in ["assessor@a.test", "assessor2@a.test", "both@a.test"] {
+            assert_eq!(kinds(&outbox(to).await), ["review.waiting"], "{to}");
+        }
+        for to in ["teacher@a.test", "outsider@a.test", "coordinator@a.test"] {
+            assert!(outbox(to).await.is_empty(), "{to}");
+        }
+        let waiting = outbox("assessor2@a.test").await.remove(0).message;
+        assert!(waiting.text.contains(&format!("/assess/{first}")), "{}", waiting.text);
+        assert!(!waiting.text.contains("Tamsin"), "no teacher's name (reviews may be blind)");
+        // Basil turns them off with one click (RFC 8058), from the header's URL.
+        let one_click = waiting.unsubscribe.clone().expect("a List-Unsubscribe URL");
+        let path = one_click.split_once("://").and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_owned())).expect("path");
+        assert!(path.starts_with("/mail/unsubscribe/"), "{path}");
+        let token = path.trim_start_matches("/mail/unsubscribe/").to_owned();
+        let request = axum::http::Request::post(&path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "cross-site")
+            .body(axum::body::Body::from("List-Unsubscribe=One-Click"))
+            .expect("request");
+        let r = w.app.send(request).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let page = w.app.get(&format!("/mail/settings/{token}")).await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("as•••@a.test. Reminders are off."), "{}", page.body);
+        assert_eq!(w.app.get("/mail/settings/not-a-token").await.status, 404);
+        let r = w.app.send(axum::http::Request::post("/mail/unsubscribe/not-a-token").body(axum::body::Body::empty()).expect("request")).await;
+        assert_eq!(r.status, 404);
+
+        let (_, second) = w.submitted("teacher2").await;
+        assert_eq!(outbox("assessor@a.test").await.len(), 2);
+        assert_eq!(outbox("assessor2@a.test").await.len(), 1, "Basil turned them off");
+
+        // The decision reaches the teacher with a link, and none of the assessor's words.
+        assert_eq!(w.claim("assessor", first).await.status, 200);
+        let r = w.decide("assessor", first, [2, 2, 1], "not_yet", "Private improvement 8842").await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let decision = outbox("teacher@a.test").await;
+        assert_eq!(kinds(&decision), ["decision"]);
+        let d = &decision[0].message;
+        assert!(d.text.contains("was assessed: Not yet") && d.subject.contains("was assessed"), "{}", d.text);
+        assert!(d.text.contains(&format!("/frameworks/mcf/competencies/{COMPETENCY}/evidence")), "{}", d.text);
+        for private in ["Private improvement 8842", "Feedback from assessor", "Comment on", "think-pair-share"] {
+            assert!(!d.text.contains(private) && !d.html.contains(private), "{private} in the e-mail");
+        }
+        assert!(d.unsubscribe.is_none(), "a decision always goes");
+
+        // A claim that ran out is told to its holder once, by whichever sweep comes first.
+        assert_eq!(w.claim("assessor", second).await.status, 200);
+        let past = app::db::now_ms() - 1;
+        for sql in ["UPDATE submissions SET claim_expires_at = $1 WHERE id = $2",
+                    "UPDATE claims SET expires_at = $1 WHERE submission_id = $2 AND ended_at IS NULL"] {
+            sqlx::query(sql).bind(past).bind(second).execute(db.writer()).await.expect("lapse");
+        }
+        let schedule = app::db::notify::sweep::Schedule { inactive_days: 0, baseline_days: 0, digest: false };
+        let now = app::db::now_ms();
+        let (a, b) = tokio::join!(
+            app::db::notify::sweep::sweep(db, &schedule, now),
+            app::db::notify::sweep::sweep(db, &schedule, now),
+        );
+        assert_eq!(a.expect("sweep").lapsed + b.expect("sweep").lapsed, 1, "once between two sweeps");
+        assert_eq!(app::db::notify::sweep::sweep(db, &schedule, now).await.expect("sweep").lapsed, 0);
+        let lapsed = outbox("assessor@a.test").await;
+        assert_eq!(kinds(&lapsed), ["review.waiting", "review.waiting", "claim.lapsed"]);
+        assert!(lapsed[2].message.text.contains(&format!("/assess/{second}")));
+
+        // Through a real SMTP server: the notices carry List-Unsubscribe, the decision does not.
+        let smtp = common::SmtpServer::start();
+        let sender = server::mail::Sender::new(&server::config::MailDelivery::Smtp(smtp.url()), "MCF <no-reply@a.test>").expect("sender");
+        sender.deliver_due(db).await.expect("deliver");
+        let got = smtp.messages();
+        let to = |addr: &str, subject: &str| got.iter().find(|m| m.contains(&format!("To: {addr}")) && m.contains(subject)).cloned().unwrap_or_else(|| panic!("{addr}: {subject}"));
+        let notice = to("assessor@a.test", "lapsed");
+        assert!(notice.contains("List-Unsubscribe: <http") && notice.contains("/mail/unsubscribe/"), "{notice}");
+        assert!(notice.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"), "{notice}");
+        let decided = to("teacher@a.test", "was assessed");
+        assert!(!decided.contains("List-Unsubscribe"), "{decided}");
     }
 
     async fn blind_review_hides_identity_in_every_response(engine: Engine) {

@@ -412,3 +412,44 @@ both_engines! {
         assert!(bad.body.starts_with("from:"), "{}", bad.body);
     }
 }
+
+/// The kind of defect behind a 1.2 s roster column: a per-teacher lookup of their submissions in
+/// a cohort by status must use the teacher's index, never the queue's (cohort, status) one,
+/// which would scan the whole cohort per teacher. Every form of the lookup, on SQLite's planner.
+#[tokio::test]
+async fn per_teacher_submission_lookups_use_the_teachers_index() {
+    let Some(app) = TestApp::new(Engine::Sqlite).await else {
+        return;
+    };
+    for status in [
+        "= 'competent'",
+        "= 'not_yet'",
+        "= 'submitted'",
+        "= 'draft'",
+        "<> 'draft'",
+        "IN ('competent', 'not_yet')",
+    ] {
+        for select in [
+            "COUNT(DISTINCT s.competency_id)",
+            "COUNT(*)",
+            "MAX(s.updated_at)",
+        ] {
+            let sql = format!(
+                "EXPLAIN QUERY PLAN SELECT {select} FROM submissions s \
+                 WHERE s.user_id = $1 AND s.cohort_id = $2 AND s.status {status}"
+            );
+            let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(&sql)
+                .bind(1_i64)
+                .bind(1_i64)
+                .fetch_all(app.db.pool())
+                .await
+                .expect(&sql);
+            let text: Vec<&str> = plan.iter().map(|p| p.3.as_str()).collect();
+            assert!(
+                text.iter().any(|t| t.contains("(user_id=?"))
+                    && !text.iter().any(|t| t.contains("submissions_queue")),
+                "{select} … status {status}: {text:?}"
+            );
+        }
+    }
+}

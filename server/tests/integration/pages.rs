@@ -93,12 +93,24 @@ both_engines! {
             format!("/coordinator/cohorts/{cohort}/moderation"),
             format!("/coordinator/cohorts/{cohort}/evaluation"),
         ];
-        let readers: [(&str, Option<&str>, &[String]); 5] = [
+        let institution = ["/coordinator".to_owned(), "/coordinator/evaluation".into()];
+        let admin: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'admin@pages.test'")
+            .fetch_one(app.db.pool())
+            .await
+            .expect("admin");
+        let admin = format!(
+            "mcf_session={}",
+            app::auth::session::create(&app.db, admin, "test", "192.0.2.1")
+                .await
+                .expect("session")
+        );
+        let readers: [(&str, Option<&str>, &[String]); 6] = [
             ("a visitor", None, &public),
             ("a teacher", Some(cast.cookie("tess")), &public),
             ("a teacher", Some(cast.cookie("tess")), &teacher),
             ("an assessor", Some(cast.cookie("abe")), &assessor),
             ("a coordinator", Some(cast.cookie("cora")), &coordinator),
+            ("an institution coordinator", Some(&admin), &institution),
         ];
         let mut checked = 0;
         for (who, cookie, pages) in readers {
@@ -125,6 +137,6 @@ both_engines! {
                 checked += 1;
             }
         }
-        assert_eq!(checked, 28, "every page kind was read");
+        assert_eq!(checked, 30, "every page kind was read");
     }
 }

@@ -60,6 +60,110 @@ pub async fn create_invitation(
     Ok(token)
 }
 
+/// Who sends personal invitations, and what they offer.
+#[derive(Clone, Copy, Debug)]
+pub struct Inviting<'a> {
+    pub cohort_id: i64,
+    pub role: Role,
+    pub expires_at: i64,
+    /// The coordinator inviting.
+    pub by: i64,
+    /// The public base URL the links start with.
+    pub base: &'a str,
+}
+
+/// Invites each address personally, all in one transaction: an invitation with one seat for
+/// the address, and an e-mail queued with its link. An address without an account gets a
+/// sign-up link (choose a name and password, valid as long as the invitation); one with an
+/// account gets the invitation link (sign in, accept). Returns how many addresses had
+/// accounts already.
+pub async fn invite_by_email(
+    db: &crate::db::Db,
+    inviting: Inviting<'_>,
+    addresses: &[crate::domain::account::Email],
+) -> anyhow::Result<usize> {
+    let Inviting {
+        cohort_id,
+        role,
+        expires_at,
+        by,
+        base,
+    } = inviting;
+    let mut tx = db.begin_write().await.context("begin")?;
+    let (cohort, inviter): (String, String) = sqlx::query_as(
+        "SELECT c.name, u.name FROM cohorts c, users u WHERE c.id = $1 AND u.id = $2",
+    )
+    .bind(cohort_id)
+    .bind(by)
+    .fetch_one(&mut *tx)
+    .await
+    .context("cohort and inviter")?;
+    let role_text = crate::api::join::article(role.label());
+    let days = (expires_at - crate::db::now_ms())
+        .div_euclid(86_400_000)
+        .max(1);
+    let mut existing = 0;
+    for email in addresses {
+        let mut bytes = [0u8; 24];
+        rand::Rng::fill(&mut rand::rng(), &mut bytes);
+        let token =
+            base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, bytes);
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO invitations (cohort_id, role, token, expires_at, max_uses, created_by, created_at, email) \
+             VALUES ($1, $2, $3, $4, 1, $5, $6, $7) RETURNING id",
+        )
+        .bind(cohort_id)
+        .bind(role)
+        .bind(&token)
+        .bind(expires_at)
+        .bind(by)
+        .bind(crate::db::now_ms())
+        .bind(email.as_str())
+        .fetch_one(&mut *tx)
+        .await
+        .context("insert a personal invitation")?;
+        let has_account: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+            .bind(email.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .context("an account for the address")?;
+        let message = if has_account.is_some() {
+            existing += 1;
+            crate::mail::invitation_existing(
+                email.as_str(),
+                &cohort,
+                &role_text,
+                &inviter,
+                &format!("{base}/join/{token}"),
+            )
+        } else {
+            let code =
+                crate::db::sign_up::create_until(&mut tx, id, email.as_str(), "", expires_at)
+                    .await?;
+            crate::mail::invitation(
+                email.as_str(),
+                &cohort,
+                &role_text,
+                &inviter,
+                &format!("{base}/sign-up/{code}"),
+                days,
+            )
+        };
+        crate::db::mail::enqueue(&mut tx, &message).await?;
+    }
+    crate::db::audit::record_in(
+        &mut tx,
+        Some(by),
+        "invitation.email",
+        &format!("cohort:{cohort_id}"),
+        &serde_json::json!({ "role": role.as_str(), "addresses": addresses.len(), "with_accounts": existing })
+            .to_string(),
+    )
+    .await?;
+    tx.commit().await.context("commit")?;
+    Ok(existing)
+}
+
 /// The cohort an invitation belongs to (to authorise before touching it).
 pub async fn invitation_cohort(
     db: &crate::db::Db,

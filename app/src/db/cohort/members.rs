@@ -139,6 +139,7 @@ pub async fn deactivate(
     .execute(&mut *tx)
     .await
     .context("release their claims")?;
+    crate::db::review::ledger::withdrawn_from(&mut tx, user_id, now).await?;
     sqlx::query(
         "UPDATE submissions SET assigned_to = NULL WHERE assigned_to = $1 AND status = 'submitted'",
     )

@@ -90,6 +90,7 @@ struct InvitationRow {
     uses: i64,
     max_uses: i64,
     revoked_at: Option<i64>,
+    email: Option<String>,
 }
 
 /// A cohort's assessment settings as stored.
@@ -97,6 +98,7 @@ struct InvitationRow {
 struct SettingsRow {
     blind_review: i64,
     max_attempts: i64,
+    turnaround_days: i64,
 }
 
 const SUMMARY_SELECT: &str = "SELECT c.id, c.name, c.starts_on, c.ends_on, f.short_title AS framework, \
@@ -168,7 +170,7 @@ pub async fn detail(
     }
     let now = super::now_ms();
     let invitations: Vec<InvitationRow> = sqlx::query_as(
-        "SELECT id, role, token, expires_at, uses, max_uses, revoked_at FROM invitations \
+        "SELECT id, role, token, expires_at, uses, max_uses, revoked_at, email FROM invitations \
          WHERE cohort_id = $1 ORDER BY id DESC",
     )
     .bind(cohort_id)
@@ -191,14 +193,16 @@ pub async fn detail(
                 r.max_uses,
                 r.revoked_at.is_some(),
             ),
+            email: r.email,
         })
         .collect();
-    let settings: SettingsRow =
-        sqlx::query_as("SELECT blind_review, max_attempts FROM cohorts WHERE id = $1")
-            .bind(cohort_id)
-            .fetch_one(db.pool())
-            .await
-            .context("assessment settings")?;
+    let settings: SettingsRow = sqlx::query_as(
+        "SELECT blind_review, max_attempts, turnaround_days FROM cohorts WHERE id = $1",
+    )
+    .bind(cohort_id)
+    .fetch_one(db.pool())
+    .await
+    .context("assessment settings")?;
     Ok(Some(CohortDetail {
         summary,
         members,
@@ -206,9 +210,19 @@ pub async fn detail(
         settings: AssessmentSettings {
             blind_review: settings.blind_review != 0,
             max_attempts: settings.max_attempts,
+            turnaround_days: settings.turnaround_days,
         },
         viewer_is_admin: false,
     }))
+}
+
+/// The cohort's review turnaround target in business days; `None` when there is no such cohort.
+pub async fn turnaround_days(db: &super::Db, cohort_id: i64) -> anyhow::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT turnaround_days FROM cohorts WHERE id = $1")
+        .bind(cohort_id)
+        .fetch_optional(db.pool())
+        .await
+        .context("turnaround target")
 }
 
 /// Changes how a cohort's submissions are assessed, with an audit row in the same transaction.
@@ -220,9 +234,10 @@ pub async fn update_settings(
 ) -> anyhow::Result<bool> {
     let mut tx = db.begin_write().await.context("begin")?;
     let changed =
-        sqlx::query("UPDATE cohorts SET blind_review = $1, max_attempts = $2 WHERE id = $3")
+        sqlx::query("UPDATE cohorts SET blind_review = $1, max_attempts = $2, turnaround_days = $3 WHERE id = $4")
             .bind(i64::from(settings.blind_review))
             .bind(settings.max_attempts)
+            .bind(settings.turnaround_days)
             .bind(cohort_id)
             .execute(&mut *tx)
             .await
@@ -236,8 +251,8 @@ pub async fn update_settings(
         "cohort.settings",
         &format!("cohort:{cohort_id}"),
         &format!(
-            "{{\"blind_review\":{},\"max_attempts\":{}}}",
-            settings.blind_review, settings.max_attempts
+            "{{\"blind_review\":{},\"max_attempts\":{},\"turnaround_days\":{}}}",
+            settings.blind_review, settings.max_attempts, settings.turnaround_days
         ),
     )
     .await?;

@@ -2,7 +2,9 @@
 
 use super::*;
 
-/// Creates a one-time password-reset token for a user; returns the token.
+/// Creates a one-time password-reset token for `user_id`, issued by `by` (a coordinator, or the
+/// person themself when they asked), and queues the e-mail carrying its link in the same
+/// transaction (when a public base URL is configured); returns the token.
 pub async fn create_reset(
     db: &crate::db::Db,
     user_id: i64,
@@ -27,11 +29,38 @@ pub async fn create_reset(
     crate::db::audit::record_in(
         &mut tx,
         Some(by),
-        "password.reset_issued",
+        if by == user_id {
+            "password.reset_requested"
+        } else {
+            "password.reset_issued"
+        },
         &format!("user:{user_id}"),
         "{}",
     )
     .await?;
+    if let Some(base) = db.public_base_url() {
+        let people: Vec<(i64, String, String)> =
+            sqlx::query_as("SELECT id, email, name FROM users WHERE id IN ($1, $2)")
+                .bind(user_id)
+                .bind(by)
+                .fetch_all(&mut *tx)
+                .await
+                .context("who the reset is for")?;
+        let person = |id: i64| people.iter().find(|p| p.0 == id);
+        if let Some((_, email, name)) = person(user_id) {
+            let issuer = (by != user_id)
+                .then(|| person(by).map(|p| p.2.as_str()))
+                .flatten();
+            let message = crate::mail::password_reset(
+                email,
+                name,
+                &format!("{base}/reset/{token}"),
+                valid_ms / 3_600_000,
+                issuer,
+            );
+            crate::db::mail::enqueue(&mut tx, &message).await?;
+        }
+    }
     tx.commit().await.context("commit")?;
     Ok(token)
 }

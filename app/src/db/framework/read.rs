@@ -223,3 +223,14 @@ struct IndicatorRow {
     slug: String,
     text: String,
 }
+
+/// The slug of the default framework (the one marked so, else the first by title); `None`
+/// when none is loaded.
+pub async fn default_slug(db: &Db) -> anyhow::Result<Option<String>> {
+    sqlx::query_scalar(
+        "SELECT slug FROM frameworks WHERE retired_at IS NULL ORDER BY is_default DESC, title LIMIT 1",
+    )
+    .fetch_optional(db.pool())
+    .await
+    .context("the default framework")
+}

@@ -42,6 +42,7 @@ pub async fn claim(
         )));
     }
     let second = marking == Marking::Second;
+    ledger::claimed(&mut tx, id, viewer.user_id, second, now, until).await?;
     audit::record_in(
         &mut tx,
         Some(viewer.user_id.get()),
@@ -57,15 +58,28 @@ pub async fn claim(
 /// Lets go of a claim the viewer holds; `false` when they held none on it.
 #[tracing::instrument(skip(db))]
 pub async fn release(db: &Db, viewer: Viewer, id: SubmissionId) -> anyhow::Result<bool> {
+    let mut tx = db.begin_write().await.context("begin releasing a claim")?;
     let done = sqlx::query(
         "UPDATE submissions SET claimed_by = NULL, claim_expires_at = NULL WHERE id = $1 AND claimed_by = $2",
     )
     .bind(id)
     .bind(viewer.user_id)
-    .execute(db.writer())
+    .execute(&mut *tx)
     .await
     .context("release")?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    ledger::ended(
+        &mut tx,
+        id,
+        ledger::Holder::Only(viewer.user_id),
+        ledger::Outcome::Released,
+        now_ms(),
+    )
+    .await?;
+    tx.commit().await.context("commit the release")?;
+    Ok(true)
 }
 
 /// A coordinator assigns a waiting submission (first review, or second marking once sent) to
@@ -123,6 +137,14 @@ pub async fn assign(
     .execute(&mut *tx)
     .await
     .context("end other claims")?;
+    ledger::ended(
+        &mut tx,
+        id,
+        ledger::Holder::AllBut(assessor),
+        ledger::Outcome::Withdrawn,
+        now_ms(),
+    )
+    .await?;
     audit::record_in(
         &mut tx,
         Some(viewer.user_id.get()),

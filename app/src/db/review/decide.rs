@@ -306,12 +306,21 @@ pub async fn decide(
             open_next_attempt(&mut tx, id, now).await?;
             next_attempt = true;
         }
+        crate::db::notify::events::decision_in(&mut tx, db, id.get(), review.competent).await?;
     }
     sqlx::query("UPDATE submissions SET claimed_by = NULL, claim_expires_at = NULL WHERE id = $1")
         .bind(id)
         .execute(&mut *tx)
         .await
         .context("end claim")?;
+    ledger::ended(
+        &mut tx,
+        id,
+        ledger::Holder::Only(viewer.user_id),
+        ledger::Outcome::Decided,
+        now,
+    )
+    .await?;
     audit::record_in(
         &mut tx,
         Some(viewer.user_id.get()),

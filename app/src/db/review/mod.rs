@@ -21,6 +21,7 @@ use std::collections::HashMap;
 mod attempts;
 mod claim;
 mod decide;
+pub(crate) mod ledger;
 mod moderation;
 mod notifications;
 mod queue;

@@ -123,6 +123,14 @@ pub async fn resolve(
                 }
             }
         }
+        // The teacher hears of the decision that now stands.
+        crate::db::notify::events::decision_in(
+            &mut tx,
+            db,
+            submission_id.get(),
+            now_stands == Verdict::Competent,
+        )
+        .await?;
     }
     audit::record_in(
         &mut tx,

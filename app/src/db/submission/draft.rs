@@ -134,6 +134,7 @@ pub async fn save_draft(
             &format!("{{\"attempt\":{attempt}}}"),
         )
         .await?;
+        crate::db::notify::events::review_waiting_in(&mut tx, db, id.get()).await?;
         tx.commit().await.context("commit the submission")?;
         return Ok(Ok(DraftOutcome::Submitted { attempt }));
     }

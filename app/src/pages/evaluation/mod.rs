@@ -1,10 +1,15 @@
-//! `/coordinator/cohorts/:id/evaluation`: how a cohort is doing, for its coordinators
-//! (issue 17). The funnel from joining to Competent, overall (a server-rendered SVG bar chart
-//! with the same figures in a table) and per competency (a table), for teachers who joined in
-//! a chosen range of days. The range is a plain GET form, so the page works without
-//! JavaScript; each table is also a CSV file.
+//! `/coordinator/cohorts/:id/evaluation`: how a cohort is doing, for its coordinators; and
+//! `/coordinator/evaluation`: the same over every cohort of a framework, for institution
+//! coordinators (issue 17). For teachers who joined in a chosen range of days: the funnel from
+//! joining to Competent, growth per indicator and self-assessment accuracy, review turnaround,
+//! attempts, and assessors. Each chart is server-rendered SVG with its figures in a table
+//! beside it; the range is a plain GET form, so the page works without JavaScript; each table
+//! is also a CSV file.
 
-use crate::api::evaluation::get_evaluation;
+mod sections;
+use sections::{AssessorsSection, GrowthSection, TurnaroundSection};
+
+use crate::api::evaluation::{get_evaluation, get_institution_evaluation};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::layout::TableScroll;
 use crate::components::session_guard::Private;
@@ -21,6 +26,41 @@ pub fn EvaluationPage() -> impl IntoView {
     view! {
         <Title text="Evaluation" />
         <Private role=Role::Coordinator children=|_| view! { <EvaluationLoader /> } />
+    }
+}
+
+/// The institution's evaluation page (institution coordinators).
+#[component]
+pub fn InstitutionEvaluationPage() -> impl IntoView {
+    view! {
+        <Title text="Evaluation: all cohorts" />
+        <Private role=Role::Coordinator children=|_| view! { <InstitutionLoader /> } />
+    }
+}
+
+#[component]
+fn InstitutionLoader() -> impl IntoView {
+    let query = use_query_map();
+    let args = move || {
+        let q = query.read();
+        (
+            q.get("framework").unwrap_or_default(),
+            q.get("from").unwrap_or_default(),
+            q.get("to").unwrap_or_default(),
+        )
+    };
+    let data = Resource::new(args, |(framework, from, to)| {
+        get_institution_evaluation(framework, from, to)
+    });
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading the evaluation…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(e) => view! { <EvaluationBody e /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 
@@ -57,14 +97,68 @@ fn EvaluationLoader() -> impl IntoView {
 #[component]
 fn EvaluationBody(e: Evaluation) -> impl IntoView {
     let id = e.cohort_id;
+    let all = id == 0;
     let attempts = e.attempts.clone();
     let range_query = format!(
-        "?from={}&to={}",
+        "?from={}&to={}{}",
         crate::domain::url::encode(&e.from),
-        crate::domain::url::encode(&e.to)
+        crate::domain::url::encode(&e.to),
+        if all {
+            format!("&framework={}", crate::domain::url::encode(&e.framework))
+        } else {
+            String::new()
+        }
     );
+    // Where the CSV files are: `{files}/funnel.csv{range_query}`.
+    let files = if all {
+        "/coordinator/evaluation".to_owned()
+    } else {
+        format!("/coordinator/cohorts/{id}/evaluation")
+    };
+    let (back, back_label) = if all {
+        ("/coordinator".to_owned(), "← Cohorts".to_owned())
+    } else {
+        (
+            format!("/coordinator/cohorts/{id}"),
+            format!("← {}", e.cohort_name),
+        )
+    };
+    let framework_title = e
+        .frameworks
+        .iter()
+        .find(|(slug, _)| *slug == e.framework)
+        .map(|(_, title)| title.clone())
+        .unwrap_or_else(|| e.framework.clone());
+    let heading = if all {
+        format!("Evaluation: all cohorts of {framework_title}")
+    } else {
+        format!("Evaluation: {}", e.cohort_name)
+    };
+    let framework_field = all.then(|| {
+        let options = e
+            .frameworks
+            .iter()
+            .map(|(slug, title)| {
+                view! { <option value=slug.clone() selected=*slug == e.framework>{title.clone()}</option> }
+            })
+            .collect_view();
+        view! {
+            <div class="field">
+                <label for="evaluation-framework">"Framework"</label>
+                <select id="evaluation-framework" name="framework">{options}</select>
+            </div>
+        }
+    });
+    let growth = e.growth.clone();
+    let turnaround = e.turnaround.clone();
+    let assessors = e.assessors.clone();
+    let everyone = if all {
+        "All teachers of every cohort"
+    } else {
+        "All teachers of the cohort"
+    };
     let who = match (e.from.is_empty(), e.to.is_empty()) {
-        (true, true) => "All teachers of the cohort".to_owned(),
+        (true, true) => everyone.to_owned(),
         (false, true) => format!("Teachers who joined on or after {}", e.from),
         (true, false) => format!("Teachers who joined on or before {}", e.to),
         (false, false) => format!("Teachers who joined from {} to {}", e.from, e.to),
@@ -92,9 +186,10 @@ fn EvaluationBody(e: Evaluation) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <p><A exact=true href=format!("/coordinator/cohorts/{id}")>{format!("← {}", e.cohort_name)}</A></p>
-        <h1>{format!("Evaluation: {}", e.cohort_name)}</h1>
+        <p><A exact=true href=back>{back_label}</A></p>
+        <h1>{heading}</h1>
         <form method="get" class="evaluation-range" aria-label="Teachers who joined">
+            {framework_field}
             <div class="field">
                 <label for="evaluation-from">"Joined from"</label>
                 <input id="evaluation-from" name="from" type="date" value=e.from.clone() />
@@ -109,7 +204,7 @@ fn EvaluationBody(e: Evaluation) -> impl IntoView {
             <h2 id="funnel-heading">"From joining to Competent"</h2>
             <p>
                 {who}". Shares are of those who joined. "
-                <a href=format!("/coordinator/cohorts/{id}/evaluation/funnel.csv{range_query}") download="" rel="external">
+                <a href=format!("{files}/funnel.csv{range_query}") download="" rel="external">
                     "Download both tables (CSV)"
                 </a>
             </p>
@@ -131,14 +226,22 @@ fn EvaluationBody(e: Evaluation) -> impl IntoView {
                 </table>
             </TableScroll>
         </section>
-        <AttemptsSection cohort_id=id a=attempts range_query />
+        <GrowthSection rows=growth csv=format!("{files}/growth.csv{range_query}") />
+        <TurnaroundSection t=turnaround csv=format!("{files}/turnaround.csv{range_query}") />
+        <AttemptsSection cohort_id=id a=attempts csv=format!("{files}/attempts.csv{range_query}") />
+        <AssessorsSection a=assessors csv=format!("{files}/assessors.csv{range_query}") />
     }
 }
 
 /// Decisions and attempts of the same teachers, and who is at the attempt limit now.
 #[component]
-fn AttemptsSection(cohort_id: i64, a: Attempts, range_query: String) -> impl IntoView {
+fn AttemptsSection(cohort_id: i64, a: Attempts, csv: String) -> impl IntoView {
     let decided = a.competent + a.not_yet;
+    let allowed = if cohort_id == 0 {
+        "each cohort sets how many attempts it allows".to_owned()
+    } else {
+        format!("the cohort allows {}", a.max_attempts)
+    };
     let rows = a
         .to_competent
         .iter()
@@ -157,16 +260,15 @@ fn AttemptsSection(cohort_id: i64, a: Attempts, range_query: String) -> impl Int
             <h2 id="attempts-heading">"Attempts"</h2>
             <p>
                 {format!(
-                    "{decided} {}: {} Not yet ({}), {} Competent. Competent took {} attempts on average; the cohort allows {}. ",
+                    "{decided} {}: {} Not yet ({}), {} Competent. Competent took {} attempts on average; {allowed}. ",
                     if decided == 1 { "decision" } else { "decisions" },
                     a.not_yet,
                     percent(a.not_yet, decided),
                     a.competent,
                     a.mean_to_competent(),
-                    a.max_attempts,
                 )}
-                <a href=format!("/coordinator/cohorts/{cohort_id}/evaluation/attempts.csv{range_query}") download="" rel="external">
-                    "Download (CSV)"
+                <a href=csv download="" rel="external">
+                    "Download attempts (CSV)"
                 </a>
             </p>
             <TableScroll label="Attempts needed to reach Competent">
@@ -184,7 +286,9 @@ fn AttemptsSection(cohort_id: i64, a: Attempts, range_query: String) -> impl Int
             </TableScroll>
             <p>
                 {format!("At the attempt limit now: {} (a teacher with a competency whose last attempt was Not yet). ", a.at_limit)}
-                <A exact=true href=format!("/coordinator/cohorts/{cohort_id}/moderation")>"Allow extra attempts"</A>
+                {(cohort_id != 0).then(|| view! {
+                    <A exact=true href=format!("/coordinator/cohorts/{cohort_id}/moderation")>"Allow extra attempts"</A>
+                })}
             </p>
         </section>
     }

@@ -3,10 +3,11 @@
 //! - `GET /coordinator/cohorts/{id}/roster.csv`: the cohort's teachers with their progress.
 //!   The cohort's coordinators and institution coordinators; anyone else gets 404 (as if the
 //!   cohort did not exist), a signed-out visitor 401.
-//! - `GET /coordinator/cohorts/{id}/evaluation/{funnel,attempts}.csv?from=&to=`: the evaluation
-//!   page's tables for teachers who joined in the range (either end may be empty): the funnels
-//!   (overall, then per competency), and the attempts (decisions, attempts to Competent, at the
-//!   limit). The same people may have them as the roster.
+//! - `GET /coordinator/cohorts/{id}/evaluation/{funnel,attempts,growth,turnaround,assessors}.csv?from=&to=`:
+//!   the evaluation page's tables for teachers who joined in the range (either end may be
+//!   empty), one file per table. The same people may have them as the roster.
+//! - `GET /coordinator/evaluation/{…}.csv?framework=&from=&to=`: the same tables over every
+//!   cohort of a framework; institution coordinators only (403 for others).
 //! - `GET /coordinator/audit.csv?from=YYYY-MM-DD&to=YYYY-MM-DD`: the audit trail from the start
 //!   of `from` to the end of `to` (UTC days, both included; at most 366 days and
 //!   [`AUDIT_MAX_ROWS`] entries). Institution coordinators only: it spans every cohort.
@@ -26,6 +27,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
 
+mod evaluation;
+pub use evaluation::{
+    assessors_table, attempts_table, funnel_table, growth_table, turnaround_table,
+};
+
 /// Most audit entries one file holds; a longer range is refused with a request to narrow it.
 pub const AUDIT_MAX_ROWS: i64 = 100_000;
 /// Longest range of days one audit export covers.
@@ -37,14 +43,18 @@ pub fn routes() -> Router<AppState> {
         .route("/coordinator/cohorts/{id}/roster.csv", get(roster))
         .route(
             "/coordinator/cohorts/{id}/evaluation/{file}",
-            get(evaluation_table),
+            get(evaluation::cohort_table),
+        )
+        .route(
+            "/coordinator/evaluation/{file}",
+            get(evaluation::institution_table),
         )
         .route("/coordinator/audit.csv", get(audit))
 }
 
 /// A refusal or failure, answered as plain text with its status (bad input names its field).
 #[derive(Debug)]
-struct Refused(StatusCode, String);
+pub(crate) struct Refused(StatusCode, String);
 
 impl IntoResponse for Refused {
     fn into_response(self) -> Response {
@@ -52,11 +62,11 @@ impl IntoResponse for Refused {
     }
 }
 
-fn refuse(status: StatusCode, message: &str) -> Refused {
+pub(crate) fn refuse(status: StatusCode, message: &str) -> Refused {
     Refused(status, message.to_owned())
 }
 
-fn internal(e: anyhow::Error) -> Refused {
+pub(crate) fn internal(e: anyhow::Error) -> Refused {
     tracing::error!(error = ?e, "export failed");
     refuse(
         StatusCode::INTERNAL_SERVER_ERROR,
@@ -65,7 +75,7 @@ fn internal(e: anyhow::Error) -> Refused {
 }
 
 /// `bytes` as a CSV download named `name`, never cached.
-fn csv_file(name: &str, bytes: Vec<u8>) -> Response {
+pub(crate) fn csv_file(name: &str, bytes: Vec<u8>) -> Response {
     let mut response = bytes.into_response();
     let h = response.headers_mut();
     h.insert(
@@ -83,7 +93,7 @@ fn csv_file(name: &str, bytes: Vec<u8>) -> Response {
 }
 
 /// The signed-in person, or the 401 answer.
-fn signed_in(session: CurrentSession) -> Result<Principal, Refused> {
+pub(crate) fn signed_in(session: CurrentSession) -> Result<Principal, Refused> {
     session.0.ok_or_else(|| {
         refuse(
             StatusCode::UNAUTHORIZED,
@@ -119,58 +129,9 @@ async fn roster(
     ))
 }
 
-async fn evaluation_table(
-    State(state): State<AppState>,
-    Extension(session): Extension<CurrentSession>,
-    Path((id, file)): Path<(String, String)>,
-    query: Result<Query<Range>, axum::extract::rejection::QueryRejection>,
-) -> Result<Response, Refused> {
-    let (who, cohort_id) = cohort_coordinator(&state, session, &id).await?;
-    let (name, make): (&str, fn(&app::domain::evaluation::Evaluation) -> Table) =
-        match file.as_str() {
-            "funnel.csv" => ("funnel", funnel_table),
-            "attempts.csv" => ("attempts", attempts_table),
-            _ => return Err(refuse(StatusCode::NOT_FOUND, "There is no such table.")),
-        };
-    let Query(range) = query.map_err(|_| {
-        refuse(
-            StatusCode::BAD_REQUEST,
-            "from: a date as YYYY-MM-DD is needed",
-        )
-    })?;
-    let bounds = app::api::evaluation::join_range(&range.from, &range.to).map_err(|e| match e {
-        app::error::AppError::Invalid { field, message } => {
-            refuse(StatusCode::BAD_REQUEST, &format!("{field}: {message}"))
-        }
-        other => internal(anyhow::anyhow!("{other}")),
-    })?;
-    let chosen = (range.from.trim().to_owned(), range.to.trim().to_owned());
-    let evaluation = app::db::evaluation::evaluation(&state.db, cohort_id, bounds, chosen)
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| refuse(StatusCode::NOT_FOUND, "That cohort was not found."))?;
-    let table = make(&evaluation);
-    let bytes = table.to_csv().map_err(|e| internal(e.into()))?;
-    app::db::audit::record(
-        &state.db,
-        Some(who.user_id),
-        &format!("export.{name}"),
-        &format!("cohort:{cohort_id}"),
-        &serde_json::json!({ "from": evaluation.from, "to": evaluation.to, "rows": table.rows.len() })
-            .to_string(),
-    )
-    .await
-    .map_err(internal)?;
-    let today = utc_date(app::db::now_ms());
-    Ok(csv_file(
-        &format!("cohort-{cohort_id}-{name}-{today}.csv"),
-        bytes,
-    ))
-}
-
 /// The caller and the cohort when the caller coordinates it (or is an institution
 /// coordinator and it exists); 401 signed out, 404 otherwise.
-async fn cohort_coordinator(
+pub(crate) async fn cohort_coordinator(
     state: &AppState,
     session: CurrentSession,
     id: &str,
@@ -189,70 +150,6 @@ async fn cohort_coordinator(
         return Err(not_found());
     }
     Ok((who, cohort_id))
-}
-
-/// The evaluation's funnels as one table: a row for everyone (`overall`), then one per
-/// competency; each stage as a count and a share of those who joined.
-pub fn funnel_table(e: &app::domain::evaluation::Evaluation) -> Table {
-    use app::domain::evaluation::{percent, Funnel};
-    let row = |scope: &str, f: &Funnel| {
-        let mut cells = vec![scope.to_owned()];
-        for (_, n) in f.stages() {
-            cells.push(n.to_string());
-        }
-        for (_, n) in f.stages().into_iter().skip(1) {
-            cells.push(percent(n, f.joined));
-        }
-        cells
-    };
-    let mut rows = vec![row("overall", &e.overall)];
-    rows.extend(e.competencies.iter().map(|c| row(&c.slug, &c.funnel)));
-    Table {
-        header: vec![
-            "scope",
-            "joined",
-            "baseline complete",
-            "units done",
-            "evidence submitted",
-            "competent",
-            "baseline complete (share)",
-            "units done (share)",
-            "evidence submitted (share)",
-            "competent (share)",
-        ],
-        rows,
-    }
-}
-
-/// The evaluation's attempts as a table of `measure, value` rows: decisions by kind, then
-/// Competent decisions by attempt number, then those at the limit now.
-pub fn attempts_table(e: &app::domain::evaluation::Evaluation) -> Table {
-    let a = &e.attempts;
-    let mut rows = vec![
-        vec!["decisions: competent".to_owned(), a.competent.to_string()],
-        vec!["decisions: not yet".to_owned(), a.not_yet.to_string()],
-        vec![
-            "mean attempts to competent".to_owned(),
-            a.mean_to_competent(),
-        ],
-    ];
-    rows.extend(
-        a.to_competent
-            .iter()
-            .map(|(attempt, n)| vec![format!("competent at attempt {attempt}"), n.to_string()]),
-    );
-    rows.push(vec![
-        "attempts allowed".to_owned(),
-        a.max_attempts.to_string(),
-    ]);
-    rows.push(vec![
-        "at the attempt limit now".to_owned(),
-        a.at_limit.to_string(),
-    ]);
-    Table {
-        header: vec!["measure", "value"],
-        rows,
-    }
 }
 
 /// The roster as a table: one row per teacher, counts as "done" and "of" columns so a
@@ -303,11 +200,14 @@ pub fn roster_table(rows: &[app::db::cohort::RosterRow]) -> Table {
 
 /// The audit export's query string, as typed into the date fields.
 #[derive(serde::Deserialize)]
-struct Range {
+pub(crate) struct Range {
     #[serde(default)]
-    from: String,
+    pub from: String,
     #[serde(default)]
-    to: String,
+    pub to: String,
+    /// The framework's slug, for the institution's evaluation (empty: the default one).
+    #[serde(default)]
+    pub framework: String,
 }
 
 /// `[from, to)` in epoch ms for the two fields, or a 400 answer naming the field.
@@ -425,6 +325,7 @@ mod tests {
             parse_range(&Range {
                 from: from.into(),
                 to: to.into(),
+                framework: String::new(),
             })
             .map_err(|a| a.0)
         };
