@@ -18,11 +18,13 @@ pub fn escape(text: &str) -> String {
         .replace('\'', "&apos;")
 }
 
-/// Renders CommonMark (with tables and strikethrough) to sanitised HTML. Cost is linear in the
+/// Renders CommonMark (with tables, strikethrough and task lists, whose `[ ]` and `[x]` become
+/// the characters ☐ and ☑ so printed checklists keep their boxes) to sanitised HTML. Cost is linear in the
 /// input: nesting is capped at [`MAX_NESTING`]. For text from a request, call
 /// [`to_safe_html_off_thread`].
 pub fn to_safe_html(markdown: &str) -> String {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     // Each open tag: whether it was kept (deeper ones, and their ends, are dropped), and how
     // many of the open ones were kept (constant work per event).
@@ -42,6 +44,10 @@ pub fn to_safe_html(markdown: &str) -> String {
         }
         _ => true,
     });
+    let events = events.map(|event| match event {
+        Event::TaskListMarker(done) => Event::Text(if done { "☑ " } else { "☐ " }.into()),
+        other => other,
+    });
     html::push_html(&mut raw, events);
     ammonia::Builder::default()
         .link_rel(Some("noopener noreferrer nofollow"))
@@ -58,6 +64,14 @@ pub async fn to_safe_html_off_thread(markdown: String) -> anyhow::Result<String>
 #[cfg(test)]
 mod tests {
     use super::{to_safe_html, MAX_NESTING};
+
+    #[test]
+    fn task_list_markers_become_boxes() {
+        let out = to_safe_html("- [ ] to do\n- [x] done\n");
+        assert!(out.contains("☐ to do"), "{out}");
+        assert!(out.contains("☑ done"), "{out}");
+        assert!(!out.contains("<input"), "{out}");
+    }
 
     #[test]
     fn deep_nesting_is_capped_and_the_text_kept() {

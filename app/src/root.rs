@@ -9,6 +9,7 @@ use crate::pages::{
     cohort::CohortPage,
     competency::CompetencyPage,
     coordinator::CoordinatorPage,
+    course::{CourseIndexPage, CourseTextPage},
     credential::CredentialPublicPage,
     credential::MyCredentialsPage,
     credential::VerifyPage,
@@ -253,6 +254,16 @@ pub fn App() -> impl IntoView {
                         view={Lazy::<CompetencyRoute>::new()}
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=path!("/frameworks/:framework/course")
+                        view={Lazy::<CourseIndexRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/frameworks/:framework/course/:page")
+                        view={Lazy::<CourseTextRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
             <SiteFooter />
@@ -322,6 +333,8 @@ lazy_pages!(course_pages, __preload_course_pages, CoursePage {
     Framework: FrameworkRoute => FrameworkPage,
     Competency: CompetencyRoute => CompetencyPage,
     Unit: UnitRoute => UnitPage,
+    CourseIndex: CourseIndexRoute => CourseIndexPage,
+    CourseText: CourseTextRoute => CourseTextPage,
     Credential: CredentialRoute => CredentialPublicPage,
     Verify: VerifyRoute => VerifyPage,
 });

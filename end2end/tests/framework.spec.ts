@@ -35,6 +35,26 @@ test("home → framework → competency, found by role", async ({ page }, testIn
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Collaboration");
 });
 
+test("the course: introduction from the framework page, the index, a tool printed without the site's menus", async ({ page }, testInfo) => {
+  await open(page, testInfo, "/frameworks/mcf");
+  await page.getByRole("link", { name: "Start with the course introduction" }).click();
+  await expect(page).toHaveURL(/\/frameworks\/mcf\/course\/introduction$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("About this course");
+  await expect(page.getByRole("cell", { name: "Partly evident" })).toBeVisible();
+  await expect(page.getByText(/more than half are Evident/)).toBeVisible();
+
+  await page.getByRole("link", { name: "The course", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 2, name: "Printable tools" })).toBeVisible();
+  await page.getByRole("link", { name: "Safeguarding card" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(/Safeguarding/);
+  await expect(page.getByText(/cannot be reached/).first()).toBeVisible();
+  await page.emulateMedia({ media: "print" });
+  await expect(page.locator(".site-header")).toBeHidden();
+  await expect(page.getByRole("button", { name: "Print this tool" })).toBeHidden();
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await page.emulateMedia({ media: "screen" });
+});
+
 test("the skip link moves focus to the main content", async ({ page }, testInfo) => {
   await open(page, testInfo, "/frameworks/mcf");
   await page.keyboard.press("Tab");

@@ -111,12 +111,15 @@ pub async fn prepare_issuer(config: &Config, db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Validates every content file, then imports the frameworks and their units (idempotent).
+/// Validates every content file, then imports the frameworks, their units and their course
+/// pages (idempotent).
 pub async fn import_content(db: &Db, content_dir: &Path) -> anyhow::Result<()> {
     let invalid = |e: app::content::ContentError| anyhow::anyhow!("invalid course content: {e}");
     let frameworks =
         app::content::load_frameworks(&content_dir.join("frameworks")).map_err(invalid)?;
     let units = app::content::units::load_units(&content_dir.join("units"), &frameworks)
+        .map_err(invalid)?;
+    let course = app::content::course::load_course(&content_dir.join("course"), &frameworks)
         .map_err(invalid)?;
     for framework in &frameworks {
         app::db::framework::import(db, framework)
@@ -127,6 +130,11 @@ pub async fn import_content(db: &Db, content_dir: &Path) -> anyhow::Result<()> {
         app::db::unit::import(db, framework.as_str(), units)
             .await
             .with_context(|| format!("importing the units of {framework}"))?;
+    }
+    for (framework, pages) in &course {
+        app::db::course::import(db, framework.as_str(), pages)
+            .await
+            .with_context(|| format!("importing the course pages of {framework}"))?;
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod cohort;
+pub mod course;
 pub mod credential;
 pub mod dashboard;
 pub mod evaluation;

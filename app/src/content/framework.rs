@@ -31,6 +31,9 @@ pub struct FrameworkContent {
     pub language: String,
     /// Whether the course is built on this framework.
     pub is_default: bool,
+    /// `complete_course = true`: every competency must have units (a scenario, a reflection,
+    /// every indicator covered). Without it, competencies can gain units a few at a time.
+    pub complete_course: bool,
     /// One-paragraph description.
     pub description: String,
     /// Attribution shown wherever the framework is reproduced.
@@ -66,6 +69,8 @@ pub struct DomainContent {
     pub title: String,
     /// What the domain is about.
     pub summary: String,
+    /// The summary is written for the course, not the source's wording (`summary_adapted`).
+    pub summary_adapted: bool,
     /// Competencies in order.
     pub competencies: Vec<CompetencyContent>,
 }
@@ -79,6 +84,8 @@ pub struct CompetencyContent {
     pub title: String,
     /// Description statements.
     pub description: Vec<String>,
+    /// The description paraphrases the source (`description_adapted`), so pages say "adapted".
+    pub description_adapted: bool,
     /// Survey priority rating, where the framework has one.
     pub priority: Option<f64>,
     /// Indicators in order.
@@ -116,6 +123,8 @@ struct RawFramework {
     language: Spanned<String>,
     #[serde(default)]
     default: bool,
+    #[serde(default)]
+    complete_course: bool,
     description: Spanned<String>,
     attribution: Spanned<String>,
     competent_rule: Option<Spanned<String>>,
@@ -138,6 +147,8 @@ struct RawDomain {
     title: Spanned<String>,
     summary: Spanned<String>,
     #[serde(default)]
+    summary_adapted: bool,
+    #[serde(default)]
     competencies: Vec<RawCompetency>,
 }
 
@@ -147,6 +158,8 @@ struct RawCompetency {
     slug: Spanned<String>,
     title: Spanned<String>,
     description: Vec<Spanned<String>>,
+    #[serde(default)]
+    description_adapted: bool,
     priority: Option<Spanned<f64>>,
     #[serde(default)]
     indicators: Vec<RawIndicator>,
@@ -308,6 +321,7 @@ pub fn parse_framework(file: &Path, text: &str) -> Result<FrameworkContent, Cont
                     .iter()
                     .map(|s| c.text("description statement", s, MAX_STATEMENT))
                     .collect::<Result<_, _>>()?,
+                description_adapted: k.description_adapted,
                 priority,
                 indicators,
             });
@@ -316,6 +330,7 @@ pub fn parse_framework(file: &Path, text: &str) -> Result<FrameworkContent, Cont
             slug: c.slug("domain", &d.slug)?,
             title: c.text("domain title", &d.title, MAX_TITLE)?,
             summary: c.text("domain summary", &d.summary, MAX_STATEMENT * 2)?,
+            summary_adapted: d.summary_adapted,
             competencies,
         });
     }
@@ -338,6 +353,7 @@ pub fn parse_framework(file: &Path, text: &str) -> Result<FrameworkContent, Cont
         version,
         language: language.clone(),
         is_default: raw.default,
+        complete_course: raw.complete_course,
         description: c.text("description", &raw.description, MAX_STATEMENT * 2)?,
         attribution: c.text("attribution", &raw.attribution, MAX_STATEMENT * 2)?,
         competent_rule,

@@ -3,6 +3,7 @@
 //! Content is validated when the server starts: a malformed file stops it with an error naming
 //! the file, the line and the problem.
 
+pub mod course;
 pub mod framework;
 pub mod units;
 
@@ -63,6 +64,38 @@ impl fmt::Display for ContentError {
 }
 
 impl std::error::Error for ContentError {}
+
+/// Splits a Markdown file with TOML front matter between `+++` lines into (byte offset of the
+/// front matter, the front matter, the body with leading blank lines removed). `what` names
+/// the file's kind in errors ("a unit").
+pub(crate) fn split_front_matter<'t>(
+    file: &Path,
+    text: &'t str,
+    what: &str,
+) -> Result<(usize, &'t str, &'t str), ContentError> {
+    let err = |msg: String| ContentError::at(file, text, 0, msg);
+    let rest = text
+        .strip_prefix("+++\n")
+        .or_else(|| text.strip_prefix("+++\r\n"))
+        .ok_or_else(|| {
+            err(format!(
+                "{what} must start with a line `+++` opening its front matter"
+            ))
+        })?;
+    let fm_start = text.len() - rest.len();
+    let close = rest
+        .find("\n+++\n")
+        .or_else(|| rest.find("\n+++\r\n"))
+        .or_else(|| rest.strip_suffix("\n+++").map(|s| s.len()))
+        .ok_or_else(|| err("the front matter is not closed by a line `+++`".into()))?;
+    let front = &rest[..close + 1];
+    let body_start = fm_start + close + 1 + "+++".len();
+    let body = text
+        .get(body_start..)
+        .unwrap_or_default()
+        .trim_start_matches(['\r', '\n']);
+    Ok((fm_start, front, body))
+}
 
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_and_column(text: &str, offset: usize) -> (usize, usize) {

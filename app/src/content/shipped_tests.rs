@@ -149,3 +149,121 @@ fn the_course_has_units_for_every_mcf_competency() {
         assert!(scenario, "domain {} has no scenario", domain.title);
     }
 }
+
+#[test]
+fn the_home_page_states_the_real_length_of_units() {
+    let frameworks = shipped();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/units");
+    let units = super::units::load_units(&dir, &frameworks).expect("shipped units load");
+    let minutes: Vec<u32> = units
+        .iter()
+        .flat_map(|(_, u)| u.iter().map(|u| u.minutes))
+        .collect();
+    let (min, max) = (
+        minutes.iter().min().copied().unwrap_or(0),
+        minutes.iter().max().copied().unwrap_or(0),
+    );
+    let words = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+    ];
+    let said = format!(
+        "{} to {} minutes",
+        words.get(min as usize).copied().unwrap_or("many"),
+        words.get(max as usize).copied().unwrap_or("many")
+    );
+    let learn = crate::pages::home::STEPS[0].text;
+    assert!(
+        learn.contains(&said),
+        "units take {min}–{max} minutes; the home page says: {learn}"
+    );
+}
+
+#[test]
+fn every_shipped_course_page_loads_and_the_mcf_course_is_complete() {
+    use crate::domain::course::PageKind;
+    let frameworks = shipped();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/course");
+    let course = super::course::load_course(&dir, &frameworks).expect("shipped course pages load");
+    let (_, pages) = course
+        .iter()
+        .find(|(f, _)| f.as_str() == "mcf")
+        .expect("mcf course pages");
+    let has = |slug: &str, kind: PageKind| {
+        pages
+            .iter()
+            .any(|p| p.slug.as_str() == slug && p.kind == kind)
+    };
+    for slug in ["introduction", "writing-evidence"] {
+        assert!(has(slug, PageKind::Guide), "guide {slug}");
+    }
+    for slug in [
+        "first-meeting-checklist",
+        "ground-rules-agreement",
+        "session-planner",
+        "problem-solving-worksheet",
+        "safeguarding-card",
+    ] {
+        assert!(has(slug, PageKind::Tool), "tool {slug}");
+    }
+    for slug in ["glossary", "references"] {
+        assert!(has(slug, PageKind::Reference), "reference {slug}");
+    }
+    // The introduction states the rule for Competent and the time from the live units.
+    let intro = pages
+        .iter()
+        .find(|p| p.slug.as_str() == "introduction")
+        .expect("introduction");
+    for placeholder in ["{{competent_rule}}", "{{total_hours}}"] {
+        assert!(
+            intro.body.contains(placeholder),
+            "introduction uses {placeholder}"
+        );
+    }
+    // The guide to writing evidence has a weak and a strong example for every domain.
+    let guide = pages
+        .iter()
+        .find(|p| p.slug.as_str() == "writing-evidence")
+        .expect("guide");
+    let mcf = frameworks
+        .iter()
+        .find(|f| f.slug.as_str() == "mcf")
+        .expect("mcf");
+    for domain in &mcf.domains {
+        assert!(
+            guide.body.contains(&domain.title),
+            "the guide covers {}",
+            domain.title
+        );
+    }
+    assert!(guide.body.to_lowercase().matches("weak").count() >= 4);
+    assert!(guide.body.to_lowercase().matches("strong").count() >= 4);
+    // The safeguarding card says what to do when the lead cannot be reached.
+    let card = pages
+        .iter()
+        .find(|p| p.slug.as_str() == "safeguarding-card")
+        .expect("card");
+    assert!(
+        card.body.to_lowercase().contains("cannot be reached"),
+        "card covers an unreachable lead"
+    );
+}

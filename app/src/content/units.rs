@@ -76,27 +76,9 @@ pub fn parse_unit(
     indicators: &HashSet<&str>,
 ) -> Result<UnitContent, ContentError> {
     let err = |offset: usize, msg: String| ContentError::at(file, text, offset, msg);
-    let rest = text
-        .strip_prefix("+++\n")
-        .or_else(|| text.strip_prefix("+++\r\n"))
-        .ok_or_else(|| {
-            err(
-                0,
-                "a unit must start with a line `+++` opening its front matter".into(),
-            )
-        })?;
-    let fm_start = text.len() - rest.len();
-    let close = rest
-        .find("\n+++\n")
-        .or_else(|| rest.find("\n+++\r\n"))
-        .or_else(|| rest.strip_suffix("\n+++").map(|s| s.len()))
-        .ok_or_else(|| err(0, "the front matter is not closed by a line `+++`".into()))?;
-    let front = &rest[..close + 1];
-    let body_start = fm_start + close + 1 + "+++".len();
-    let body = text
-        .get(body_start..)
-        .unwrap_or_default()
-        .trim_start_matches(['\r', '\n']);
+    let (fm_start, front, body) = super::split_front_matter(file, text, "a unit")?;
+    // Where the body begins: just after the closing `+++`.
+    let body_start = fm_start + front.len() + "+++".len();
 
     let fm: FrontMatter = toml::from_str(front).map_err(|e| {
         let at = fm_start + e.span().map(|s| s.start).unwrap_or(0);
@@ -225,8 +207,7 @@ pub fn parse_unit(
 }
 
 /// Loads `dir/<framework>/<competency>/*.md` for every framework that has a folder, checking
-/// the competency exists, slugs and orders are unique, and every competency of a framework with
-/// units has a reflection prompt.
+/// the competency exists, slugs and orders are unique, and the units meet [`check_course`].
 pub fn load_units(
     dir: &Path,
     frameworks: &[FrameworkContent],
@@ -298,23 +279,74 @@ pub fn load_units(
                 units.push(unit);
             }
         }
-        for competency in framework.competencies() {
-            let has_prompt = units
-                .iter()
-                .any(|u| u.competency == competency.slug && u.kind == UnitKind::Reflection);
-            if !has_prompt {
-                return Err(ContentError::whole_file(
-                    &fw_dir,
-                    format!("competency {} has no reflection unit (every competency needs a reflection prompt)", competency.slug),
-                ));
-            }
-        }
+        check_course(framework, &units).map_err(|m| ContentError::whole_file(&fw_dir, m))?;
         out.push((framework.slug.clone(), units));
     }
     Ok(out)
 }
 
-fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, ContentError> {
+/// The rules a framework's units must meet together, per competency: a competency with units
+/// has a scenario (with considerations), a reflection unit (with its prompt) and every one of
+/// its indicators named by at least one unit. With `complete_course = true` every competency
+/// must have units; otherwise competencies without units are simply not in the course yet, so
+/// a framework's units can be written a competency at a time. Errors list everything missing
+/// for the first competency that falls short.
+pub fn check_course(framework: &FrameworkContent, units: &[UnitContent]) -> Result<(), String> {
+    for competency in framework.competencies() {
+        let mine: Vec<&UnitContent> = units
+            .iter()
+            .filter(|u| u.competency == competency.slug)
+            .collect();
+        if mine.is_empty() {
+            if framework.complete_course {
+                return Err(format!(
+                    "competency {} has no units (the framework says complete_course = true, so every competency needs a scenario, a reflection and units covering its indicators)",
+                    competency.slug
+                ));
+            }
+            continue;
+        }
+        let mut missing = Vec::new();
+        if !mine
+            .iter()
+            .any(|u| u.kind == UnitKind::Scenario && u.considerations.is_some())
+        {
+            missing.push("a scenario unit".to_owned());
+        }
+        if !mine
+            .iter()
+            .any(|u| u.kind == UnitKind::Reflection && u.prompt.is_some())
+        {
+            missing.push("a reflection unit with a prompt".to_owned());
+        }
+        let uncovered: Vec<&str> = competency
+            .indicators
+            .iter()
+            .map(|i| i.slug.as_str())
+            .filter(|i| {
+                !mine
+                    .iter()
+                    .any(|u| u.indicators.iter().any(|x| x.as_str() == *i))
+            })
+            .collect();
+        if !uncovered.is_empty() {
+            missing.push(format!(
+                "a unit for each of the indicators {}",
+                uncovered.join(", ")
+            ));
+        }
+        if !missing.is_empty() {
+            return Err(format!(
+                "competency {} needs {}",
+                competency.slug,
+                missing.join("; ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, ContentError> {
     let mut entries = Vec::new();
     for entry in std::fs::read_dir(dir)
         .map_err(|e| ContentError::whole_file(dir, format!("cannot read the folder: {e}")))?
@@ -392,5 +424,105 @@ mod tests {
         );
         assert!(err(&READING.replacen("+++\n", "", 1)).contains("must start with a line `+++`"));
         assert!(err(&READING.replace("summary", "sumary")).contains("unknown field `sumary`"));
+    }
+
+    /// A unit of `competency` of the given kind naming `indicators`.
+    fn unit(competency: &str, kind: UnitKind, indicators: &[&str], n: usize) -> UnitContent {
+        UnitContent {
+            slug: Slug::parse(&format!("u{n}")).expect("slug"),
+            competency: Slug::parse(competency).expect("slug"),
+            title: "T".into(),
+            kind,
+            minutes: 5,
+            order: n as u32 + 1,
+            indicators: indicators
+                .iter()
+                .map(|i| Slug::parse(i).expect("slug"))
+                .collect(),
+            summary: "S".into(),
+            prompt: (kind == UnitKind::Reflection).then(|| "Why?".into()),
+            body: "B".into(),
+            considerations: (kind == UnitKind::Scenario).then(|| "C".into()),
+        }
+    }
+
+    fn shipped_frameworks() -> Vec<FrameworkContent> {
+        crate::content::load_frameworks(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/frameworks"),
+        )
+        .expect("shipped frameworks")
+    }
+
+    proptest::proptest! {
+        /// For any set of units over one competency of a partial framework, the course is
+        /// accepted exactly when the competency has a scenario, a reflection and every
+        /// indicator covered; the error names what is missing.
+        #[test]
+        fn a_competency_with_units_needs_scenario_reflection_and_coverage(
+            picks in proptest::collection::vec((0usize..3, proptest::collection::vec(proptest::bool::ANY, 8)), 1..6),
+            which in 0usize..13,
+        ) {
+            let frameworks = shipped_frameworks();
+            let pl2 = frameworks.iter().find(|f| f.slug.as_str() == "pl2").expect("pl2");
+            proptest::prop_assume!(!pl2.complete_course);
+            let competency = pl2.competencies().nth(which).expect("13 competencies");
+            let slugs: Vec<&str> = competency.indicators.iter().map(|i| i.slug.as_str()).collect();
+            let kinds = [UnitKind::Reading, UnitKind::Scenario, UnitKind::Reflection];
+            let units: Vec<UnitContent> = picks
+                .iter()
+                .enumerate()
+                .map(|(n, (k, named))| {
+                    let chosen: Vec<&str> = slugs
+                        .iter()
+                        .zip(named)
+                        .filter(|(_, on)| **on)
+                        .map(|(s, _)| *s)
+                        .collect();
+                    unit(competency.slug.as_str(), kinds[*k], &chosen, n)
+                })
+                .collect();
+            let has = |k: UnitKind| units.iter().any(|u| u.kind == k);
+            let covered = slugs
+                .iter()
+                .all(|s| units.iter().any(|u| u.indicators.iter().any(|i| i.as_str() == *s)));
+            let result = check_course(pl2, &units);
+            let ok = has(UnitKind::Scenario) && has(UnitKind::Reflection) && covered;
+            proptest::prop_assert_eq!(result.is_ok(), ok, "{:?}", result);
+            if let Err(message) = result {
+                proptest::prop_assert!(message.contains(competency.slug.as_str()));
+                proptest::prop_assert_eq!(message.contains("a scenario unit"), !has(UnitKind::Scenario));
+                proptest::prop_assert_eq!(message.contains("a reflection unit"), !has(UnitKind::Reflection));
+                proptest::prop_assert_eq!(message.contains("indicators"), !covered);
+            }
+        }
+    }
+
+    #[test]
+    fn a_partial_framework_gains_units_a_competency_at_a_time_and_a_complete_one_cannot() {
+        let mut frameworks = shipped_frameworks();
+        let pl2 = frameworks
+            .iter_mut()
+            .find(|f| f.slug.as_str() == "pl2")
+            .expect("pl2");
+        let first = pl2.competencies().next().expect("a competency").clone();
+        let all: Vec<&str> = first.indicators.iter().map(|i| i.slug.as_str()).collect();
+        let units = vec![
+            unit(first.slug.as_str(), UnitKind::Scenario, &all, 0),
+            unit(first.slug.as_str(), UnitKind::Reflection, &[], 1),
+        ];
+        assert_eq!(check_course(pl2, &[]), Ok(()), "no units yet is fine");
+        assert_eq!(
+            check_course(pl2, &units),
+            Ok(()),
+            "one competency done, twelve to come"
+        );
+        pl2.complete_course = true;
+        let e = check_course(pl2, &units).expect_err("a complete course needs every competency");
+        assert!(e.contains("has no units"), "{e}");
+        let mcf = frameworks
+            .iter()
+            .find(|f| f.slug.as_str() == "mcf")
+            .expect("mcf");
+        assert!(mcf.complete_course, "the MCF course is published whole");
     }
 }

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod backup;
 pub mod codec;
 pub mod cohort;
+pub mod course;
 pub mod credential;
 pub mod dashboard;
 pub mod evaluation;

@@ -38,6 +38,8 @@ pub struct FrameworkView {
     pub description: String,
     /// Where the framework comes from, shown wherever it is reproduced.
     pub attribution: String,
+    /// How many course pages (introduction, guides, tools, reference) it has.
+    pub course_pages: usize,
     /// Domains in order.
     pub domains: Vec<DomainView>,
 }
@@ -67,6 +69,8 @@ pub struct DomainView {
     pub title: String,
     /// What the domain is about.
     pub summary: String,
+    /// The summary is written for the course rather than quoted from the source.
+    pub summary_adapted: bool,
     /// Competencies in order.
     pub competencies: Vec<CompetencySummary>,
 }
@@ -103,6 +107,8 @@ pub struct CompetencyView {
     pub title: String,
     /// Description, one statement per entry.
     pub description: Vec<String>,
+    /// The description paraphrases the source rather than quoting it.
+    pub description_adapted: bool,
     /// A priority rating from a survey, where the framework has one.
     pub priority: Option<Priority>,
     /// Indicators in order.

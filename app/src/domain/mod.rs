@@ -6,6 +6,7 @@ pub mod authority;
 pub mod autosave;
 pub mod changes;
 pub mod cohort;
+pub mod course;
 pub mod credential;
 pub mod dashboard;
 pub mod evaluation;

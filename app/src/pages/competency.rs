@@ -88,6 +88,9 @@ fn Competency(
                     .map(|s| view! { <li>{s.clone()}</li> })
                     .collect_view()}
             </ul>
+            {competency
+                .description_adapted
+                .then(|| view! { <p class="meta">"Adapted from the framework's wording."</p> })}
         </section>
         <section class="section" aria-labelledby="indicators-heading">
             <h2 id="indicators-heading">

@@ -48,6 +48,20 @@ fn Overview(framework: FrameworkView) -> impl IntoView {
         <h1>{framework.title.clone()}</h1>
         <p class="lead">{framework.description.clone()}</p>
         <p class="meta">{totals}</p>
+        {(framework.course_pages > 0)
+            .then(|| {
+                view! {
+                    <p>
+                        <A exact=true href=format!("/frameworks/{fw}/course/introduction") attr:class="button">
+                            "Start with the course introduction"
+                        </A>
+                        " "
+                        <A exact=true href=format!("/frameworks/{fw}/course")>
+                            "Guides, printable tools and references"
+                        </A>
+                    </p>
+                }
+            })}
         <div class="domain-grid">
             {framework
                 .domains
@@ -70,7 +84,12 @@ fn DomainCard(number: usize, domain: DomainView, framework: String) -> impl Into
                 <span class="domain__number">{format!("Domain {number}")}</span>
                 {domain.title}
             </h2>
-            <p>{domain.summary}</p>
+            <p>
+                {domain.summary}
+                {domain
+                    .summary_adapted
+                    .then(|| view! { <span class="meta">" (summary adapted from the source)"</span> })}
+            </p>
             <ul class="competency-list">
                 {domain
                     .competencies

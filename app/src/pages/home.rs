@@ -5,15 +5,15 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 /// One step of the journey shown on the home page.
-struct Step {
-    title: &'static str,
-    text: &'static str,
+pub(crate) struct Step {
+    pub(crate) title: &'static str,
+    pub(crate) text: &'static str,
 }
 
-const STEPS: [Step; 5] = [
+pub(crate) const STEPS: [Step; 5] = [
     Step {
         title: "Learn",
-        text: "Short units for each competency: readings, real mentoring scenarios and prompts, ten to twenty minutes each, whenever suits you.",
+        text: "Short units for each competency: readings, real mentoring scenarios and prompts, three to fifteen minutes each, whenever suits you.",
     },
     Step {
         title: "Reflect",

@@ -5,6 +5,7 @@ pub mod checklist;
 pub mod cohort;
 pub mod competency;
 pub mod coordinator;
+pub mod course;
 pub mod credential;
 pub mod dashboard;
 pub mod evaluation;

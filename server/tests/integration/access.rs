@@ -355,6 +355,17 @@ fn rows() -> Vec<Row> {
             },
             expect: [A, A, A, A, A, A, A],
         },
+        // Course pages: anyone reads; nothing in them is private.
+        Row {
+            path: "/api/course",
+            args: |_| kv(&[("framework", "mcf".into())]),
+            expect: [A, A, A, A, A, A, A],
+        },
+        Row {
+            path: "/api/course/page",
+            args: |_| kv(&[("framework", "mcf".into()), ("page", "introduction".into())]),
+            expect: [A, A, A, A, A, A, A],
+        },
         // Units: anyone reads; progress is the caller's own.
         Row {
             path: "/api/units",

@@ -73,6 +73,9 @@ both_engines! {
             "/frameworks/mcf".into(),
             "/frameworks/mcf/competencies/communication".into(),
             "/frameworks/mcf/units/listening-and-asking-better-questions".into(),
+            "/frameworks/mcf/course".into(),
+            "/frameworks/mcf/course/introduction".into(),
+            "/frameworks/mcf/course/session-planner".into(),
             "/sign-in".into(),
             "/verify".into(),
         ];
@@ -137,6 +140,6 @@ both_engines! {
                 checked += 1;
             }
         }
-        assert_eq!(checked, 30, "every page kind was read");
+        assert_eq!(checked, 36, "every page kind was read");
     }
 }

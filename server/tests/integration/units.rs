@@ -99,3 +99,61 @@ both_engines! {
         assert_eq!(reading["considerations_locked"], false);
     }
 }
+
+both_engines! {
+    async fn course_pages_are_imported_listed_and_filled_from_the_live_units(engine: Engine) {
+        let Some(app) = TestApp::new(engine).await else { return };
+        // The figures the introduction must state, computed here from the units themselves.
+        let mut minutes = Vec::new();
+        for competency in ["specialized-development-of-self", "commitment-to-development", "innovation-and-creativity", "communication", "collaboration", "problem-solving", "effective-dispositions"] {
+            let list: serde_json::Value = serde_json::from_str(&app.api_get(&format!("/api/units?framework=mcf&competency={competency}")).await.body).expect("json");
+            minutes.extend(list.as_array().expect("array").iter().map(|u| u["minutes"].as_u64().expect("minutes")));
+        }
+        let (min, max) = (minutes.iter().min().copied().unwrap_or(0), minutes.iter().max().copied().unwrap_or(0));
+        let index = app.api_get("/api/course?framework=mcf").await;
+        assert_eq!(index.status, 200, "{}", index.body);
+        let index: serde_json::Value = serde_json::from_str(&index.body).expect("json");
+        assert_eq!(index["facts"]["units"].as_u64(), Some(minutes.len() as u64));
+        assert_eq!(index["facts"]["total_minutes"].as_u64(), Some(minutes.iter().sum::<u64>()));
+        let kinds: Vec<&str> = index["pages"].as_array().expect("pages").iter().filter_map(|p| p["kind"].as_str()).collect();
+        assert_eq!(kinds.iter().filter(|k| **k == "Tool").count(), 5, "{kinds:?}");
+        assert!(kinds.contains(&"Guide") && kinds.contains(&"Reference"), "{kinds:?}");
+
+        let page = app.get("/frameworks/mcf/course/introduction").await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains(&format!("There are {} units", minutes.len())), "units filled in");
+        assert!(page.body.contains(&format!("{min}–{max} minutes")), "minutes range filled in");
+        assert!(page.body.contains("more than half are Evident"), "the Competent rule filled in");
+        assert!(!page.body.contains("{{"), "no placeholder left");
+        assert!(page.body.contains("<table>"), "the rubric table is rendered");
+
+        let tool = app.get("/frameworks/mcf/course/safeguarding-card").await;
+        assert_eq!(tool.status, 200);
+        assert!(tool.body.contains("course-page--tool"), "tools carry the print layout");
+        assert!(tool.body.contains("Print this tool"));
+        let checklist = app.get("/frameworks/mcf/course/first-meeting-checklist").await;
+        assert!(checklist.body.contains('☐'), "task lists print as boxes");
+
+        let index_page = app.get("/frameworks/mcf/course").await;
+        assert_eq!(index_page.status, 200);
+        assert!(index_page.body.contains("Printable tools"));
+        let framework = app.get("/frameworks/mcf").await;
+        assert!(framework.body.contains("/frameworks/mcf/course/introduction"), "the framework page links the introduction");
+        assert!(framework.body.contains("summary adapted from the source"), "adapted summaries are marked");
+
+        // Every page opens, and every link inside a page's text leads somewhere.
+        for slug in index["pages"].as_array().expect("pages").iter().filter_map(|p| p["slug"].as_str()) {
+            let page = app.api_get(&format!("/api/course/page?framework=mcf&page={slug}")).await;
+            assert_eq!(page.status, 200, "{slug}");
+            let page: serde_json::Value = serde_json::from_str(&page.body).expect("json");
+            let html = page["body_html"].as_str().expect("html");
+            for link in html.split("href=\"/").skip(1).filter_map(|rest| rest.split('"').next()) {
+                let target = format!("/{link}");
+                assert_eq!(app.get(&target).await.status, 200, "{slug} links to {target}");
+            }
+        }
+        assert_eq!(app.get("/frameworks/mcf/course/no-such-page").await.status, 404);
+        assert_eq!(app.api_get("/api/course/page?framework=mcf&page=no-such-page").await.status, 404);
+        assert_eq!(app.api_get("/api/course?framework=nope").await.status, 404);
+    }
+}

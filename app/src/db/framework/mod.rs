@@ -80,10 +80,11 @@ pub async fn import(db: &Db, framework: &FrameworkContent) -> anyhow::Result<Imp
     let mut seen = [HashSet::new(), HashSet::new(), HashSet::new()];
     for (d_pos, domain) in framework.domains.iter().enumerate() {
         let domain_id: i64 = sqlx::query_scalar(
-            "INSERT INTO domains (framework_id, slug, position, title, summary, retired_at) \
-             VALUES ($1, $2, $3, $4, $5, NULL) \
+            "INSERT INTO domains (framework_id, slug, position, title, summary, summary_adapted, \
+             retired_at) VALUES ($1, $2, $3, $4, $5, $6, NULL) \
              ON CONFLICT (framework_id, slug) DO UPDATE SET position = excluded.position, \
-             title = excluded.title, summary = excluded.summary, retired_at = NULL \
+             title = excluded.title, summary = excluded.summary, \
+             summary_adapted = excluded.summary_adapted, retired_at = NULL \
              RETURNING id",
         )
         .bind(framework_id)
@@ -91,6 +92,7 @@ pub async fn import(db: &Db, framework: &FrameworkContent) -> anyhow::Result<Imp
         .bind(position(d_pos))
         .bind(&domain.title)
         .bind(&domain.summary)
+        .bind(i64::from(domain.summary_adapted))
         .fetch_one(&mut *tx)
         .await
         .context("upsert domain")?;
@@ -98,10 +100,12 @@ pub async fn import(db: &Db, framework: &FrameworkContent) -> anyhow::Result<Imp
         for (c_pos, competency) in domain.competencies.iter().enumerate() {
             let competency_id: i64 = sqlx::query_scalar(
                 "INSERT INTO competencies (framework_id, domain_id, slug, position, title, \
-                 description, priority_hundredths, retired_at) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL) \
+                 description, priority_hundredths, description_adapted, retired_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL) \
                  ON CONFLICT (framework_id, slug) DO UPDATE SET domain_id = excluded.domain_id, \
                  position = excluded.position, title = excluded.title, \
                  description = excluded.description, priority_hundredths = excluded.priority_hundredths, \
+                 description_adapted = excluded.description_adapted, \
                  retired_at = NULL RETURNING id",
             )
             .bind(framework_id)
@@ -111,6 +115,7 @@ pub async fn import(db: &Db, framework: &FrameworkContent) -> anyhow::Result<Imp
             .bind(&competency.title)
             .bind(competency.description.join("\n"))
             .bind(competency.priority.map(to_hundredths))
+            .bind(i64::from(competency.description_adapted))
             .fetch_one(&mut *tx)
             .await
             .context("upsert competency")?;

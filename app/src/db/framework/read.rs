@@ -52,6 +52,7 @@ struct DomainRow {
     slug: String,
     title: String,
     summary: String,
+    summary_adapted: i64,
 }
 
 /// A competency of the overview.
@@ -71,6 +72,7 @@ struct CompetencyRow {
     slug: String,
     title: String,
     description: String,
+    description_adapted: i64,
     priority_hundredths: Option<i64>,
     domain_slug: String,
     domain_title: String,
@@ -108,7 +110,7 @@ pub async fn overview(db: &Db, slug: &str) -> anyhow::Result<Option<FrameworkVie
         return Ok(None);
     };
     let domain_rows: Vec<DomainRow> = sqlx::query_as(
-        "SELECT id, slug, title, summary FROM domains \
+        "SELECT id, slug, title, summary, summary_adapted FROM domains \
          WHERE framework_id = $1 AND retired_at IS NULL ORDER BY position",
     )
     .bind(f.id)
@@ -127,6 +129,13 @@ pub async fn overview(db: &Db, slug: &str) -> anyhow::Result<Option<FrameworkVie
     .await
     .context("list competencies")?;
 
+    let course_pages: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM course_pages WHERE framework_id = $1 AND retired_at IS NULL",
+    )
+    .bind(f.id)
+    .fetch_one(db.pool())
+    .await
+    .context("count course pages")?;
     let mut domains = Vec::with_capacity(domain_rows.len());
     for d in domain_rows {
         let competencies = competency_rows
@@ -143,6 +152,7 @@ pub async fn overview(db: &Db, slug: &str) -> anyhow::Result<Option<FrameworkVie
             slug: d.slug,
             title: d.title,
             summary: d.summary,
+            summary_adapted: d.summary_adapted != 0,
             competencies,
         });
     }
@@ -153,6 +163,7 @@ pub async fn overview(db: &Db, slug: &str) -> anyhow::Result<Option<FrameworkVie
         version: f.version,
         description: f.description,
         attribution: f.attribution,
+        course_pages: count(course_pages),
         domains,
     }))
 }
@@ -168,7 +179,7 @@ pub async fn competency(
     };
     // All current competencies in framework order, to find this one and its neighbours.
     let rows: Vec<CompetencyRow> = sqlx::query_as(
-        "SELECT c.id, c.slug, c.title, c.description, c.priority_hundredths, \
+        "SELECT c.id, c.slug, c.title, c.description, c.description_adapted, c.priority_hundredths, \
          d.slug AS domain_slug, d.title AS domain_title \
          FROM competencies c JOIN domains d ON d.id = c.domain_id \
          WHERE c.framework_id = $1 AND c.retired_at IS NULL \
@@ -210,6 +221,7 @@ pub async fn competency(
         slug: ordered[index].0.clone(),
         title: ordered[index].1.clone(),
         description: row.description.lines().map(str::to_owned).collect(),
+        description_adapted: row.description_adapted != 0,
         priority: from_hundredths(row.priority_hundredths),
         indicators,
         previous: index.checked_sub(1).and_then(|i| ordered.get(i)).cloned(),
