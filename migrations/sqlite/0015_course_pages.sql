@@ -17,3 +17,6 @@ CREATE TABLE course_pages (
 -- pages can say "adapted" (1) beside them.
 ALTER TABLE domains ADD COLUMN summary_adapted BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE competencies ADD COLUMN description_adapted BIGINT NOT NULL DEFAULT 0;
+
+-- Who wrote the framework, for its CASE 1.1 package (CFDocument.creator).
+ALTER TABLE frameworks ADD COLUMN creator TEXT NOT NULL DEFAULT '';

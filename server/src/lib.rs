@@ -1,6 +1,7 @@
 //! The axum server: configuration, start-up and the router, as a library so integration tests
 //! can build the exact router the binary serves.
 
+pub mod case;
 pub mod cli;
 pub mod config;
 pub mod credentials;

@@ -185,6 +185,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sw.js", get(move || service_worker(worker.clone())))
         .merge(crate::uploads::routes())
         .merge(crate::credentials::routes())
+        .merge(crate::case::routes())
         .merge(crate::wallet::routes())
         .merge(crate::exports::routes())
         .merge(crate::mail::routes())

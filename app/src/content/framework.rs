@@ -38,6 +38,8 @@ pub struct FrameworkContent {
     pub description: String,
     /// Attribution shown wherever the framework is reproduced.
     pub attribution: String,
+    /// Who wrote the framework (`creator`; CASE 1.1 `CFDocument.creator`); empty when not given.
+    pub creator: String,
     /// How rubric ratings turn into Competent (`competent_rule`, default
     /// `all-partly-most-evident`).
     pub competent_rule: crate::domain::assessment::CompetentRule,
@@ -127,6 +129,7 @@ struct RawFramework {
     complete_course: bool,
     description: Spanned<String>,
     attribution: Spanned<String>,
+    creator: Option<Spanned<String>>,
     competent_rule: Option<Spanned<String>>,
     credential: Option<RawCredential>,
     domains: Vec<RawDomain>,
@@ -356,6 +359,10 @@ pub fn parse_framework(file: &Path, text: &str) -> Result<FrameworkContent, Cont
         complete_course: raw.complete_course,
         description: c.text("description", &raw.description, MAX_STATEMENT * 2)?,
         attribution: c.text("attribution", &raw.attribution, MAX_STATEMENT * 2)?,
+        creator: match &raw.creator {
+            Some(v) => c.text("creator", v, MAX_TITLE)?,
+            None => String::new(),
+        },
         competent_rule,
         credential: match &raw.credential {
             None => None,

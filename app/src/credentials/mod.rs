@@ -17,6 +17,7 @@
 //! `app/tests/credentials_vector.rs` reproduces the W3C vc-di-eddsa test vector byte for byte.
 
 pub mod bake;
+pub mod case;
 pub mod clr;
 mod error;
 pub mod image;

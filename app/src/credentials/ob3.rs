@@ -23,6 +23,9 @@ pub struct AlignmentDef {
     pub url: String,
     /// Its description (`targetDescription`).
     pub description: String,
+    /// What `url` points at (`targetType`, OB 3.0 §B.1.2 AlignmentTargetType): `CFItem` for the
+    /// competency's CASE item, `ceasn:Competency` for its public page.
+    pub target_type: &'static str,
 }
 
 /// An indicator whose result a badge reports.
@@ -137,7 +140,7 @@ pub fn achievement(def: &AchievementDef) -> Value {
                 "targetUrl": a.url,
                 "targetCode": a.code,
                 "targetFramework": def.framework,
-                "targetType": "ceasn:Competency",
+                "targetType": a.target_type,
             })
         })
         .collect();

@@ -284,13 +284,26 @@ pub fn summary(doc: &Value) -> CredentialSummary {
             .and_then(Value::as_str)
             .map(str::to_owned),
         results,
-        alignments: list(achievement.get("alignment"))
-            .into_iter()
-            .map(|a| AlignmentRow {
-                name: str_at(a, &["targetName"]).to_owned(),
-                url: str_at(a, &["targetUrl"]).to_owned(),
-            })
-            .collect(),
+        alignments: {
+            // One row per competency: its page, with its CASE item beside it when the
+            // credential also aligns to that (same `targetName`, `targetType` `CFItem`).
+            let all = list(achievement.get("alignment"));
+            let is_case = |a: &Value| str_at(a, &["targetType"]) == "CFItem";
+            all.iter()
+                .filter(|a| !is_case(a))
+                .map(|a| {
+                    let name = str_at(a, &["targetName"]);
+                    AlignmentRow {
+                        name: name.to_owned(),
+                        url: str_at(a, &["targetUrl"]).to_owned(),
+                        case_item: all
+                            .iter()
+                            .find(|c| is_case(c) && str_at(c, &["targetName"]) == name)
+                            .map(|c| str_at(c, &["targetUrl"]).to_owned()),
+                    }
+                })
+                .collect()
+        },
         evidence: list(doc.get("evidence"))
             .into_iter()
             .map(|e| {

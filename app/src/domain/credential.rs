@@ -73,6 +73,9 @@ pub struct AlignmentRow {
     pub name: String,
     /// Its public page.
     pub url: String,
+    /// Where the framework is published for other systems: the competency's CASE item
+    /// (`targetType` `CFItem` in the same credential), when there is one.
+    pub case_item: Option<String>,
 }
 
 /// What a credential says, read from the document itself.

@@ -120,7 +120,22 @@ fn CredentialView(p: CredentialPage, show: ServerAction<SetShowName>) -> impl In
                 <p>{s.criteria.clone()}</p>
                 <h3>"Competencies"</h3>
                 <ul>
-                    {s.alignments.iter().map(|a| view! { <li><a href=a.url.clone()>{a.name.clone()}</a></li> }).collect_view()}
+                    {s
+                        .alignments
+                        .iter()
+                        .map(|a| {
+                            let case = a
+                                .case_item
+                                .clone()
+                                .map(|u| view! { " · " <a href=u>"CASE item"</a> });
+                            view! {
+                                <li>
+                                    <a href=a.url.clone()>{a.name.clone()}</a>
+                                    {case}
+                                </li>
+                            }
+                        })
+                        .collect_view()}
                 </ul>
             </section>
             })}

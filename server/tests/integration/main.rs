@@ -10,6 +10,7 @@ mod accounts;
 mod assessment;
 mod backup;
 mod binary;
+mod case;
 mod cohorts;
 mod credentials;
 mod dashboard;

@@ -173,13 +173,33 @@ pub(super) async fn achievement_def(
         caption: crate::credentials::image::badge_caption(&design),
         language: fc.language.clone(),
         framework: fc.title.clone(),
+        // Each competency twice: its public page, and its item in the framework's CASE 1.1
+        // package, which other systems can resolve (`/ims/case/v1p1/CFItems/{id}`).
         alignments: comps
             .iter()
-            .map(|c| AlignmentDef {
-                code: c.slug.clone(),
-                name: c.title.clone(),
-                url: format!("{base}/frameworks/{}/competencies/{}", fc.slug, c.slug),
-                description: c.description.replace('\n', " "),
+            .flat_map(|c| {
+                let description = c.description.replace('\n', " ");
+                [
+                    AlignmentDef {
+                        code: c.slug.clone(),
+                        name: c.title.clone(),
+                        url: format!("{base}/frameworks/{}/competencies/{}", fc.slug, c.slug),
+                        description: description.clone(),
+                        target_type: "ceasn:Competency",
+                    },
+                    AlignmentDef {
+                        code: crate::credentials::case::identifier(
+                            crate::credentials::case::Node::Item {
+                                framework: &fc.slug,
+                                slug: &c.slug,
+                            },
+                        ),
+                        name: c.title.clone(),
+                        url: crate::credentials::case::item_uri(base, &fc.slug, &c.slug),
+                        description,
+                        target_type: "CFItem",
+                    },
+                ]
             })
             .collect(),
         indicators,

@@ -10,7 +10,9 @@ use anyhow::Context as _;
 use sqlx::{Any, Transaction};
 use std::collections::HashSet;
 
+mod case;
 mod read;
+pub use case::*;
 pub use read::*;
 
 /// What one import changed, for the log.
@@ -32,8 +34,8 @@ pub async fn import(db: &Db, framework: &FrameworkContent) -> anyhow::Result<Imp
     let framework_id: i64 = sqlx::query_scalar(
         "INSERT INTO frameworks (slug, title, short_title, version, language, is_default, \
          description, attribution, imported_at, retired_at, competent_rule, credential_name, \
-         credential_description, credential_criteria) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11, $12, $13) \
+         credential_description, credential_criteria, creator) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11, $12, $13, $14) \
          ON CONFLICT (slug) DO UPDATE SET title = excluded.title, \
          short_title = excluded.short_title, version = excluded.version, \
          language = excluded.language, is_default = excluded.is_default, \
@@ -41,7 +43,7 @@ pub async fn import(db: &Db, framework: &FrameworkContent) -> anyhow::Result<Imp
          imported_at = excluded.imported_at, retired_at = NULL, \
          competent_rule = excluded.competent_rule, credential_name = excluded.credential_name, \
          credential_description = excluded.credential_description, \
-         credential_criteria = excluded.credential_criteria \
+         credential_criteria = excluded.credential_criteria, creator = excluded.creator \
          RETURNING id",
     )
     .bind(framework.slug.as_str())
@@ -72,6 +74,7 @@ pub async fn import(db: &Db, framework: &FrameworkContent) -> anyhow::Result<Imp
             .as_ref()
             .map_or("", |k| k.criteria.as_str()),
     )
+    .bind(&framework.creator)
     .fetch_one(&mut *tx)
     .await
     .context("upsert framework")?;
