@@ -123,8 +123,13 @@ impl Db {
                 })
                 .connect_with(options.clone())
         };
+        // Readers map the database file (shared with the OS page cache, no copy per page) and
+        // keep 16 MiB of pages each: the evaluation's statements read most of a 1,000-teacher
+        // cohort's tables, which the default 2 MB cache evicted between statements (see
+        // docs/decisions.md, "Running a programme: the evaluation page").
         const READER: &str = "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                              PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;";
+                              PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; \
+                              PRAGMA mmap_size = 268435456; PRAGMA cache_size = -16384;";
         const WRITER: &str = "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
                               PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; \
                               PRAGMA wal_autocheckpoint = 10000;";
