@@ -22,6 +22,8 @@ pub mod flash;
 #[cfg(feature = "ssr")]
 mod hydration;
 #[cfg(feature = "ssr")]
+pub mod lang;
+#[cfg(feature = "ssr")]
 pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod markdown;

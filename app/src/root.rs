@@ -48,9 +48,12 @@ pub const SITE_NAME: &str = "Mentoring Micro-credential";
 /// The document around the app, rendered on the server only.
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The request's language (cookie, else Accept-Language), so screen readers and
+    // hyphenation read the page as written.
+    let lang = crate::lang::current().as_str();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=lang>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />

@@ -55,6 +55,21 @@ test("the course: introduction from the framework page, the index, a tool printe
   await page.emulateMedia({ media: "screen" });
 });
 
+test("a teacher reads the course in French: chosen in the footer, remembered, and back in English", async ({ page }, testInfo) => {
+  await open(page, testInfo, "/frameworks/mcf/units/listening-and-asking-better-questions");
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await page.getByRole("link", { name: "Français" }).click();
+  await expect(page).toHaveURL(/\/frameworks\/mcf\/units\/listening-and-asking-better-questions$/);
+  await expect(page.locator("html")).toHaveAttribute("lang", "fr");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Bien écouter et poser de meilleures questions");
+  // Remembered on the next page, the framework's own texts in French.
+  await page.goto("/frameworks/mcf");
+  await expect(page.getByRole("heading", { level: 2, name: /Identité professionnelle/ })).toBeVisible();
+  await page.getByRole("link", { name: "English" }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await expect(page.getByRole("heading", { level: 2, name: /Professional Identity/ })).toBeVisible();
+});
+
 test("the skip link moves focus to the main content", async ({ page }, testInfo) => {
   await open(page, testInfo, "/frameworks/mcf");
   await page.keyboard.press("Tab");

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod credentials;
 pub mod exports;
+pub mod language;
 pub mod limits;
 pub mod mail;
 pub mod middleware;

@@ -136,6 +136,13 @@ pub async fn import_content(db: &Db, content_dir: &Path) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("importing the course pages of {framework}"))?;
     }
+    // Translations beside the originals (issue 18), each checked against its original.
+    let translations =
+        app::content::translation::load_all(content_dir, &frameworks, &units, &course)
+            .map_err(invalid)?;
+    app::db::translation::import(db, &translations)
+        .await
+        .context("importing the translations")?;
     Ok(())
 }
 
@@ -186,6 +193,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::uploads::routes())
         .merge(crate::credentials::routes())
         .merge(crate::case::routes())
+        .merge(crate::language::routes())
         .merge(crate::wallet::routes())
         .merge(crate::exports::routes())
         .merge(crate::mail::routes())

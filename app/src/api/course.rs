@@ -13,7 +13,7 @@ use leptos::server_fn::codec::GetUrl;
 pub async fn get_course(framework: String) -> Result<CourseIndex, AppError> {
     let db = super::db()?;
     super::answer(
-        crate::db::course::index(&db, &framework)
+        crate::db::course::index(&db, &framework, crate::lang::current())
             .await
             .map_err(internal)
             .and_then(|c| c.ok_or_else(|| AppError::NotFound("That framework".into()))),
@@ -26,7 +26,7 @@ pub async fn get_course(framework: String) -> Result<CourseIndex, AppError> {
 pub async fn get_course_page(framework: String, page: String) -> Result<PageView, AppError> {
     let db = super::db()?;
     super::answer(
-        crate::db::course::view(&db, &framework, &page)
+        crate::db::course::view(&db, &framework, &page, crate::lang::current())
             .await
             .map_err(internal)
             .and_then(|p| p.ok_or_else(|| AppError::NotFound("That course page".into()))),

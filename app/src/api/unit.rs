@@ -18,9 +18,23 @@ pub async fn list_units(
 ) -> Result<Vec<UnitSummary>, AppError> {
     let who = auth::public();
     let db = super::db()?;
-    crate::db::unit::list_for_competency(&db, &framework, &competency, who.map(|w| w.user_id))
-        .await
-        .map_err(internal)
+    let lang = crate::lang::current();
+    let result = async {
+        let mut list = crate::db::unit::list_for_competency(
+            &db,
+            &framework,
+            &competency,
+            who.map(|w| w.user_id),
+        )
+        .await?;
+        let texts = crate::db::translation::texts(&db, &framework, lang, &["unit"]).await?;
+        for u in &mut list {
+            texts.unit_summary(u);
+        }
+        anyhow::Ok(list)
+    }
+    .await;
+    result.map_err(internal)
 }
 
 /// One unit, rendered. Anyone may read.
@@ -28,9 +42,21 @@ pub async fn list_units(
 pub async fn get_unit(framework: String, unit: String) -> Result<UnitView, AppError> {
     let who = auth::public();
     let db = super::db()?;
+    let lang = crate::lang::current();
+    let result = async {
+        let Some(mut view) =
+            crate::db::unit::view(&db, &framework, &unit, who.map(|w| w.user_id)).await?
+        else {
+            return Ok(None);
+        };
+        crate::db::translation::texts(&db, &framework, lang, &["unit", "competency", "indicator"])
+            .await?
+            .unit(&mut view);
+        anyhow::Ok(Some(view))
+    }
+    .await;
     super::answer(
-        crate::db::unit::view(&db, &framework, &unit, who.map(|w| w.user_id))
-            .await
+        result
             .map_err(internal)
             .and_then(|u| u.ok_or_else(|| AppError::NotFound("That unit".into()))),
     )

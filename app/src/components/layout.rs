@@ -170,7 +170,82 @@ pub fn SiteFooter() -> impl IntoView {
                 <A exact=true href="/verify">"Verify a badge"</A>
                 " — check any credential issued here, without an account."
             </p>
+            <LanguageSwitcher />
         </footer>
+    }
+}
+
+/// The language of the page being shown: the server's choice for this request, which the
+/// browser reads back from `<html lang>`.
+pub fn page_lang() -> crate::domain::lang::Lang {
+    #[cfg(feature = "ssr")]
+    {
+        crate::lang::current()
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        document()
+            .document_element()
+            .and_then(|e| e.get_attribute("lang"))
+            .and_then(|l| crate::domain::lang::Lang::parse(&l))
+            .unwrap_or_default()
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        crate::domain::lang::Lang::default()
+    }
+}
+
+/// Links to read the site in each other language (`/language/{lang}?next=…`, which remembers
+/// the choice and comes back to this page). Plain links: they work without JavaScript, and
+/// `rel="external"` keeps the router from handling them in the browser.
+#[component]
+fn LanguageSwitcher() -> impl IntoView {
+    use crate::domain::lang::Lang;
+    let current = page_lang();
+    let location = leptos_router::hooks::use_location();
+    let here = move || {
+        let path = location.pathname.get();
+        let query = location.search.get();
+        let next = if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{query}")
+        };
+        crate::domain::url::encode(&next)
+    };
+    view! {
+        <nav class="language-switcher" aria-label="Language">
+            <ul>
+                {Lang::ALL
+                    .into_iter()
+                    .map(|l| {
+                        if l == current {
+                            view! {
+                                <li>
+                                    <span aria-current="true" lang=l.as_str()>{l.own_name()}</span>
+                                </li>
+                            }
+                                .into_any()
+                        } else {
+                            view! {
+                                <li>
+                                    <a
+                                        href=move || format!("/language/{}?next={}", l.as_str(), here())
+                                        rel="external nofollow"
+                                        hreflang=l.as_str()
+                                        lang=l.as_str()
+                                    >
+                                        {l.own_name()}
+                                    </a>
+                                </li>
+                            }
+                                .into_any()
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </nav>
     }
 }
 

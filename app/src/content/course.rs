@@ -165,7 +165,9 @@ pub fn load_course(
         let mut slugs: HashMap<String, PathBuf> = HashMap::new();
         let mut orders: HashMap<u32, PathBuf> = HashMap::new();
         for file in super::units::sorted_entries(&fw_dir)? {
-            if file.extension().is_none_or(|x| x != "md") {
+            if file.extension().is_none_or(|x| x != "md")
+                || super::translation::language_of(&file)?.is_some()
+            {
                 continue;
             }
             let text = std::fs::read_to_string(&file).map_err(|e| {

@@ -387,7 +387,10 @@ pub fn load_frameworks(dir: &Path) -> Result<Vec<FrameworkContent>, ContentError
         let entry = entry
             .map_err(|e| ContentError::whole_file(dir, format!("cannot list the folder: {e}")))?;
         let path = entry.path();
-        if path.extension().is_some_and(|x| x == "toml") {
+        // `<slug>.<lang>.toml` is a translation (`content::translation`), not a framework.
+        if path.extension().is_some_and(|x| x == "toml")
+            && super::translation::language_of(&path)?.is_none()
+        {
             files.push(path);
         }
     }

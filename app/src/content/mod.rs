@@ -5,6 +5,7 @@
 
 pub mod course;
 pub mod framework;
+pub mod translation;
 pub mod units;
 
 use std::fmt;

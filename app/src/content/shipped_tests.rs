@@ -267,3 +267,82 @@ fn every_shipped_course_page_loads_and_the_mcf_course_is_complete() {
         "card covers an unreachable lead"
     );
 }
+
+#[test]
+fn every_text_of_the_course_exists_in_both_languages() {
+    use crate::domain::lang::Lang;
+    let frameworks = shipped();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+    let units = super::units::load_units(&root.join("units"), &frameworks).expect("units");
+    let course = super::course::load_course(&root.join("course"), &frameworks).expect("course");
+    let all = super::translation::load_all(&root, &frameworks, &units, &course)
+        .expect("shipped translations load and match their originals");
+    for framework in &frameworks {
+        let fr = all
+            .iter()
+            .find(|t| t.framework == framework.slug.as_str() && t.lang == Lang::Fr)
+            .unwrap_or_else(|| panic!("{} has no French translation", framework.slug));
+        let has = |kind: &str, slug: &str, field: &str| {
+            fr.texts
+                .iter()
+                .any(|t| t.kind == kind && t.slug == slug && t.field == field)
+        };
+        for i in framework.indicators() {
+            assert!(
+                has("indicator", i.slug.as_str(), "text"),
+                "indicator {}",
+                i.slug
+            );
+        }
+        for (_, list) in units.iter().filter(|(f, _)| *f == framework.slug) {
+            for u in list {
+                for field in ["title", "summary", "body"] {
+                    assert!(
+                        has("unit", u.slug.as_str(), field),
+                        "unit {} {field}",
+                        u.slug
+                    );
+                }
+                assert_eq!(
+                    has("unit", u.slug.as_str(), "prompt"),
+                    u.prompt.is_some(),
+                    "unit {} prompt",
+                    u.slug
+                );
+                assert_eq!(
+                    has("unit", u.slug.as_str(), "considerations"),
+                    u.considerations.is_some(),
+                    "unit {} considerations",
+                    u.slug
+                );
+            }
+        }
+        for (_, list) in course.iter().filter(|(f, _)| *f == framework.slug) {
+            for p in list {
+                for field in ["title", "summary", "body"] {
+                    assert!(
+                        has("page", p.slug.as_str(), field),
+                        "page {} {field}",
+                        p.slug
+                    );
+                }
+                // The same placeholders, so the French page states the same live figures.
+                let body = fr
+                    .texts
+                    .iter()
+                    .find(|t| t.kind == "page" && t.slug == p.slug.as_str() && t.field == "body")
+                    .map(|t| t.text.as_str())
+                    .unwrap_or_default();
+                let names = |s: &str| {
+                    let mut v: Vec<String> = crate::domain::course::placeholders_in(s)
+                        .into_iter()
+                        .map(|x| x.name.to_owned())
+                        .collect();
+                    v.sort();
+                    v
+                };
+                assert_eq!(names(body), names(&p.body), "page {} placeholders", p.slug);
+            }
+        }
+    }
+}

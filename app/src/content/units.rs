@@ -249,7 +249,9 @@ pub fn load_units(
                 .collect();
             let mut orders: HashMap<u32, PathBuf> = HashMap::new();
             for file in sorted_entries(&folder)? {
-                if file.extension().is_none_or(|x| x != "md") {
+                if file.extension().is_none_or(|x| x != "md")
+                    || super::translation::language_of(&file)?.is_some()
+                {
                     continue;
                 }
                 let text = std::fs::read_to_string(&file).map_err(|e| {

@@ -4,7 +4,8 @@
 use super::{now_ms, Db};
 use crate::content::course::PageContent;
 use crate::domain::assessment::CompetentRule;
-use crate::domain::course::{fill, CourseFacts, CourseIndex, PageKind, PageSummary, PageView};
+use crate::domain::course::{fill_in, CourseFacts, CourseIndex, PageKind, PageSummary, PageView};
+use crate::domain::lang::Lang;
 use anyhow::Context as _;
 use std::collections::HashSet;
 
@@ -86,7 +87,11 @@ fn to_u32(n: Option<i64>) -> u32 {
     n.and_then(|n| u32::try_from(n).ok()).unwrap_or(0)
 }
 
-async fn framework(db: &Db, slug: &str) -> anyhow::Result<Option<(FrameworkRow, CourseFacts)>> {
+async fn framework(
+    db: &Db,
+    slug: &str,
+    lang: Lang,
+) -> anyhow::Result<Option<(FrameworkRow, CourseFacts)>> {
     let Some(f): Option<FrameworkRow> = sqlx::query_as(
         "SELECT id, slug, short_title, competent_rule FROM frameworks \
          WHERE slug = $1 AND retired_at IS NULL",
@@ -113,7 +118,7 @@ async fn framework(db: &Db, slug: &str) -> anyhow::Result<Option<(FrameworkRow, 
         min_minutes: to_u32(facts.min_minutes),
         max_minutes: to_u32(facts.max_minutes),
         total_minutes: to_u32(facts.total_minutes),
-        competent_rule: rule.explain().to_owned(),
+        competent_rule: rule.explain_in(lang).to_owned(),
     };
     Ok(Some((f, facts)))
 }
@@ -128,10 +133,14 @@ fn summary(row: &PageRow) -> anyhow::Result<PageSummary> {
     })
 }
 
-/// The course index of a framework (pages in order, and the units' figures), or `None` when
-/// there is no such framework.
-pub async fn index(db: &Db, framework_slug: &str) -> anyhow::Result<Option<CourseIndex>> {
-    let Some((f, facts)) = framework(db, framework_slug).await? else {
+/// The course index of a framework (pages in order, and the units' figures) in `lang`, or
+/// `None` when there is no such framework.
+pub async fn index(
+    db: &Db,
+    framework_slug: &str,
+    lang: Lang,
+) -> anyhow::Result<Option<CourseIndex>> {
+    let Some((f, facts)) = framework(db, framework_slug, lang).await? else {
         return Ok(None);
     };
     let rows: Vec<PageRow> = sqlx::query_as(
@@ -142,18 +151,28 @@ pub async fn index(db: &Db, framework_slug: &str) -> anyhow::Result<Option<Cours
     .fetch_all(db.pool())
     .await
     .context("course pages")?;
-    Ok(Some(CourseIndex {
+    let mut index = CourseIndex {
         framework_slug: f.slug,
         framework_title: f.short_title,
         facts,
         pages: rows.iter().map(summary).collect::<anyhow::Result<_>>()?,
-    }))
+    };
+    crate::db::translation::texts(db, framework_slug, lang, &["framework", "page"])
+        .await?
+        .course(&mut index);
+    Ok(Some(index))
 }
 
-/// One course page with its placeholders filled and its Markdown rendered to safe HTML, or
-/// `None` when the framework or page does not exist (or the page is retired).
-pub async fn view(db: &Db, framework_slug: &str, page: &str) -> anyhow::Result<Option<PageView>> {
-    let Some((f, facts)) = framework(db, framework_slug).await? else {
+/// One course page in `lang` (its translation where there is one) with its placeholders
+/// filled and its Markdown rendered to safe HTML, or `None` when the framework or page does
+/// not exist (or the page is retired).
+pub async fn view(
+    db: &Db,
+    framework_slug: &str,
+    page: &str,
+    lang: Lang,
+) -> anyhow::Result<Option<PageView>> {
+    let Some((f, facts)) = framework(db, framework_slug, lang).await? else {
         return Ok(None);
     };
     let row: Option<PageRow> = sqlx::query_as(
@@ -168,11 +187,22 @@ pub async fn view(db: &Db, framework_slug: &str, page: &str) -> anyhow::Result<O
     let Some(row) = row else {
         return Ok(None);
     };
-    let body_html = crate::markdown::to_safe_html(&fill(&row.body, &facts));
-    Ok(Some(PageView {
+    let texts =
+        crate::db::translation::texts(db, framework_slug, lang, &["framework", "page"]).await?;
+    let body = texts.get("page", &row.slug, "body").unwrap_or(&row.body);
+    let body_html = crate::markdown::to_safe_html(&fill_in(body, &facts, lang));
+    let mut view = PageView {
         framework_slug: f.slug,
         framework_title: f.short_title,
         summary: summary(&row)?,
         body_html,
-    }))
+    };
+    texts.lay(
+        "framework",
+        framework_slug,
+        "short_title",
+        &mut view.framework_title,
+    );
+    texts.page_summary(&mut view.summary);
+    Ok(Some(view))
 }

@@ -22,6 +22,7 @@ pub mod review;
 pub mod sign_up;
 pub mod statement;
 pub mod submission;
+pub mod translation;
 pub mod unit;
 
 use anyhow::Context as _;

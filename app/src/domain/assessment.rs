@@ -93,6 +93,21 @@ impl CompetentRule {
         }
     }
 
+    /// [`Self::explain`] in `lang`.
+    pub fn explain_in(self, lang: crate::domain::lang::Lang) -> &'static str {
+        use crate::domain::lang::Lang;
+        match (lang, self) {
+            (Lang::En, _) => self.explain(),
+            (Lang::Fr, Self::AllPartlyMostEvident) => {
+                "Compétent lorsque chaque indicateur est au moins Partiellement démontré et que plus de la moitié sont Démontrés."
+            }
+            (Lang::Fr, Self::AllEvident) => "Compétent lorsque chaque indicateur est Démontré.",
+            (Lang::Fr, Self::AllPartly) => {
+                "Compétent lorsque chaque indicateur est au moins Partiellement démontré."
+            }
+        }
+    }
+
     /// Whether these ratings (one per indicator of the competency) meet the rule.
     pub fn met_by(self, levels: &[RubricLevel]) -> bool {
         if levels.is_empty() {

@@ -100,9 +100,18 @@ impl CourseFacts {
     /// Total time in words: "about N hours", rounded to the nearest half hour ("about 1 hour",
     /// "about 3½ hours"); under 45 minutes, "about N minutes".
     pub fn total_in_words(&self) -> String {
+        self.total_in(crate::domain::lang::Lang::En)
+    }
+
+    /// [`Self::total_in_words`] in `lang` ("environ 3½ heures").
+    pub fn total_in(&self, lang: crate::domain::lang::Lang) -> String {
+        use crate::domain::lang::Lang;
         let m = self.total_minutes;
         if m < 45 {
-            return format!("about {m} minutes");
+            return match lang {
+                Lang::En => format!("about {m} minutes"),
+                Lang::Fr => format!("environ {m} minutes"),
+            };
         }
         let halves = (m + 15) / 30;
         let (hours, half) = (halves / 2, halves % 2 == 1);
@@ -111,8 +120,12 @@ impl CourseFacts {
         } else {
             hours.to_string()
         };
-        let unit = if halves == 2 { "hour" } else { "hours" };
-        format!("about {number} {unit}")
+        match (lang, halves == 2) {
+            (Lang::En, true) => format!("about {number} hour"),
+            (Lang::En, false) => format!("about {number} hours"),
+            (Lang::Fr, true) => format!("environ {number} heure"),
+            (Lang::Fr, false) => format!("environ {number} heures"),
+        }
     }
 
     /// The range of unit lengths, "3–15" (one number when all are alike).
@@ -162,13 +175,19 @@ pub fn placeholders_in(text: &str) -> Vec<Placeholder<'_>> {
 /// `text` with every known placeholder replaced by its figure from `facts`. Unknown names and
 /// unclosed braces are left as written (the loader rejects them before any page is stored).
 pub fn fill(text: &str, facts: &CourseFacts) -> String {
+    fill_in(text, facts, crate::domain::lang::Lang::En)
+}
+
+/// [`fill`] for a page in `lang`: the total time in that language (the rule comes in `facts`,
+/// already in it).
+pub fn fill_in(text: &str, facts: &CourseFacts, lang: crate::domain::lang::Lang) -> String {
     let mut out = String::with_capacity(text.len() + 64);
     let mut from = 0;
     for p in placeholders_in(text).into_iter().filter(|p| p.closed) {
         let value = match p.name {
             "units" => facts.units.to_string(),
             "minutes_range" => facts.range_in_words(),
-            "total_hours" => facts.total_in_words(),
+            "total_hours" => facts.total_in(lang),
             "competent_rule" => facts.competent_rule.clone(),
             _ => continue,
         };
@@ -214,6 +233,14 @@ mod tests {
         assert_eq!(facts(75).total_in_words(), "about 1½ hours");
         assert_eq!(facts(224).total_in_words(), "about 3½ hours");
         assert_eq!(facts(226).total_in_words(), "about 4 hours");
+    }
+
+    #[test]
+    fn totals_in_french() {
+        use crate::domain::lang::Lang;
+        assert_eq!(facts(20).total_in(Lang::Fr), "environ 20 minutes");
+        assert_eq!(facts(50).total_in(Lang::Fr), "environ 1 heure");
+        assert_eq!(facts(224).total_in(Lang::Fr), "environ 3½ heures");
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod evaluation;
 pub mod framework;
 pub mod ids;
 pub mod journal;
+pub mod lang;
 pub mod rating;
 pub mod review;
 pub mod slug;

@@ -18,6 +18,7 @@ mod evaluation;
 mod exports;
 mod framework;
 mod journal;
+mod languages;
 mod mail;
 mod pages;
 mod plain_forms;
