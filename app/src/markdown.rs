@@ -48,12 +48,59 @@ pub fn to_safe_html(markdown: &str) -> String {
         Event::TaskListMarker(done) => Event::Text(if done { "☑ " } else { "☐ " }.into()),
         other => other,
     });
-    html::push_html(&mut raw, events);
+    html::push_html(&mut raw, with_captions(events).into_iter());
     ammonia::Builder::default()
         .link_rel(Some("noopener noreferrer nofollow"))
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
         .clean(&raw)
         .to_string()
+}
+
+/// Gives every table a `<caption>` (tables need one to be announced with their purpose): a
+/// paragraph `Table: …` just before a table becomes its caption; a table without one takes the
+/// text of the heading above it.
+fn with_captions<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
+    use pulldown_cmark::{Tag, TagEnd};
+    let mut out: Vec<Event<'a>> = Vec::new();
+    let mut heading = String::new();
+    let mut in_heading = false;
+    for event in events {
+        match &event {
+            Event::Start(Tag::Heading { .. }) => {
+                in_heading = true;
+                heading.clear();
+            }
+            Event::End(TagEnd::Heading(_)) => in_heading = false,
+            Event::Text(t) | Event::Code(t) if in_heading => heading.push_str(t),
+            Event::Start(Tag::Table(_)) => {
+                // `Table: …` as the whole of the paragraph just before.
+                let n = out.len();
+                let explicit = match out.get(n.saturating_sub(3)..) {
+                    Some(
+                        [Event::Start(Tag::Paragraph), Event::Text(t), Event::End(TagEnd::Paragraph)],
+                    ) => t.strip_prefix("Table:").map(|c| c.trim().to_owned()),
+                    _ => None,
+                };
+                let caption = match explicit {
+                    Some(c) => {
+                        out.truncate(n - 3);
+                        c
+                    }
+                    None => heading.clone(),
+                };
+                out.push(event);
+                if !caption.is_empty() {
+                    out.push(Event::Html(
+                        format!("<caption>{}</caption>", escape(&caption)).into(),
+                    ));
+                }
+                continue;
+            }
+            _ => {}
+        }
+        out.push(event);
+    }
+    out
 }
 
 /// [`to_safe_html`] on a free core, off the async workers (see [`crate::work`]).
@@ -64,6 +111,29 @@ pub async fn to_safe_html_off_thread(markdown: String) -> anyhow::Result<String>
 #[cfg(test)]
 mod tests {
     use super::{to_safe_html, MAX_NESTING};
+
+    #[test]
+    fn tables_get_a_caption_from_a_table_line_or_the_heading_above() {
+        let table = "| A | B |\n|---|---|\n| 1 | 2 |\n";
+        let explicit = to_safe_html(&format!(
+            "## Plan\n\nTable: Who does what, and when\n\n{table}"
+        ));
+        assert!(
+            explicit.contains("<table><caption>Who does what, and when</caption>"),
+            "{explicit}"
+        );
+        assert!(!explicit.contains("Table:"), "{explicit}");
+        let from_heading = to_safe_html(&format!("## Agreed actions\n\n{table}"));
+        assert!(
+            from_heading.contains("<caption>Agreed actions</caption>"),
+            "{from_heading}"
+        );
+        let none = to_safe_html(table);
+        assert!(!none.contains("<caption>"), "{none}");
+        // Raw HTML in a caption line is escaped, never passed through.
+        let hostile = to_safe_html(&format!("Table: <script>x</script>\n\n{table}"));
+        assert!(!hostile.contains("<script"), "{hostile}");
+    }
 
     #[test]
     fn task_list_markers_become_boxes() {

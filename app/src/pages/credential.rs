@@ -127,7 +127,10 @@ fn CredentialView(p: CredentialPage, show: ServerAction<SetShowName>) -> impl In
                             let case = a
                                 .case_item
                                 .clone()
-                                .map(|u| view! { " · " <a href=u>"CASE item"</a> });
+                                .map(|u| {
+                                    let label = format!("{} in the framework's CASE package", a.name);
+                                    view! { " · " <a href=u aria-label=label>"CASE item"</a> }
+                                });
                             view! {
                                 <li>
                                     <a href=a.url.clone()>{a.name.clone()}</a>
