@@ -203,17 +203,10 @@ pub fn page_lang() -> crate::domain::lang::Lang {
 fn LanguageSwitcher() -> impl IntoView {
     use crate::domain::lang::Lang;
     let current = page_lang();
+    // Back to this page's path; its query is left behind, so nothing a link put in the URL is
+    // carried into this page's own links (docs/decisions.md, "Messages come from the server").
     let location = leptos_router::hooks::use_location();
-    let here = move || {
-        let path = location.pathname.get();
-        let query = location.search.get();
-        let next = if query.is_empty() {
-            path
-        } else {
-            format!("{path}?{query}")
-        };
-        crate::domain::url::encode(&next)
-    };
+    let here = move || crate::domain::url::encode(&location.pathname.get());
     view! {
         <nav class="language-switcher" aria-label="Language">
             <ul>
