@@ -128,7 +128,9 @@ fn CredentialView(p: CredentialPage, show: ServerAction<SetShowName>) -> impl In
                                 .case_item
                                 .clone()
                                 .map(|u| {
-                                    let label = format!("{} in the framework's CASE package", a.name);
+                                    // The visible words first (WCAG 2.5.3, label in name),
+                                    // then whose item it is, so each link has its own name.
+                                    let label = format!("CASE item for {}", a.name);
                                     view! { " · " <a href=u aria-label=label>"CASE item"</a> }
                                 });
                             view! {
