@@ -21,6 +21,7 @@ pub mod export;
 pub mod flash;
 #[cfg(feature = "ssr")]
 mod hydration;
+pub mod i18n;
 #[cfg(feature = "ssr")]
 pub mod lang;
 #[cfg(feature = "ssr")]

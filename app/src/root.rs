@@ -99,6 +99,7 @@ pub fn content_security_policy(nonce: &str, reload: Option<&str>) -> String {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    leptos::prelude::provide_context(crate::i18n::PageLang(crate::components::layout::page_lang()));
     let viewer = provide_viewer().0;
     // Keeps the journal usable offline (browser only; effects do not run on the server). Only
     // for someone signed in: a visitor has no journal, and the worker's precache would be
@@ -317,6 +318,8 @@ macro_rules! lazy_pages {
                 }
 
                 async fn view(_this: Self) -> AnyView {
+                    // Every lazily loaded page reads the `pages` table of interface strings.
+                    $crate::i18n::load($crate::i18n::Table::Pages).await;
                     $group($enum::$variant).await
                 }
 
@@ -324,7 +327,10 @@ macro_rules! lazy_pages {
                 // `#[lazy_route]` does; `$preload` is what `#[lazy]` generates in the browser.
                 async fn preload() {
                     #[cfg(target_arch = "wasm32")]
-                    $preload().await;
+                    {
+                        $crate::i18n::load($crate::i18n::Table::Pages).await;
+                        $preload().await;
+                    }
                 }
             }
         )*

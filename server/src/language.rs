@@ -1,6 +1,10 @@
 //! `GET /language/{lang}?next=/path`: remembers a person's choice of language in the `lang`
 //! cookie (a year) and sends them back to the page they were on. A plain link, so it works
 //! without JavaScript; `next` must be a path on this site (anything else goes home).
+//!
+//! `GET /i18n/{lang}/{table}.{hash}.json`: one table of interface strings in one language, as
+//! the browser fetches it (`app::i18n`). The name changes with the content, so it is cached
+//! for a year and never revalidated; any other name is a 404.
 
 use crate::startup::AppState;
 use app::domain::lang::{Lang, COOKIE};
@@ -13,7 +17,29 @@ use std::collections::HashMap;
 
 /// The route.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/language/{lang}", get(choose))
+    Router::new()
+        .route("/language/{lang}", get(choose))
+        .route("/i18n/{lang}/{file}", get(strings))
+}
+
+/// The table named by the path, as JSON (see the module docs).
+async fn strings(Path((lang, file)): Path<(String, String)>) -> Response {
+    let wanted = format!("/i18n/{lang}/{file}");
+    for (l, urls) in app::i18n::TABLE_URLS.iter().enumerate() {
+        for (t, url) in urls.iter().enumerate() {
+            if *url == wanted {
+                return (
+                    [
+                        (header::CONTENT_TYPE, "application/json; charset=utf-8"),
+                        (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+                    ],
+                    app::i18n::TABLE_JSON[l][t],
+                )
+                    .into_response();
+            }
+        }
+    }
+    StatusCode::NOT_FOUND.into_response()
 }
 
 /// `next` when it is a path of this site (`/…`, not `//host` or `/\host`, no control

@@ -5,7 +5,8 @@
 //! whenever they do, which makes the browser install the new worker and drop the old cache.
 //!
 //! What it does (see docs/decisions.md, "Offline journal"):
-//! - `/pkg/…` assets: cache first (their names change with their content);
+//! - `/pkg/…` assets and `/i18n/…` interface strings: cache first (their names change with their
+//!   content);
 //! - journal pages (`/journal`, `/journal/<id>`) and evidence pages
 //!   (`/frameworks/<f>/competencies/<c>/evidence`): network first, the last copy kept for offline;
 //! - signing out (the form posts to `/api/account/sign-out`) empties the page cache, so the next
@@ -18,14 +19,25 @@ use std::path::Path;
 
 /// The worker's source for the assets found in `pkg_dir`, served under `/{pkg_url}/`.
 pub fn service_worker(pkg_dir: &Path, pkg_url: &str) -> String {
-    let mut assets = asset_names(pkg_dir);
+    let mut assets: Vec<String> = asset_names(pkg_dir)
+        .into_iter()
+        .map(|name| format!("/{pkg_url}/{name}"))
+        .collect();
+    // Every language's interface strings (a few KB each): the offline pages are read in
+    // whichever language the person chose.
+    assets.extend(
+        app::i18n::TABLE_URLS
+            .iter()
+            .flatten()
+            .map(|url| (*url).to_owned()),
+    );
     assets.sort();
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     assets.hash(&mut hasher);
     let version = format!("{:016x}", hasher.finish());
     let mut list = String::new();
-    for name in &assets {
-        let _ = write!(list, "\n  \"/{pkg_url}/{name}\",");
+    for url in &assets {
+        let _ = write!(list, "\n  \"{url}\",");
     }
     SOURCE
         .replace("__VERSION__", &version)
@@ -152,7 +164,7 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (request.method !== "GET") return;
-  if (url.pathname.startsWith("/pkg/")) {
+  if (url.pathname.startsWith("/pkg/") || url.pathname.startsWith("/i18n/")) {
     event.respondWith((async () => {
       const hit = await caches.match(request);
       if (hit) return hit;
@@ -211,6 +223,9 @@ mod tests {
         assert!(source.contains("\"/pkg/mcf.x.css\","));
         assert!(!source.contains(".br\""));
         assert!(!source.contains(".gz\""));
+        for url in app::i18n::TABLE_URLS.iter().flatten() {
+            assert!(source.contains(&format!("\"{url}\",")), "{url} precached");
+        }
         // Another build, another version: the browser replaces the worker and its cache.
         std::fs::write(dir.join("mcf.def.wasm"), b"y").expect("write");
         let next = service_worker(&dir, "pkg");

@@ -5,17 +5,18 @@ use crate::api::review::get_notifications;
 use crate::components::session_guard::use_viewer;
 use crate::domain::account::{Role, Viewer};
 use crate::domain::assessment::Notifications;
-use crate::root::SITE_NAME;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
 use leptos_router::components::A;
+
+use crate::t;
 
 /// The first focusable element: jumps over the navigation to the page's main content.
 #[component]
 pub fn SkipLink() -> impl IntoView {
     view! {
         <a class="skip-link" href="#main">
-            "Skip to main content"
+            {t!(common.skip_link)}
         </a>
     }
 }
@@ -43,28 +44,28 @@ pub fn SiteHeader() -> impl IntoView {
                     <span class="site-header__mark" aria-hidden="true">
                         "M"
                     </span>
-                    {SITE_NAME}
+                    {t!(common.site_name)}
                 </A>
                 // On a phone the navigation folds into a disclosure ("Menu"), which works
                 // without JavaScript; on a wider screen the stylesheet keeps it open and hides
                 // the toggle. Moving to another page closes it.
                 <details class="site-menu" node_ref=menu>
                     <summary class="site-menu__toggle">
-                        "Menu"
+                        {t!(common.menu)}
                     </summary>
-                    <nav aria-label="Main">
+                    <nav aria-label=t!(common.nav_main)>
                         <ul class="nav-list">
                             <li>
                                 <A href="/" exact=true>
-                                    "Home"
+                                    {t!(common.nav_home)}
                                 </A>
                             </li>
                             <li>
-                                <A exact=true href="/frameworks/mcf">"Framework"</A>
+                                <A exact=true href="/frameworks/mcf">{t!(common.nav_framework)}</A>
                             </li>
                             <li>
                                 <A href="/frameworks" exact=true>
-                                    "All frameworks"
+                                    {t!(common.nav_all_frameworks)}
                                 </A>
                             </li>
                             <Transition fallback=|| ()>
@@ -75,7 +76,7 @@ pub fn SiteHeader() -> impl IntoView {
                                         _ => {
                                             view! {
                                                 <li>
-                                                    <A exact=true href="/sign-in">"Sign in"</A>
+                                                    <A exact=true href="/sign-in">{t!(common.nav_sign_in)}</A>
                                                 </li>
                                             }
                                                 .into_any()
@@ -103,8 +104,8 @@ fn AccountLinks(viewer: Viewer, counts: Notifications) -> impl IntoView {
                 view! {
                     <li>
                         <A exact=true href="/coordinator">
-                            "Cohorts"
-                            <Badge n=counts.moderations_to_resolve what="to resolve" />
+                            {t!(common.nav_cohorts)}
+                            <Badge n=counts.moderations_to_resolve what=t!(common.badge_to_resolve) />
                         </A>
                     </li>
                 }
@@ -114,31 +115,31 @@ fn AccountLinks(viewer: Viewer, counts: Notifications) -> impl IntoView {
                 view! {
                     <li>
                         <A exact=true href="/assess">
-                            "Assess"
-                            <Badge n=counts.reviews_waiting what="waiting" />
+                            {t!(common.nav_assess)}
+                            <Badge n=counts.reviews_waiting what=t!(common.badge_waiting) />
                         </A>
                     </li>
                 }
             })}
         <li>
             <A exact=true href="/dashboard">
-                "Dashboard"
-                <Badge n=counts.decisions_unseen what="new decision" />
+                {t!(common.nav_dashboard)}
+                <Badge n=counts.decisions_unseen what=t!(common.badge_new_decision) />
             </A>
         </li>
         <li>
-            <A exact=true href="/journal">"Journal"</A>
+            <A exact=true href="/journal">{t!(common.nav_journal)}</A>
         </li>
         <li>
-            <A exact=true href="/credentials">"Credentials"</A>
+            <A exact=true href="/credentials">{t!(common.nav_credentials)}</A>
         </li>
         <li>
-            <A exact=true href="/profile">"Profile"</A>
+            <A exact=true href="/profile">{t!(common.nav_profile)}</A>
         </li>
         <li>
             <form method="post" action=SignOut::url() class="inline-form">
                 <button class="link-button" type="submit">
-                    {format!("Sign out ({})", viewer.name)}
+                    {crate::i18n::k::common::sign_out(&viewer.name)}
                 </button>
             </form>
         </li>
@@ -163,12 +164,10 @@ fn Badge(n: u32, what: &'static str) -> impl IntoView {
 pub fn SiteFooter() -> impl IntoView {
     view! {
         <footer class="site-footer">
+            <p>{t!(common.footer_attribution)}</p>
             <p>
-                "Course content is built on the Mentoring Competency Framework (Bholoa, Baichoo, Ramkissoon & Sider, Mauritius Institute of Education), reproduced with attribution."
-            </p>
-            <p>
-                <A exact=true href="/verify">"Verify a badge"</A>
-                " — check any credential issued here, without an account."
+                <A exact=true href="/verify">{t!(common.footer_verify)}</A>
+                {t!(common.footer_verify_after)}
             </p>
             <LanguageSwitcher />
         </footer>
@@ -208,7 +207,7 @@ fn LanguageSwitcher() -> impl IntoView {
     let location = leptos_router::hooks::use_location();
     let here = move || crate::domain::url::encode(&location.pathname.get());
     view! {
-        <nav class="language-switcher" aria-label="Language">
+        <nav class="language-switcher" aria-label=t!(common.language)>
             <ul>
                 {Lang::ALL
                     .into_iter()

@@ -191,7 +191,10 @@ fn the_home_page_states_the_real_length_of_units() {
         words.get(min as usize).copied().unwrap_or("many"),
         words.get(max as usize).copied().unwrap_or("many")
     );
-    let learn = crate::pages::home::STEPS[0].text;
+    let learn = crate::i18n::text_in(
+        crate::domain::lang::Lang::En,
+        crate::i18n::k::home::learn_text,
+    );
     assert!(
         learn.contains(&said),
         "units take {min}–{max} minutes; the home page says: {learn}"
