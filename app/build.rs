@@ -260,11 +260,13 @@ fn generate(all: &[Texts]) -> String {
             } else {
                 let params: Vec<String> = names
                     .iter()
-                    .map(|n| format!("{n}: impl ::std::fmt::Display"))
+                    // Prefixed: a parameter named like a key of the same file would be read as
+                    // that constant (a pattern), not as a new binding.
+                    .map(|n| format!("v_{n}: impl ::std::fmt::Display"))
                     .collect();
                 let args: Vec<String> = names
                     .iter()
-                    .map(|n| format!("({n:?}, &{n} as &dyn ::std::fmt::Display)"))
+                    .map(|n| format!("({n:?}, &v_{n} as &dyn ::std::fmt::Display)"))
                     .collect();
                 let _ = writeln!(
                     out,

@@ -63,6 +63,21 @@ impl AppError {
         }
     }
 
+    /// What to tell the person, in the page's language (`Display` stays in English for logs).
+    pub fn localized(&self) -> String {
+        use crate::i18n::k::errors;
+        match self {
+            Self::NotFound(what) => errors::not_found(what),
+            Self::Invalid { field, message } => errors::invalid(field, message),
+            Self::Unauthorized => crate::t!(errors.unauthorized).to_owned(),
+            Self::Forbidden => crate::t!(errors.forbidden).to_owned(),
+            Self::TooManyRequests(seconds) => errors::too_many_requests(seconds),
+            Self::Busy => crate::t!(errors.busy).to_owned(),
+            Self::Internal => crate::t!(errors.internal).to_owned(),
+            Self::Transport(detail) => errors::transport(detail),
+        }
+    }
+
     /// The HTTP status this error should be answered with.
     pub fn status(&self) -> u16 {
         match self {

@@ -55,9 +55,29 @@ macro_rules! t {
 #[derive(Clone, Copy, Debug)]
 pub struct PageLang(pub Lang);
 
-/// The language texts are read in here: the page's, else (outside a page, e.g. a server
-/// function) the request's.
+#[cfg(feature = "ssr")]
+thread_local! {
+    static OVERRIDE: std::cell::Cell<Option<Lang>> = const { std::cell::Cell::new(None) };
+}
+
+/// Runs `f` with every text read in `lang` (server only): an e-mail is written in its
+/// recipient's language, whoever's request caused it. `f` must not await (the language is
+/// the thread's while `f` runs).
+#[cfg(feature = "ssr")]
+pub fn in_lang<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
+    let before = OVERRIDE.with(|o| o.replace(Some(lang)));
+    let out = f();
+    OVERRIDE.with(|o| o.set(before));
+    out
+}
+
+/// The language texts are read in here: [`in_lang`]'s, else the page's, else (outside a
+/// page, e.g. a server function) the request's.
 pub fn current_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    if let Some(lang) = OVERRIDE.with(std::cell::Cell::get) {
+        return lang;
+    }
     leptos::prelude::use_context::<PageLang>()
         .map(|l| l.0)
         .unwrap_or_else(crate::components::layout::page_lang)

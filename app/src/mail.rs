@@ -3,6 +3,7 @@
 //! journal or evidence text. Queued with [`crate::db::mail::enqueue`].
 
 use crate::markdown::escape;
+use crate::t;
 
 /// What a message is for (stored in the outbox, shown in the log).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,7 +140,8 @@ fn compose_with(
                 html.push_str(&format!("<p>{}</p>", escape(t)));
             }
             Part::Link(label, url) => {
-                text.push_str(&format!("{label}:\n{url}\n\n"));
+                text.push_str(&crate::i18n::k::mail::link_label(label));
+                text.push_str(&format!("\n{url}\n\n"));
                 html.push_str(&format!(
                     "<p><a href=\"{}\">{}</a></p>",
                     escape(url),
@@ -148,15 +150,23 @@ fn compose_with(
             }
         }
     }
-    text.push_str("-- \nMentoring micro-credential\n");
-    html.push_str("<p style=\"color: #555\">Mentoring micro-credential");
+    text.push_str("-- \n");
+    text.push_str(t!(mail.signature));
+    text.push('\n');
+    html.push_str("<p style=\"color: #555\">");
+    html.push_str(&escape(t!(mail.signature)));
     if let Some(url) = unsubscribe {
         text.push_str(&format!(
-            "You get this because reminders are on. Turn them off (no sign-in needed):\n{url}\n"
+            "{} {}\n{url}\n",
+            t!(mail.reminders_on),
+            t!(mail.reminders_off_text)
         ));
         html.push_str(&format!(
-            "<br>You get this because reminders are on. <a href=\"{}\">Turn them off</a> (no sign-in needed).",
-            escape(url)
+            "<br>{} <a href=\"{}\">{}</a>{}",
+            escape(t!(mail.reminders_on)),
+            escape(url),
+            escape(t!(mail.reminders_off_link)),
+            escape(t!(mail.reminders_off_after))
         ));
     }
     html.push_str("</p></body></html>");
@@ -183,14 +193,16 @@ pub fn sign_up_confirm(
     compose(
         Kind::SignUpConfirm,
         recipient,
-        format!("Finish joining {cohort}"),
+        crate::i18n::k::mail::sign_up_confirm_subject(cohort),
         &[
-            Part::Text(format!("Hello {name},")),
-            Part::Text(format!(
-                "You asked to join {cohort} as {role} with this address. Open the link below to choose your password; it works once, for {valid_hours} hours."
+            Part::Text(crate::i18n::k::mail::hello_name(name)),
+            Part::Text(crate::i18n::k::mail::sign_up_confirm_body(
+                cohort,
+                role,
+                valid_hours,
             )),
-            Part::Link("Choose your password and join", link),
-            Part::Text("If you did not ask for this, ignore this message: no account is made without it.".to_owned()),
+            Part::Link(t!(mail.sign_up_confirm_link), link),
+            Part::Text(t!(mail.sign_up_confirm_ignore).to_owned()),
         ],
     )
 }
@@ -207,16 +219,14 @@ pub fn sign_up_existing(
     compose(
         Kind::SignUpExisting,
         recipient,
-        format!("Joining {cohort} with your account"),
+        crate::i18n::k::mail::sign_up_existing_subject(cohort),
         &[
-            Part::Text("Hello,".to_owned()),
-            Part::Text(format!(
-                "Someone, probably you, asked to join {cohort} as {role} with this address. It already has an account, so no new one was made."
-            )),
-            Part::Text("To join with your account, sign in, then open the invitation again:".to_owned()),
-            Part::Link("Sign in", sign_in_link),
-            Part::Link("The invitation", invitation_link),
-            Part::Text("If you have forgotten your password, ask your programme coordinator for a reset link. If you did not ask to join, ignore this message.".to_owned()),
+            Part::Text(t!(mail.hello).to_owned()),
+            Part::Text(crate::i18n::k::mail::sign_up_existing_body(cohort, role)),
+            Part::Text(t!(mail.sign_up_existing_how).to_owned()),
+            Part::Link(t!(mail.sign_in_link), sign_in_link),
+            Part::Link(t!(mail.invitation_link), invitation_link),
+            Part::Text(t!(mail.sign_up_existing_forgotten).to_owned()),
         ],
     )
 }
@@ -233,14 +243,14 @@ pub fn invitation(
     compose(
         Kind::Invitation,
         recipient,
-        format!("You are invited to join {cohort}"),
+        crate::i18n::k::mail::invitation_subject(cohort),
         &[
-            Part::Text("Hello,".to_owned()),
-            Part::Text(format!(
-                "{inviter} invites you to join {cohort} as {role}, to work towards the mentoring micro-credential. Open the link below to choose your name and password; it is yours alone and works once, for {valid_days} days."
+            Part::Text(t!(mail.hello).to_owned()),
+            Part::Text(crate::i18n::k::mail::invitation_body(
+                inviter, cohort, role, valid_days,
             )),
-            Part::Link("Join and choose your password", link),
-            Part::Text("If you were not expecting this, ignore the message: nothing happens without it.".to_owned()),
+            Part::Link(t!(mail.invitation_join_link), link),
+            Part::Text(t!(mail.invitation_ignore).to_owned()),
         ],
     )
 }
@@ -256,13 +266,13 @@ pub fn invitation_existing(
     compose(
         Kind::InvitationExisting,
         recipient,
-        format!("You are invited to join {cohort}"),
+        crate::i18n::k::mail::invitation_subject(cohort),
         &[
-            Part::Text("Hello,".to_owned()),
-            Part::Text(format!(
-                "{inviter} invites you to join {cohort} as {role}. This address already has an account: open the invitation, sign in if asked, and accept it."
+            Part::Text(t!(mail.hello).to_owned()),
+            Part::Text(crate::i18n::k::mail::invitation_existing_body(
+                inviter, cohort, role,
             )),
-            Part::Link("The invitation", invitation_link),
+            Part::Link(t!(mail.invitation_link), invitation_link),
         ],
     )
 }
@@ -277,18 +287,18 @@ pub fn password_reset(
     by: Option<&str>,
 ) -> Message {
     let why = match by {
-        Some(by) => format!("{by}, your programme coordinator, issued a link to set a new password for your account."),
-        None => "Someone, probably you, asked to set a new password for your account.".to_owned(),
+        Some(by) => crate::i18n::k::mail::reset_by_coordinator(by, valid_hours),
+        None => crate::i18n::k::mail::reset_by_self(valid_hours),
     };
     compose(
         Kind::PasswordReset,
         recipient,
-        "Set a new password".to_owned(),
+        t!(mail.reset_subject).to_owned(),
         &[
-            Part::Text(format!("Hello {name},")),
-            Part::Text(format!("{why} The link works once, for {valid_hours} hours; setting a password signs you out everywhere.")),
-            Part::Link("Set a new password", link),
-            Part::Text("If you did not expect this, ignore the message: your password stays as it is.".to_owned()),
+            Part::Text(crate::i18n::k::mail::hello_name(name)),
+            Part::Text(why),
+            Part::Link(t!(mail.reset_link), link),
+            Part::Text(t!(mail.reset_ignore).to_owned()),
         ],
     )
 }
@@ -303,20 +313,18 @@ pub fn decision(
     link: &str,
 ) -> Message {
     let outcome = if competent {
-        "Competent. Your badge for it is in your credentials."
+        crate::i18n::k::mail::decision_competent(competency)
     } else {
-        "Not yet. The assessor says what to strengthen, and you can try again."
+        crate::i18n::k::mail::decision_not_yet(competency)
     };
     compose(
         Kind::Decision,
         recipient,
-        format!("Your evidence for {competency} was assessed"),
+        crate::i18n::k::mail::decision_subject(competency),
         &[
-            Part::Text(format!("Hello {name},")),
-            Part::Text(format!(
-                "Your evidence for {competency} was assessed: {outcome}"
-            )),
-            Part::Link("Read the decision and the feedback", link),
+            Part::Text(crate::i18n::k::mail::hello_name(name)),
+            Part::Text(outcome),
+            Part::Link(t!(mail.decision_link), link),
         ],
     )
 }
@@ -332,13 +340,13 @@ pub fn review_waiting(
     compose_with(
         Kind::ReviewWaiting,
         recipient,
-        format!("A submission waits for review in {cohort}"),
+        crate::i18n::k::mail::review_waiting_subject(cohort),
         &[
-            Part::Text("Hello,".to_owned()),
-            Part::Text(format!(
-                "Evidence for {competency} was submitted in {cohort} and waits for an assessor."
+            Part::Text(t!(mail.hello).to_owned()),
+            Part::Text(crate::i18n::k::mail::review_waiting_body(
+                competency, cohort,
             )),
-            Part::Link("Open it", link),
+            Part::Link(t!(mail.open_it), link),
         ],
         Some(unsubscribe),
     )
@@ -355,13 +363,11 @@ pub fn claim_lapsed(
     compose_with(
         Kind::ClaimLapsed,
         recipient,
-        format!("Your claim on a {competency} submission lapsed"),
+        crate::i18n::k::mail::claim_lapsed_subject(competency),
         &[
-            Part::Text("Hello,".to_owned()),
-            Part::Text(format!(
-                "Your claim on a submission for {competency} in {cohort} ran out before a decision, so other assessors may take it now. If you are still reviewing it, claim it again."
-            )),
-            Part::Link("Open it", link),
+            Part::Text(t!(mail.hello).to_owned()),
+            Part::Text(crate::i18n::k::mail::claim_lapsed_body(competency, cohort)),
+            Part::Link(t!(mail.open_it), link),
         ],
         Some(unsubscribe),
     )
@@ -378,13 +384,11 @@ pub fn reminder_inactive(
     compose_with(
         Kind::ReminderInactive,
         recipient,
-        "Your mentoring course is waiting for you".to_owned(),
+        t!(mail.reminder_inactive_subject).to_owned(),
         &[
-            Part::Text(format!("Hello {name},")),
-            Part::Text(format!(
-                "It has been {days} days since you last worked on the course. A unit takes a quarter of an hour or less; a journal entry about this week's mentoring, a few minutes."
-            )),
-            Part::Link("Pick up where you left off", link),
+            Part::Text(crate::i18n::k::mail::hello_name(name)),
+            Part::Text(crate::i18n::k::mail::reminder_inactive_body(days)),
+            Part::Link(t!(mail.reminder_inactive_link), link),
         ],
         Some(unsubscribe),
     )
@@ -395,14 +399,11 @@ pub fn reminder_baseline(recipient: &str, name: &str, link: &str, unsubscribe: &
     compose_with(
         Kind::ReminderBaseline,
         recipient,
-        "Rate where you start".to_owned(),
+        t!(mail.reminder_baseline_subject).to_owned(),
         &[
-            Part::Text(format!("Hello {name},")),
-            Part::Text(
-                "You joined a week ago and have not finished your baseline: rating yourself on each indicator as you are now. It takes about twenty minutes and lets you see how far you grow."
-                    .to_owned(),
-            ),
-            Part::Link("Rate your starting point", link),
+            Part::Text(crate::i18n::k::mail::hello_name(name)),
+            Part::Text(t!(mail.reminder_baseline_body).to_owned()),
+            Part::Link(t!(mail.reminder_baseline_link), link),
         ],
         Some(unsubscribe),
     )
@@ -421,13 +422,13 @@ pub fn reminder_overdue(
     compose_with(
         Kind::ReminderOverdue,
         recipient,
-        format!("A submission in {cohort} waits beyond the target"),
+        crate::i18n::k::mail::reminder_overdue_subject(cohort),
         &[
-            Part::Text("Hello,".to_owned()),
-            Part::Text(format!(
-                "A submission for {competency} in {cohort} has waited {days} business days for a decision; the cohort's target is {target}. You can assign it to an assessor."
+            Part::Text(t!(mail.hello).to_owned()),
+            Part::Text(crate::i18n::k::mail::reminder_overdue_body(
+                competency, cohort, days, target,
             )),
-            Part::Link("The cohort's evaluation", link),
+            Part::Link(t!(mail.reminder_overdue_link), link),
         ],
         Some(unsubscribe),
     )
@@ -447,20 +448,24 @@ pub struct DigestLine {
 /// To a coordinator: the past week in each of their cohorts.
 pub fn digest(recipient: &str, lines: &[DigestLine], link: &str, unsubscribe: &str) -> Message {
     let mut parts = vec![
-        Part::Text("Hello,".to_owned()),
-        Part::Text("The past seven days in your cohorts:".to_owned()),
+        Part::Text(t!(mail.hello).to_owned()),
+        Part::Text(t!(mail.digest_intro).to_owned()),
     ];
     for l in lines {
-        parts.push(Part::Text(format!(
-            "{}: {} joined, {} submitted, {} decided; {} waiting now, {} beyond the turnaround target.",
-            l.cohort, l.joined, l.submitted, l.decided, l.waiting, l.overdue
+        parts.push(Part::Text(crate::i18n::k::mail::digest_line(
+            &l.cohort,
+            l.joined,
+            l.submitted,
+            l.decided,
+            l.waiting,
+            l.overdue,
         )));
     }
-    parts.push(Part::Link("Your cohorts", link));
+    parts.push(Part::Link(t!(mail.digest_link), link));
     compose_with(
         Kind::Digest,
         recipient,
-        "Your cohorts this week".to_owned(),
+        t!(mail.digest_subject).to_owned(),
         &parts,
         Some(unsubscribe),
     )

@@ -42,9 +42,6 @@ use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy, LazyRoute, SsrMode};
 
-/// The name the product goes by in titles and the header.
-pub const SITE_NAME: &str = "Mentoring Micro-credential";
-
 /// The document around the app, rendered on the server only.
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -111,7 +108,8 @@ pub fn App() -> impl IntoView {
     });
     view! {
         <Title formatter=|page: String| {
-            if page.is_empty() { SITE_NAME.to_owned() } else { format!("{page} · {SITE_NAME}") }
+            let site = crate::t!(common.site_name);
+            if page.is_empty() { site.to_owned() } else { format!("{page} · {site}") }
         } />
         <Router>
             <SkipLink />

@@ -63,6 +63,7 @@ async fn choose(
     State(state): State<AppState>,
     Path(lang): Path<String>,
     Query(query): Query<HashMap<String, String>>,
+    headers: axum::http::HeaderMap,
 ) -> Response {
     let Some(lang) = Lang::parse(&lang).filter(|l| l.as_str() == lang) else {
         return (
@@ -72,6 +73,18 @@ async fn choose(
             .into_response();
     };
     let next = local_path(query.get("next").map(String::as_str));
+    // Signed in: the account remembers it too, so e-mails reach the person in it.
+    if let Some(token) = headers
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| app::auth::session::token_from_cookie_header(c, state.auth.cookie_secure))
+    {
+        if let Ok(Some(who)) = app::auth::session::resolve(&state.db, token).await {
+            if let Err(e) = app::db::account::set_language(&state.db, who.user_id, lang).await {
+                tracing::error!(error = %e, "remembering a language");
+            }
+        }
+    }
     let secure = if state.auth.cookie_secure {
         "; Secure"
     } else {

@@ -16,9 +16,13 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     let who = auth::authorize(Access::SignedIn)?;
     let db = super::db()?;
     super::answer(
-        crate::db::dashboard::load(&db, who.user_id)
-            .await
-            .map_err(internal)
-            .and_then(|d| d.ok_or_else(|| AppError::NotFound("A framework".into()))),
+        super::localized(
+            &db,
+            crate::db::dashboard::load(&db, who.user_id)
+                .await
+                .map_err(internal)
+                .and_then(|d| d.ok_or_else(|| AppError::NotFound("A framework".into()))),
+        )
+        .await,
     )
 }

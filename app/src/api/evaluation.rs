@@ -33,6 +33,10 @@ pub async fn get_evaluation(
         .ok_or_else(|| AppError::NotFound("That cohort".into()))
     }
     .await;
+    let result = match super::db() {
+        Ok(db) => super::localized(&db, result).await,
+        Err(e) => Err(e),
+    };
     super::answer(result)
 }
 
@@ -68,6 +72,10 @@ pub async fn get_institution_evaluation(
         .ok_or_else(|| AppError::NotFound("That framework".into()))
     }
     .await;
+    let result = match super::db() {
+        Ok(db) => super::localized(&db, result).await,
+        Err(e) => Err(e),
+    };
     super::answer(result)
 }
 

@@ -117,7 +117,7 @@ async fn sign_up_inner(form: SignUpForm) -> Result<String, AppError> {
         return Err(AppError::TooManyRequests(minutes * 60));
     }
     let base = auth::settings()?.public_base_url;
-    let role = article(info.role.label());
+    let role = article(info.role);
     let existing = crate::db::account::find_by_email(&db, email.as_str())
         .await
         .map_err(internal)?;
@@ -151,10 +151,16 @@ async fn sign_up_inner(form: SignUpForm) -> Result<String, AppError> {
     Ok(CHECK_EMAIL_PATH.to_owned())
 }
 
-/// "a teacher", "an assessor": the role with its article, in lower case.
-pub fn article(role: &str) -> String {
-    let vowel = role.starts_with(['A', 'E', 'I', 'O', 'U']);
-    format!("{} {}", if vowel { "an" } else { "a" }, role.to_lowercase())
+/// "a teacher", "an assessor": the role with its article, in lower case (as the language has
+/// it: « enseignant » after « en tant que »).
+pub fn article(role: crate::domain::account::Role) -> String {
+    use crate::domain::account::Role;
+    match role {
+        Role::Teacher => crate::t!(labels.role_a_teacher),
+        Role::Assessor => crate::t!(labels.role_an_assessor),
+        Role::Coordinator => crate::t!(labels.role_a_coordinator),
+    }
+    .to_owned()
 }
 
 /// What a sign-up confirmation link is for. Anyone holding the link may ask.

@@ -59,9 +59,10 @@ fn not_found() -> AppError {
 pub async fn list_entries(bin: bool) -> Result<Vec<EntrySummary>, AppError> {
     let who = auth::authorize(Access::SignedIn)?;
     let db = super::db()?;
-    crate::db::journal::list(&db, who.user_id, bin)
+    let result = crate::db::journal::list(&db, who.user_id, bin)
         .await
-        .map_err(internal)
+        .map_err(internal);
+    super::localized(&db, result).await
 }
 
 /// One of the caller's entries.
@@ -69,12 +70,11 @@ pub async fn list_entries(bin: bool) -> Result<Vec<EntrySummary>, AppError> {
 pub async fn get_entry(id: i64) -> Result<EntryView, AppError> {
     let who = auth::authorize(Access::SignedIn)?;
     let db = super::db()?;
-    super::answer(
-        crate::db::journal::get(&db, who.user_id, id)
-            .await
-            .map_err(internal)
-            .and_then(|e| e.ok_or_else(not_found)),
-    )
+    let result = crate::db::journal::get(&db, who.user_id, id)
+        .await
+        .map_err(internal)
+        .and_then(|e| e.ok_or_else(not_found));
+    super::answer(super::localized(&db, result).await)
 }
 
 /// Creates an entry; answers its id.

@@ -40,6 +40,66 @@ pub(crate) fn answer<T>(
     result
 }
 
+/// `result`'s value read in the request's language: every framework and unit text in it that
+/// has a translation (`db::translation::by_original`) is replaced by it, whole strings and
+/// texts quoted inside a sentence (« … »). Nothing to do in the original language. The
+/// views carry these texts as plain strings wherever they come from (a dashboard's titles, a
+/// checklist's indicators, a review's rubric), so this one pass reads them all in the page's
+/// language; people's own words are never touched unless they repeat a framework text exactly.
+#[cfg(feature = "ssr")]
+pub(crate) async fn localized<T>(
+    db: &crate::db::Db,
+    result: Result<T, crate::error::AppError>,
+) -> Result<T, crate::error::AppError>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned,
+{
+    let lang = crate::i18n::current_lang();
+    let value = result?;
+    if !lang.is_translation() {
+        return Ok(value);
+    }
+    let map = crate::db::translation::by_original(db, lang)
+        .await
+        .map_err(crate::error::internal)?;
+    if map.is_empty() {
+        return Ok(value);
+    }
+    let mut json = serde_json::to_value(&value).map_err(|e| crate::error::internal(e.into()))?;
+    translate_strings(&mut json, &map);
+    serde_json::from_value(json).map_err(|e| crate::error::internal(e.into()))
+}
+
+#[cfg(feature = "ssr")]
+fn translate_strings(
+    value: &mut serde_json::Value,
+    map: &std::collections::HashMap<String, String>,
+) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => {
+            if let Some(t) = map.get(s.as_str()) {
+                t.clone_into(s);
+            } else if s.contains('«') {
+                for (original, translated) in map {
+                    let quoted = format!("«\u{a0}{}\u{a0}»", original.trim_end_matches('.'));
+                    if s.contains(&quoted) {
+                        *s = s.replace(
+                            &quoted,
+                            &format!("«\u{a0}{}\u{a0}»", translated.trim_end_matches('.')),
+                        );
+                    }
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| translate_strings(v, map)),
+        Value::Object(fields) => fields
+            .iter_mut()
+            .for_each(|(_, v)| translate_strings(v, map)),
+        _ => {}
+    }
+}
+
 /// Like [`answer`], and for a plain HTML form post (JavaScript off) sends the browser back to
 /// the form's page with the error as a flash message ([`crate::flash`]), which the page shows
 /// beside the field.

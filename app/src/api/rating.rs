@@ -40,12 +40,11 @@ pub async fn get_checklist(
 ) -> Result<Vec<ChecklistRow>, AppError> {
     let who = auth::authorize(Access::SignedIn)?;
     let db = super::db()?;
-    super::answer(
-        crate::db::rating::checklist(&db, who.user_id, &framework, &competency)
-            .await
-            .map_err(internal)
-            .and_then(|c| c.ok_or_else(|| AppError::NotFound("That competency".into()))),
-    )
+    let result = crate::db::rating::checklist(&db, who.user_id, &framework, &competency)
+        .await
+        .map_err(internal)
+        .and_then(|c| c.ok_or_else(|| AppError::NotFound("That competency".into())));
+    super::answer(super::localized(&db, result).await)
 }
 
 /// Saves one of the caller's ratings; answers when it was saved (epoch ms).

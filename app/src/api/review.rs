@@ -90,9 +90,10 @@ pub async fn get_queue(competency: String) -> Result<Queue, AppError> {
     let who = assessor_or_coordinator()?;
     let db = super::db()?;
     let filter = (!competency.is_empty()).then_some(competency.as_str());
-    crate::db::review::queue(&db, viewer(&who), filter)
+    let result = crate::db::review::queue(&db, viewer(&who), filter)
         .await
-        .map_err(internal)
+        .map_err(internal);
+    super::localized(&db, result).await
 }
 
 /// Claims a submission for review; answers when the claim lapses.
@@ -158,12 +159,11 @@ pub async fn assign_submission(id: i64, assessor: String) -> Result<(), AppError
 pub async fn get_review(id: i64) -> Result<ReviewView, AppError> {
     let who = assessor_or_coordinator()?;
     let db = super::db()?;
-    super::answer(
-        crate::db::review::view(&db, viewer(&who), SubmissionId::new(id))
-            .await
-            .map_err(internal)
-            .and_then(|v| v.ok_or_else(not_found)),
-    )
+    let result = crate::db::review::view(&db, viewer(&who), SubmissionId::new(id))
+        .await
+        .map_err(internal)
+        .and_then(|v| v.ok_or_else(not_found));
+    super::answer(super::localized(&db, result).await)
 }
 
 /// Records the caller's review (a decision, or a second marking). Final once made.
@@ -258,12 +258,11 @@ pub async fn decide(review: ReviewForm) -> Result<(), AppError> {
 pub async fn get_moderation(cohort: i64) -> Result<ModerationView, AppError> {
     let who = auth::authorize_cohort(&super::db()?, cohort, &[Role::Coordinator]).await?;
     let db = super::db()?;
-    super::answer(
-        crate::db::review::moderation(&db, viewer(&who), CohortId::new(cohort))
-            .await
-            .map_err(internal)
-            .and_then(|v| v.ok_or_else(|| AppError::NotFound("That cohort".into()))),
-    )
+    let result = crate::db::review::moderation(&db, viewer(&who), CohortId::new(cohort))
+        .await
+        .map_err(internal)
+        .and_then(|v| v.ok_or_else(|| AppError::NotFound("That cohort".into())));
+    super::answer(super::localized(&db, result).await)
 }
 
 /// Sends a random share of a cohort's decided submissions for second marking.

@@ -33,7 +33,8 @@ pub async fn get_statement() -> Result<LearningStatement, AppError> {
     let found = crate::db::statement::load(&db, &issuer, who.user_id)
         .await
         .map_err(internal)?;
-    super::answer(found.ok_or_else(|| AppError::NotFound("The course".into())))
+    let result = found.ok_or_else(|| AppError::NotFound("The course".into()));
+    super::answer(super::localized(&db, result).await)
 }
 
 /// Saves the statement's texts and chosen parts.

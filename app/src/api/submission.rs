@@ -120,12 +120,12 @@ fn refused(r: Refused) -> AppError {
 pub async fn get_workspace(framework: String, competency: String) -> Result<Workspace, AppError> {
     let who = auth::authorize(Access::SignedIn)?;
     let db = super::db()?;
-    super::answer(
+    let result =
         crate::db::submission::workspace(&db, UserId::new(who.user_id), &framework, &competency)
             .await
             .map_err(internal)
-            .and_then(|w| w.ok_or_else(not_found)),
-    )
+            .and_then(|w| w.ok_or_else(not_found));
+    super::answer(super::localized(&db, result).await)
 }
 
 /// Saves the caller's draft (on its version) or, with intent `submit`, saves and submits it.
@@ -200,5 +200,6 @@ pub async fn get_preview(framework: String, competency: String) -> Result<Snapsh
             .ok_or_else(|| AppError::NotFound("A saved draft".into()))
     }
     .await;
+    let result = super::localized(&db, result).await;
     super::answer(result)
 }

@@ -7,6 +7,8 @@ use crate::domain::assessment::{
 };
 use leptos::prelude::*;
 
+use crate::t;
+
 /// The submission as an assessor sees it. `rate` renders something beside each indicator
 /// (the review screen's rubric), given the indicator's position and itself.
 #[component]
@@ -18,7 +20,7 @@ pub fn SnapshotView(
     rate: Option<Callback<(usize, SnapshotIndicator), AnyView>>,
 ) -> impl IntoView {
     view! {
-        <h2 class="snapshot__heading">"The evidence, indicator by indicator"</h2>
+        <h2 class="snapshot__heading">{t!(assessment.evidence_heading)}</h2>
         <ol class="snapshot">
             {snapshot
                 .indicators
@@ -31,17 +33,17 @@ pub fn SnapshotView(
                         <li class="snapshot__indicator" aria-labelledby=heading_id.clone()>
                             <h3 id=heading_id.clone()>{format!("{}. {}", n + 1, ind.text)}</h3>
                             <div class="snapshot__rationale">
-                                <h4>"The teacher's rationale"</h4>
+                                <h4>{t!(assessment.rationale_heading)}</h4>
                                 {if ind.rationale.trim().is_empty() {
-                                    view! { <p class="meta">"No rationale yet."</p> }.into_any()
+                                    view! { <p class="meta">{t!(assessment.no_rationale)}</p> }.into_any()
                                 } else {
                                     view! { <p class="prose-text">{ind.rationale.clone()}</p> }.into_any()
                                 }}
                             </div>
                             <div class="snapshot__evidence">
-                                <h4>"Evidence"</h4>
+                                <h4>{t!(assessment.evidence)}</h4>
                                 {if ind.evidence.is_empty() {
-                                    view! { <p class="meta">"No evidence offered for this indicator."</p> }
+                                    view! { <p class="meta">{t!(assessment.no_evidence)}</p> }
                                         .into_any()
                                 } else {
                                     view! {
@@ -70,10 +72,10 @@ pub fn SnapshotView(
 #[component]
 fn EvidenceView(item: EvidenceItem) -> impl IntoView {
     let kind = match item.kind.as_str() {
-        "journal" => "Journal entry",
-        "rating" => "Checklist",
-        "upload" => "File",
-        _ => "Link",
+        "journal" => t!(assessment.kind_journal),
+        "rating" => t!(assessment.kind_checklist),
+        "upload" => t!(assessment.kind_file),
+        _ => t!(assessment.kind_link),
     };
     view! {
         <li class="evidence">
@@ -149,30 +151,41 @@ pub fn DecisionView(
     view! {
         <section class="decision" class:decision--competent=decision.competent>
             <h3>
-                {heading}": "
+                {crate::i18n::k::assessment::heading_colon(&heading)}
                 <span class=format!("status status--{}", outcome.as_str())>{outcome.label()}</span>
             </h3>
             <p class="meta">
-                {format!("Decided {}", crate::domain::time::utc_minute(decision.decided_at))}
-                {decision.assessor.clone().map(|a| format!(" by {a}"))}
+                {match decision.assessor.clone() {
+                    Some(a) => {
+                        crate::i18n::k::assessment::decided_by(
+                            crate::domain::time::utc_minute(decision.decided_at),
+                            a,
+                        )
+                    }
+                    None => {
+                        crate::i18n::k::assessment::decided(
+                            crate::domain::time::utc_minute(decision.decided_at),
+                        )
+                    }
+                }}
             </p>
-            <h4>"Feedback"</h4>
+            <h4>{t!(assessment.feedback)}</h4>
             <p class="prose-text">{decision.feedback.clone()}</p>
             {(!decision.improve.is_empty())
                 .then(|| {
                     view! {
-                        <h4>"What to improve"</h4>
+                        <h4>{t!(assessment.improve)}</h4>
                         <p class="prose-text">{decision.improve.clone()}</p>
                     }
                 })}
-            <TableScroll label="Rating of each indicator">
+            <TableScroll label=t!(assessment.ratings_caption)>
                 <table class="rubric-table">
-                    <caption>"Rating of each indicator"</caption>
+                    <caption>{t!(assessment.ratings_caption)}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"Indicator"</th>
-                            <th scope="col">"Rating"</th>
-                            <th scope="col">"Comment"</th>
+                            <th scope="col">{t!(assessment.col_indicator)}</th>
+                            <th scope="col">{t!(assessment.col_rating)}</th>
+                            <th scope="col">{t!(assessment.col_comment)}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -204,7 +217,7 @@ pub fn StatusLabel(
 ) -> impl IntoView {
     let (class, text) = match status {
         Some(s) => (format!("status status--{}", s.as_str()), s.label()),
-        None => ("status status--none".to_owned(), "Not started"),
+        None => ("status status--none".to_owned(), t!(assessment.not_started)),
     };
     view! { <span class=class>{text}</span> }
 }

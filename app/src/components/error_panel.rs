@@ -6,6 +6,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
+use crate::t;
+
 /// A page-level message for an error, with the matching HTTP status when server-rendered.
 #[component]
 pub fn ErrorPanel(
@@ -14,20 +16,20 @@ pub fn ErrorPanel(
 ) -> impl IntoView {
     set_http_status(error.status());
     let heading = match &error {
-        AppError::NotFound(_) => "Not found",
-        AppError::Unauthorized => "Please sign in",
-        AppError::Forbidden => "No access",
-        AppError::Invalid { .. } => "Please check your input",
-        AppError::TooManyRequests(_) | AppError::Busy => "Please wait a moment",
-        AppError::Internal | AppError::Transport(_) => "Something went wrong",
+        AppError::NotFound(_) => t!(errors.heading_not_found),
+        AppError::Unauthorized => t!(errors.heading_unauthorized),
+        AppError::Forbidden => t!(errors.heading_forbidden),
+        AppError::Invalid { .. } => t!(errors.heading_invalid),
+        AppError::TooManyRequests(_) | AppError::Busy => t!(errors.heading_wait),
+        AppError::Internal | AppError::Transport(_) => t!(errors.heading_internal),
     };
     view! {
         <Title text=heading />
         <section class="panel panel--error" role="alert">
             <h1>{heading}</h1>
-            <p>{error.to_string()}</p>
+            <p>{error.localized()}</p>
             <p>
-                <A exact=true href="/">"Go to the home page"</A>
+                <A exact=true href="/">{t!(errors.home_link)}</A>
             </p>
         </section>
     }

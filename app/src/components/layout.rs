@@ -250,7 +250,7 @@ fn LanguageSwitcher() -> impl IntoView {
 #[component]
 pub fn TableScroll(#[prop(into)] label: String, children: Children) -> impl IntoView {
     view! {
-        <div class="table-scroll" role="region" aria-label=format!("Table: {label}") tabindex="0">
+        <div class="table-scroll" role="region" aria-label=crate::i18n::k::errors::table_label(&label) tabindex="0">
             {children()}
         </div>
     }

@@ -4,6 +4,7 @@ use crate::api::account::current_viewer;
 use crate::components::error_panel::ErrorPanel;
 use crate::domain::account::{Role, Viewer};
 use crate::error::AppError;
+use crate::t;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
@@ -62,5 +63,9 @@ where
             Err(error) => view! { <ErrorPanel error /> }.into_any(),
         }
     });
-    view! { <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>{page}</Suspense> }
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">{t!(session_guard.loading)}</p> }>
+            {page}
+        </Suspense>
+    }
 }

@@ -2,6 +2,7 @@
 
 use super::{now_ms, Db};
 use crate::auth::password::StoredHash;
+use crate::domain::lang::Lang;
 use anyhow::Context as _;
 
 /// A user row as the auth layer needs it.
@@ -72,8 +73,8 @@ pub async fn create(
 ) -> Result<i64, CreateUserError> {
     let now = now_ms();
     let id = sqlx::query_scalar(
-        "INSERT INTO users (email, name, password_hash, is_admin, created_at, password_changed_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO users (email, name, password_hash, is_admin, created_at, password_changed_at, lang) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(email)
     .bind(name)
@@ -81,6 +82,8 @@ pub async fn create(
     .bind(i64::from(is_admin))
     .bind(now)
     .bind(now)
+    // The language of the page they joined from (English outside a request).
+    .bind(crate::lang::current().as_str())
     .fetch_one(&mut **tx)
     .await
     .map_err(|e| {
@@ -103,4 +106,28 @@ pub async fn set_password(db: &Db, user_id: i64, hash: &StoredHash) -> anyhow::R
         .await
         .context("update password")?;
     Ok(())
+}
+
+/// Remembers the language `user_id` reads in (for the e-mails they get).
+pub async fn set_language(db: &Db, user_id: i64, lang: Lang) -> anyhow::Result<()> {
+    sqlx::query("UPDATE users SET lang = $1 WHERE id = $2")
+        .bind(lang.as_str())
+        .bind(user_id)
+        .execute(db.writer())
+        .await
+        .context("update language")?;
+    Ok(())
+}
+
+/// The language `user_id` reads in; English for an unknown user.
+pub async fn language_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    user_id: i64,
+) -> anyhow::Result<Lang> {
+    let stored: Option<String> = sqlx::query_scalar("SELECT lang FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut **tx)
+        .await
+        .context("a user's language")?;
+    Ok(stored.as_deref().and_then(Lang::parse).unwrap_or_default())
 }

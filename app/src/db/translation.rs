@@ -67,6 +67,48 @@ impl Texts {
     }
 }
 
+/// Every original framework text that has a translation in `lang`, mapped to it: framework
+/// titles, domain and competency titles, indicators, unit titles and summaries, across
+/// frameworks. Empty for the original language. Used to read any view in `lang` by value
+/// (`crate::api::localized`).
+pub async fn by_original(db: &Db, lang: Lang) -> anyhow::Result<HashMap<String, String>> {
+    if !lang.is_translation() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT f.title, t.text FROM translations t JOIN frameworks f ON f.id = t.framework_id \
+         WHERE t.language = $1 AND t.kind = 'framework' AND t.field = 'title' \
+         UNION ALL SELECT f.short_title, t.text FROM translations t JOIN frameworks f ON f.id = t.framework_id \
+         WHERE t.language = $2 AND t.kind = 'framework' AND t.field = 'short_title' \
+         UNION ALL SELECT d.title, t.text FROM translations t \
+         JOIN domains d ON d.framework_id = t.framework_id AND d.slug = t.slug \
+         WHERE t.language = $3 AND t.kind = 'domain' AND t.field = 'title' \
+         UNION ALL SELECT c.title, t.text FROM translations t \
+         JOIN competencies c ON c.framework_id = t.framework_id AND c.slug = t.slug \
+         WHERE t.language = $4 AND t.kind = 'competency' AND t.field = 'title' \
+         UNION ALL SELECT i.text, t.text FROM translations t \
+         JOIN indicators i ON i.framework_id = t.framework_id AND i.slug = t.slug \
+         WHERE t.language = $5 AND t.kind = 'indicator' AND t.field = 'text' \
+         UNION ALL SELECT u.title, t.text FROM translations t \
+         JOIN units u ON u.framework_id = t.framework_id AND u.slug = t.slug \
+         WHERE t.language = $6 AND t.kind = 'unit' AND t.field = 'title' \
+         UNION ALL SELECT u.summary, t.text FROM translations t \
+         JOIN units u ON u.framework_id = t.framework_id AND u.slug = t.slug \
+         WHERE t.language = $7 AND t.kind = 'unit' AND t.field = 'summary'",
+    )
+    .bind(lang.as_str())
+    .bind(lang.as_str())
+    .bind(lang.as_str())
+    .bind(lang.as_str())
+    .bind(lang.as_str())
+    .bind(lang.as_str())
+    .bind(lang.as_str())
+    .fetch_all(db.pool())
+    .await
+    .context("translations by original")?;
+    Ok(rows.into_iter().filter(|(o, t)| o != t).collect())
+}
+
 /// The texts of the framework `framework_slug` in `lang`, of the given kinds.
 pub async fn texts(
     db: &Db,

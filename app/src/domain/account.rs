@@ -30,9 +30,9 @@ impl Role {
     /// The form shown to people.
     pub fn label(self) -> &'static str {
         match self {
-            Self::Teacher => "Teacher",
-            Self::Assessor => "Assessor",
-            Self::Coordinator => "Coordinator",
+            Self::Teacher => crate::t!(labels.role_teacher),
+            Self::Assessor => crate::t!(labels.role_assessor),
+            Self::Coordinator => crate::t!(labels.role_coordinator),
         }
     }
 

@@ -35,18 +35,18 @@ impl RubricLevel {
     /// For people.
     pub fn label(self) -> &'static str {
         match self {
-            Self::NotEvident => "Not evident",
-            Self::PartlyEvident => "Partly evident",
-            Self::Evident => "Evident",
+            Self::NotEvident => crate::t!(labels.rubric_not_evident),
+            Self::PartlyEvident => crate::t!(labels.rubric_partly_evident),
+            Self::Evident => crate::t!(labels.rubric_evident),
         }
     }
 
     /// What the level means, in one line.
     pub fn descriptor(self) -> &'static str {
         match self {
-            Self::NotEvident => "The evidence does not show this indicator yet.",
-            Self::PartlyEvident => "Some evidence, but thin, indirect or from a single occasion.",
-            Self::Evident => "Clear evidence from practice, explained in the teacher's rationale.",
+            Self::NotEvident => crate::t!(labels.rubric_not_evident_descriptor),
+            Self::PartlyEvident => crate::t!(labels.rubric_partly_evident_descriptor),
+            Self::Evident => crate::t!(labels.rubric_evident_descriptor),
         }
     }
 }
@@ -85,27 +85,16 @@ impl CompetentRule {
     /// The rule in words, for assessors.
     pub fn explain(self) -> &'static str {
         match self {
-            Self::AllPartlyMostEvident => {
-                "Competent when every indicator is at least Partly evident and more than half are Evident."
-            }
-            Self::AllEvident => "Competent when every indicator is Evident.",
-            Self::AllPartly => "Competent when every indicator is at least Partly evident.",
+            Self::AllPartlyMostEvident => crate::t!(labels.rule_all_partly_most_evident),
+            Self::AllEvident => crate::t!(labels.rule_all_evident),
+            Self::AllPartly => crate::t!(labels.rule_all_partly),
         }
     }
 
-    /// [`Self::explain`] in `lang`.
+    /// [`Self::explain`] in `lang` (server only), whatever the page's language.
+    #[cfg(feature = "ssr")]
     pub fn explain_in(self, lang: crate::domain::lang::Lang) -> &'static str {
-        use crate::domain::lang::Lang;
-        match (lang, self) {
-            (Lang::En, _) => self.explain(),
-            (Lang::Fr, Self::AllPartlyMostEvident) => {
-                "Compétent lorsque chaque indicateur est au moins Partiellement démontré et que plus de la moitié sont Démontrés."
-            }
-            (Lang::Fr, Self::AllEvident) => "Compétent lorsque chaque indicateur est Démontré.",
-            (Lang::Fr, Self::AllPartly) => {
-                "Compétent lorsque chaque indicateur est au moins Partiellement démontré."
-            }
-        }
+        crate::i18n::in_lang(lang, || self.explain())
     }
 
     /// Whether these ratings (one per indicator of the competency) meet the rule.
@@ -221,10 +210,10 @@ impl SubmissionStatus {
     /// For people.
     pub fn label(self) -> &'static str {
         match self {
-            Self::Draft => "In progress",
-            Self::Submitted => "Submitted",
-            Self::Competent => "Competent",
-            Self::NotYet => "Not yet",
+            Self::Draft => crate::t!(labels.status_draft),
+            Self::Submitted => crate::t!(labels.status_submitted),
+            Self::Competent => crate::t!(labels.status_competent),
+            Self::NotYet => crate::t!(labels.status_not_yet),
         }
     }
 }

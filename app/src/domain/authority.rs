@@ -38,14 +38,10 @@ impl Refusal {
     /// What the actor is told.
     pub fn message(self) -> &'static str {
         match self {
-            Self::NotHere => "that person is not a member of this cohort",
-            Self::Themselves => "you cannot do this to your own account or work",
-            Self::Outranks => {
-                "only an institution coordinator can do this for a coordinator, and nobody here for an institution coordinator (use the server's command line)"
-            }
-            Self::Elsewhere => {
-                "this person also belongs to a cohort you do not coordinate; ask an institution coordinator"
-            }
+            Self::NotHere => crate::t!(labels.refusal_not_here),
+            Self::Themselves => crate::t!(labels.refusal_themselves),
+            Self::Outranks => crate::t!(labels.refusal_outranks),
+            Self::Elsewhere => crate::t!(labels.refusal_elsewhere),
         }
     }
 }

@@ -127,20 +127,20 @@ impl InvitationState {
     /// For people.
     pub fn label(self) -> &'static str {
         match self {
-            Self::Open => "Open",
-            Self::Expired => "Expired",
-            Self::UsedUp => "All seats taken",
-            Self::Revoked => "Revoked",
+            Self::Open => crate::t!(labels.invitation_open),
+            Self::Expired => crate::t!(labels.invitation_expired),
+            Self::UsedUp => crate::t!(labels.invitation_used_up),
+            Self::Revoked => crate::t!(labels.invitation_revoked),
         }
     }
 
     /// What a person holding the link is told when it cannot be used.
     pub fn explanation(self) -> &'static str {
         match self {
-            Self::Open => "This invitation is open.",
-            Self::Expired => "This invitation has expired. Ask your coordinator for a new link.",
-            Self::UsedUp => "Every place offered by this invitation has been taken. Ask your coordinator for a new link.",
-            Self::Revoked => "This invitation was withdrawn by your coordinator. Ask them for a new link.",
+            Self::Open => crate::t!(labels.invitation_open_explanation),
+            Self::Expired => crate::t!(labels.invitation_expired_explanation),
+            Self::UsedUp => crate::t!(labels.invitation_used_up_explanation),
+            Self::Revoked => crate::t!(labels.invitation_revoked_explanation),
         }
     }
 }

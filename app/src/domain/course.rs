@@ -35,9 +35,9 @@ impl PageKind {
     /// Heading of the kind's group on the course index.
     pub fn group_label(self) -> &'static str {
         match self {
-            Self::Guide => "Guides",
-            Self::Tool => "Printable tools",
-            Self::Reference => "Reference",
+            Self::Guide => crate::t!(labels.course_guides),
+            Self::Tool => crate::t!(labels.course_tools),
+            Self::Reference => crate::t!(labels.course_reference),
         }
     }
 }

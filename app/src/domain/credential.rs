@@ -24,12 +24,12 @@ impl Verdict {
     /// One word for the result.
     pub fn label(self) -> &'static str {
         match self {
-            Self::Valid => "Valid",
-            Self::Invalid => "Not valid",
-            Self::Revoked => "Revoked",
-            Self::Expired => "Expired",
-            Self::NotYetValid => "Not yet valid",
-            Self::CannotCheck => "Cannot check here",
+            Self::Valid => crate::t!(labels.verdict_valid),
+            Self::Invalid => crate::t!(labels.verdict_invalid),
+            Self::Revoked => crate::t!(labels.verdict_revoked),
+            Self::Expired => crate::t!(labels.verdict_expired),
+            Self::NotYetValid => crate::t!(labels.verdict_not_yet_valid),
+            Self::CannotCheck => crate::t!(labels.verdict_cannot_check),
         }
     }
 

@@ -290,10 +290,9 @@ fn next_steps(
                 unit_title: u.title.clone(),
                 minutes: u.minutes,
                 competency_title: title_of(u.competency_id),
-                reason: format!(
-                    "Because you rated “{}” as {}.",
+                reason: crate::i18n::k::labels::next_because(
                     indicator.text.trim_end_matches('.'),
-                    level.label()
+                    level.label(),
                 ),
             });
         }
@@ -310,7 +309,7 @@ fn next_steps(
             unit_title: u.title.clone(),
             minutes: u.minutes,
             competency_title: title_of(u.competency_id),
-            reason: "Next in the course.".to_owned(),
+            reason: crate::t!(labels.next_in_course).to_owned(),
         });
     }
     steps

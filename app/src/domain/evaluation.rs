@@ -24,11 +24,11 @@ impl Funnel {
     /// The stages in order, each with its name as the page and the CSV file say it.
     pub fn stages(&self) -> [(&'static str, i64); 5] {
         [
-            ("Joined", self.joined),
-            ("Baseline complete", self.baseline),
-            ("Units done", self.units),
-            ("Evidence submitted", self.submitted),
-            ("Competent", self.competent),
+            (crate::t!(labels.stage_joined), self.joined),
+            (crate::t!(labels.stage_baseline), self.baseline),
+            (crate::t!(labels.stage_units), self.units),
+            (crate::t!(labels.stage_submitted), self.submitted),
+            (crate::t!(labels.stage_competent), self.competent),
         ]
     }
 }

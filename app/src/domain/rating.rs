@@ -42,20 +42,20 @@ impl Level {
     /// For people.
     pub fn label(self) -> &'static str {
         match self {
-            Self::NotYet => "Not yet",
-            Self::Emerging => "Emerging",
-            Self::Developing => "Developing",
-            Self::Demonstrating => "Demonstrating",
+            Self::NotYet => crate::t!(labels.level_not_yet),
+            Self::Emerging => crate::t!(labels.level_emerging),
+            Self::Developing => crate::t!(labels.level_developing),
+            Self::Demonstrating => crate::t!(labels.level_demonstrating),
         }
     }
 
     /// What choosing this level means, in one line.
     pub fn descriptor(self) -> &'static str {
         match self {
-            Self::NotYet => "I have not yet done this in my mentoring.",
-            Self::Emerging => "I have tried this now and then, with mixed results.",
-            Self::Developing => "I do this regularly and am growing more confident.",
-            Self::Demonstrating => "I do this consistently and could show evidence of it.",
+            Self::NotYet => crate::t!(labels.level_not_yet_descriptor),
+            Self::Emerging => crate::t!(labels.level_emerging_descriptor),
+            Self::Developing => crate::t!(labels.level_developing_descriptor),
+            Self::Demonstrating => crate::t!(labels.level_demonstrating_descriptor),
         }
     }
 }

@@ -70,32 +70,32 @@ impl Part {
     /// Heading.
     pub fn title(self) -> &'static str {
         match self {
-            Self::Programme => "The programme",
-            Self::Objectives => "My objectives",
-            Self::Changes => "How my objectives changed",
-            Self::Activities => "What I did",
-            Self::Competencies => "Skills by competency",
-            Self::TechnicalSkills => "Technical skills",
-            Self::SocialSkills => "Social and self-appraisal skills",
-            Self::Tasks => "What I now feel able to do",
-            Self::Growth => "My growth",
-            Self::Credentials => "Credentials",
+            Self::Programme => crate::t!(labels.statement_programme),
+            Self::Objectives => crate::t!(labels.statement_objectives),
+            Self::Changes => crate::t!(labels.statement_changes),
+            Self::Activities => crate::t!(labels.statement_activities),
+            Self::Competencies => crate::t!(labels.statement_competencies),
+            Self::TechnicalSkills => crate::t!(labels.statement_technical_skills),
+            Self::SocialSkills => crate::t!(labels.statement_social_skills),
+            Self::Tasks => crate::t!(labels.statement_tasks),
+            Self::Growth => crate::t!(labels.statement_growth),
+            Self::Credentials => crate::t!(labels.statement_credentials),
         }
     }
 
     /// What to write (for the teacher's own parts).
     pub fn hint(self) -> &'static str {
         match self {
-            Self::Objectives => "What you set out to achieve through this course and your mentoring.",
-            Self::Changes => "Any objectives you changed, dropped or added along the way, and why.",
-            Self::Activities => "What you did: the planned activities and those that emerged with your mentee.",
-            Self::TechnicalSkills => "Technical skills you used or learned, e.g. tools for online mentoring.",
-            Self::SocialSkills => "Skills of working with people and judging your own work: time management, objective setting, giving feedback, face-to-face communication.",
-            Self::Tasks => "The range of tasks you now feel able to take on as a mentor.",
-            Self::Programme => "A description of the course, from the programme.",
-            Self::Competencies => "Where each competency stands in assessment.",
-            Self::Growth => "Your self-ratings when you started, against now.",
-            Self::Credentials => "Your badges, each with its public verification link.",
+            Self::Objectives => crate::t!(labels.statement_objectives_hint),
+            Self::Changes => crate::t!(labels.statement_changes_hint),
+            Self::Activities => crate::t!(labels.statement_activities_hint),
+            Self::TechnicalSkills => crate::t!(labels.statement_technical_skills_hint),
+            Self::SocialSkills => crate::t!(labels.statement_social_skills_hint),
+            Self::Tasks => crate::t!(labels.statement_tasks_hint),
+            Self::Programme => crate::t!(labels.statement_programme_hint),
+            Self::Competencies => crate::t!(labels.statement_competencies_hint),
+            Self::Growth => crate::t!(labels.statement_growth_hint),
+            Self::Credentials => crate::t!(labels.statement_credentials_hint),
         }
     }
 

@@ -1,7 +1,17 @@
 //! Showing stored times (epoch milliseconds) as dates, the same on server and browser.
 
-/// `2026-11-23 15:04 UTC` for an epoch-milliseconds time.
+/// `23 November 2026, 15:04 UTC` (`23 novembre 2026 à 15:04 UTC`) for an epoch-milliseconds
+/// time, in the page's language, for people.
 pub fn utc_minute(ms: i64) -> String {
+    let rem = ms.div_euclid(1000).rem_euclid(86_400);
+    crate::i18n::k::labels::minute_long(
+        long_date(ms),
+        format!("{:02}:{:02}", rem / 3600, (rem % 3600) / 60),
+    )
+}
+
+/// `2026-11-23 15:04 UTC` for an epoch-milliseconds time (files and exports).
+pub fn iso_minute(ms: i64) -> String {
     let secs = ms.div_euclid(1000);
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
@@ -122,17 +132,60 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 /// How long a wait has been, in the largest whole unit: `3 days`, `1 hour`, `12 minutes`,
 /// `less than a minute`.
 pub fn waited(ms: i64) -> String {
+    use crate::i18n::k::labels;
     let minutes = ms.max(0) / 60_000;
-    let (n, unit) = if minutes >= 2 * 24 * 60 {
-        (minutes / (24 * 60), "day")
+    let one = crate::i18n::singular;
+    if minutes >= 2 * 24 * 60 {
+        let n = minutes / (24 * 60);
+        if one(n) {
+            labels::waited_days_one(n)
+        } else {
+            labels::waited_days_other(n)
+        }
     } else if minutes >= 60 {
-        (minutes / 60, "hour")
+        let n = minutes / 60;
+        if one(n) {
+            labels::waited_hours_one(n)
+        } else {
+            labels::waited_hours_other(n)
+        }
     } else if minutes >= 1 {
-        (minutes, "minute")
+        if one(minutes) {
+            labels::waited_minutes_one(minutes)
+        } else {
+            labels::waited_minutes_other(minutes)
+        }
     } else {
-        return "less than a minute".to_owned();
+        crate::t!(labels.waited_less_than_a_minute).to_owned()
+    }
+}
+
+/// `23 November 2026` (`23 novembre 2026`; French says `1er` for the first) for an
+/// epoch-milliseconds time, in the page's language, for people; [`utc_date`] is the form
+/// machines and files read.
+pub fn long_date(ms: i64) -> String {
+    use crate::i18n::k::labels;
+    let (y, m, d) = civil_from_days(ms.div_euclid(1000).div_euclid(86_400));
+    let month = crate::i18n::text(match m {
+        1 => labels::month_1,
+        2 => labels::month_2,
+        3 => labels::month_3,
+        4 => labels::month_4,
+        5 => labels::month_5,
+        6 => labels::month_6,
+        7 => labels::month_7,
+        8 => labels::month_8,
+        9 => labels::month_9,
+        10 => labels::month_10,
+        11 => labels::month_11,
+        _ => labels::month_12,
+    });
+    let day = if d == 1 && crate::i18n::current_lang() == crate::domain::lang::Lang::Fr {
+        "1er".to_owned()
+    } else {
+        d.to_string()
     };
-    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+    labels::date_long(day, month, y)
 }
 
 /// Year, month, day of a count of days since 1970-01-01 (Howard Hinnant's algorithm).
@@ -158,7 +211,7 @@ mod tests {
         /// The clock is the time part of the full UTC time, for any moment (before 1970 too).
         #[test]
         fn the_clock_is_the_time_of_the_full_utc_time(ms in -10_000_000_000_000_i64..10_000_000_000_000) {
-            let full = utc_minute(ms);
+            let full = iso_minute(ms);
             prop_assert_eq!(utc_clock(ms), full[11..].to_owned());
         }
     }
@@ -203,11 +256,25 @@ mod tests {
 
     #[test]
     fn formats_known_instants() {
-        assert_eq!(utc_minute(0), "1970-01-01 00:00 UTC");
+        assert_eq!(iso_minute(0), "1970-01-01 00:00 UTC");
         // 2026-11-23T15:04:05Z
-        assert_eq!(utc_minute(1_795_446_245_000), "2026-11-23 15:04 UTC");
+        assert_eq!(iso_minute(1_795_446_245_000), "2026-11-23 15:04 UTC");
+        assert_eq!(utc_minute(1_795_446_245_000), "23 November 2026, 15:04 UTC");
+        #[cfg(feature = "ssr")]
+        {
+            use crate::domain::lang::Lang;
+            let fr = crate::i18n::in_lang(Lang::Fr, || utc_minute(1_795_446_245_000));
+            assert_eq!(fr, "23 novembre 2026 à 15:04 UTC");
+            let first = crate::i18n::in_lang(Lang::Fr, || long_date(1_793_491_200_000));
+            assert_eq!(first, "1er novembre 2026");
+            assert_eq!(long_date(1_793_491_200_000), "1 November 2026");
+            assert_eq!(
+                crate::i18n::in_lang(Lang::Fr, || waited(86_400_000 * 3)),
+                "3 jours"
+            );
+        }
         // 2024-02-29T23:59:00Z, a leap day
-        assert_eq!(utc_minute(1_709_251_140_000), "2024-02-29 23:59 UTC");
+        assert_eq!(iso_minute(1_709_251_140_000), "2024-02-29 23:59 UTC");
         assert_eq!(utc_date(1_709_251_140_000), "2024-02-29");
     }
 }

@@ -26,9 +26,9 @@ impl UnitKind {
     /// For people.
     pub fn label(self) -> &'static str {
         match self {
-            Self::Reading => "Reading",
-            Self::Scenario => "Scenario",
-            Self::Reflection => "Reflection",
+            Self::Reading => crate::t!(labels.unit_reading),
+            Self::Scenario => crate::t!(labels.unit_scenario),
+            Self::Reflection => crate::t!(labels.unit_reflection),
         }
     }
 

@@ -22,11 +22,14 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
+use crate::i18n::k;
+use crate::t;
+
 /// The queue page (assessors and coordinators).
 #[component]
 pub fn AssessPage() -> impl IntoView {
     view! {
-        <Title text="Assessment queue" />
+        <Title text=t!(assess.queue_title) />
         <Private children=|_| view! { <QueueLoader /> } />
     }
 }
@@ -37,8 +40,8 @@ fn QueueLoader() -> impl IntoView {
     let filter = move || query.read().get("competency").unwrap_or_default();
     let queue = Resource::new(filter, get_queue);
     view! {
-        <h1>"Assessment queue"</h1>
-        <Suspense fallback=|| view! { <p class="loading">"Loading the queue…"</p> }>
+        <h1>{t!(assess.queue_title)}</h1>
+        <Suspense fallback=|| view! { <p class="loading">{t!(assess.loading_queue)}</p> }>
             {move || Suspend::new(async move {
                 match queue.await {
                     Ok(q) => view! { <QueueView q filter=filter() /> }.into_any(),
@@ -51,18 +54,17 @@ fn QueueLoader() -> impl IntoView {
 
 fn claim_text(claim: &ClaimState) -> String {
     match claim {
-        ClaimState::Open => "Waiting".to_owned(),
-        ClaimState::Mine { until } if *until == i64::MAX => "Assigned to you".to_owned(),
+        ClaimState::Open => t!(assess.claim_waiting).to_owned(),
+        ClaimState::Mine { until } if *until == i64::MAX => {
+            t!(assess.claim_assigned_you).to_owned()
+        }
         ClaimState::Mine { until } => {
-            format!("Yours until {}", crate::domain::time::utc_clock(*until))
+            k::assess::claim_yours_until(crate::domain::time::utc_clock(*until))
         }
         ClaimState::Other { by, until } => {
-            format!(
-                "{by} is reviewing (until {})",
-                crate::domain::time::utc_clock(*until)
-            )
+            k::assess::claim_other(by, crate::domain::time::utc_clock(*until))
         }
-        ClaimState::AssignedOther { to } => format!("Assigned to {to}"),
+        ClaimState::AssignedOther { to } => k::assess::claim_assigned_other(to),
     }
 }
 
@@ -73,11 +75,11 @@ fn QueueView(q: Queue, filter: String) -> impl IntoView {
     let now = q.now;
     let assessors = q.assessors.clone();
     view! {
-        {assigned.then(|| view! { <p class="callout callout--success" role="status">"Assigned."</p> })}
+        {assigned.then(|| view! { <p class="callout callout--success" role="status">{t!(assess.assigned)}</p> })}
         <form method="get" action="/assess" class="filter-form">
-            <label for="filter-competency">"Competency"</label>
+            <label for="filter-competency">{t!(assess.competency)}</label>
             <select id="filter-competency" name="competency">
-                <option value="" selected=filter.is_empty()>"All competencies"</option>
+                <option value="" selected=filter.is_empty()>{t!(assess.all_competencies)}</option>
                 {q
                     .competencies
                     .iter()
@@ -90,23 +92,23 @@ fn QueueView(q: Queue, filter: String) -> impl IntoView {
                     })
                     .collect_view()}
             </select>
-            <button class="button button--small" type="submit">"Filter"</button>
+            <button class="button button--small" type="submit">{t!(assess.filter)}</button>
         </form>
         {if q.items.is_empty() {
-            view! { <p class="empty">"Nothing is waiting for review."</p> }.into_any()
+            view! { <p class="empty">{t!(assess.queue_empty)}</p> }.into_any()
         } else {
             view! {
-                <TableScroll label="Submissions waiting for review">
+                <TableScroll label=t!(assess.queue_label)>
                     <table class="queue">
-                        <caption>{format!("{} waiting, oldest first", q.items.len())}</caption>
+                        <caption>{k::assess::queue_caption(q.items.len())}</caption>
                         <thead>
                             <tr>
-                                <th scope="col">"Competency"</th>
-                                <th scope="col">"Teacher"</th>
-                                <th scope="col">"Cohort"</th>
-                                <th scope="col">"Waiting"</th>
-                                <th scope="col">"Status"</th>
-                                <th scope="col">"Action"</th>
+                                <th scope="col">{t!(assess.competency)}</th>
+                                <th scope="col">{t!(assess.col_teacher)}</th>
+                                <th scope="col">{t!(assess.col_cohort)}</th>
+                                <th scope="col">{t!(assess.col_waiting)}</th>
+                                <th scope="col">{t!(assess.col_status)}</th>
+                                <th scope="col">{t!(assess.col_action)}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -147,15 +149,15 @@ fn QueueRow(item: QueueItem, now: i64, options: Vec<AssessorOption>) -> impl Int
     let can_claim = matches!(item.claim, ClaimState::Open | ClaimState::Mine { .. });
     let mine = matches!(item.claim, ClaimState::Mine { .. });
     let what = if item.second {
-        format!("{} (second marking)", item.competency_title)
+        k::assess::what_second(&item.competency_title)
     } else if item.attempt > 1 {
-        format!("{} (attempt {})", item.competency_title, item.attempt)
+        k::assess::what_attempt(&item.competency_title, item.attempt)
     } else {
         item.competency_title.clone()
     };
     // Every row has the same buttons: each names its row's submission for a screen reader's
     // list of controls (issue 15; two blind reviews of one competency differ only by number).
-    let which = format!(": {what}, submission {id}");
+    let which = k::assess::which(&what, id);
     let which_claim = which.clone();
     let which_assign = which.clone();
     view! {
@@ -163,18 +165,18 @@ fn QueueRow(item: QueueItem, now: i64, options: Vec<AssessorOption>) -> impl Int
             <th scope="row">
                 <A exact=true href=format!("/assess/{id}")>{what}</A>
             </th>
-            <td>{item.teacher.clone().unwrap_or_else(|| "Blind review".to_owned())}</td>
+            <td>{item.teacher.clone().unwrap_or_else(|| t!(assess.blind_review).to_owned())}</td>
             <td>{item.cohort.clone()}</td>
             <td>{crate::domain::time::waited(now - item.waiting_since)}</td>
             <td>{claim_text(&item.claim)}</td>
             <td class="queue__actions">
                 {if mine {
-                    view! { <A exact=true href=format!("/assess/{id}") attr:class="button button--small">"Continue review"<span class="visually-hidden">{which}</span></A> }.into_any()
+                    view! { <A exact=true href=format!("/assess/{id}") attr:class="button button--small">{t!(assess.continue_review)}<span class="visually-hidden">{which}</span></A> }.into_any()
                 } else if can_claim {
                     view! {
                         <ActionForm action=claim>
                             <input type="hidden" name="id" value=id />
-                            <button class="button button--small" type="submit">"Claim and review"<span class="visually-hidden">{which_claim}</span></button>
+                            <button class="button button--small" type="submit">{t!(assess.claim_and_review)}<span class="visually-hidden">{which_claim}</span></button>
                         </ActionForm>
                         <FormAlert error=claim_error fields=&[] />
                     }
@@ -188,14 +190,14 @@ fn QueueRow(item: QueueItem, now: i64, options: Vec<AssessorOption>) -> impl Int
                         view! {
                             <ActionForm action=assign attr:class="assign-form">
                                 <input type="hidden" name="id" value=id />
-                                <label for=select_id.clone() class="visually-hidden">{format!("Assign{which_assign} to")}</label>
+                                <label for=select_id.clone() class="visually-hidden">{k::assess::assign_to(&which_assign)}</label>
                                 <select id=select_id name="assessor">
                                     {options
                                         .into_iter()
                                         .map(|a| view! { <option value=a.id>{a.name}</option> })
                                         .collect_view()}
                                 </select>
-                                <button class="button button--small button--secondary" type="submit">"Assign"<span class="visually-hidden">{which_assign.clone()}</span></button>
+                                <button class="button button--small button--secondary" type="submit">{t!(assess.assign)}<span class="visually-hidden">{which_assign.clone()}</span></button>
                             </ActionForm>
                             <FormAlert error=assign_error fields=&[] />
                         }
@@ -209,7 +211,7 @@ fn QueueRow(item: QueueItem, now: i64, options: Vec<AssessorOption>) -> impl Int
 #[component]
 pub fn ReviewPage() -> impl IntoView {
     view! {
-        <Title text="Review" />
+        <Title text=t!(assess.review_title) />
         <Private children=|_| view! { <ReviewLoader /> } />
     }
 }
@@ -227,7 +229,7 @@ fn ReviewLoader() -> impl IntoView {
     let refresh = RwSignal::new(0_u32);
     let review = Resource::new(move || (id(), refresh.get()), |(id, _)| get_review(id));
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading the submission…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{t!(assess.loading_submission)}</p> }>
             {move || Suspend::new(async move {
                 match review.await {
                     Ok(v) => view! { <ReviewScreen v refresh /> }.into_any(),
@@ -254,11 +256,11 @@ fn ReviewScreen(v: ReviewView, refresh: RwSignal<u32>) -> impl IntoView {
     let who = v
         .teacher
         .clone()
-        .unwrap_or_else(|| "Blind review: the teacher is not named".to_owned());
+        .unwrap_or_else(|| t!(assess.blind_review_unnamed).to_owned());
     let heading = if v.second {
-        format!("Second marking: {}", v.snapshot.competency_title)
+        k::assess::heading_second(&v.snapshot.competency_title)
     } else {
-        format!("Review: {}", v.snapshot.competency_title)
+        k::assess::heading_review(&v.snapshot.competency_title)
     };
     let can_decide = v.can_decide && v.decided.is_none();
     let rate = can_decide.then(|| {
@@ -267,50 +269,48 @@ fn ReviewScreen(v: ReviewView, refresh: RwSignal<u32>) -> impl IntoView {
         })
     });
     let claim_line = match &v.claim {
-        ClaimState::Mine { until } if *until != i64::MAX => Some(format!(
-            "You hold this submission until {}; after that anyone eligible may take it.",
-            crate::domain::time::utc_clock(*until)
+        ClaimState::Mine { until } if *until != i64::MAX => Some(k::assess::claim_hold(
+            crate::domain::time::utc_clock(*until),
         )),
-        ClaimState::Other { .. } | ClaimState::AssignedOther { .. } => Some(format!(
-            "{}. You can read it but not decide.",
-            claim_text(&v.claim)
-        )),
+        ClaimState::Other { .. } | ClaimState::AssignedOther { .. } => {
+            Some(k::assess::claim_read_only(claim_text(&v.claim)))
+        }
         _ => None,
     };
     let holds = matches!(&v.claim, ClaimState::Mine { until } if *until != i64::MAX);
     view! {
-        <nav aria-label="Breadcrumb" class="breadcrumb">
+        <nav aria-label=t!(assess.breadcrumb) class="breadcrumb">
             <ol>
                 <li>
-                    <A exact=true href="/assess">"Assessment queue"</A>
+                    <A exact=true href="/assess">{t!(assess.queue_title)}</A>
                 </li>
-                <li aria-current="page">{format!("Submission {id}")}</li>
+                <li aria-current="page">{k::assess::submission_crumb(id)}</li>
             </ol>
         </nav>
         <h1>{heading}</h1>
         <p class="lead">
-            {format!(
-                "{who} · {} · attempt {} · submitted {}",
-                v.cohort,
+            {k::assess::review_lead(
+                &who,
+                &v.cohort,
                 v.attempt,
                 crate::domain::time::utc_minute(v.submitted_at),
             )}
         </p>
-        {decided_now.then(|| view! { <p class="callout callout--success" role="status">"Decision recorded."</p> })}
+        {decided_now.then(|| view! { <p class="callout callout--success" role="status">{t!(assess.decision_recorded)}</p> })}
         {claim_line.map(|l| view! { <p class="meta">{l}</p> })}
         {holds
             .then(|| {
                 view! {
                     <ActionForm action=release attr:class="inline-form">
                         <input type="hidden" name="id" value=id />
-                        <button class="link-button" type="submit">"Let someone else take it"</button>
+                        <button class="link-button" type="submit">{t!(assess.release)}</button>
                     </ActionForm>
                 }
             })}
         {v.second.then(|| view! {
-            <p class="callout">"Second marking for moderation: rate the evidence on its own. The first decision is not shown to you, and your marking does not change the teacher's result; the coordinator compares the two."</p>
+            <p class="callout">{t!(assess.second_callout)}</p>
         })}
-        {v.decided.clone().map(|d| view! { <DecisionView decision=d heading=if v.second { "Your second marking" } else { "Decision" } /> })}
+        {v.decided.clone().map(|d| view! { <DecisionView decision=d heading=if v.second { t!(assess.your_second_marking) } else { t!(assess.decision) } /> })}
         <EarlierAttempts earlier=v.earlier.clone() changes=v.changes.clone() attempt=v.attempt />
         {if can_decide {
             view! {
@@ -318,7 +318,7 @@ fn ReviewScreen(v: ReviewView, refresh: RwSignal<u32>) -> impl IntoView {
                     <input type="hidden" name="review[submission]" value=id />
                     <FormAlert error fields=&["review[feedback]", "review[improve]", "review[decision]"] />
                     <details class="scale">
-                        <summary>"The rubric and the rule for Competent"</summary>
+                        <summary>{t!(assess.rubric_summary)}</summary>
                         <dl>
                             {RubricLevel::ALL
                                 .iter()
@@ -365,7 +365,7 @@ fn RubricFields(
     };
     view! {
         <fieldset class="rubric" class:field--invalid=invalid>
-            <legend>{format!("Your rating of indicator {}", n + 1)}</legend>
+            <legend>{k::assess::rating_legend(n + 1)}</legend>
             {RubricLevel::ALL
                 .iter()
                 .map(|l| {
@@ -380,7 +380,7 @@ fn RubricFields(
                 .collect_view()}
             <p class="field__error" role="alert">{mine}</p>
             <div class="field">
-                <label for=comment_id.clone()>"Comment (optional)"</label>
+                <label for=comment_id.clone()>{t!(assess.comment_optional)}</label>
                 <textarea id=comment_id name=comment_name rows="2" maxlength="2000" inner_html=textarea_html(&comment) prop:defaultValue=comment.clone()></textarea>
             </div>
         </fieldset>
@@ -409,38 +409,38 @@ fn OverallFields(error: Signal<Option<FieldMessage>>, rule: String, second: bool
     };
     view! {
         <section class="overall" aria-labelledby="overall-heading">
-            <h2 id="overall-heading">"Overall"</h2>
+            <h2 id="overall-heading">{t!(assess.overall)}</h2>
             <div class="field" class:field--invalid=feedback_bad>
-                <label for="review-feedback">"Feedback for the teacher"</label>
+                <label for="review-feedback">{t!(assess.feedback_label)}</label>
                 <textarea id="review-feedback" name="review[feedback]" rows="5" required maxlength="4000" inner_html=textarea_html(&feedback_text) prop:defaultValue=feedback_text.clone()></textarea>
                 <p class="field__error" role="alert">{feedback}</p>
             </div>
             <fieldset class="decision-choice" class:field--invalid=decision_bad>
-                <legend>"Decision"</legend>
+                <legend>{t!(assess.decision)}</legend>
                 <p class="field__hint">{rule}</p>
                 <div class="level level--inline">
                     <input type="radio" id="decision-competent" name="review[decision]" value="competent" required checked=chosen.as_deref() == Some("competent") />
-                    <label for="decision-competent">"Competent"</label>
+                    <label for="decision-competent">{t!(assess.competent)}</label>
                 </div>
                 <div class="level level--inline">
                     <input type="radio" id="decision-not-yet" name="review[decision]" value="not_yet" checked=chosen.as_deref() == Some("not_yet") />
-                    <label for="decision-not-yet">"Not yet"</label>
+                    <label for="decision-not-yet">{t!(assess.not_yet)}</label>
                 </div>
                 <p class="field__error" role="alert">{decision}</p>
             </fieldset>
             <div class="field" class:field--invalid=improve_bad>
-                <label for="review-improve">"What to improve (needed for Not yet)"</label>
+                <label for="review-improve">{t!(assess.improve_label)}</label>
                 <textarea id="review-improve" name="review[improve]" rows="3" maxlength="4000" inner_html=textarea_html(&improve_text) prop:defaultValue=improve_text.clone()></textarea>
                 <p class="field__error" role="alert">{improve}</p>
             </div>
             <p class="field__hint">
                 {if second {
-                    "Your second marking is final once recorded."
+                    t!(assess.second_final_hint)
                 } else {
-                    "A decision is final once recorded; it is written to the audit log with your name and the time."
+                    t!(assess.decision_final_hint)
                 }}
             </p>
-            <button class="button" type="submit">{if second { "Record second marking" } else { "Record decision" }}</button>
+            <button class="button" type="submit">{if second { t!(assess.record_second) } else { t!(assess.record_decision) }}</button>
         </section>
     }
 }
@@ -462,11 +462,12 @@ fn EarlierAttempts(
         .rev()
         .map(|e| match e.decision {
             Some(d) => {
-                view! { <DecisionView decision=d heading=format!("Attempt {}", e.attempt) /> }
+                view! { <DecisionView decision=d heading=k::assess::attempt_heading(e.attempt) /> }
                     .into_any()
             }
-            None => view! { <p class="meta">{format!("Attempt {}: no decision.", e.attempt)}</p> }
-                .into_any(),
+            None => {
+                view! { <p class="meta">{k::assess::attempt_no_decision(e.attempt)}</p> }.into_any()
+            }
         })
         .collect_view();
     let changed: Vec<IndicatorChanges> = changes
@@ -505,23 +506,23 @@ fn EarlierAttempts(
                 <li>
                     <h4>{c.text.clone()}</h4>
                     {rationale}
-                    {list("Evidence added:", c.added)}
-                    {list("Evidence removed:", c.removed)}
-                    {list("Edited since:", c.edited)}
+                    {list(t!(assess.evidence_added), c.added)}
+                    {list(t!(assess.evidence_removed), c.removed)}
+                    {list(t!(assess.edited_since), c.edited)}
                 </li>
             }
         })
         .collect_view();
     view! {
         <section class="section earlier-attempts" aria-labelledby="earlier-heading">
-            <h2 id="earlier-heading">"Earlier attempts"</h2>
+            <h2 id="earlier-heading">{t!(assess.earlier_heading)}</h2>
             {decisions}
-            <h3>{format!("What changed since attempt {}", attempt - 1)}</h3>
+            <h3>{k::assess::changed_since(attempt - 1)}</h3>
             <p class="meta">
                 {if unchanged == 0 {
-                    "Words added are underlined, words removed are struck through.".to_owned()
+                    t!(assess.diff_legend).to_owned()
                 } else {
-                    format!("Words added are underlined, words removed are struck through. Unchanged: {unchanged}.")
+                    k::assess::diff_legend_unchanged(unchanged)
                 }}
             </p>
             <ul class="changes">{items}</ul>

@@ -12,11 +12,13 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::t;
+
 /// The checklist page (signed-in only).
 #[component]
 pub fn ChecklistPage() -> impl IntoView {
     view! {
-        <Title text="Indicator checklist" />
+        <Title text=t!(checklist.title) />
         <Private children=|_| view! { <Checklist /> } />
     }
 }
@@ -40,7 +42,7 @@ fn Checklist() -> impl IntoView {
     // Its name and the next competency, for the heading and the way on (issue 15).
     let about = Resource::new(key, |(f, c)| get_competency(f, c));
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading your checklist…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{t!(checklist.loading)}</p> }>
             {move || Suspend::new(async move {
                 let (framework, competency) = key();
                 match (rows.await, about.await) {
@@ -85,46 +87,46 @@ fn ChecklistBody(
     } else {
         ""
     };
-    let page_title = format!("Checklist: {title}");
-    let heading_text = format!("Indicator checklist: {title}");
+    let page_title = crate::i18n::k::checklist::page_title(&title);
+    let heading_text = crate::i18n::k::checklist::heading(&title);
     let onward = next.map(|(slug, next_title)| {
         let href = format!("/frameworks/{framework}/competencies/{slug}/checklist{suffix}");
         view! {
-            <nav class="pager" aria-label="Next checklist">
+            <nav class="pager" aria-label=t!(checklist.next_label)>
                 <span>
-                    <A exact=true href=href>{format!("Next: {next_title} →")}</A>
+                    <A exact=true href=href>{crate::i18n::k::checklist::next_link(&next_title)}</A>
                 </span>
             </nav>
         }
     });
     let heading = if phase == "baseline" {
-        "Your starting point (baseline)"
+        t!(checklist.lead_baseline)
     } else {
-        "Where you are now"
+        t!(checklist.lead_current)
     };
     view! {
-        <nav aria-label="Breadcrumb" class="breadcrumb">
+        <nav aria-label=t!(checklist.breadcrumb) class="breadcrumb">
             <ol>
                 <li>
                     <A exact=true href=base.clone()>{title.clone()}</A>
                 </li>
-                <li aria-current="page">"Checklist"</li>
+                <li aria-current="page">{t!(checklist.crumb)}</li>
             </ol>
         </nav>
         <Title text=page_title />
         <h1>{heading_text}</h1>
         <p class="lead">{heading}</p>
         <p>
-            <span role="status">{move || format!("{} of {total} indicators rated. ", rated.read().len())}</span>
+            <span role="status">{move || crate::i18n::k::checklist::rated(rated.read().len(), total)}</span>
             {if phase == "baseline" {
-                view! { <A exact=true href=format!("{base}/checklist")>"Rate where you are now"</A> }.into_any()
+                view! { <A exact=true href=format!("{base}/checklist")>{t!(checklist.rate_now)}</A> }.into_any()
             } else {
-                view! { <A exact=true href=format!("{base}/checklist?phase=baseline")>"Rate your starting point (baseline)"</A> }
+                view! { <A exact=true href=format!("{base}/checklist?phase=baseline")>{t!(checklist.rate_baseline)}</A> }
                     .into_any()
             }}
         </p>
         <details class="scale">
-            <summary>"What the four levels mean"</summary>
+            <summary>{t!(checklist.scale_summary)}</summary>
             <dl>
                 {Level::ALL
                     .iter()
@@ -185,15 +187,25 @@ fn IndicatorRating(
         });
     }
     let status = move || match action.value().get() {
-        Some(Ok(at)) => Some(format!("Saved at {}", crate::domain::time::utc_clock(at))),
+        Some(Ok(at)) => Some(crate::i18n::k::checklist::saved_at(
+            crate::domain::time::utc_clock(at),
+        )),
         Some(Err(_)) => None,
-        None => saved_here().then(|| "Saved".to_owned()),
+        None => saved_here().then(|| t!(checklist.saved).to_owned()),
     };
     let (mine, other, other_label): (Option<Rating>, Option<Rating>, &str) = if phase == "baseline"
     {
-        (row.baseline.clone(), row.current.clone(), "Now")
+        (
+            row.baseline.clone(),
+            row.current.clone(),
+            t!(checklist.other_now),
+        )
     } else {
-        (row.current.clone(), row.baseline.clone(), "Baseline")
+        (
+            row.current.clone(),
+            row.baseline.clone(),
+            t!(checklist.other_baseline),
+        )
     };
     // A refused plain form post of this indicator comes back as it was typed.
     let echo = echoed_form("rating[indicator]", &row.slug).unwrap_or_default();
@@ -232,7 +244,7 @@ fn IndicatorRating(
                 <fieldset class="levels" on:change=on_change>
                     <legend>{row.text.clone()}</legend>
                     {other
-                        .map(|o| view! { <p class="meta">{format!("{other_label}: {}", o.level.label())}</p> })}
+                        .map(|o| view! { <p class="meta">{crate::i18n::k::checklist::other_rating(other_label, o.level.label())}</p> })}
                     {Level::ALL
                         .iter()
                         .map(|l| {
@@ -256,13 +268,13 @@ fn IndicatorRating(
                         .collect_view()}
                 </fieldset>
                 <details class="rating-extra" open=!note.is_empty() || !evidence_url.is_empty()>
-                    <summary>"Add a note or an evidence link (optional)"</summary>
+                    <summary>{t!(checklist.extra_summary)}</summary>
                     <div class="field">
-                        <label for=note_id.clone()>"Note"</label>
+                        <label for=note_id.clone()>{t!(checklist.note)}</label>
                         <textarea id=note_id name="rating[note]" rows="2" maxlength="2000" inner_html=textarea_html(&note) prop:defaultValue=note.clone()></textarea>
                     </div>
                     <div class="field">
-                        <label for=url_id.clone()>"Evidence link"</label>
+                        <label for=url_id.clone()>{t!(checklist.evidence_link)}</label>
                         <input
                             id=url_id
                             type="url"
@@ -275,11 +287,11 @@ fn IndicatorRating(
                 <FormAlert error fields=&[] />
                 <div class="checklist__actions">
                     <button class="button button--small" type="submit">
-                        "Save"
-                        <span class="visually-hidden">{format!(" rating for indicator {number}")}</span>
+                        {t!(checklist.save)}
+                        <span class="visually-hidden">{crate::i18n::k::checklist::save_hidden(number)}</span>
                     </button>
                     <span class="save-status" role="status" aria-live="polite">
-                        {move || if action.pending().get() { Some("Saving…".to_owned()) } else { status() }}
+                        {move || if action.pending().get() { Some(t!(checklist.saving).to_owned()) } else { status() }}
                     </span>
                 </div>
             </ActionForm>

@@ -19,6 +19,8 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::t;
+
 /// One cohort's page (its coordinators only).
 #[component]
 pub fn CohortPage() -> impl IntoView {
@@ -69,7 +71,7 @@ fn Cohort() -> impl IntoView {
         |(id, _)| cohort_credentials(id),
     );
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading the cohort…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{t!(cohort.loading)}</p> }>
             {move || Suspend::new(async move {
                 match cohort.await {
                     Ok(detail) => view! { <CohortBody detail actions /> }.into_any(),
@@ -118,27 +120,27 @@ fn Credentials(
     let error = use_form_error(revoke);
     view! {
         <section class="section" id="credentials" aria-labelledby="credentials-heading">
-            <h2 id="credentials-heading">"Credentials"</h2>
+            <h2 id="credentials-heading">{t!(cohort.credentials_heading)}</h2>
             <p class="notice" role="status">
-                {done(revoke, "revoked", "Credential revoked. Its public page and every verifier now say so, with your reason.")}
+                {done(revoke, "revoked", t!(cohort.credential_revoked))}
             </p>
             <p class="meta">
-                "Badges issued to this cohort's teachers. Revoking one marks it revoked on its public page and in the status list every verifier reads; the reason is shown publicly."
+                {t!(cohort.credentials_intro)}
             </p>
             <FormAlert error fields=&["revoke[reason]"] />
             {if list.is_empty() {
-                view! { <p class="empty">"No credentials issued yet."</p> }.into_any()
+                view! { <p class="empty">{t!(cohort.no_credentials)}</p> }.into_any()
             } else {
                 view! {
-                    <TableScroll label="Credentials issued to this cohort">
+                    <TableScroll label=t!(cohort.credentials_table)>
                         <table class="credentials-table">
-                            <caption class="visually-hidden">"Credentials issued to this cohort"</caption>
+                            <caption class="visually-hidden">{t!(cohort.credentials_table)}</caption>
                             <thead>
                                 <tr>
-                                    <th scope="col">"Teacher"</th>
-                                    <th scope="col">"Credential"</th>
-                                    <th scope="col">"Issued"</th>
-                                    <th scope="col">"Status"</th>
+                                    <th scope="col">{t!(cohort.col_teacher)}</th>
+                                    <th scope="col">{t!(cohort.col_credential)}</th>
+                                    <th scope="col">{t!(cohort.col_issued)}</th>
+                                    <th scope="col">{t!(cohort.col_status)}</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -147,11 +149,8 @@ fn Credentials(
                                     let field_id = format!("revoke-reason-{id}");
                                     let href = format!("/credentials/{id}");
                                     let row_id = id.clone();
-                                    let which = format!(" {} of {}", c.name, c.holder);
-                                    let question = format!(
-                                        "Revoke “{}” of {}? From that moment its public page and every verifier say it is revoked, with the reason you give here. This cannot be undone.",
-                                        c.name, c.holder,
-                                    );
+                                    let which = crate::i18n::k::cohort::credential_which(&c.name, &c.holder);
+                                    let question = crate::i18n::k::cohort::revoke_credential_question(&c.name, &c.holder);
                                     view! {
                                         <tr data-credential=row_id>
                                             <td>{c.holder.clone()}</td>
@@ -159,20 +158,20 @@ fn Credentials(
                                             <td>{c.issued.clone()}</td>
                                             <td>
                                                 {match c.revoked.clone() {
-                                                    Some(r) => view! { <span>{format!("Revoked {}: {}", r.on, r.reason)}</span> }.into_any(),
+                                                    Some(r) => view! { <span>{crate::i18n::k::cohort::revoked_on(&r.on, &r.reason)}</span> }.into_any(),
                                                     None => view! {
                                                         <Confirm
-                                                            toggle="Revoke…"
+                                                            toggle=t!(cohort.revoke_toggle)
                                                             target=which.clone()
                                                             question=question.clone()
                                                         >
                                                             <ActionForm action=revoke attr:class="inline-revoke">
                                                                 <input type="hidden" name="cohort" value=cohort_id />
                                                                 <input type="hidden" name="id" value=id />
-                                                                <label for=field_id.clone()>"Reason for revoking"</label>
+                                                                <label for=field_id.clone()>{t!(cohort.revoke_reason)}</label>
                                                                 <input id=field_id type="text" name="reason" maxlength="500" required />
                                                                 <button class="button button--small button--danger" type="submit">
-                                                                    "Revoke now"
+                                                                    {t!(cohort.revoke_now)}
                                                                     <span class="visually-hidden">{which.clone()}</span>
                                                                 </button>
                                                             </ActionForm>
@@ -197,10 +196,10 @@ fn CohortBody(detail: CohortDetail, actions: Actions) -> impl IntoView {
     let s = detail.summary.clone();
     view! {
         <Title text=s.name.clone() />
-        <nav aria-label="Breadcrumb" class="breadcrumb">
+        <nav aria-label=t!(cohort.breadcrumb) class="breadcrumb">
             <ol>
                 <li>
-                    <A exact=true href="/coordinator">"Cohorts"</A>
+                    <A exact=true href="/coordinator">{t!(cohort.breadcrumb_cohorts)}</A>
                 </li>
                 <li aria-current="page">{s.name.clone()}</li>
             </ol>
@@ -208,9 +207,9 @@ fn CohortBody(detail: CohortDetail, actions: Actions) -> impl IntoView {
         <h1>{s.name.clone()}</h1>
         <p class="notice" role="status">
             {(use_query_map().read_untracked().get("changed").as_deref() == Some("created"))
-                .then_some("Cohort created. Invite its members below.")}
+                .then_some(t!(cohort.cohort_created))}
         </p>
-        <p class="meta">{format!("{} to {} · {} framework", s.starts_on, s.ends_on, s.framework)}</p>
+        <p class="meta">{crate::i18n::k::cohort::cohort_meta(&s.starts_on, &s.ends_on, &s.framework)}</p>
         <AssessmentSettingsForm cohort_id=s.id settings=detail.settings />
         <Members cohort_id=s.id members=detail.members actions admin=detail.viewer_is_admin />
         <Invitations cohort_id=s.id invitations=detail.invitations actions />
@@ -226,41 +225,42 @@ fn AssessmentSettingsForm(cohort_id: i64, settings: AssessmentSettings) -> impl 
         matches!(save.value().get(), Some(Ok(())))
             || (save.value().get().is_none() && query.read().get("settings").is_some())
     };
+    let saved_text = t!(cohort.saved);
     view! {
         <section class="section" aria-labelledby="assessment-heading">
-            <h2 id="assessment-heading">"Assessment"</h2>
+            <h2 id="assessment-heading">{t!(cohort.assessment_heading)}</h2>
             <p>
-                <A exact=true href="/assess">"Assessment queue"</A>
+                <A exact=true href="/assess">{t!(cohort.assessment_queue)}</A>
                 " · "
-                <A exact=true href=format!("/coordinator/cohorts/{cohort_id}/moderation")>"Moderation and extra attempts"</A>
+                <A exact=true href=format!("/coordinator/cohorts/{cohort_id}/moderation")>{t!(cohort.moderation_link)}</A>
                 " · "
-                <A exact=true href=format!("/coordinator/cohorts/{cohort_id}/evaluation")>"Evaluation of the cohort"</A>
+                <A exact=true href=format!("/coordinator/cohorts/{cohort_id}/evaluation")>{t!(cohort.evaluation_link)}</A>
             </p>
             <ActionForm action=save attr:class="settings-form">
                 <input type="hidden" name="cohort_id" value=cohort_id />
                 <TextField
-                    label="Attempts per competency"
+                    label=t!(cohort.max_attempts_label)
                     name="max_attempts"
                     kind="number"
-                    hint="After this many “Not yet” decisions, a coordinator must allow another attempt."
+                    hint=t!(cohort.max_attempts_hint)
                     value=settings.max_attempts.to_string()
                     error
                 />
                 <TextField
-                    label="Review turnaround target (business days)"
+                    label=t!(cohort.turnaround_label)
                     name="turnaround_days"
                     kind="number"
-                    hint="From submission to decision, Monday to Friday. The evaluation page highlights decisions and waiting submissions beyond it."
+                    hint=t!(cohort.turnaround_hint)
                     value=settings.turnaround_days.to_string()
                     error
                 />
                 <div class="pick">
                     <input type="checkbox" id="blind-review" name="blind_review" value="on" checked=settings.blind_review />
-                    <label for="blind-review">"Blind review: assessors do not see teachers' names or emails"</label>
+                    <label for="blind-review">{t!(cohort.blind_review_label)}</label>
                 </div>
                 <FormAlert error fields=&["max_attempts", "turnaround_days"] />
-                <button class="button button--small" type="submit">"Save assessment settings"</button>
-                <span class="save-status" role="status">{move || saved().then_some("Saved")}</span>
+                <button class="button button--small" type="submit">{t!(cohort.save_settings)}</button>
+                <span class="save-status" role="status">{move || saved().then_some(saved_text)}</span>
             </ActionForm>
         </section>
     }
@@ -287,17 +287,17 @@ fn Members(
     let reactivate_error = use_form_error(actions.reactivate);
     view! {
         <section class="section" id="members" aria-labelledby="members-heading">
-            <h2 id="members-heading">{format!("Members ({})", members.len())}</h2>
+            <h2 id="members-heading">{crate::i18n::k::cohort::members_heading(members.len())}</h2>
             // A file, not a page: `rel="external"` keeps the router from handling the click.
             <p>
                 <a href=format!("/coordinator/cohorts/{cohort_id}/roster.csv") download="" rel="external">
-                    "Download the roster with each teacher's progress (CSV)"
+                    {t!(cohort.roster_link)}
                 </a>
-                " – counts and dates only, never journal text. Each download is recorded in the audit trail."
+                {t!(cohort.roster_after)}
             </p>
             <p class="notice" role="status">
-                {done(actions.deactivate, "deactivated", "Member deactivated: they are signed out and cannot sign in. Everything they did is kept.")}
-                {done(actions.reactivate, "reactivated", "Member reactivated: they can sign in again.")}
+                {done(actions.deactivate, "deactivated", t!(cohort.member_deactivated))}
+                {done(actions.reactivate, "reactivated", t!(cohort.member_reactivated))}
             </p>
             <FormAlert error=deactivate_error fields=&[] />
             <FormAlert error=reactivate_error fields=&[] />
@@ -307,23 +307,23 @@ fn Members(
                         .map(|link| {
                             view! {
                                 <p>
-                                    "One-time reset link (valid 24 hours), e-mailed to the member. If it does not arrive, give it to them privately:"
+                                    {t!(cohort.reset_link_issued)}
                                 </p>
-                                <CopyField label="Reset link" value=link />
+                                <CopyField label=t!(cohort.reset_link_label) value=link />
                             }
                         })
                 }}
             </div>
-            <TableScroll label="Members of this cohort">
+            <TableScroll label=t!(cohort.members_table)>
                 <table class="table">
-                        <caption class="visually-hidden">"Members of this cohort"</caption>
+                        <caption class="visually-hidden">{t!(cohort.members_table)}</caption>
                         <thead>
                             <tr>
-                                <th scope="col">"Name"</th>
-                                <th scope="col">"Email"</th>
-                                <th scope="col">"Roles"</th>
-                                <th scope="col">"Status"</th>
-                                <th scope="col">"Actions"</th>
+                                <th scope="col">{t!(cohort.col_name)}</th>
+                                <th scope="col">{t!(cohort.col_email)}</th>
+                                <th scope="col">{t!(cohort.col_roles)}</th>
+                                <th scope="col">{t!(cohort.col_status)}</th>
+                                <th scope="col">{t!(cohort.col_actions)}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -353,13 +353,13 @@ fn MemberRow(
         .collect::<Vec<_>>()
         .join(", ");
     let status = if member.active {
-        "Active"
+        t!(cohort.status_active)
     } else {
-        "Deactivated"
+        t!(cohort.status_deactivated)
     };
-    let reset_label = format!("Reset link for {}", member.name);
-    let deactivate_label = format!("Deactivate {}", member.name);
-    let reactivate_label = format!("Reactivate {}", member.name);
+    let reset_label = crate::i18n::k::cohort::reset_link_for(&member.name);
+    let deactivate_label = crate::i18n::k::cohort::deactivate_name(&member.name);
+    let reactivate_label = crate::i18n::k::cohort::reactivate_name(&member.name);
     view! {
         <tr>
             <td>{member.name.clone()}</td>
@@ -380,12 +380,9 @@ fn MemberRow(
                             </ActionForm>
                             " "
                             <Confirm
-                                toggle="Deactivate…"
+                                toggle=t!(cohort.deactivate_toggle)
                                 target=format!(" {}", member.name)
-                                question=format!(
-                                    "Deactivate {}? They are signed out and can no longer sign in; everything they wrote and earned is kept, and an institution coordinator can reactivate them.",
-                                    member.name,
-                                )
+                                question=crate::i18n::k::cohort::deactivate_question(&member.name)
                             >
                                 <ActionForm action=actions.deactivate attr:class="inline-form">
                                     <input type="hidden" name="cohort_id" value=cohort_id />
@@ -427,20 +424,20 @@ fn Invitations(
     };
     view! {
         <section class="section" id="invitations" aria-labelledby="invitations-heading">
-            <h2 id="invitations-heading">"Invitations"</h2>
+            <h2 id="invitations-heading">{t!(cohort.invitations_heading)}</h2>
             <p class="notice" role="status">
-                {done(actions.revoke, "invitation-revoked", "Invitation revoked: its link no longer works.")}
+                {done(actions.revoke, "invitation-revoked", t!(cohort.invitation_revoked))}
             </p>
             <p>
-                "People join this cohort only through an invitation link. Each link gives one role, a number of places and an expiry date."
+                {t!(cohort.invitations_intro)}
             </p>
             <div class="notice" role="status">
                 {move || {
                     created()
                         .map(|link| {
                             view! {
-                                <p>"Invitation created. Share this link:"</p>
-                                <CopyField label="New invitation link" value=link />
+                                <p>{t!(cohort.invitation_created)}</p>
+                                <CopyField label=t!(cohort.new_invitation_link) value=link />
                             }
                         })
                 }}
@@ -449,7 +446,7 @@ fn Invitations(
                 <input type="hidden" name="cohort_id" value=cohort_id />
                 <FormAlert error fields=&["role", "valid_days", "seats"] />
                 <div class="field">
-                    <label for="field-role">"Role"</label>
+                    <label for="field-role">{t!(cohort.role_label)}</label>
                     <select id="field-role" name="role">
                         {Role::ALL
                             .iter()
@@ -457,27 +454,27 @@ fn Invitations(
                             .collect_view()}
                     </select>
                 </div>
-                <TextField label="Valid for (days)" name="valid_days" kind="number" value="14" error />
-                <TextField label="Places" name="seats" kind="number" value="30" error />
+                <TextField label=t!(cohort.valid_days_label) name="valid_days" kind="number" value="14" error />
+                <TextField label=t!(cohort.places_label) name="seats" kind="number" value="30" error />
                 <button class="button" type="submit">
-                    "Create invitation"
+                    {t!(cohort.create_invitation)}
                 </button>
             </ActionForm>
             <EmailInvitations cohort_id action=actions.email_invite />
             {(!invitations.is_empty())
                 .then(|| {
                     view! {
-                        <TableScroll label="Invitations of this cohort">
+                        <TableScroll label=t!(cohort.invitations_table)>
                             <table class="table">
-                                    <caption class="visually-hidden">"Invitations of this cohort"</caption>
+                                    <caption class="visually-hidden">{t!(cohort.invitations_table)}</caption>
                                     <thead>
                                         <tr>
-                                            <th scope="col">"Role"</th>
-                                            <th scope="col">"Link"</th>
-                                            <th scope="col">"Places used"</th>
-                                            <th scope="col">"Expires"</th>
-                                            <th scope="col">"Status"</th>
-                                            <th scope="col">"Action"</th>
+                                            <th scope="col">{t!(cohort.col_role)}</th>
+                                            <th scope="col">{t!(cohort.col_link)}</th>
+                                            <th scope="col">{t!(cohort.col_places_used)}</th>
+                                            <th scope="col">{t!(cohort.col_expires)}</th>
+                                            <th scope="col">{t!(cohort.col_status)}</th>
+                                            <th scope="col">{t!(cohort.col_action)}</th>
                                         </tr>
                                     </thead>
                                     <tbody>
@@ -508,28 +505,30 @@ fn EmailInvitations(cohort_id: i64, action: ServerAction<InviteByEmail>) -> impl
             .and_then(|n| n.parse::<usize>().ok()),
     };
     view! {
-        <h3 id="invite-by-email">"Invite by e-mail"</h3>
+        <h3 id="invite-by-email">{t!(cohort.invite_by_email_heading)}</h3>
         <p>
-            "Paste addresses (one per line, or separated by commas). Each person gets an e-mail with a link of their own, for one place; someone who already has an account is asked to sign in and accept."
+            {t!(cohort.invite_by_email_intro)}
         </p>
         <p class="notice" role="status">
-            {move || sent().map(|n| format!(
-                "{n} {} e-mailed. {}",
-                if n == 1 { "invitation" } else { "invitations" },
-                "They are listed below with the address each went to."
-            ))}
+            {move || sent().map(|n| {
+                if crate::i18n::singular(n as i64) {
+                    crate::i18n::k::cohort::emailed_one(n)
+                } else {
+                    crate::i18n::k::cohort::emailed_other(n)
+                }
+            })}
         </p>
         <ActionForm action attr:class="settings-form">
             <input type="hidden" name="cohort_id" value=cohort_id />
             // Every field's error shows here: these inputs are plain ones, not `TextField`s.
             <FormAlert error fields=&[] />
             <div class="field">
-                <label for="field-addresses">"Addresses"</label>
+                <label for="field-addresses">{t!(cohort.addresses_label)}</label>
                 <textarea id="field-addresses" name="addresses" rows="5" maxlength="20000" required></textarea>
             </div>
             <div class="inline-fields">
                 <div class="field">
-                    <label for="field-email-role">"Invite them as"</label>
+                    <label for="field-email-role">{t!(cohort.invite_as)}</label>
                     <select id="field-email-role" name="role">
                         {Role::ALL
                             .iter()
@@ -539,11 +538,11 @@ fn EmailInvitations(cohort_id: i64, action: ServerAction<InviteByEmail>) -> impl
                 </div>
                 // Not a TextField: the link form above has a field of the same name (and id).
                 <div class="field">
-                    <label for="field-email-valid-days">"Valid for (days)"</label>
+                    <label for="field-email-valid-days">{t!(cohort.valid_days_label)}</label>
                     <input id="field-email-valid-days" name="valid_days" type="number" value="14" min="1" max="90" required />
                 </div>
             </div>
-            <button class="button" type="submit">"E-mail the invitations"</button>
+            <button class="button" type="submit">{t!(cohort.email_invitations_button)}</button>
         </ActionForm>
     }
 }
@@ -554,24 +553,18 @@ fn InvitationRow(invitation: InvitationView, actions: Actions) -> impl IntoView 
     // Names the invitation among others of the same role: its link's last characters.
     let tail = invitation.link.chars().rev().take(6).collect::<Vec<_>>();
     let tail = tail.into_iter().rev().collect::<String>();
-    let label = format!(
-        "{} invitation link ending “…{tail}”",
-        invitation.role.label()
-    );
-    let which = format!(
-        " the {} invitation ending “…{tail}”",
-        invitation.role.label()
-    );
+    let label = crate::i18n::k::cohort::invitation_link_label(invitation.role.label(), &tail);
+    let which = crate::i18n::k::cohort::invitation_which(invitation.role.label(), &tail);
     view! {
         <tr>
             <td>
                 {invitation.role.label()}
-                {invitation.email.clone().map(|e| view! { <br /><span class="meta">{format!("for {e}")}</span> })}
+                {invitation.email.clone().map(|e| view! { <br /><span class="meta">{crate::i18n::k::cohort::invitation_for(&e)}</span> })}
             </td>
             <td>
                 <CopyField label=label value=invitation.link.clone() />
             </td>
-            <td>{format!("{} of {}", invitation.uses, invitation.max_uses)}</td>
+            <td>{crate::i18n::k::cohort::places_used(invitation.uses, invitation.max_uses)}</td>
             <td>{invitation.expires.clone()}</td>
             <td>{invitation.state.label()}</td>
             <td>
@@ -579,17 +572,14 @@ fn InvitationRow(invitation: InvitationView, actions: Actions) -> impl IntoView 
                     .then(|| {
                         view! {
                             <Confirm
-                                toggle="Revoke…"
+                                toggle=t!(cohort.revoke_toggle)
                                 target=which.clone()
-                                question=format!(
-                                    "Revoke this {} invitation? Its link stops working at once for anyone who has not joined yet; people who joined stay. This cannot be undone.",
-                                    invitation.role.label(),
-                                )
+                                question=crate::i18n::k::cohort::revoke_invitation_question(invitation.role.label())
                             >
                                 <ActionForm action=actions.revoke attr:class="inline-form">
                                     <input type="hidden" name="invitation_id" value=invitation.id />
                                     <button class="button button--small button--danger" type="submit">
-                                        "Revoke now"
+                                        {t!(cohort.revoke_now)}
                                         <span class="visually-hidden">
                                             {which.clone()}
                                         </span>
@@ -624,11 +614,12 @@ fn CopyField(
         #[cfg(not(feature = "hydrate"))]
         let _ = &to_copy;
     };
+    let (copy_text, copied_text) = (t!(cohort.copy), t!(cohort.copied));
     view! {
         <span class="copy-field">
             <input type="text" readonly value=value aria-label=label.clone() />
             <button class="button button--small js-only" type="button" on:click=copy>
-                {move || if copied.get() { "Copied" } else { "Copy" }}
+                {move || if copied.get() { copied_text } else { copy_text }}
                 <span class="visually-hidden">{format!(" {label}")}</span>
             </button>
         </span>

@@ -9,6 +9,8 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::t;
+
 /// `/frameworks/:framework/competencies/:competency`.
 #[component]
 pub fn CompetencyPage() -> impl IntoView {
@@ -26,7 +28,7 @@ pub fn CompetencyPage() -> impl IntoView {
     // loaded and sent twice (server/tests/integration/pages.rs).
     let units = Resource::new(key, |(f, c)| list_units(f, c));
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading the competency…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{t!(competency.loading)}</p> }>
             {move || Suspend::new(async move {
                 match competency.await {
                     Ok(competency) => view! { <Competency competency units /> }.into_any(),
@@ -64,7 +66,7 @@ fn Competency(
     let domain_href = format!("{framework_href}#domain-{}", competency.domain_slug);
     view! {
         <Title text=competency.title.clone() />
-        <nav aria-label="Breadcrumb" class="breadcrumb">
+        <nav aria-label=t!(competency.breadcrumb) class="breadcrumb">
             <ol>
                 <li>
                     <A exact=true href=framework_href>{competency.framework_title.clone()}</A>
@@ -77,10 +79,10 @@ fn Competency(
         </nav>
         <h1>{competency.title.clone()}</h1>
         {competency.priority.map(|p| {
-            view! { <p class="meta">{format!("Survey priority {} of 4", p.label())}</p> }
+            view! { <p class="meta">{crate::i18n::k::competency::priority(p.label())}</p> }
         })}
         <section class="section" aria-labelledby="description-heading">
-            <h2 id="description-heading">"What it means"</h2>
+            <h2 id="description-heading">{t!(competency.description_heading)}</h2>
             <ul class="statement-list">
                 {competency
                     .description
@@ -90,20 +92,20 @@ fn Competency(
             </ul>
             {competency
                 .description_adapted
-                .then(|| view! { <p class="meta">"Adapted from the framework's wording."</p> })}
+                .then(|| view! { <p class="meta">{t!(competency.adapted)}</p> })}
         </section>
         <section class="section" aria-labelledby="indicators-heading">
             <h2 id="indicators-heading">
-                {format!("Indicators ({})", competency.indicators.len())}
+                {crate::i18n::k::competency::indicators_heading(competency.indicators.len())}
             </h2>
-            <p>"What a mentor who holds this competency shows in practice:"</p>
+            <p>{t!(competency.indicators_intro)}</p>
             <p>
                 <A exact=true href=format!("/frameworks/{}/competencies/{}/checklist", competency.framework_slug, competency.slug)>
-                    "Rate yourself on these indicators"
+                    {t!(competency.rate_yourself)}
                 </A>
                 " · "
                 <A exact=true href=format!("/frameworks/{}/competencies/{}/evidence", competency.framework_slug, competency.slug)>
-                    "Submit evidence for assessment"
+                    {t!(competency.submit_evidence)}
                 </A>
             </p>
             <ol class="indicator-list">
@@ -115,7 +117,7 @@ fn Competency(
             </ol>
         </section>
         <UnitList framework=competency.framework_slug.clone() units />
-        <nav class="pager" aria-label="Competencies">
+        <nav class="pager" aria-label=t!(competency.pager)>
             <span>{previous}</span>
             <span>{next}</span>
         </nav>
@@ -141,12 +143,13 @@ fn UnitList(
                             let done = units.iter().filter(|u| u.done).count();
                             view! {
                                 <section class="section" aria-labelledby="units-heading">
-                                    <h2 id="units-heading">"Learn"</h2>
+                                    <h2 id="units-heading">{t!(competency.learn_heading)}</h2>
                                     <p class="meta">
-                                        {format!(
-                                            "{} units · about {total} minutes · {done} done",
-                                            units.len(),
-                                        )}
+                                        {if crate::i18n::singular(done as i64) {
+                                            crate::i18n::k::competency::units_meta_one(units.len(), total, done)
+                                        } else {
+                                            crate::i18n::k::competency::units_meta_other(units.len(), total, done)
+                                        }}
                                     </p>
                                     <ol class="unit-list">
                                         {units
@@ -157,9 +160,9 @@ fn UnitList(
                                                     <li class="unit-list__item">
                                                         <A exact=true href=href>{u.title}</A>
                                                         <span class="meta">
-                                                            {format!(" · {} · {} min", u.kind.label(), u.minutes)}
+                                                            {crate::i18n::k::competency::unit_meta(u.kind.label(), u.minutes)}
                                                         </span>
-                                                        {u.done.then(|| view! { <span class="done-mark">" · done ✓"</span> })}
+                                                        {u.done.then(|| view! { <span class="done-mark">{t!(competency.done_mark)}</span> })}
                                                         <p>{u.summary}</p>
                                                     </li>
                                                 }

@@ -11,11 +11,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
+use crate::t;
+
 /// Cohorts list (coordinators only).
 #[component]
 pub fn CoordinatorPage() -> impl IntoView {
     view! {
-        <Title text="Cohorts" />
+        <Title text=t!(coordinator.title) />
         <Private role=Role::Coordinator children=|viewer| view! { <Cohorts viewer /> } />
     }
 }
@@ -25,17 +27,17 @@ fn Cohorts(viewer: Viewer) -> impl IntoView {
     let create = ServerAction::<CreateCohort>::new();
     let cohorts = Resource::new(move || create.version().get(), |_| list_cohorts());
     view! {
-        <h1>"Cohorts"</h1>
+        <h1>{t!(coordinator.title)}</h1>
         {viewer.is_admin.then(|| view! {
             <p>
-                <A exact=true href="/coordinator/evaluation">"Institution-wide evaluation"</A>
+                <A exact=true href="/coordinator/evaluation">{t!(coordinator.institution_evaluation)}</A>
             </p>
         })}
-        <Suspense fallback=|| view! { <p class="loading">"Loading cohorts…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{t!(coordinator.loading)}</p> }>
             {move || Suspend::new(async move {
                 match cohorts.await {
                     Ok(list) if list.is_empty() => {
-                        view! { <p>"No cohorts yet."</p> }.into_any()
+                        view! { <p>{t!(coordinator.no_cohorts)}</p> }.into_any()
                     }
                     Ok(list) => view! { <CohortTable list /> }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
@@ -52,18 +54,18 @@ fn Cohorts(viewer: Viewer) -> impl IntoView {
 fn AuditExport() -> impl IntoView {
     view! {
         <section class="section narrow" aria-labelledby="audit-export-heading">
-            <h2 id="audit-export-heading">"Audit trail"</h2>
-            <p>"Who did what, and when, across every cohort: up to 366 days at a time, dates in UTC."</p>
+            <h2 id="audit-export-heading">{t!(coordinator.audit_heading)}</h2>
+            <p>{t!(coordinator.audit_intro)}</p>
             <form method="get" action="/coordinator/audit.csv">
                 <div class="field">
-                    <label for="audit-from">"From"</label>
+                    <label for="audit-from">{t!(coordinator.audit_from)}</label>
                     <input id="audit-from" name="from" type="date" required />
                 </div>
                 <div class="field">
-                    <label for="audit-to">"To (included)"</label>
+                    <label for="audit-to">{t!(coordinator.audit_to)}</label>
                     <input id="audit-to" name="to" type="date" required />
                 </div>
-                <button type="submit" class="button">"Download the audit trail (CSV)"</button>
+                <button type="submit" class="button">{t!(coordinator.audit_download)}</button>
             </form>
         </section>
     }
@@ -72,15 +74,15 @@ fn AuditExport() -> impl IntoView {
 #[component]
 fn CohortTable(list: Vec<CohortSummary>) -> impl IntoView {
     view! {
-        <TableScroll label="Your cohorts">
+        <TableScroll label=t!(coordinator.your_cohorts)>
             <table class="table">
-                    <caption class="visually-hidden">"Your cohorts"</caption>
+                    <caption class="visually-hidden">{t!(coordinator.your_cohorts)}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"Cohort"</th>
-                            <th scope="col">"Dates"</th>
-                            <th scope="col">"Framework"</th>
-                            <th scope="col">"Members"</th>
+                            <th scope="col">{t!(coordinator.col_cohort)}</th>
+                            <th scope="col">{t!(coordinator.col_dates)}</th>
+                            <th scope="col">{t!(coordinator.col_framework)}</th>
+                            <th scope="col">{t!(coordinator.col_members)}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -92,7 +94,7 @@ fn CohortTable(list: Vec<CohortSummary>) -> impl IntoView {
                                         <td>
                                             <A exact=true href=format!("/coordinator/cohorts/{}", c.id)>{c.name}</A>
                                         </td>
-                                        <td>{format!("{} to {}", c.starts_on, c.ends_on)}</td>
+                                        <td>{crate::i18n::k::coordinator::dates(&c.starts_on, &c.ends_on)}</td>
                                         <td>{c.framework}</td>
                                         <td>{c.member_count}</td>
                                     </tr>
@@ -121,23 +123,23 @@ fn NewCohortForm(create: ServerAction<CreateCohort>) -> impl IntoView {
     });
     view! {
         <section class="section narrow" aria-labelledby="new-cohort-heading">
-            <h2 id="new-cohort-heading">"New cohort"</h2>
+            <h2 id="new-cohort-heading">{t!(coordinator.new_cohort_heading)}</h2>
             <ActionForm action=create>
                 <FormAlert
                     error
                     fields=&["cohort[name]", "cohort[starts_on]", "cohort[ends_on]"]
                 />
-                <TextField label="Name" name="cohort[name]" error />
+                <TextField label=t!(coordinator.name_label) name="cohort[name]" error />
                 <TextField
-                    label="First day"
+                    label=t!(coordinator.first_day)
                     name="cohort[starts_on]"
                     kind="date"
-                    hint="As YYYY-MM-DD if your browser shows a text box."
+                    hint=t!(coordinator.first_day_hint)
                     error
                 />
-                <TextField label="Last day" name="cohort[ends_on]" kind="date" error />
+                <TextField label=t!(coordinator.last_day) name="cohort[ends_on]" kind="date" error />
                 <button class="button" type="submit" disabled=move || create.pending().get()>
-                    "Create cohort"
+                    {t!(coordinator.create_cohort)}
                 </button>
             </ActionForm>
         </section>

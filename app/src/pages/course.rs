@@ -9,6 +9,8 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::t;
+
 /// The course index.
 #[component]
 pub fn CourseIndexPage() -> impl IntoView {
@@ -16,7 +18,7 @@ pub fn CourseIndexPage() -> impl IntoView {
     let slug = move || params.read().get("framework").unwrap_or_default();
     let course = Resource::new(slug, get_course);
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading the course…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{t!(course.loading)}</p> }>
             {move || Suspend::new(async move {
                 match course.await {
                     Ok(course) => view! { <Index course /> }.into_any(),
@@ -30,11 +32,10 @@ pub fn CourseIndexPage() -> impl IntoView {
 #[component]
 fn Index(course: CourseIndex) -> impl IntoView {
     let fw = course.framework_slug.clone();
-    let facts = format!(
-        "{} units of {} minutes each, {} in all",
+    let facts = crate::i18n::k::course::facts(
         course.facts.units,
         course.facts.range_in_words(),
-        course.facts.total_in_words(),
+        course.facts.total_in(crate::i18n::current_lang()),
     );
     let groups = PageKind::ALL
         .into_iter()
@@ -73,18 +74,18 @@ fn Index(course: CourseIndex) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <Title text="The course" />
-        <nav aria-label="Breadcrumb" class="breadcrumb">
+        <Title text=t!(course.title) />
+        <nav aria-label=t!(course.breadcrumb) class="breadcrumb">
             <ol>
                 <li>
                     <A exact=true href=format!("/frameworks/{fw}")>{course.framework_title.clone()}</A>
                 </li>
-                <li aria-current="page">"The course"</li>
+                <li aria-current="page">{t!(course.title)}</li>
             </ol>
         </nav>
-        <h1>"The course"</h1>
+        <h1>{t!(course.title)}</h1>
         <p class="lead">
-            "Start with the introduction, keep the guide to writing evidence at hand, and print the tools you need for your mentoring sessions."
+            {t!(course.lead)}
         </p>
         <p class="meta">{facts}</p>
         {groups}
@@ -104,7 +105,7 @@ pub fn CourseTextPage() -> impl IntoView {
     };
     let page = Resource::new(key, |(f, p)| get_course_page(f, p));
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading the page…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{t!(course.loading_page)}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(page) => view! { <Page page /> }.into_any(),
@@ -129,21 +130,21 @@ fn Page(page: PageView) -> impl IntoView {
         view! {
             <p class="course-page__print no-print">
                 <button type="button" class="button button--secondary" on:click=print>
-                    "Print this tool"
+                    {t!(course.print_tool)}
                 </button>
-                " It prints on A4 without the site's menus (or use your browser's Print command)."
+                {t!(course.print_hint)}
             </p>
         }
     });
     view! {
         <Title text=page.summary.title.clone() />
-        <nav aria-label="Breadcrumb" class="breadcrumb no-print">
+        <nav aria-label=t!(course.breadcrumb) class="breadcrumb no-print">
             <ol>
                 <li>
                     <A exact=true href=format!("/frameworks/{fw}")>{page.framework_title.clone()}</A>
                 </li>
                 <li>
-                    <A exact=true href=format!("/frameworks/{fw}/course")>"The course"</A>
+                    <A exact=true href=format!("/frameworks/{fw}/course")>{t!(course.title)}</A>
                 </li>
                 <li aria-current="page">{page.summary.title.clone()}</li>
             </ol>

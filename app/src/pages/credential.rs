@@ -16,6 +16,8 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
+use crate::t;
+
 /// The public verification page of a credential.
 #[component]
 pub fn CredentialPublicPage() -> impl IntoView {
@@ -27,7 +29,7 @@ pub fn CredentialPublicPage() -> impl IntoView {
         |(id, _)| get_credential_page(id),
     );
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Checking the credential…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{t!(credential.loading_checking)}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(p) => view! { <CredentialView p show /> }.into_any(),
@@ -47,7 +49,7 @@ fn CredentialView(p: CredentialPage, show: ServerAction<SetShowName>) -> impl In
     let id = p.public_id.clone();
     let record = !s.contains.is_empty();
     let title = if s.name.is_empty() {
-        "Credential".to_owned()
+        t!(credential.title_fallback).to_owned()
     } else {
         s.name.clone()
     };
@@ -59,7 +61,7 @@ fn CredentialView(p: CredentialPage, show: ServerAction<SetShowName>) -> impl In
                     .then(|| {
                         view! {
                             <p class="notice" role="status">
-                                "The file you checked carries this credential: its signature verified. Here is its current status."
+                                {t!(credential.checked_notice)}
                             </p>
                         }
                     })
@@ -75,15 +77,15 @@ fn CredentialView(p: CredentialPage, show: ServerAction<SetShowName>) -> impl In
                 <div>
                     <h1 id="credential-heading">{title}</h1>
                     <p class="credential__issuer">
-                        "Issued by "
+                        {t!(credential.issued_by)}
                         <a href=s.issuer_url.clone() rel="noopener">{s.issuer_name.clone()}</a>
-                        {format!(" on {}", s.valid_from.get(0..10).unwrap_or_default())}
+                        {crate::i18n::k::credential::issued_on(s.valid_from.get(0..10).unwrap_or_default())}
                     </p>
-                    {p.holder.clone().map(|name| view! { <p class="credential__holder">"Awarded to " <strong>{name}</strong></p> })}
+                    {p.holder.clone().map(|name| view! { <p class="credential__holder">{t!(credential.awarded_to)} <strong>{name}</strong></p> })}
                     {p.revoked.clone().map(|r| view! {
                         <p class="credential__revoked">
-                            <strong>{format!("Revoked on {}.", r.on)}</strong>
-                            {format!(" Reason: {}", r.reason)}
+                            <strong>{crate::i18n::k::credential::revoked_on(&r.on)}</strong>
+                            {crate::i18n::k::credential::revoked_reason(&r.reason)}
                         </p>
                     })}
                     <p>{s.description.clone()}</p>
@@ -93,15 +95,15 @@ fn CredentialView(p: CredentialPage, show: ServerAction<SetShowName>) -> impl In
             {record.then(|| view! { <RecordContents s=s.clone() /> })}
             {(!record).then(|| view! {
             <section class="section" aria-labelledby="results-heading">
-                <h2 id="results-heading">"Results by indicator"</h2>
-                <p class="meta">"As the assessors rated the evidence: Not evident, Partly evident or Evident."</p>
-                <TableScroll label="Results by indicator">
+                <h2 id="results-heading">{t!(credential.results_heading)}</h2>
+                <p class="meta">{t!(credential.results_meta)}</p>
+                <TableScroll label=t!(credential.results_heading)>
                     <table class="results-table">
-                        <caption class="visually-hidden">"Results by indicator"</caption>
+                        <caption class="visually-hidden">{t!(credential.results_heading)}</caption>
                         <thead>
                             <tr>
-                                <th scope="col">"Indicator"</th>
-                                <th scope="col">"Level"</th>
+                                <th scope="col">{t!(credential.col_indicator)}</th>
+                                <th scope="col">{t!(credential.col_level)}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -116,9 +118,9 @@ fn CredentialView(p: CredentialPage, show: ServerAction<SetShowName>) -> impl In
                 </TableScroll>
             </section>
             <section class="section" aria-labelledby="criteria-heading">
-                <h2 id="criteria-heading">"How it was earned"</h2>
+                <h2 id="criteria-heading">{t!(credential.criteria_heading)}</h2>
                 <p>{s.criteria.clone()}</p>
-                <h3>"Competencies"</h3>
+                <h3>{t!(credential.competencies_heading)}</h3>
                 <ul>
                     {s
                         .alignments
@@ -130,8 +132,8 @@ fn CredentialView(p: CredentialPage, show: ServerAction<SetShowName>) -> impl In
                                 .map(|u| {
                                     // The visible words first (WCAG 2.5.3, label in name),
                                     // then whose item it is, so each link has its own name.
-                                    let label = format!("CASE item for {}", a.name);
-                                    view! { " · " <a href=u aria-label=label>"CASE item"</a> }
+                                    let label = crate::i18n::k::credential::case_item_label(&a.name);
+                                    view! { " · " <a href=u aria-label=label>{t!(credential.case_item)}</a> }
                                 });
                             view! {
                                 <li>
@@ -145,7 +147,7 @@ fn CredentialView(p: CredentialPage, show: ServerAction<SetShowName>) -> impl In
             </section>
             })}
             <section class="section" aria-labelledby="evidence-heading">
-                <h2 id="evidence-heading">{if record { "From the Learning Statement" } else { "Evidence assessed" }}</h2>
+                <h2 id="evidence-heading">{if record { t!(credential.evidence_heading_record) } else { t!(credential.evidence_heading) }}</h2>
                 <ul>
                     {s.evidence.iter().map(|(name, description)| view! {
                         <li><strong>{name.clone()}</strong>{format!(". {description}")}</li>
@@ -153,29 +155,29 @@ fn CredentialView(p: CredentialPage, show: ServerAction<SetShowName>) -> impl In
                 </ul>
             </section>
             <section class="section" aria-labelledby="downloads-heading">
-                <h2 id="downloads-heading">"Share and download"</h2>
+                <h2 id="downloads-heading">{t!(credential.downloads_heading)}</h2>
                 <ul class="downloads">
                     {(!record).then(|| view! {
-                        <li><a href=format!("/credentials/{id}/badge.png") download>"Badge image (PNG) with the credential inside"</a></li>
-                        <li><a href=format!("/credentials/{id}/badge.svg") download>"Badge image (SVG) with the credential inside"</a></li>
+                        <li><a href=format!("/credentials/{id}/badge.png") download>{t!(credential.download_png)}</a></li>
+                        <li><a href=format!("/credentials/{id}/badge.svg") download>{t!(credential.download_svg)}</a></li>
                     })}
                     <li>
                         <a href=format!("/credentials/{id}/credential.json") download>
-                            {if record { "Signed record (JSON, CLR 2.0)" } else { "Credential (JSON, Open Badges 3.0)" }}
+                            {if record { t!(credential.download_record) } else { t!(credential.download_credential) }}
                         </a>
                     </li>
                     // A revoked credential is not offered for a profile (issue 15).
                     {(p.is_holder && p.revoked.is_none() && !record).then(|| view! {
-                        <li><a href=p.linkedin.clone() rel="noopener" target="_blank">"Add to LinkedIn profile"</a></li>
+                        <li><a href=p.linkedin.clone() rel="noopener" target="_blank">{t!(credential.add_linkedin_profile)}</a></li>
                     })}
                 </ul>
                 <p class="meta">
                     {if record {
-                        "Anyone can check this record here or with any verifier of W3C Verifiable Credentials; each badge inside carries its own signature. "
+                        t!(credential.share_meta_record)
                     } else {
-                        "Anyone can check this credential here or with any Open Badges 3.0 verifier. "
+                        t!(credential.share_meta)
                     }}
-                    <A exact=true href="/verify">"Verify a badge file"</A>
+                    <A exact=true href="/verify">{t!(credential.verify_file_link)}</A>
                 </p>
             </section>
             {(p.is_holder && p.revoked.is_none() && !record).then(|| view! { <WalletChoice id=id.clone() /> })}
@@ -191,14 +193,14 @@ fn CredentialView(p: CredentialPage, show: ServerAction<SetShowName>) -> impl In
 fn RecordContents(s: CredentialSummary) -> impl IntoView {
     view! {
         <section class="section" aria-labelledby="contains-heading">
-            <h2 id="contains-heading">"Credentials in this record"</h2>
-            <p class="meta">"Each one is checked on its own: its signature, its dates and whether its issuer revoked it. Each domain badge is part of the whole micro-credential."</p>
+            <h2 id="contains-heading">{t!(credential.contains_heading)}</h2>
+            <p class="meta">{t!(credential.contains_meta)}</p>
             <ul class="record-contents">
                 {s.contains.iter().map(|c| {
                     // Not checked when the record itself failed before its contents were opened.
-                    let (key, label) = c.verdict.map_or(("unchecked", "Not checked"), |v| (v.key(), v.label()));
+                    let (key, label) = c.verdict.map_or(("unchecked", t!(credential.not_checked)), |v| (v.key(), v.label()));
                     view! {
-                        <li data-contained=key>{c.name.clone()}": "<span class=format!("verdict-label verdict-label--{key}")>{label}</span></li>
+                        <li data-contained=key>{c.name.clone()}{t!(credential.contained_separator)}<span class=format!("verdict-label verdict-label--{key}")>{label}</span></li>
                     }
                 }).collect_view()}
             </ul>
@@ -220,14 +222,14 @@ fn VerdictBanner(v: Verification) -> impl IntoView {
 fn Checks(v: Verification) -> impl IntoView {
     view! {
         <section class="section" aria-labelledby="checks-heading">
-            <h2 id="checks-heading">"What was checked"</h2>
+            <h2 id="checks-heading">{t!(credential.checks_heading)}</h2>
             <ul class="checks">
                 {v.checks.iter().map(|c| view! {
                     <li class=if c.ok { "check check--ok" } else { "check check--failed" }>
                         <span class="check__mark" aria-hidden="true">{if c.ok { "✓" } else { "✗" }}</span>
                         <strong>{c.label.clone()}</strong>
-                        <span class="visually-hidden">{if c.ok { " (passed)" } else { " (failed)" }}</span>
-                        {format!(": {}", c.detail)}
+                        <span class="visually-hidden">{if c.ok { t!(credential.check_passed) } else { t!(credential.check_failed) }}</span>
+                        {crate::i18n::k::credential::check_detail(&c.detail)}
                     </li>
                 }).collect_view()}
             </ul>
@@ -240,15 +242,15 @@ fn HolderChoices(id: String, show_name: bool, show: ServerAction<SetShowName>) -
     let error = use_form_error(show);
     view! {
         <section class="section" aria-labelledby="holder-heading">
-            <h2 id="holder-heading">"Your choices"</h2>
+            <h2 id="holder-heading">{t!(credential.holder_heading)}</h2>
             <ActionForm action=show>
                 <input type="hidden" name="id" value=id />
                 <div class="pick">
                     <input type="checkbox" id="show-name" name="show" value="on" checked=show_name />
-                    <label for="show-name">"Show my name on this page (otherwise it shows only the credential)"</label>
+                    <label for="show-name">{t!(credential.show_name_label)}</label>
                 </div>
                 <FormAlert error fields=&[] />
-                <button class="button button--small" type="submit">"Save"</button>
+                <button class="button button--small" type="submit">{t!(credential.save)}</button>
             </ActionForm>
         </section>
     }
@@ -268,13 +270,13 @@ fn WalletChoice(id: String) -> impl IntoView {
     });
     view! {
         <section class="section" aria-labelledby="wallet-heading">
-            <h2 id="wallet-heading">"Keep it in a wallet"</h2>
-            <p>"A wallet app (such as the Learner Credential Wallet) keeps a signed copy bound to you; revoking this credential revokes it too."</p>
+            <h2 id="wallet-heading">{t!(credential.wallet_heading)}</h2>
+            <p>{t!(credential.wallet_text)}</p>
             <ActionForm action=open>
                 <input type="hidden" name="id" value=id />
                 <NameInCopy id="wallet-name" />
                 <FormAlert error fields=&[] />
-                <button class="button" type="submit">"Add to a wallet"</button>
+                <button class="button" type="submit">{t!(credential.add_to_wallet)}</button>
             </ActionForm>
         </section>
     }
@@ -286,7 +288,7 @@ fn NameInCopy(id: &'static str) -> impl IntoView {
     view! {
         <div class="pick">
             <input type="checkbox" id=id name="name" value="on" />
-            <label for=id>"Put my name in the wallet's copy"</label>
+            <label for=id>{t!(credential.name_in_copy_label)}</label>
         </div>
     }
 }
@@ -296,7 +298,7 @@ fn NameInCopy(id: &'static str) -> impl IntoView {
 #[component]
 pub fn WalletOfferPage() -> impl IntoView {
     view! {
-        <Title text="Add to a wallet" />
+        <Title text=t!(credential.add_to_wallet) />
         <Private children=|_| view! { <WalletOfferLoader /> } />
     }
 }
@@ -311,7 +313,7 @@ fn WalletOfferLoader() -> impl IntoView {
         |(id, _)| get_wallet_offer(id),
     );
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Preparing the offer…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{t!(credential.loading_offer)}</p> }>
             {move || Suspend::new(async move {
                 match offer.await {
                     Ok(o) => view! { <WalletOfferView o open /> }.into_any(),
@@ -338,57 +340,57 @@ fn WalletOfferView(o: WalletOffer, open: ServerAction<OpenWalletOffer>) -> impl 
     };
     view! {
         <article class="wallet-offer" aria-labelledby="wallet-offer-heading">
-            <h1 id="wallet-offer-heading">{format!("Add “{}” to a wallet", o.name)}</h1>
+            <h1 id="wallet-offer-heading">{crate::i18n::k::credential::offer_heading(&o.name)}</h1>
             {match o.state.clone() {
                 Some(OfferState::Open { expires }) => view! {
                     <ol class="steps">
-                        <li>"In your wallet app, choose to scan a QR code."</li>
-                        <li>"Scan this code: the wallet receives a copy bound to it."</li>
+                        <li>{t!(credential.offer_step_scan)}</li>
+                        <li>{t!(credential.offer_step_code)}</li>
                     </ol>
                     <figure class="wallet-offer__qr">
-                        <div role="img" aria-label="QR code of the wallet link" inner_html=o.qr_svg.clone()></div>
-                        <figcaption>{format!("Open until {expires}, for one wallet.")}</figcaption>
+                        <div role="img" aria-label=t!(credential.qr_label) inner_html=o.qr_svg.clone()></div>
+                        <figcaption>{crate::i18n::k::credential::offer_open_until(&expires)}</figcaption>
                     </figure>
                     <p class="meta">
-                        {if o.include_name { "The copy carries your name." } else { "The copy does not carry your name." }}
+                        {if o.include_name { t!(credential.copy_has_name) } else { t!(credential.copy_no_name) }}
                     </p>
                     <p>
-                        "Wallet on this device? "
-                        <a href=o.deep_link.clone() rel="noopener" data-wallet-link="lcw">"Open the offer in the Learner Credential Wallet"</a>
+                        {t!(credential.wallet_on_device)}
+                        <a href=o.deep_link.clone() rel="noopener" data-wallet-link="lcw">{t!(credential.open_in_lcw)}</a>
                     </p>
                     <details>
-                        <summary>"Another wallet (VC-API exchange URL)"</summary>
+                        <summary>{t!(credential.other_wallet)}</summary>
                         <p><code class="wallet-offer__url" data-exchange-url="">{o.exchange_url.clone()}</code></p>
                     </details>
                     <section class="section" aria-labelledby="openid-heading">
-                        <h2 id="openid-heading">"A wallet that speaks OpenID (OID4VCI)"</h2>
-                        <p>"Scan this one instead, and type the PIN when asked. The first wallet to claim the badge gets it."</p>
+                        <h2 id="openid-heading">{t!(credential.openid_heading)}</h2>
+                        <p>{t!(credential.openid_text)}</p>
                         <figure class="wallet-offer__qr">
-                            <div role="img" aria-label="QR code of the OpenID credential offer" inner_html=o.openid_qr_svg.clone()></div>
+                            <div role="img" aria-label=t!(credential.openid_qr_label) inner_html=o.openid_qr_svg.clone()></div>
                         </figure>
-                        <p>"PIN: " <strong class="wallet-offer__pin" data-tx-code="">{o.tx_code.clone()}</strong></p>
+                        <p>{t!(credential.pin_label)} <strong class="wallet-offer__pin" data-tx-code="">{o.tx_code.clone()}</strong></p>
                         <p>
-                            <a href=o.openid_offer.clone() rel="noopener" data-wallet-link="openid">"Open the offer in an OpenID wallet on this device"</a>
+                            <a href=o.openid_offer.clone() rel="noopener" data-wallet-link="openid">{t!(credential.open_in_openid)}</a>
                         </p>
                     </section>
                 }.into_any(),
                 Some(OfferState::Claimed { holder_did }) => view! {
                     <p class="notice" role="status">
-                        "A wallet claimed its copy, bound to "
-                        <code class="wallet-offer__did">{holder_did}</code>"."
+                        {t!(credential.claimed_before)}
+                        <code class="wallet-offer__did">{holder_did}</code>{t!(credential.claimed_after)}
                     </p>
-                    {again("Add to another wallet", id.clone())}
+                    {again(t!(credential.add_another_wallet), id.clone())}
                 }.into_any(),
                 Some(OfferState::Expired) => view! {
-                    <p class="notice">"This offer has expired (offers last 15 minutes)."</p>
-                    {again("Make a new offer", id.clone())}
+                    <p class="notice">{t!(credential.offer_expired)}</p>
+                    {again(t!(credential.make_new_offer), id.clone())}
                 }.into_any(),
                 None => view! {
-                    <p>"No offer is open for this credential."</p>
-                    {again("Add to a wallet", id.clone())}
+                    <p>{t!(credential.no_offer)}</p>
+                    {again(t!(credential.add_to_wallet), id.clone())}
                 }.into_any(),
             }}
-            <p><A exact=true href=format!("/credentials/{id}")>"Back to the credential"</A></p>
+            <p><A exact=true href=format!("/credentials/{id}")>{t!(credential.back_to_credential)}</A></p>
         </article>
     }
 }
@@ -397,7 +399,7 @@ fn WalletOfferView(o: WalletOffer, open: ServerAction<OpenWalletOffer>) -> impl 
 #[component]
 pub fn MyCredentialsPage() -> impl IntoView {
     view! {
-        <Title text="Your credentials" />
+        <Title text=t!(credential.my_title) />
         <Private children=|_| view! { <MyCredentialsLoader /> } />
     }
 }
@@ -406,19 +408,19 @@ pub fn MyCredentialsPage() -> impl IntoView {
 fn MyCredentialsLoader() -> impl IntoView {
     let list = Resource::new(|| (), |()| my_credentials());
     view! {
-        <h1>"Your credentials"</h1>
+        <h1>{t!(credential.my_title)}</h1>
         <p>
-            "Each domain of the framework earns a badge once every competency in it is judged Competent; all four domains earn the whole micro-credential. Badges are Open Badges 3.0 credentials, signed by the institution: anyone can check them without an account."
+            {t!(credential.my_intro)}
         </p>
         <p>
-            <A exact=true href="/learning-statement">"Your Learning Statement"</A>
-            " — what you can now do, in your words, with these credentials: printable and as a file."
+            <A exact=true href="/learning-statement">{t!(credential.statement_link)}</A>
+            {t!(credential.statement_link_after)}
         </p>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{t!(credential.loading)}</p> }>
             {move || Suspend::new(async move {
                 match list.await {
                     Ok(items) if items.is_empty() => view! {
-                        <p class="empty">"No credentials yet. Submit evidence for each competency from its page; badges appear here when a domain is complete."</p>
+                        <p class="empty">{t!(credential.my_empty)}</p>
                     }.into_any(),
                     Ok(items) => view! {
                         <ul class="credential-list">
@@ -437,7 +439,7 @@ fn CredentialCard(c: MyCredential) -> impl IntoView {
     let id = c.public_id.clone();
     // Every card has the same links: each names its badge for a screen reader's list of links
     // (a revoked badge and its reissue share a name, not a date).
-    let of = format!(" of {}, issued {}", c.name, c.issued);
+    let of = crate::i18n::k::credential::card_of(&c.name, &c.issued);
     let hidden = |of: &str| view! { <span class="visually-hidden">{of.to_owned()}</span> };
     let [on_page, on_png, on_svg, on_json] = [(); 4].map(|()| hidden(&of));
     view! {
@@ -448,14 +450,14 @@ fn CredentialCard(c: MyCredential) -> impl IntoView {
                     <A exact=true href=format!("/credentials/{id}")>{c.name.clone()}</A>
                 </h2>
                 <p class="meta">
-                    {format!("Issued {}", c.issued)}
-                    {if c.show_name { " · your name is shown" } else { " · your name is hidden" }}
+                    {crate::i18n::k::credential::card_issued(&c.issued)}
+                    {if c.show_name { t!(credential.card_name_shown) } else { t!(credential.card_name_hidden) }}
                 </p>
                 {c.revoked.clone().map(|r| view! {
-                    <p class="credential__revoked"><strong>{format!("Revoked on {}.", r.on)}</strong>{format!(" {}", r.reason)}</p>
+                    <p class="credential__revoked"><strong>{crate::i18n::k::credential::revoked_on(&r.on)}</strong>{format!(" {}", r.reason)}</p>
                 })}
                 <p class="credential-card__links">
-                    <A exact=true href=format!("/credentials/{id}")>"Verification page"{on_page}</A>
+                    <A exact=true href=format!("/credentials/{id}")>{t!(credential.verification_page)}{on_page}</A>
                     " · "
                     <a href=format!("/credentials/{id}/badge.png") download>"PNG"{on_png}</a>
                     " · "
@@ -464,7 +466,7 @@ fn CredentialCard(c: MyCredential) -> impl IntoView {
                     <a href=format!("/credentials/{id}/credential.json") download>"JSON"{on_json}</a>
                     {c.revoked.is_none().then(|| view! {
                         " · "
-                        <a href=c.linkedin.clone() rel="noopener" target="_blank">"Add to LinkedIn"<span class="visually-hidden">{of}</span></a>
+                        <a href=c.linkedin.clone() rel="noopener" target="_blank">{t!(credential.add_linkedin)}<span class="visually-hidden">{of}</span></a>
                     })}
                 </p>
             </div>
@@ -475,26 +477,26 @@ fn CredentialCard(c: MyCredential) -> impl IntoView {
 /// What a `/verify?result=` code means.
 fn result_message(code: &str) -> Option<(&'static str, &'static str)> {
     Some(match code {
-        "signature" | "tampered" => ("invalid", "Not valid: the signature does not match. The credential was changed after it was signed."),
-        "not-issuers-key" => ("invalid", "Not valid: it was signed with a key that is not its issuer's."),
-        "unknown-issuer" => ("cannot-check", "Cannot check: its issuer is not one this page knows (it checks credentials issued here and did:key credentials). That does not mean the credential is invalid; check it with its issuer."),
-        "cannot-check" => ("cannot-check", "Cannot check: the credential uses a proof or a JSON-LD context this page does not support. That does not mean it was changed; check it with a verifier that supports it."),
-        "valid-unconfirmed" => ("valid", "The signature is valid and the credential current, but its issuer's identity is not confirmed: it is a did:key, which anyone can create. It was not issued here."),
-        "not-ob3" => ("invalid", "Not valid: this is not an Open Badges 3.0 credential (it needs the VC and Open Badges 3.0 contexts and types)."),
-        "not-json" => ("invalid", "Not valid: the credential in the file is not valid JSON."),
-        "no-credential" => ("invalid", "This image carries no Open Badges credential. Download the badge again from its verification page."),
-        "damaged" => ("invalid", "The file is damaged or not a PNG, SVG or JSON file we can read."),
-        "not-supported" => ("invalid", "Only PNG and SVG badge images and JSON credentials can be checked."),
-        "too-big" => ("invalid", "The file is too large or too complex to be a credential (at most 1 MB)."),
-        "empty" | "broken" => ("invalid", "Choose a badge file or paste a credential, then check it."),
-        "valid-elsewhere" => ("valid", "Valid: the signature verifies and the credential is current. It was not issued here, so its revocation could not be checked on this page."),
-        "expired" => ("expired", "Expired: the credential is signed by its issuer but its validity period has ended."),
-        "revoked" => ("revoked", "Revoked: the credential is signed by its issuer, who has revoked it."),
-        "not-yet-valid" => ("not-yet-valid", "Not yet valid: the credential is signed but its validity period has not started."),
-        "invalid" => ("invalid", "Not valid: its revocation status or dates could not be confirmed."),
-        "status-unknown" => ("cannot-check", "Signed and current, but its revocation cannot be checked here: its status list is on another site, which this page does not fetch."),
-        "jwt" => ("cannot-check", "Cannot check here: it is a JWT credential; this page checks Data Integrity proofs. That does not make it invalid."),
-        "ob2" => ("cannot-check", "Cannot check here: it is an Open Badges 2.0 badge, checked at its issuer's address. That does not make it invalid."),
+        "signature" | "tampered" => ("invalid", t!(credential.result_signature)),
+        "not-issuers-key" => ("invalid", t!(credential.result_not_issuers_key)),
+        "unknown-issuer" => ("cannot-check", t!(credential.result_unknown_issuer)),
+        "cannot-check" => ("cannot-check", t!(credential.result_cannot_check)),
+        "valid-unconfirmed" => ("valid", t!(credential.result_valid_unconfirmed)),
+        "not-ob3" => ("invalid", t!(credential.result_not_ob3)),
+        "not-json" => ("invalid", t!(credential.result_not_json)),
+        "no-credential" => ("invalid", t!(credential.result_no_credential)),
+        "damaged" => ("invalid", t!(credential.result_damaged)),
+        "not-supported" => ("invalid", t!(credential.result_not_supported)),
+        "too-big" => ("invalid", t!(credential.result_too_big)),
+        "empty" | "broken" => ("invalid", t!(credential.result_empty)),
+        "valid-elsewhere" => ("valid", t!(credential.result_valid_elsewhere)),
+        "expired" => ("expired", t!(credential.result_expired)),
+        "revoked" => ("revoked", t!(credential.result_revoked)),
+        "not-yet-valid" => ("not-yet-valid", t!(credential.result_not_yet_valid)),
+        "invalid" => ("invalid", t!(credential.result_invalid)),
+        "status-unknown" => ("cannot-check", t!(credential.result_status_unknown)),
+        "jwt" => ("cannot-check", t!(credential.result_jwt)),
+        "ob2" => ("cannot-check", t!(credential.result_ob2)),
         _ => return None,
     })
 }
@@ -505,10 +507,10 @@ pub fn VerifyPage() -> impl IntoView {
     let query = use_query_map();
     let result = move || query.read().get("result").and_then(|c| result_message(&c));
     view! {
-        <Title text="Verify a badge" />
-        <h1>"Verify a badge"</h1>
+        <Title text=t!(credential.verify_title) />
+        <h1>{t!(credential.verify_title)}</h1>
         <p>
-            "Check an Open Badges 3.0 credential: a badge image (PNG or SVG) downloaded from a verification page, a credential file (JSON), or the JSON pasted below. The signature, the validity period and the revocation status are checked; nothing you send is kept."
+            {t!(credential.verify_intro)}
         </p>
         <div id="result">
             {move || result().map(|(key, message)| view! {
@@ -519,14 +521,14 @@ pub fn VerifyPage() -> impl IntoView {
         </div>
         <form class="verify-form" method="post" action="/api/verify" enctype="multipart/form-data">
             <div class="field">
-                <label for="verify-file">"Badge image or credential file"</label>
+                <label for="verify-file">{t!(credential.verify_file_label)}</label>
                 <input id="verify-file" type="file" name="file" accept=".png,.svg,.json,image/png,image/svg+xml,application/json" />
             </div>
             <div class="field">
-                <label for="verify-json">"Or paste the credential (JSON)"</label>
+                <label for="verify-json">{t!(credential.verify_json_label)}</label>
                 <textarea id="verify-json" name="json" rows="6" spellcheck="false"></textarea>
             </div>
-            <button class="button" type="submit">"Check"</button>
+            <button class="button" type="submit">{t!(credential.verify_check)}</button>
         </form>
     }
 }

@@ -13,11 +13,13 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
+use crate::t;
+
 /// The dashboard page (signed-in only).
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     view! {
-        <Title text="Your dashboard" />
+        <Title text=t!(dashboard.title) />
         <Private children=|viewer| {
             // A teacher's dashboard only for teachers (and people not in a cohort yet, whose
             // course is open): an assessor or coordinator is pointed to their own work.
@@ -37,16 +39,16 @@ fn NotATeacher(viewer: crate::domain::account::Viewer) -> impl IntoView {
     let assesses = viewer.has_role_anywhere(Role::Assessor);
     let coordinates = viewer.has_role_anywhere(Role::Coordinator);
     view! {
-        <h1>"Your dashboard"</h1>
+        <h1>{t!(dashboard.title)}</h1>
         <p class="lead">
-            "You are not a teacher in a cohort, so there is no course progress to show here."
+            {t!(dashboard.not_teacher_lead)}
         </p>
         <ul class="link-list">
             {assesses.then(|| view! {
-                <li><A exact=true href="/assess">"Assessment queue"</A>" – submissions waiting for a decision"</li>
+                <li><A exact=true href="/assess">{t!(dashboard.assess_queue)}</A>{t!(dashboard.assess_queue_after)}</li>
             })}
             {coordinates.then(|| view! {
-                <li><A exact=true href="/coordinator">"Cohorts"</A>" – members, invitations, moderation"</li>
+                <li><A exact=true href="/coordinator">{t!(dashboard.cohorts)}</A>{t!(dashboard.cohorts_after)}</li>
             })}
         </ul>
     }
@@ -56,7 +58,7 @@ fn NotATeacher(viewer: crate::domain::account::Viewer) -> impl IntoView {
 fn DashboardLoader() -> impl IntoView {
     let dashboard = Resource::new(|| (), |()| get_dashboard());
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading your dashboard…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{t!(dashboard.loading)}</p> }>
             {move || Suspend::new(async move {
                 match dashboard.await {
                     Ok(d) => view! { <DashboardBody d /> }.into_any(),
@@ -98,14 +100,14 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
                 if competent {
                     view! {
                         <li>
-                            <strong>{format!("{title}: Competent.")}</strong>" "
-                            <A exact=true href=href>"Read the assessor's feedback"<span class="visually-hidden">{format!(": {title}")}</span></A>" · "
+                            <strong>{crate::i18n::k::dashboard::decision_competent(&title)}</strong>" "
+                            <A exact=true href=href>{t!(dashboard.read_feedback)}<span class="visually-hidden">{crate::i18n::k::dashboard::for_title(&title)}</span></A>" · "
                             {match badge {
                                 Some(id) => view! {
-                                    <A exact=true href=format!("/credentials/{id}")>"See your new badge"</A>
+                                    <A exact=true href=format!("/credentials/{id}")>{t!(dashboard.see_new_badge)}</A>
                                 }
                                 .into_any(),
-                                None => view! { <A exact=true href="/credentials">"Your credentials"</A> }.into_any(),
+                                None => view! { <A exact=true href="/credentials">{t!(dashboard.your_credentials)}</A> }.into_any(),
                             }}
                         </li>
                     }
@@ -113,8 +115,8 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
                 } else {
                     view! {
                         <li>
-                            <strong>{format!("{title}: Not yet.")}</strong>" "
-                            <A exact=true href=href>"See what to improve and try again"<span class="visually-hidden">{format!(": {title}")}</span></A>
+                            <strong>{crate::i18n::k::dashboard::decision_not_yet(&title)}</strong>" "
+                            <A exact=true href=href>{t!(dashboard.see_improve)}<span class="visually-hidden">{crate::i18n::k::dashboard::for_title(&title)}</span></A>
                         </li>
                     }
                     .into_any()
@@ -123,20 +125,20 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
             .collect_view();
         view! {
             <section class="callout callout--decision" aria-labelledby="decisions-heading">
-                <h2 id="decisions-heading">"New decisions on your evidence"</h2>
+                <h2 id="decisions-heading">{t!(dashboard.decisions_heading)}</h2>
                 <ul>{items}</ul>
             </section>
         }
     });
     view! {
-        <h1>"Your dashboard"</h1>
+        <h1>{t!(dashboard.title)}</h1>
         <p class="lead">{d.framework_title.clone()}</p>
         {notices}
         {baseline}
         <section class="section" aria-labelledby="next-heading">
-            <h2 id="next-heading">"Next step"</h2>
+            <h2 id="next-heading">{t!(dashboard.next_heading)}</h2>
             {if d.next_steps.is_empty() {
-                view! { <p>"You have done every unit. Keep your ratings and journal up to date as you mentor."</p> }
+                view! { <p>{t!(dashboard.all_units_done)}</p> }
                     .into_any()
             } else {
                 view! {
@@ -152,7 +154,7 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
                                             {s.unit_title}
                                         </A>
                                         <span class="meta">
-                                            {format!(" · {} · {} min", s.competency_title, s.minutes)}
+                                            {crate::i18n::k::dashboard::step_meta(&s.competency_title, s.minutes)}
                                         </span>
                                         <p class="next-steps__why">{s.reason}</p>
                                     </li>
@@ -165,21 +167,21 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
             }}
         </section>
         <section class="section" aria-labelledby="progress-heading">
-            <h2 id="progress-heading">"Progress by domain"</h2>
+            <h2 id="progress-heading">{t!(dashboard.progress_heading)}</h2>
             <div class="domain-progress">
                 {d.domains.clone().into_iter().map(|p| view! { <DomainCard p /> }).collect_view()}
             </div>
         </section>
         <section class="section" id="evidence" aria-labelledby="evidence-heading">
-            <h2 id="evidence-heading">"Your evidence"</h2>
-            <p>"Each competency is validated when an assessor judges your evidence Competent."</p>
-            <TableScroll label="Where your evidence stands, per competency">
+            <h2 id="evidence-heading">{t!(dashboard.evidence_heading)}</h2>
+            <p>{t!(dashboard.evidence_text)}</p>
+            <TableScroll label=t!(dashboard.evidence_table)>
                 <table class="evidence-status">
-                    <caption class="visually-hidden">"Where your evidence stands, per competency"</caption>
+                    <caption class="visually-hidden">{t!(dashboard.evidence_table)}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"Competency"</th>
-                            <th scope="col">"Status"</th>
+                            <th scope="col">{t!(dashboard.col_competency)}</th>
+                            <th scope="col">{t!(dashboard.col_status)}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -191,7 +193,7 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
                                 view! {
                                     <tr>
                                         <th scope="row">
-                                            <A exact=true href=format!("/frameworks/{fw}/competencies/{}/evidence", e.slug)>{e.title}<span class="visually-hidden">", evidence"</span></A>
+                                            <A exact=true href=format!("/frameworks/{fw}/competencies/{}/evidence", e.slug)>{e.title}<span class="visually-hidden">{t!(dashboard.evidence_suffix)}</span></A>
                                         </th>
                                         <td>
                                             <StatusLabel status=e.status />
@@ -205,9 +207,9 @@ fn DashboardBody(d: Dashboard) -> impl IntoView {
             </TableScroll>
         </section>
         <section class="section" aria-labelledby="growth-heading">
-            <h2 id="growth-heading">"Your growth"</h2>
+            <h2 id="growth-heading">{t!(dashboard.growth_heading)}</h2>
             <p>
-                "Your starting point (baseline) against where you place yourself now, per competency: the mean of your indicator ratings, from 1 (Not yet) to 4 (Demonstrating). An indicator you have not re-rated counts at its baseline."
+                {t!(dashboard.growth_text)}
             </p>
             <GrowthChart rows=d.growth.clone() framework=fw_for_growth />
         </section>
@@ -226,16 +228,16 @@ fn BaselineInvitation(
         <section class="callout" class:callout--welcome=welcome aria-labelledby="baseline-heading">
             <h2 id="baseline-heading">
                 {move || {
-                    if welcome.get() { "Welcome! Where are you starting from?" } else { "Your starting point" }
+                    if welcome.get() { t!(dashboard.welcome_heading) } else { t!(dashboard.baseline_heading) }
                 }}
             </h2>
             <p>
-                "Rating each indicator once, as you are today, gives you a baseline: your growth chart compares later ratings with it. It takes about ten minutes, you can stop at any time, and nobody else sees it."
+                {t!(dashboard.baseline_text)}
             </p>
-            <p class="meta">{format!("{rated} of {total} indicators rated so far.")}</p>
+            <p class="meta">{crate::i18n::k::dashboard::baseline_count(rated, total)}</p>
             <p class="actions">
                 <a class="button" href=start>
-                    {if rated == 0 { "Rate my starting point" } else { "Continue my baseline" }}
+                    {if rated == 0 { t!(dashboard.rate_start) } else { t!(dashboard.continue_baseline) }}
                 </a>
                 {move || {
                     welcome
@@ -243,7 +245,7 @@ fn BaselineInvitation(
                         .then(|| {
                         view! {
                             <A exact=true href="/dashboard" attr:class="button button--secondary">
-                                "Skip for now"
+                                {t!(dashboard.skip)}
                             </A>
                         }
                     })
@@ -261,10 +263,10 @@ fn DomainCard(p: DomainProgress) -> impl IntoView {
             <div class="progress">
                 <div class="progress__label">
                     <span>{label}</span>
-                    <span>{format!("{done} of {total}")}</span>
+                    <span>{crate::i18n::k::dashboard::of_total(done, total)}</span>
                 </div>
-                <progress value=done.to_string() max=max aria-label=format!("{label}: {done} of {total}")>
-                    {format!("{done} of {total}")}
+                <progress value=done.to_string() max=max aria-label=crate::i18n::k::dashboard::bar_label(label, done, total)>
+                    {crate::i18n::k::dashboard::of_total(done, total)}
                 </progress>
             </div>
         }
@@ -272,9 +274,9 @@ fn DomainCard(p: DomainProgress) -> impl IntoView {
     view! {
         <article class="domain-card">
             <h3>{p.title.clone()}</h3>
-            {bar("Units done", p.units_done, p.units_total)}
-            {bar("Indicators rated", p.indicators_rated, p.indicators_total)}
-            {bar("Competencies validated", p.competencies_validated, p.competencies_total)}
+            {bar(t!(dashboard.units_done), p.units_done, p.units_total)}
+            {bar(t!(dashboard.indicators_rated), p.indicators_rated, p.indicators_total)}
+            {bar(t!(dashboard.competencies_validated), p.competencies_validated, p.competencies_total)}
         </article>
     }
 }
@@ -337,16 +339,16 @@ pub fn GrowthChart(
                     let checklist =
                         format!("/frameworks/{framework}/competencies/{}/checklist", r.slug);
                     // Named apart from the evidence table's link to the same competency.
-                    view! { <a href=checklist>{r.title.clone()}<span class="visually-hidden">", checklist"</span></a> }.into_any()
+                    view! { <a href=checklist>{r.title.clone()}<span class="visually-hidden">{t!(dashboard.checklist_suffix)}</span></a> }.into_any()
                 }
                 None => r.title.clone().into_any(),
             };
             view! {
                 <tr>
                     <th scope="row">{title}</th>
-                    <td>{r.baseline.map(hundredths).unwrap_or_else(|| "not rated".into())}</td>
-                    <td>{r.current.map(hundredths).unwrap_or_else(|| "not rated".into())}</td>
-                    <td>{format!("{} of {}", r.rated, r.total)}</td>
+                    <td>{r.baseline.map(hundredths).unwrap_or_else(|| t!(dashboard.not_rated).into())}</td>
+                    <td>{r.current.map(hundredths).unwrap_or_else(|| t!(dashboard.not_rated).into())}</td>
+                    <td>{crate::i18n::k::dashboard::of_total(r.rated, r.total)}</td>
                 </tr>
             }
         })
@@ -356,7 +358,7 @@ pub fn GrowthChart(
             <div
                 class="growth__chart"
                 role="img"
-                aria-label="Bar chart: baseline and current mean rating per competency. The same figures are in the table that follows."
+                aria-label=t!(dashboard.chart_label)
             >
                 <div class="growth__axis">
                     <span class="growth__ticks">{ticks}</span>
@@ -365,19 +367,19 @@ pub fn GrowthChart(
             </div>
             <figcaption class="growth__legend">
                 <span class="growth__key growth__key--baseline" aria-hidden="true"></span>
-                "Baseline "
+                {t!(dashboard.legend_baseline)}
                 <span class="growth__key growth__key--current" aria-hidden="true"></span>
-                "Now"
+                {t!(dashboard.now)}
             </figcaption>
-            <TableScroll label="Mean rating per competency (1 = Not yet, 4 = Demonstrating)">
+            <TableScroll label=t!(dashboard.growth_table)>
                 <table class="growth__table">
-                    <caption>"Mean rating per competency (1 = Not yet, 4 = Demonstrating)"</caption>
+                    <caption>{t!(dashboard.growth_table)}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"Competency"</th>
-                            <th scope="col">"Baseline"</th>
-                            <th scope="col">"Now"</th>
-                            <th scope="col">"Indicators rated"</th>
+                            <th scope="col">{t!(dashboard.col_competency)}</th>
+                            <th scope="col">{t!(dashboard.col_baseline)}</th>
+                            <th scope="col">{t!(dashboard.now)}</th>
+                            <th scope="col">{t!(dashboard.indicators_rated)}</th>
                         </tr>
                     </thead>
                     <tbody>{table_rows}</tbody>

@@ -22,6 +22,8 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::t;
+
 fn route_key() -> impl Fn() -> (String, String) + Copy + Send + Sync + 'static {
     let params = use_params_map();
     move || {
@@ -37,7 +39,7 @@ fn route_key() -> impl Fn() -> (String, String) + Copy + Send + Sync + 'static {
 #[component]
 pub fn EvidencePage() -> impl IntoView {
     view! {
-        <Title text="Your evidence" />
+        <Title text=t!(evidence.title) />
         <Private children=|_| view! { <Evidence /> } />
     }
 }
@@ -52,7 +54,7 @@ fn Evidence() -> impl IntoView {
         |((f, c), _)| get_workspace(f, c),
     );
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading your evidence…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{t!(evidence.loading)}</p> }>
             {move || Suspend::new(async move {
                 match workspace.await {
                     Ok(ws) => view! { <EvidenceBody ws refresh /> }.into_any(),
@@ -72,17 +74,19 @@ fn EvidenceBody(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
     );
     let submitted_now = query.read_untracked().get("submitted").is_some();
     let attempts = if ws.attempt == 0 {
-        format!("You have {} attempts.", ws.attempts_allowed)
+        crate::i18n::k::evidence::attempts_allowed(ws.attempts_allowed)
     } else {
-        format!("Attempt {} of {}.", ws.attempt, ws.attempts_allowed)
+        crate::i18n::k::evidence::attempt_of(ws.attempt, ws.attempts_allowed)
     };
     let intro = match (ws.cohort.as_ref(), ws.status) {
-        (None, _) => "You are not a teacher in a cohort of this framework yet. Join one through your coordinator's invitation to submit evidence; until then you can read the course and keep your journal.".to_owned(),
-        (Some(_), None) => "Explain, indicator by indicator, how your practice shows this competency, and choose the evidence that supports it. Nothing is shared until you submit.".to_owned(),
-        (Some(_), Some(SubmissionStatus::Draft)) => "Nothing is shared until you submit.".to_owned(),
-        (Some(c), Some(SubmissionStatus::Submitted)) => format!("Submitted to the assessors of {c}. What you submitted is frozen: later changes to your journal do not change it. You will see the decision here."),
-        (Some(_), Some(SubmissionStatus::Competent)) => "An assessor judged this competency Competent. Well done.".to_owned(),
-        (Some(_), Some(SubmissionStatus::NotYet)) => "Every attempt has been used without reaching Competent. Your coordinator can allow another attempt.".to_owned(),
+        (None, _) => t!(evidence.intro_no_cohort).to_owned(),
+        (Some(_), None) => t!(evidence.intro_start).to_owned(),
+        (Some(_), Some(SubmissionStatus::Draft)) => t!(evidence.intro_draft).to_owned(),
+        (Some(c), Some(SubmissionStatus::Submitted)) => {
+            crate::i18n::k::evidence::intro_submitted(c)
+        }
+        (Some(_), Some(SubmissionStatus::Competent)) => t!(evidence.intro_competent).to_owned(),
+        (Some(_), Some(SubmissionStatus::NotYet)) => t!(evidence.intro_not_yet).to_owned(),
     };
     let preview_href = format!("{base}/evidence/preview");
     let title = ws.competency_title.clone();
@@ -95,18 +99,18 @@ fn EvidenceBody(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
         .cloned()
         .collect();
     view! {
-        <nav aria-label="Breadcrumb" class="breadcrumb">
+        <nav aria-label=t!(evidence.breadcrumb) class="breadcrumb">
             <ol>
                 <li>
-                    <A exact=true href=format!("/frameworks/{}", ws.framework)>"Framework"</A>
+                    <A exact=true href=format!("/frameworks/{}", ws.framework)>{t!(evidence.crumb_framework)}</A>
                 </li>
                 <li>
                     <A exact=true href=base.clone()>{crumb}</A>
                 </li>
-                <li aria-current="page">"Evidence"</li>
+                <li aria-current="page">{t!(evidence.evidence)}</li>
             </ol>
         </nav>
-        <h1>{format!("Evidence: {title}")}</h1>
+        <h1>{crate::i18n::k::evidence::heading(&title)}</h1>
         <p class="lead">
             <StatusLabel status=ws.status />
             " "
@@ -114,36 +118,40 @@ fn EvidenceBody(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
         </p>
         {latest_decision(&ws)
             .map(|(attempt, d)| {
-                let outcome = if d.competent { "Competent" } else { "Not yet" };
+                let outcome = if d.competent {
+                    t!(evidence.outcome_competent)
+                } else {
+                    t!(evidence.outcome_not_yet)
+                };
                 view! {
                     <section class="callout callout--decision" aria-labelledby="latest-decision-heading">
-                        <h2 id="latest-decision-heading">{format!("Attempt {attempt}: {outcome}")}</h2>
+                        <h2 id="latest-decision-heading">{crate::i18n::k::evidence::latest_decision(attempt, outcome)}</h2>
                         {(!d.improve.is_empty())
                             .then(|| view! {
-                                <h3>"What to improve"</h3>
+                                <h3>{t!(evidence.what_to_improve)}</h3>
                                 <p class="prose-text">{d.improve.clone()}</p>
                             })}
-                        <h3>"Feedback"</h3>
+                        <h3>{t!(evidence.feedback)}</h3>
                         <p class="prose-text">{d.feedback.clone()}</p>
                         <p>
                             {if d.competent {
                                 match ws.badge.clone() {
                                     Some(id) => view! {
-                                        "You have earned this domain's badge: "
-                                        <A exact=true href=format!("/credentials/{id}")>"See your new badge"</A>
+                                        {t!(evidence.badge_earned)}
+                                        <A exact=true href=format!("/credentials/{id}")>{t!(evidence.badge_earned_link)}</A>
                                     }
                                     .into_any(),
                                     None => view! {
-                                        "The domain's badge comes when all its competencies are Competent. "
-                                        <A exact=true href="/credentials">"Your credentials"</A>
+                                        {t!(evidence.badge_later)}
+                                        <A exact=true href="/credentials">{t!(evidence.badge_later_link)}</A>
                                     }
                                     .into_any(),
                                 }
                             } else {
-                                view! { "The assessor's rating and comment are beside each indicator below." }.into_any()
+                                view! { {t!(evidence.ratings_below)} }.into_any()
                             }}
                             " · "
-                            <a href="#attempts-heading">"Every attempt and decision"</a>
+                            <a href="#attempts-heading">{t!(evidence.every_attempt)}</a>
                         </p>
                     </section>
                 }
@@ -152,7 +160,7 @@ fn EvidenceBody(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
             .then(|| {
                 view! {
                     <div class="callout callout--success" role="status">
-                        <p>"Submitted for assessment."</p>
+                        <p>{t!(evidence.submitted_now)}</p>
                     </div>
                 }
             })}
@@ -163,9 +171,9 @@ fn EvidenceBody(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
                     <p>
                         <A exact=true href=preview_href.clone()>
                             {if ws.editable {
-                                "Preview your draft as the assessor will see it"
+                                t!(evidence.preview_draft)
                             } else {
-                                "See what you submitted"
+                                t!(evidence.see_submitted)
                             }}
                         </A>
                     </p>
@@ -176,14 +184,14 @@ fn EvidenceBody(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
             .then(|| {
                 view! {
                     <section class="attempts" aria-labelledby="attempts-heading">
-                        <h2 id="attempts-heading">"Attempts and decisions"</h2>
+                        <h2 id="attempts-heading">{t!(evidence.attempts_heading)}</h2>
                         {history
                             .into_iter()
                             .map(|h| {
                                 view! {
                                     <article class="attempt">
                                         <h3>
-                                            {format!("Attempt {} ", h.attempt)}
+                                            {crate::i18n::k::evidence::attempt_heading(h.attempt)}
                                             <StatusLabel status=Some(h.status) />
                                         </h3>
                                         {h
@@ -191,11 +199,11 @@ fn EvidenceBody(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
                                             .map(|at| {
                                                 view! {
                                                     <p class="meta">
-                                                        {format!("Submitted {}", crate::domain::time::utc_minute(at))}
+                                                        {crate::i18n::k::evidence::submitted_at(crate::domain::time::utc_minute(at))}
                                                     </p>
                                                 }
                                             })}
-                                        {h.decision.map(|d| view! { <DecisionView decision=d heading="Decision" /> })}
+                                        {h.decision.map(|d| view! { <DecisionView decision=d heading=t!(evidence.decision) /> })}
                                     </article>
                                 }
                             })
@@ -375,17 +383,17 @@ fn DraftEditor(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
         });
         autosave.save_now();
     };
-    let status = move || {
-        match autosave.status() {
+    let status = move || match autosave.status() {
         Status::Idle => String::new(),
-        Status::Waiting => "Changes not saved yet…".to_owned(),
-        Status::Saving => "Saving…".to_owned(),
-        Status::Saved(Some(at)) => format!("Draft saved at {}", crate::domain::time::utc_clock(at)),
-        Status::Saved(None) => "Draft saved".to_owned(),
-        Status::Offline => "Offline: not saved yet; sent when the connection returns".to_owned(),
-        Status::Conflict => "Not saved: this draft was changed in another window. Press “Save draft” to keep what is on this page.".to_owned(),
-        Status::Failed => "Not saved: see the message above".to_owned(),
-    }
+        Status::Waiting => t!(evidence.status_waiting).to_owned(),
+        Status::Saving => t!(evidence.status_saving).to_owned(),
+        Status::Saved(Some(at)) => {
+            crate::i18n::k::evidence::status_saved_at(crate::domain::time::utc_clock(at))
+        }
+        Status::Saved(None) => t!(evidence.status_saved).to_owned(),
+        Status::Offline => t!(evidence.status_offline).to_owned(),
+        Status::Conflict => t!(evidence.status_conflict).to_owned(),
+        Status::Failed => t!(evidence.status_failed).to_owned(),
     };
     // A refused submission is said apart from how the draft's saving goes.
     // (Without JavaScript, a refusal comes back as the page's message.)
@@ -395,10 +403,8 @@ fn DraftEditor(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
         let saving = status();
         match (refused(), saving.is_empty()) {
             (false, _) => saving,
-            (true, true) => "Not submitted: see what to fix at the top of the form.".to_owned(),
-            (true, false) => {
-                format!("Not submitted: see what to fix at the top of the form. {saving}")
-            }
+            (true, true) => t!(evidence.not_submitted).to_owned(),
+            (true, false) => crate::i18n::k::evidence::not_submitted_saving(&saving),
         }
     };
     // Where each field the summary may name is, and what to call it there.
@@ -411,12 +417,12 @@ fn DraftEditor(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
             [
                 (
                     format!("draft[rationale][{}]", ind.slug),
-                    format!("Indicator {n}, how your evidence shows it"),
+                    crate::i18n::k::evidence::target_rationale(n),
                     format!("rationale-{}", ind.slug),
                 ),
                 (
                     format!("draft[links][{}]", ind.slug),
-                    format!("Indicator {n}, links"),
+                    crate::i18n::k::evidence::target_links(n),
                     format!("links-{}", ind.slug),
                 ),
             ]
@@ -424,7 +430,7 @@ fn DraftEditor(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
         .chain(ws.indicators.first().map(|ind| {
             (
                 "draft[evidence]".to_owned(),
-                "Evidence".to_owned(),
+                t!(evidence.evidence).to_owned(),
                 format!("draft-{}", ind.slug),
             )
         }))
@@ -455,16 +461,16 @@ fn DraftEditor(ws: Workspace, refresh: RwSignal<u32>) -> impl IntoView {
             </ol>
             <div class="evidence-form__actions">
                 <button class="button button--secondary" type="submit" name="draft[intent]" value="save">
-                    "Save draft"
+                    {t!(evidence.save_draft)}
                 </button>
                 <button class="button" type="submit" name="draft[intent]" value="submit">
-                    "Submit for assessment"
+                    {t!(evidence.submit)}
                 </button>
                 <span class="save-status" role="status" aria-live="polite">{status}</span>
             </div>
             <p class="field__hint">
-                <span class="js-only">"Your draft saves as you type. "</span>
-                "Submitting freezes this attempt: the assessor sees your rationales and evidence as they are at that moment."
+                <span class="js-only">{t!(evidence.hint_autosave)}</span>
+                {t!(evidence.hint_submit)}
             </p>
         </form>
         <UploadForm uploads=ws.uploads.clone() back />
@@ -491,15 +497,15 @@ fn ProblemSummary(
                     .map(|e| {
                         let problems = e.problems();
                         let heading = match problems.len() {
-                            1 => "One thing to fix".to_owned(),
-                            n => format!("{n} things to fix"),
+                            1 => t!(evidence.problems_one).to_owned(),
+                            n => crate::i18n::k::evidence::problems_other(n),
                         };
                         let items = problems
                             .into_iter()
                             .map(|(field, message)| match targets.iter().find(|t| t.0 == field) {
                                 Some((_, label, id)) => view! {
                                     <li>
-                                        <a href=format!("#{id}")>{format!("{label}: {message}")}</a>
+                                        <a href=format!("#{id}")>{crate::i18n::k::evidence::problem_link(label, message)}</a>
                                     </li>
                                 }
                                 .into_any(),
@@ -576,7 +582,7 @@ fn IndicatorDraft(
     let checklist = ind.checklist_text.clone().map(|text| {
         pick(
             "checklist".to_owned(),
-            "My checklist rating".to_owned(),
+            t!(evidence.my_checklist_rating).to_owned(),
             text,
             ind.checklist,
         )
@@ -621,12 +627,12 @@ fn IndicatorDraft(
                 <legend>{ind.text.clone()}</legend>
                 {assessed.map(|(attempt, level, comment)| view! {
                     <p class="indicator-feedback">
-                        <strong>{format!("Assessor, attempt {attempt}: {}", level.label())}</strong>
+                        <strong>{crate::i18n::k::evidence::assessor_attempt(attempt, level.label())}</strong>
                         {(!comment.is_empty()).then(|| format!(" – {comment}"))}
                     </p>
                 })}
                 <div class="field" class:field--invalid=rationale_bad>
-                    <label for=rationale_id.clone()>"How your evidence shows this"</label>
+                    <label for=rationale_id.clone()>{t!(evidence.rationale_label)}</label>
                     <textarea
                         id=rationale_id.clone()
                         name=rationale_name
@@ -643,7 +649,7 @@ fn IndicatorDraft(
                     <p class="field__error" id=format!("{rationale_id}-error") role="alert">{rationale_error}</p>
                 </div>
                 <fieldset class="picks">
-                    <legend>"Evidence for this indicator"</legend>
+                    <legend>{t!(evidence.picks_legend)}</legend>
                     {checklist}
                     {journal_picks}
                     {upload_picks}
@@ -651,14 +657,14 @@ fn IndicatorDraft(
                         .then(|| {
                             view! {
                                 <p class="meta">
-                                    "Nothing to choose yet: write a journal entry, rate this indicator on your checklist, upload a file below, or add a link."
+                                    {t!(evidence.nothing_yet)}
                                 </p>
                             }
                         })}
                 </fieldset>
                 <div class="field" class:field--invalid=links_bad>
-                    <label for=links_id.clone()>"Links (optional)"</label>
-                    <p class="field__hint">"One per line: the address, then a label if you like."</p>
+                    <label for=links_id.clone()>{t!(evidence.links_label)}</label>
+                    <p class="field__hint">{t!(evidence.links_hint)}</p>
                     <textarea
                         id=links_id.clone()
                         name=links_name
@@ -692,17 +698,17 @@ fn UploadForm(uploads: Vec<Material>, back: String) -> impl IntoView {
     let uploaded = move || query.read().get("uploaded").is_some();
     view! {
         <section class="uploads" id="uploads" aria-labelledby="uploads-heading">
-            <h2 id="uploads-heading">"Your files"</h2>
-            <p>"PDF, PNG or JPEG, up to 10 MB each. Files are seen only by you and, once you submit them, by your cohort's assessors and coordinators."</p>
-            {move || uploaded().then(|| view! { <p class="callout callout--success" role="status">"File uploaded: choose it under an indicator above."</p> })}
+            <h2 id="uploads-heading">{t!(evidence.uploads_heading)}</h2>
+            <p>{t!(evidence.uploads_text)}</p>
+            {move || uploaded().then(|| view! { <p class="callout callout--success" role="status">{t!(evidence.uploaded)}</p> })}
             <form action="/api/uploads" method="post" enctype="multipart/form-data" class="upload-form">
                 <input type="hidden" name="back" value=back />
                 <div class="field" class:field--invalid=move || message().is_some()>
-                    <label for="upload-file">"File"</label>
+                    <label for="upload-file">{t!(evidence.file_label)}</label>
                     <input id="upload-file" type="file" name="file" accept="application/pdf,image/png,image/jpeg" required />
                     <p class="field__error" role="alert">{message}</p>
                 </div>
-                <button class="button button--secondary" type="submit">"Upload"</button>
+                <button class="button button--secondary" type="submit">{t!(evidence.upload)}</button>
             </form>
             {(!uploads.is_empty())
                 .then(|| {
@@ -730,7 +736,7 @@ fn UploadForm(uploads: Vec<Material>, back: String) -> impl IntoView {
 #[component]
 pub fn EvidencePreviewPage() -> impl IntoView {
     view! {
-        <Title text="Preview of your evidence" />
+        <Title text=t!(evidence.preview_title) />
         <Private children=|_| view! { <Preview /> } />
     }
 }
@@ -740,28 +746,28 @@ fn Preview() -> impl IntoView {
     let key = route_key();
     let snapshot = Resource::new(key, |(f, c)| get_preview(f, c));
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{t!(evidence.loading_preview)}</p> }>
             {move || Suspend::new(async move {
                 let (framework, competency) = key();
                 match snapshot.await {
                     Ok(s) => {
                         let back = evidence_path(&framework, &competency);
                         view! {
-                            <nav aria-label="Breadcrumb" class="breadcrumb">
+                            <nav aria-label=t!(evidence.breadcrumb) class="breadcrumb">
                                 <ol>
                                     <li>
-                                        <A exact=true href=back.clone()>"Evidence"</A>
+                                        <A exact=true href=back.clone()>{t!(evidence.evidence)}</A>
                                     </li>
-                                    <li aria-current="page">"Preview"</li>
+                                    <li aria-current="page">{t!(evidence.crumb_preview)}</li>
                                 </ol>
                             </nav>
-                            <h1>{format!("{}: as the assessor sees it", s.competency_title)}</h1>
+                            <h1>{crate::i18n::k::evidence::preview_heading(&s.competency_title)}</h1>
                             <p class="lead">
-                                "This is exactly what an assessor is shown, indicator by indicator. Journal entries appear as they are at the moment you submit."
+                                {t!(evidence.preview_lead)}
                             </p>
                             <SnapshotView snapshot=s />
                             <p>
-                                <A exact=true href=back>"Back to your evidence"</A>
+                                <A exact=true href=back>{t!(evidence.back)}</A>
                             </p>
                         }
                             .into_any()

@@ -8,6 +8,8 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::t;
+
 /// `/frameworks/:framework`.
 #[component]
 pub fn FrameworkPage() -> impl IntoView {
@@ -15,7 +17,7 @@ pub fn FrameworkPage() -> impl IntoView {
     let slug = move || params.read().get("framework").unwrap_or_default();
     let framework = Resource::new(slug, get_framework);
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading the framework…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{t!(framework.loading)}</p> }>
             {move || Suspend::new(async move {
                 match framework.await {
                     Ok(framework) => view! { <Overview framework /> }.into_any(),
@@ -28,8 +30,7 @@ pub fn FrameworkPage() -> impl IntoView {
 
 #[component]
 fn Overview(framework: FrameworkView) -> impl IntoView {
-    let totals = format!(
-        "{} domains · {} competencies · {} indicators",
+    let totals = crate::i18n::k::framework::totals(
         framework.domains.len(),
         framework.competency_count(),
         framework.indicator_count(),
@@ -37,10 +38,10 @@ fn Overview(framework: FrameworkView) -> impl IntoView {
     let fw = framework.slug.clone();
     view! {
         <Title text=framework.title.clone() />
-        <nav aria-label="Breadcrumb" class="breadcrumb">
+        <nav aria-label=t!(framework.breadcrumb) class="breadcrumb">
             <ol>
                 <li>
-                    <A exact=true href="/frameworks">"Frameworks"</A>
+                    <A exact=true href="/frameworks">{t!(framework.frameworks)}</A>
                 </li>
                 <li aria-current="page">{framework.short_title.clone()}</li>
             </ol>
@@ -53,11 +54,11 @@ fn Overview(framework: FrameworkView) -> impl IntoView {
                 view! {
                     <p>
                         <A exact=true href=format!("/frameworks/{fw}/course/introduction") attr:class="button">
-                            "Start with the course introduction"
+                            {t!(framework.start_intro)}
                         </A>
                         " "
                         <A exact=true href=format!("/frameworks/{fw}/course")>
-                            "Guides, printable tools and references"
+                            {t!(framework.course_link)}
                         </A>
                     </p>
                 }
@@ -81,14 +82,14 @@ fn DomainCard(number: usize, domain: DomainView, framework: String) -> impl Into
     view! {
         <section class="domain" aria-labelledby=labelled_by>
             <h2 id=heading_id>
-                <span class="domain__number">{format!("Domain {number}")}</span>
+                <span class="domain__number">{crate::i18n::k::framework::domain_number(number)}</span>
                 {domain.title}
             </h2>
             <p>
                 {domain.summary}
                 {domain
                     .summary_adapted
-                    .then(|| view! { <span class="meta">" (summary adapted from the source)"</span> })}
+                    .then(|| view! { <span class="meta">{t!(framework.summary_adapted)}</span> })}
             </p>
             <ul class="competency-list">
                 {domain
@@ -96,9 +97,11 @@ fn DomainCard(number: usize, domain: DomainView, framework: String) -> impl Into
                     .into_iter()
                     .map(|c| {
                         let href = format!("/frameworks/{framework}/competencies/{}", c.slug);
-                        let count = match c.indicator_count {
-                            1 => "1 indicator".to_owned(),
-                            n => format!("{n} indicators"),
+                        let n = c.indicator_count;
+                        let count = if crate::i18n::singular(n as i64) {
+                            crate::i18n::k::framework::indicator_count_one(n)
+                        } else {
+                            crate::i18n::k::framework::indicator_count_other(n)
                         };
                         view! {
                             <li>
@@ -106,7 +109,7 @@ fn DomainCard(number: usize, domain: DomainView, framework: String) -> impl Into
                                 <span class="meta">
                                     " · "
                                     {count}
-                                    {c.priority.map(|p| format!(" · priority {} of 4", p.label()))}
+                                    {c.priority.map(|p| crate::i18n::k::framework::priority(p.label()))}
                                 </span>
                             </li>
                         }

@@ -7,13 +7,15 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
+use crate::t;
+
 /// All frameworks the course knows, the default first.
 #[component]
 pub fn FrameworksPage() -> impl IntoView {
     let frameworks = Resource::new(|| (), |_| list_frameworks());
     view! {
-        <Title text="Frameworks" />
-        <Suspense fallback=|| view! { <p class="loading">"Loading frameworks…"</p> }>
+        <Title text=t!(framework.frameworks) />
+        <Suspense fallback=|| view! { <p class="loading">{t!(framework.loading_list)}</p> }>
             {move || Suspend::new(async move {
                 match frameworks.await {
                     Ok(list) => view! { <FrameworkList list /> }.into_any(),
@@ -27,9 +29,9 @@ pub fn FrameworksPage() -> impl IntoView {
 #[component]
 fn FrameworkList(list: Vec<FrameworkSummary>) -> impl IntoView {
     view! {
-        <h1>"Competency frameworks"</h1>
+        <h1>{t!(framework.list_heading)}</h1>
         <p class="lead">
-            "The course is built on the first framework below. The others offer a complementary lens on the same work."
+            {t!(framework.list_lead)}
         </p>
         <ul class="card-list">
             {list
@@ -41,11 +43,10 @@ fn FrameworkList(list: Vec<FrameworkSummary>) -> impl IntoView {
                             <h2 class="card__title">
                                 <A exact=true href=href>{f.title}</A>
                             </h2>
-                            {f.is_default.then(|| view! { <p class="tag">"The course framework"</p> })}
+                            {f.is_default.then(|| view! { <p class="tag">{t!(framework.course_framework)}</p> })}
                             <p>{f.description}</p>
                             <p class="meta">
-                                {format!(
-                                    "{} domains · {} competencies · {} indicators",
+                                {crate::i18n::k::framework::totals(
                                     f.domain_count,
                                     f.competency_count,
                                     f.indicator_count,

@@ -1,11 +1,13 @@
 //! `/join/:token`: joining a cohort through an invitation link.
 
-use crate::api::join::{article, get_invitation, AcceptInvitation, SignUp};
+use crate::api::join::{get_invitation, AcceptInvitation, SignUp};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{use_form_error, FormAlert, TextField};
 use crate::components::session_guard::use_viewer;
-use crate::domain::account::Viewer;
+use crate::domain::account::{Role, Viewer};
 use crate::domain::cohort::{InvitationInfo, InvitationState};
+use crate::i18n::k;
+use crate::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -20,8 +22,8 @@ pub fn JoinPage() -> impl IntoView {
     let invitation = Resource::new(token, get_invitation);
     let viewer = use_viewer().0;
     view! {
-        <Title text="Join a cohort" />
-        <Suspense fallback=|| view! { <p class="loading">"Loading the invitation…"</p> }>
+        <Title text=t!(join.title) />
+        <Suspense fallback=|| view! { <p class="loading">{t!(join.loading)}</p> }>
             {move || Suspend::new(async move {
                 let viewer = viewer.await.ok().flatten();
                 match invitation.await {
@@ -32,7 +34,7 @@ pub fn JoinPage() -> impl IntoView {
                         crate::components::status::set_http_status(410);
                         view! {
                             <section class="panel panel--error">
-                                <h1>"This invitation cannot be used"</h1>
+                                <h1>{t!(join.unusable)}</h1>
                                 <p>{info.state.explanation()}</p>
                             </section>
                         }
@@ -47,11 +49,11 @@ pub fn JoinPage() -> impl IntoView {
 
 #[component]
 fn Join(info: InvitationInfo, token: String, viewer: Option<Viewer>) -> impl IntoView {
-    let heading = format!(
-        "Join {} as {}",
-        info.cohort_name,
-        article(info.role.label())
-    );
+    let heading = match info.role {
+        Role::Teacher => k::join::heading_teacher(&info.cohort_name),
+        Role::Assessor => k::join::heading_assessor(&info.cohort_name),
+        Role::Coordinator => k::join::heading_coordinator(&info.cohort_name),
+    };
     view! {
         <div class="narrow">
             <h1>{heading}</h1>
@@ -73,12 +75,12 @@ fn JoinSignedIn(token: String, viewer: Viewer) -> impl IntoView {
         }
     });
     view! {
-        <p>{format!("You are signed in as {} ({}).", viewer.name, viewer.email)}</p>
+        <p>{k::join::signed_in_as(&viewer.name, &viewer.email)}</p>
         <ActionForm action>
             <FormAlert error fields=&[] />
             <input type="hidden" name="token" value=token />
             <button class="button" type="submit">
-                "Join with this account"
+                {t!(join.join_with_account)}
             </button>
         </ActionForm>
     }
@@ -95,20 +97,27 @@ fn SignUpForm(token: String) -> impl IntoView {
     });
     view! {
         <p>
-            "Give your name and e-mail address. We will e-mail you a link to choose your password and finish joining."
+            {t!(join.sign_up_intro)}
         </p>
         <ActionForm action>
             <input type="hidden" name="form[token]" value=token />
             <FormAlert error fields=&["form[name]", "form[email]"] />
-            <TextField label="Your name" name="form[name]" autocomplete="name" error />
-            <TextField label="Email" name="form[email]" kind="email" autocomplete="email" error />
+            <TextField label=t!(join.name_label) name="form[name]" autocomplete="name" error />
+            <TextField
+                label=t!(join.email_label)
+                name="form[email]"
+                kind="email"
+                autocomplete="email"
+                error
+            />
             <button class="button" type="submit">
-                "E-mail me the link"
+                {t!(join.submit)}
             </button>
         </ActionForm>
         <p class="meta">
-            "Already have an account? " <A exact=true href="/sign-in">"Sign in"</A>
-            ", then open this link again."
+            {t!(join.have_account_before)}
+            <A exact=true href="/sign-in">{t!(join.have_account_link)}</A>
+            {t!(join.have_account_after)}
         </p>
     }
 }

@@ -17,11 +17,13 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::t;
+
 /// The journal list and a form for a new entry (signed-in only).
 #[component]
 pub fn JournalPage() -> impl IntoView {
     view! {
-        <Title text="Reflection journal" />
+        <Title text=t!(journal.title) />
         <Private children=|_| view! { <JournalList /> } />
     }
 }
@@ -42,21 +44,21 @@ fn JournalList() -> impl IntoView {
     // A refused plain form post (JavaScript off) comes back as it was typed.
     let new_body = echo_or("entry[body]", String::new());
     view! {
-        <h1>"Reflection journal"</h1>
-        <p class="lead">"Private to you. Share an entry only when you choose to, as evidence."</p>
+        <h1>{t!(journal.title)}</h1>
+        <p class="lead">{t!(journal.lead)}</p>
         <p>
             {move || {
                 if bin() {
-                    view! { <A exact=true href="/journal">"Back to your entries"</A> }.into_any()
+                    view! { <A exact=true href="/journal">{t!(journal.back_to_entries)}</A> }.into_any()
                 } else {
-                    view! { <A exact=true href="/journal?bin=1">"Bin (deleted entries)"</A> }.into_any()
+                    view! { <A exact=true href="/journal?bin=1">{t!(journal.bin_link)}</A> }.into_any()
                 }
             }}
         </p>
-        <Suspense fallback=|| view! { <p class="loading">"Loading your entries…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{t!(journal.loading_entries)}</p> }>
             {move || Suspend::new(async move {
                 match entries.await {
-                    Ok(list) if list.is_empty() => view! { <p>"No entries here yet."</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p>{t!(journal.no_entries)}</p> }.into_any(),
                     Ok(list) => {
                         view! {
                             <ul class="entry-list">
@@ -68,7 +70,7 @@ fn JournalList() -> impl IntoView {
                                                 <A exact=true href=format!("/journal/{}", e.id)>{e.title}</A>
                                                 <span class="meta">
                                                     {e.competency.map(|c| format!(" · {c}"))}
-                                                    {format!(" · saved {}", utc_minute(e.updated_at))}
+                                                    {crate::i18n::k::journal::list_saved(utc_minute(e.updated_at))}
                                                 </span>
                                             </li>
                                         }
@@ -83,20 +85,20 @@ fn JournalList() -> impl IntoView {
             })}
         </Suspense>
         <section class="section narrow" aria-labelledby="new-entry-heading">
-            <h2 id="new-entry-heading">"New entry"</h2>
+            <h2 id="new-entry-heading">{t!(journal.new_entry_heading)}</h2>
             <ActionForm action=create>
                 <input type="hidden" name="entry[framework]" value=move || prefill("framework") />
                 <input type="hidden" name="entry[competency]" value=move || prefill("competency") />
                 <input type="hidden" name="entry[unit]" value=move || prefill("unit") />
                 <FormAlert error fields=&["entry[title]", "entry[body]"] />
-                <TextField label="Title" name="entry[title]" value=prefill("title") error />
+                <TextField label=t!(journal.field_title) name="entry[title]" value=prefill("title") error />
                 <div class="field">
-                    <label for="field-entry[body]">"Your reflection"</label>
-                    <p class="field__hint">"Markdown: **bold**, *italic*, - lists. Up to 100 KB."</p>
+                    <label for="field-entry[body]">{t!(journal.body_label)}</label>
+                    <p class="field__hint">{t!(journal.body_hint)}</p>
                     <textarea id="field-entry[body]" name="entry[body]" rows="8" inner_html=textarea_html(&new_body) prop:defaultValue=new_body.clone()></textarea>
                 </div>
                 <button class="button" type="submit">
-                    "Create entry"
+                    {t!(journal.create_entry)}
                 </button>
             </ActionForm>
         </section>
@@ -107,7 +109,7 @@ fn JournalList() -> impl IntoView {
 #[component]
 pub fn JournalEntryPage() -> impl IntoView {
     view! {
-        <Title text="Journal entry" />
+        <Title text=t!(journal.entry_title) />
         <Private children=|_| view! { <EntryLoader /> } />
     }
 }
@@ -126,7 +128,7 @@ fn EntryLoader() -> impl IntoView {
     let entry = Resource::new(id, get_entry);
     let history = Resource::new(id, entry_history);
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading the entry…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{t!(journal.loading_entry)}</p> }>
             {move || Suspend::new(async move {
                 let (entry, history) = (entry.await, history.await);
                 match entry {
@@ -296,47 +298,47 @@ fn Editor(entry: EntryView, history: Vec<Revision>) -> impl IntoView {
     };
     let status = move || match autosave.status() {
         Status::Idle => String::new(),
-        Status::Waiting => "Changes not saved yet…".to_owned(),
-        Status::Saving => "Saving…".to_owned(),
-        Status::Saved(Some(at)) => format!("Saved at {}", crate::domain::time::utc_clock(at)),
-        Status::Saved(None) => "Saved".to_owned(),
-        Status::Offline => {
-            "Offline: kept on this device, sent when the connection returns".to_owned()
+        Status::Waiting => t!(journal.status_waiting).to_owned(),
+        Status::Saving => t!(journal.status_saving).to_owned(),
+        Status::Saved(Some(at)) => {
+            crate::i18n::k::journal::status_saved_at(crate::domain::time::utc_clock(at))
         }
-        Status::Conflict => "Not saved: compare the two texts above, then press Save".to_owned(),
-        Status::Failed => "Not saved: see the message above".to_owned(),
+        Status::Saved(None) => t!(journal.status_saved).to_owned(),
+        Status::Offline => t!(journal.status_offline).to_owned(),
+        Status::Conflict => t!(journal.status_conflict).to_owned(),
+        Status::Failed => t!(journal.status_failed).to_owned(),
     };
     let preview = Action::new(|text: &String| preview_markdown(text.clone()));
     let save_url = <SaveEntry as leptos::server_fn::ServerFn>::url();
     view! {
-        <nav aria-label="Breadcrumb" class="breadcrumb">
+        <nav aria-label=t!(journal.breadcrumb) class="breadcrumb">
             <ol>
                 <li>
-                    <A exact=true href="/journal">"Journal"</A>
+                    <A exact=true href="/journal">{t!(journal.breadcrumb_journal)}</A>
                 </li>
                 <li aria-current="page">{entry.title.clone()}</li>
             </ol>
         </nav>
         <h1>{entry.title.clone()}</h1>
-        {entry.prompt.clone().map(|p| view! { <p class="prompt"><strong>"Prompt: "</strong>{p}</p> })}
+        {entry.prompt.clone().map(|p| view! { <p class="prompt"><strong>{t!(journal.prompt_label)}</strong>{p}</p> })}
         {entry.deleted.then(|| view! { <BinNotice id deleted=true /> })}
         {move || conflict.get().map(|(current, mine)| view! { <ConflictPanel current mine /> })}
         <form action=save_url method="post" node_ref=form on:submit=on_submit on:input=on_input>
             <input type="hidden" name="entry[id]" value=id />
             <input type="hidden" name="entry[base_version]" value=move || base.get().to_string() />
             <FormAlert error fields=&["entry[title]", "entry[body]"] />
-            <TextField label="Title" name="entry[title]" value=title_text error />
+            <TextField label=t!(journal.field_title) name="entry[title]" value=title_text error />
             <div class="field" class:field--invalid=move || error.get().is_some_and(|e| e.field == "entry[body]")>
-                <label for="field-entry[body]">"Your reflection"</label>
+                <label for="field-entry[body]">{t!(journal.body_label)}</label>
                 <p class="field__hint">
-                    "Markdown: **bold**, *italic*, - lists. Up to 100 KB."
-                    <span class="js-only">" Saved as you type."</span>
+                    {t!(journal.body_hint)}
+                    <span class="js-only">{t!(journal.saved_as_you_type)}</span>
                 </p>
                 <textarea id="field-entry[body]" name="entry[body]" rows="14" inner_html=textarea_html(&body_text) prop:defaultValue=body_text></textarea>
             </div>
             <div class="checklist__actions">
                 <button class="button" type="submit">
-                    "Save"
+                    {t!(journal.save)}
                 </button>
                 <button
                     class="button button--small js-only"
@@ -345,7 +347,7 @@ fn Editor(entry: EntryView, history: Vec<Revision>) -> impl IntoView {
                         preview.dispatch(body.get_untracked());
                     }
                 >
-                    "Preview"
+                    {t!(journal.preview)}
                 </button>
                 <span class="save-status" role="status" aria-live="polite">{status}</span>
             </div>
@@ -357,7 +359,7 @@ fn Editor(entry: EntryView, history: Vec<Revision>) -> impl IntoView {
                 .map(|r| match r {
                     Ok(html) => {
                         view! {
-                            <section class="preview" aria-label="Preview">
+                            <section class="preview" aria-label=t!(journal.preview)>
                                 <div class="prose" inner_html=html></div>
                             </section>
                         }
@@ -375,17 +377,17 @@ fn Editor(entry: EntryView, history: Vec<Revision>) -> impl IntoView {
 fn ConflictPanel(current: EntryView, mine: Revision) -> impl IntoView {
     view! {
         <section class="conflict" role="alert" aria-labelledby="conflict-heading">
-            <h2 id="conflict-heading">"This entry was changed somewhere else"</h2>
+            <h2 id="conflict-heading">{t!(journal.conflict_heading)}</h2>
             <p>
-                "Another tab or device saved a newer version while you were writing. Nothing is lost: your text is in the editor below. Compare, combine what you want to keep, then save."
+                {t!(journal.conflict_text)}
             </p>
             <div class="conflict__columns">
                 <div>
-                    <h3>{format!("Saved elsewhere (version {})", current.version)}</h3>
+                    <h3>{crate::i18n::k::journal::conflict_elsewhere(current.version)}</h3>
                     <pre class="conflict__text">{current.body}</pre>
                 </div>
                 <div>
-                    <h3>"Yours (in the editor)"</h3>
+                    <h3>{t!(journal.conflict_yours)}</h3>
                     <pre class="conflict__text">{mine.body}</pre>
                 </div>
             </div>
@@ -405,15 +407,15 @@ fn History(id: i64, version: RwSignal<i64>, revisions: Vec<Revision>) -> impl In
     });
     view! {
         <details class="history">
-            <summary>"History"</summary>
+            <summary>{t!(journal.history)}</summary>
             <ol class="history__list">
                 {revisions
                     .into_iter()
                     .map(|r| {
                         let label = if r.version == 0 {
-                            format!("Not saved (based on version {}) · {}", r.based_on, utc_minute(r.saved_at))
+                            crate::i18n::k::journal::history_unsaved(r.based_on, utc_minute(r.saved_at))
                         } else {
-                            format!("Version {} · {}", r.version, utc_minute(r.saved_at))
+                            crate::i18n::k::journal::history_version(r.version, utc_minute(r.saved_at))
                         };
                         view! {
                             <li>
@@ -425,7 +427,7 @@ fn History(id: i64, version: RwSignal<i64>, revisions: Vec<Revision>) -> impl In
                                         <input type="hidden" name="revision_id" value=r.id />
                                         <input type="hidden" name="base_version" value=move || version.get().to_string() />
                                         <button class="button button--small" type="submit">
-                                            "Restore this text"
+                                            {t!(journal.restore)}
                                         </button>
                                     </ActionForm>
                                 </details>
@@ -448,12 +450,12 @@ fn BinNotice(id: i64, deleted: bool) -> impl IntoView {
     });
     view! {
         <div class=if deleted { "notice" } else { "danger-zone" }>
-            {deleted.then(|| view! { <p>"This entry is in the bin."</p> })}
+            {deleted.then(|| view! { <p>{t!(journal.in_bin)}</p> })}
             <ActionForm action>
                 <input type="hidden" name="id" value=id />
                 <input type="hidden" name="deleted" value=if deleted { "false" } else { "true" } />
                 <button class=if deleted { "button" } else { "button button--small button--danger" } type="submit">
-                    {if deleted { "Undo: take it out of the bin" } else { "Move to the bin" }}
+                    {if deleted { t!(journal.undo_bin) } else { t!(journal.move_to_bin) }}
                 </button>
             </ActionForm>
         </div>

@@ -9,6 +9,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::t;
+
 /// The settings page.
 #[component]
 pub fn MailSettingsPage() -> impl IntoView {
@@ -20,10 +22,10 @@ pub fn MailSettingsPage() -> impl IntoView {
         |(t, _)| get_mail_settings(t),
     );
     view! {
-        <Title text="E-mail reminders" />
+        <Title text=t!(mail_settings.title) />
         <div class="narrow">
-            <h1>"E-mail reminders"</h1>
-            <Suspense fallback=|| view! { <p class="loading">"Checking the link…"</p> }>
+            <h1>{t!(mail_settings.title)}</h1>
+            <Suspense fallback=|| view! { <p class="loading">{t!(mail_settings.checking)}</p> }>
                 {move || Suspend::new(async move {
                     match settings.await {
                         Ok(s) => view! { <SettingsForm email=s.email reminders=s.reminders token=token() save /> }.into_any(),
@@ -49,24 +51,24 @@ fn SettingsForm(
             || (save.value().get().is_none() && query.read().get("saved").is_some())
     };
     let state = if reminders {
-        "Reminders are on."
+        t!(mail_settings.reminders_on)
     } else {
-        "Reminders are off."
+        t!(mail_settings.reminders_off)
     };
     view! {
-        <p>{format!("For {email}. {state}")}</p>
+        <p>{crate::i18n::k::mail_settings::for_email(&email, state)}</p>
         <p>
-            "Reminders are: notices that a submission waits for you or that your claim lapsed, a nudge when you have not worked on the course for a while or not rated your starting point, notices of reviews beyond the target, and the coordinators' weekly digest. Messages about your account and decisions on your own evidence always come."
+            {t!(mail_settings.explanation)}
         </p>
         <ActionForm action=save attr:class="settings-form">
             <input type="hidden" name="token" value=token />
             <div class="pick">
                 <input type="checkbox" id="mail-reminders" name="reminders" value="on" checked=reminders />
-                <label for="mail-reminders">"Send me reminders"</label>
+                <label for="mail-reminders">{t!(mail_settings.send_me)}</label>
             </div>
             <FormAlert error fields=&[] />
-            <button class="button" type="submit">"Save"</button>
-            <span class="save-status" role="status">{move || saved().then_some("Saved")}</span>
+            <button class="button" type="submit">{t!(mail_settings.save)}</button>
+            <span class="save-status" role="status">{move || saved().then_some(t!(mail_settings.saved))}</span>
         </ActionForm>
     }
 }

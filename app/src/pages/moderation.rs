@@ -19,11 +19,14 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::i18n::k;
+use crate::t;
+
 /// The moderation page (coordinators).
 #[component]
 pub fn ModerationPage() -> impl IntoView {
     view! {
-        <Title text="Moderation" />
+        <Title text=t!(moderation.title) />
         <Private role=Role::Coordinator children=|_| view! { <ModerationLoader /> } />
     }
 }
@@ -61,7 +64,7 @@ fn ModerationLoader() -> impl IntoView {
         allow,
     };
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{t!(moderation.loading)}</p> }>
             {move || Suspend::new(async move {
                 match view_data.await {
                     Ok(m) => view! { <Moderation m actions /> }.into_any(),
@@ -82,9 +85,18 @@ struct Actions {
 
 fn decision_text(competent: bool) -> &'static str {
     if competent {
-        "Competent"
+        t!(moderation.competent)
     } else {
-        "Not yet"
+        t!(moderation.not_yet)
+    }
+}
+
+/// "{n} sent for second marking." (`n` as the server or the URL gave it).
+fn sent_text(n: &str) -> String {
+    if n.parse::<i64>().is_ok_and(crate::i18n::singular) {
+        k::moderation::sent_one(n)
+    } else {
+        k::moderation::sent_other(n)
     }
 }
 
@@ -94,37 +106,41 @@ fn Moderation(m: ModerationView, actions: Actions) -> impl IntoView {
     let sampled = query.read_untracked().get("sampled");
     let sample_error = use_form_error(actions.sample);
     let sample_result = move || match actions.sample.value().get() {
-        Some(Ok(n)) => Some(format!("{n} sent for second marking.")),
-        _ => sampled
-            .clone()
-            .map(|n| format!("{n} sent for second marking.")),
+        Some(Ok(n)) => Some(sent_text(&n.to_string())),
+        _ => sampled.clone().map(|n| sent_text(&n)),
     };
     let cohort = m.cohort_id;
     let name = m.cohort.clone();
     let crumb = name.clone();
     view! {
-        <nav aria-label="Breadcrumb" class="breadcrumb">
+        <nav aria-label=t!(moderation.breadcrumb) class="breadcrumb">
             <ol>
                 <li>
-                    <A exact=true href="/coordinator">"Cohorts"</A>
+                    <A exact=true href="/coordinator">{t!(moderation.cohorts)}</A>
                 </li>
                 <li>
                     <A exact=true href=format!("/coordinator/cohorts/{cohort}")>{crumb}</A>
                 </li>
-                <li aria-current="page">"Moderation"</li>
+                <li aria-current="page">{t!(moderation.title)}</li>
             </ol>
         </nav>
-        <h1>{format!("Moderation: {name}")}</h1>
+        <h1>{k::moderation::heading(&name)}</h1>
         <p class="lead">
-            "Second marking checks that decisions are consistent. The second assessor does not see the first decision; you compare the two and resolve any disagreement."
+            {t!(moderation.lead)}
         </p>
         <section aria-labelledby="sample-heading">
-            <h2 id="sample-heading">"Send for second marking"</h2>
-            <p>{format!("{} decided submissions have not been second-marked.", m.eligible.len())}</p>
+            <h2 id="sample-heading">{t!(moderation.send_for_second_marking)}</h2>
+            <p>
+                {if crate::i18n::singular(m.eligible.len() as i64) {
+                    k::moderation::eligible_count_one(m.eligible.len())
+                } else {
+                    k::moderation::eligible_count_other(m.eligible.len())
+                }}
+            </p>
             <ActionForm action=actions.sample attr:class="inline-fields">
                 <input type="hidden" name="cohort" value=cohort />
-                <TextField label="Share to sample at random (percent)" name="percent" kind="number" value="10" error=sample_error />
-                <button class="button" type="submit">"Sample"</button>
+                <TextField label=t!(moderation.share_label) name="percent" kind="number" value="10" error=sample_error />
+                <button class="button" type="submit">{t!(moderation.sample)}</button>
             </ActionForm>
             <FormAlert error=sample_error fields=&["percent"] />
             <p role="status">{sample_result}</p>
@@ -132,17 +148,17 @@ fn Moderation(m: ModerationView, actions: Actions) -> impl IntoView {
                 .then(|| view! { <EligibleTable rows=m.eligible.clone() pick=actions.pick /> })}
         </section>
         <section aria-labelledby="agreement-heading">
-            <h2 id="agreement-heading">"Agreement between assessors"</h2>
+            <h2 id="agreement-heading">{t!(moderation.agreement_heading)}</h2>
             {if m.pairs.is_empty() {
-                view! { <p class="empty">"No submission has been marked twice yet."</p> }.into_any()
+                view! { <p class="empty">{t!(moderation.no_pairs)}</p> }.into_any()
             } else {
                 view! { <PairTable pairs=m.pairs.clone() /> }.into_any()
             }}
         </section>
         <section aria-labelledby="moderations-heading">
-            <h2 id="moderations-heading">"Second markings"</h2>
+            <h2 id="moderations-heading">{t!(moderation.markings_heading)}</h2>
             {if m.items.is_empty() {
-                view! { <p class="empty">"Nothing sent for second marking yet."</p> }.into_any()
+                view! { <p class="empty">{t!(moderation.no_markings)}</p> }.into_any()
             } else {
                 m.items
                     .iter()
@@ -153,9 +169,9 @@ fn Moderation(m: ModerationView, actions: Actions) -> impl IntoView {
             }}
         </section>
         <section aria-labelledby="limit-heading">
-            <h2 id="limit-heading">"Teachers at their attempt limit"</h2>
+            <h2 id="limit-heading">{t!(moderation.limit_heading)}</h2>
             {if m.at_limit.is_empty() {
-                view! { <p class="empty">"Nobody has used every attempt without reaching Competent."</p> }.into_any()
+                view! { <p class="empty">{t!(moderation.no_limit)}</p> }.into_any()
             } else {
                 m.at_limit
                     .iter()
@@ -176,16 +192,16 @@ fn EligibleTable(
     let error = use_form_error(pick);
     view! {
         <FormAlert error fields=&[] />
-        <TableScroll label="Decided, not second-marked (newest first)">
+        <TableScroll label=t!(moderation.eligible_caption)>
             <table class="queue">
-                <caption>"Decided, not second-marked (newest first)"</caption>
+                <caption>{t!(moderation.eligible_caption)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Competency"</th>
-                        <th scope="col">"Teacher"</th>
-                        <th scope="col">"Assessor"</th>
-                        <th scope="col">"Decision"</th>
-                        <th scope="col">"Action"</th>
+                        <th scope="col">{t!(moderation.col_competency)}</th>
+                        <th scope="col">{t!(moderation.col_teacher)}</th>
+                        <th scope="col">{t!(moderation.col_assessor)}</th>
+                        <th scope="col">{t!(moderation.col_decision)}</th>
+                        <th scope="col">{t!(moderation.col_action)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -196,7 +212,7 @@ fn EligibleTable(
                                 <tr>
                                     <th scope="row">
                                         <A exact=true href=format!("/assess/{}", r.id)>
-                                            {format!("{} (attempt {})", r.competency_title, r.attempt)}
+                                            {k::moderation::with_attempt(&r.competency_title, r.attempt)}
                                         </A>
                                     </th>
                                     <td>{r.teacher}</td>
@@ -206,7 +222,7 @@ fn EligibleTable(
                                         <ActionForm action=pick>
                                             <input type="hidden" name="id" value=r.id />
                                             <button class="button button--small button--secondary" type="submit">
-                                                "Send for second marking"
+                                                {t!(moderation.send_for_second_marking)}
                                             </button>
                                         </ActionForm>
                                     </td>
@@ -223,18 +239,18 @@ fn EligibleTable(
 #[component]
 fn PairTable(pairs: Vec<PairAgreement>) -> impl IntoView {
     view! {
-        <TableScroll label="Per pair of assessors, over every submission both marked">
+        <TableScroll label=t!(moderation.pairs_caption)>
             <table class="agreement">
-                <caption>"Per pair of assessors, over every submission both marked"</caption>
+                <caption>{t!(moderation.pairs_caption)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"First marker"</th>
-                        <th scope="col">"Second marker"</th>
-                        <th scope="col">"Submissions"</th>
-                        <th scope="col">"Same decision"</th>
-                        <th scope="col">"Indicator ratings compared"</th>
-                        <th scope="col">"Percent agreement"</th>
-                        <th scope="col">"Cohen's kappa"</th>
+                        <th scope="col">{t!(moderation.col_first_marker)}</th>
+                        <th scope="col">{t!(moderation.col_second_marker)}</th>
+                        <th scope="col">{t!(moderation.col_submissions)}</th>
+                        <th scope="col">{t!(moderation.col_same_decision)}</th>
+                        <th scope="col">{t!(moderation.col_ratings_compared)}</th>
+                        <th scope="col">{t!(moderation.col_percent)}</th>
+                        <th scope="col">{t!(moderation.col_kappa)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -245,7 +261,7 @@ fn PairTable(pairs: Vec<PairAgreement>) -> impl IntoView {
                                 Some(a) => (
                                     a.pairs.to_string(),
                                     format!("{:.0} %", a.percent * 100.0),
-                                    a.kappa.map_or_else(|| "undefined (one category only)".to_owned(), |k| format!("{k:.2}")),
+                                    a.kappa.map_or_else(|| t!(moderation.kappa_undefined).to_owned(), |k| format!("{k:.2}")),
                                 ),
                                 None => ("0".to_owned(), "–".to_owned(), "–".to_owned()),
                             };
@@ -266,7 +282,7 @@ fn PairTable(pairs: Vec<PairAgreement>) -> impl IntoView {
             </table>
         </TableScroll>
         <p class="field__hint">
-            "Kappa corrects agreement for chance: 1 is perfect, 0 is what chance alone would give; above 0.6 is usually read as substantial."
+            {t!(moderation.kappa_hint)}
         </p>
     }
 }
@@ -278,18 +294,21 @@ fn ModerationCard(item: ModerationItem, resolve: ServerAction<ResolveModeration>
         .second_competent
         .is_some_and(|s| s != item.first_competent);
     let state = match (&item.second_competent, &item.resolution) {
-        (None, _) => "Waiting for second marking".to_owned(),
-        (Some(_), Some(r)) => format!(
-            "Resolved: the {} decision stands{}",
-            r,
+        (None, _) => t!(moderation.state_waiting).to_owned(),
+        (Some(_), Some(r)) => {
+            let which = match r.as_str() {
+                "first" => t!(moderation.which_first),
+                "second" => t!(moderation.which_second),
+                other => other,
+            };
             if item.note.is_empty() {
-                String::new()
+                k::moderation::state_resolved(which)
             } else {
-                format!(" ({})", item.note)
+                k::moderation::state_resolved_note(which, &item.note)
             }
-        ),
-        (Some(_), None) if disagree => "The decisions differ: resolve below".to_owned(),
-        (Some(_), None) => "The decisions agree".to_owned(),
+        }
+        (Some(_), None) if disagree => t!(moderation.state_differ).to_owned(),
+        (Some(_), None) => t!(moderation.state_agree).to_owned(),
     };
     let id = item.id;
     let note_id = format!("note-{id}");
@@ -301,19 +320,19 @@ fn ModerationCard(item: ModerationItem, resolve: ServerAction<ResolveModeration>
         <article class="moderation" class:moderation--disagree=disagree && item.resolution.is_none()>
             <h3>
                 <A exact=true href=format!("/assess/{}", item.submission_id)>
-                    {format!("{} (attempt {})", item.competency_title, item.attempt)}
+                    {k::moderation::with_attempt(&item.competency_title, item.attempt)}
                 </A>
             </h3>
             <p>{state}</p>
             <p>
-                {format!("First: {} by {}", decision_text(item.first_competent), item.first_assessor)}
-                {item.second_competent.map(|s| format!(" · Second: {} by {}", decision_text(s), item.second_assessor.clone().unwrap_or_default()))}
+                {k::moderation::first_by(decision_text(item.first_competent), &item.first_assessor)}
+                {item.second_competent.map(|s| k::moderation::second_by(decision_text(s), item.second_assessor.clone().unwrap_or_default()))}
             </p>
             {item.second_competent.is_some().then(|| view! {
-                <TableScroll label="Ratings per indicator">
+                <TableScroll label=t!(moderation.ratings_caption)>
                     <table class="rubric-table">
-                        <caption>"Ratings per indicator"</caption>
-                        <thead><tr><th scope="col">"Indicator"</th><th scope="col">"First"</th><th scope="col">"Second"</th></tr></thead>
+                        <caption>{t!(moderation.ratings_caption)}</caption>
+                        <thead><tr><th scope="col">{t!(moderation.col_indicator)}</th><th scope="col">{t!(moderation.col_first)}</th><th scope="col">{t!(moderation.col_second)}</th></tr></thead>
                         <tbody>
                             {item.ratings.iter().map(|(text, a, b)| view! {
                                 <tr class:differs=b.is_some_and(|b| b != *a)>
@@ -331,22 +350,22 @@ fn ModerationCard(item: ModerationItem, resolve: ServerAction<ResolveModeration>
                     <input type="hidden" name="id" value=id />
                     <FormAlert error fields=&["note"] />
                     <fieldset>
-                        <legend>"Which decision stands?"</legend>
+                        <legend>{t!(moderation.which_stands)}</legend>
                         <div class="level level--inline">
                             <input type="radio" id=format!("stands-first-{id}") name="stands" value="first" required checked=stands.as_deref() == Some("first") />
-                            <label for=format!("stands-first-{id}")>{format!("First ({})", decision_text(item.first_competent))}</label>
+                            <label for=format!("stands-first-{id}")>{k::moderation::stands_first(decision_text(item.first_competent))}</label>
                         </div>
                         <div class="level level--inline">
                             <input type="radio" id=format!("stands-second-{id}") name="stands" value="second" checked=stands.as_deref() == Some("second") />
-                            <label for=format!("stands-second-{id}")>{format!("Second ({})", decision_text(item.second_competent.unwrap_or(false)))}</label>
+                            <label for=format!("stands-second-{id}")>{k::moderation::stands_second(decision_text(item.second_competent.unwrap_or(false)))}</label>
                         </div>
                     </fieldset>
                     <div class="field">
-                        <label for=note_id.clone()>"Why (kept in the audit log)"</label>
+                        <label for=note_id.clone()>{t!(moderation.why_label)}</label>
                         <textarea id=note_id name="note" rows="2" required maxlength="4000" inner_html=textarea_html(&note) prop:defaultValue=note.clone()></textarea>
                         <p class="field__error" role="alert">{move || error.get().filter(|e| e.field == "note").map(|e| e.message)}</p>
                     </div>
-                    <button class="button" type="submit">"Resolve"</button>
+                    <button class="button" type="submit">{t!(moderation.resolve)}</button>
                 </ActionForm>
             })}
         </article>
@@ -364,14 +383,18 @@ fn AllowRow(row: AtLimit, cohort: i64, allow: ServerAction<AllowAttempt>) -> imp
             <input type="hidden" name="competency" value=row.competency.clone() />
             <p>
                 <strong>{row.name.clone()}</strong>
-                {format!(" · {} · {} attempts used", row.competency_title, row.attempts)}
+                {if crate::i18n::singular(row.attempts) {
+                    k::moderation::attempts_used_one(&row.competency_title, row.attempts)
+                } else {
+                    k::moderation::attempts_used_other(&row.competency_title, row.attempts)
+                }}
             </p>
             <div class="field">
-                <label for=reason_id.clone()>"Reason (optional, kept in the audit log)"</label>
+                <label for=reason_id.clone()>{t!(moderation.reason_label)}</label>
                 <input id=reason_id type="text" name="reason" maxlength="500" />
             </div>
             <FormAlert error fields=&[] />
-            <button class="button button--small" type="submit">"Allow one more attempt"</button>
+            <button class="button button--small" type="submit">{t!(moderation.allow)}</button>
         </ActionForm>
     }
 }

@@ -8,5 +8,5 @@ use leptos::prelude::*;
 #[component]
 pub fn NotFound() -> impl IntoView {
     crate::mark_hydrated();
-    view! { <ErrorPanel error=AppError::NotFound("That page".into()) /> }
+    view! { <ErrorPanel error=AppError::NotFound(crate::t!(errors.that_page).into()) /> }
 }

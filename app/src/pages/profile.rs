@@ -10,11 +10,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::t;
+
 /// The profile page (signed-in only).
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     view! {
-        <Title text="Your profile" />
+        <Title text=t!(profile.title) />
         <Private children=|viewer| view! { <Profile viewer /> } />
     }
 }
@@ -24,19 +26,19 @@ fn Profile(viewer: Viewer) -> impl IntoView {
     let roles = viewer
         .roles
         .iter()
-        .map(|m| view! { <li>{format!("{} in {}", m.role.label(), m.cohort_name)}</li> })
+        .map(|m| view! { <li>{crate::i18n::k::profile::role_in(m.role.label(), &m.cohort_name)}</li> })
         .collect_view();
     view! {
-        <h1>"Your profile"</h1>
+        <h1>{t!(profile.title)}</h1>
         <dl class="facts">
-            <dt>"Name"</dt>
+            <dt>{t!(profile.name)}</dt>
             <dd>{viewer.name.clone()}</dd>
-            <dt>"Email"</dt>
+            <dt>{t!(profile.email)}</dt>
             <dd>{viewer.email.clone()}</dd>
         </dl>
         <section class="section" aria-labelledby="roles-heading">
-            <h2 id="roles-heading">"Your roles"</h2>
-            {viewer.is_admin.then(|| view! { <p>"Institution coordinator: you can create cohorts."</p> })}
+            <h2 id="roles-heading">{t!(profile.roles_heading)}</h2>
+            {viewer.is_admin.then(|| view! { <p>{t!(profile.admin)}</p> })}
             <ul>{roles}</ul>
         </section>
         <Sessions />
@@ -50,8 +52,8 @@ fn Sessions() -> impl IntoView {
     let sessions = Resource::new(move || end.version().get(), |_| list_sessions());
     view! {
         <section class="section" aria-labelledby="sessions-heading">
-            <h2 id="sessions-heading">"Where you are signed in"</h2>
-            <Suspense fallback=|| view! { <p class="loading">"Loading sessions…"</p> }>
+            <h2 id="sessions-heading">{t!(profile.sessions_heading)}</h2>
+            <Suspense fallback=|| view! { <p class="loading">{t!(profile.loading_sessions)}</p> }>
                 {move || Suspend::new(async move {
                     match sessions.await {
                         Ok(list) => view! { <SessionTable list end /> }.into_any(),
@@ -66,17 +68,17 @@ fn Sessions() -> impl IntoView {
 #[component]
 fn SessionTable(list: Vec<SessionView>, end: ServerAction<EndSession>) -> impl IntoView {
     view! {
-        <TableScroll label="Your active sessions">
+        <TableScroll label=t!(profile.sessions_table)>
             <table class="table">
-                <caption class="visually-hidden">"Your active sessions"</caption>
+                <caption class="visually-hidden">{t!(profile.sessions_table)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Browser"</th>
-                        <th scope="col">"Address"</th>
-                        <th scope="col">"Signed in"</th>
-                        <th scope="col">"Last active"</th>
+                        <th scope="col">{t!(profile.col_browser)}</th>
+                        <th scope="col">{t!(profile.col_address)}</th>
+                        <th scope="col">{t!(profile.col_signed_in)}</th>
+                        <th scope="col">{t!(profile.col_last_active)}</th>
                         <th scope="col">
-                            <span class="visually-hidden">"Action"</span>
+                            <span class="visually-hidden">{t!(profile.col_action)}</span>
                         </th>
                     </tr>
                 </thead>
@@ -85,15 +87,15 @@ fn SessionTable(list: Vec<SessionView>, end: ServerAction<EndSession>) -> impl I
                         .into_iter()
                         .enumerate()
                         .map(|(n, s)| {
-                            let label = if s.current { "Sign out here" } else { "End this session" };
+                            let label = if s.current { t!(profile.sign_out_here) } else { t!(profile.end_session) };
                             // Read out with the session it ends: the buttons repeat down the
                             // table (two sessions may share a browser and a minute, not a row).
-                            let which = format!(" (session {}: {}, signed in {})", n + 1, s.user_agent, s.started());
+                            let which = crate::i18n::k::profile::session_which(n + 1, &s.user_agent, s.started());
                             view! {
                                 <tr>
                                     <td>
                                         {s.user_agent.clone()}
-                                        {s.current.then(|| view! { <strong>" (this browser)"</strong> })}
+                                        {s.current.then(|| view! { <strong>{t!(profile.this_browser)}</strong> })}
                                     </td>
                                     <td>{s.client_ip.clone()}</td>
                                     <td>{s.started()}</td>
@@ -128,37 +130,37 @@ fn PasswordChange() -> impl IntoView {
     };
     view! {
         <section class="section" aria-labelledby="password-heading">
-            <h2 id="password-heading">"Change your password"</h2>
-            <p>"Changing it signs you out everywhere else."</p>
+            <h2 id="password-heading">{t!(profile.password_heading)}</h2>
+            <p>{t!(profile.password_text)}</p>
             <p class="notice" role="status">
-                {move || done().then_some("Your password was changed. Your other sessions were ended.")}
+                {move || done().then_some(t!(profile.password_changed))}
             </p>
             <ActionForm action>
                 <FormAlert error fields=&["current", "new_password", "confirm"] />
                 <TextField
-                    label="Current password"
+                    label=t!(profile.current_password)
                     name="current"
                     kind="password"
                     autocomplete="current-password"
                     error
                 />
                 <TextField
-                    label="New password"
+                    label=t!(profile.new_password)
                     name="new_password"
                     kind="password"
                     autocomplete="new-password"
-                    hint="At least 12 characters. A few unrelated words are easy to remember and hard to guess."
+                    hint=t!(profile.new_password_hint)
                     error
                 />
                 <TextField
-                    label="New password again"
+                    label=t!(profile.new_password_again)
                     name="confirm"
                     kind="password"
                     autocomplete="new-password"
                     error
                 />
                 <button class="button" type="submit">
-                    "Change password"
+                    {t!(profile.change_password)}
                 </button>
             </ActionForm>
         </section>

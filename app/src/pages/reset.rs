@@ -3,6 +3,7 @@
 use crate::api::join::{reset_info, ResetPassword};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{use_form_error, FormAlert, TextField};
+use crate::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -15,8 +16,8 @@ pub fn ResetPage() -> impl IntoView {
     let token = move || params.read().get("token").unwrap_or_default();
     let info = Resource::new(token, reset_info);
     view! {
-        <Title text="Choose a new password" />
-        <Suspense fallback=|| view! { <p class="loading">"Checking the link…"</p> }>
+        <Title text=t!(reset.title) />
+        <Suspense fallback=|| view! { <p class="loading">{t!(reset.checking_link)}</p> }>
             {move || Suspend::new(async move {
                 match info.await {
                     Ok(name) => view! { <ResetForm name token=token() /> }.into_any(),
@@ -34,40 +35,41 @@ fn ResetForm(name: String, token: String) -> impl IntoView {
     let done = move || matches!(action.value().get(), Some(Ok(())));
     view! {
         <div class="narrow">
-            <h1>"Choose a new password"</h1>
+            <h1>{t!(reset.title)}</h1>
             <Show
                 when=done
                 fallback=move || {
                     let token = token.clone();
                     view! {
-                        <p>{format!("For {name}. This signs you out everywhere.")}</p>
+                        <p>{crate::i18n::k::reset::for_name(&name)}</p>
                         <ActionForm action>
                             <input type="hidden" name="token" value=token />
                             <FormAlert error fields=&["new_password", "confirm"] />
                             <TextField
-                                label="New password"
+                                label=t!(reset.new_password_label)
                                 name="new_password"
                                 kind="password"
                                 autocomplete="new-password"
-                                hint="At least 12 characters."
+                                hint=t!(reset.new_password_hint)
                                 error
                             />
                             <TextField
-                                label="New password again"
+                                label=t!(reset.confirm_label)
                                 name="confirm"
                                 kind="password"
                                 autocomplete="new-password"
                                 error
                             />
                             <button class="button" type="submit">
-                                "Set password"
+                                {t!(reset.submit)}
                             </button>
                         </ActionForm>
                     }
                 }
             >
                 <p class="notice" role="status">
-                    "Your password was changed. " <A exact=true href="/sign-in">"Sign in"</A>
+                    {t!(reset.changed)}
+                    <A exact=true href="/sign-in">{t!(reset.sign_in_link)}</A>
                 </p>
             </Show>
         </div>

@@ -6,6 +6,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::t;
+
 /// The sign-in form. After signing in, the browser goes where it was headed (`?next=`).
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -21,28 +23,40 @@ pub fn SignInPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text="Sign in" />
+        <Title text=t!(sign_in.title) />
         <div class="narrow">
-            <h1>"Sign in"</h1>
-            <p>"Use the email address and password you chose when you joined your cohort."</p>
+            <h1>{t!(sign_in.title)}</h1>
+            <p>{t!(sign_in.intro)}</p>
             <ActionForm action>
                 <input type="hidden" name="next" value=next />
                 <FormAlert error fields=&["email", "password"] />
-                <TextField label="Email" name="email" kind="email" autocomplete="username" error />
                 <TextField
-                    label="Password"
+                    label=t!(sign_in.email_label)
+                    name="email"
+                    kind="email"
+                    autocomplete="username"
+                    error
+                />
+                <TextField
+                    label=t!(sign_in.password_label)
                     name="password"
                     kind="password"
                     autocomplete="current-password"
                     error
                 />
                 <button class="button" type="submit" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
+                    {move || {
+                        if action.pending().get() {
+                            t!(sign_in.signing_in)
+                        } else {
+                            t!(sign_in.submit)
+                        }
+                    }}
                 </button>
             </ActionForm>
             <p class="meta">
-                "New here? You join through an invitation link from your coordinator. "
-                <a href="/forgot-password">"Forgot your password?"</a>
+                {t!(sign_in.new_here)}
+                <a href="/forgot-password">{t!(sign_in.forgot_link)}</a>
             </p>
         </div>
     }
@@ -60,22 +74,28 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             || (action.value().get().is_none() && query.read().get("sent").is_some())
     };
     view! {
-        <Title text="Forgot your password" />
+        <Title text=t!(sign_in.forgot_title) />
         <div class="narrow">
-            <h1>"Forgot your password"</h1>
+            <h1>{t!(sign_in.forgot_title)}</h1>
             <Show
                 when=sent
                 fallback=move || view! {
-                    <p>"Give the address you sign in with. If it has an account, a link to set a new password is e-mailed to it; the link works for an hour."</p>
+                    <p>{t!(sign_in.forgot_intro)}</p>
                     <ActionForm action>
                         <FormAlert error fields=&["email"] />
-                        <TextField label="Email" name="email" kind="email" autocomplete="username" error />
-                        <button class="button" type="submit">"E-mail me a link"</button>
+                        <TextField
+                            label=t!(sign_in.email_label)
+                            name="email"
+                            kind="email"
+                            autocomplete="username"
+                            error
+                        />
+                        <button class="button" type="submit">{t!(sign_in.forgot_submit)}</button>
                     </ActionForm>
                 }
             >
                 <p role="status">
-                    "If that address has an account, a link to set a new password is on its way. Check your inbox (and spam folder); the link works for an hour."
+                    {t!(sign_in.forgot_sent)}
                 </p>
             </Show>
         </div>

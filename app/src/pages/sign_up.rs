@@ -2,9 +2,12 @@
 //! first says the e-mail is on its way; the second (the link in it) chooses the password,
 //! which creates the account and joins the cohort.
 
-use crate::api::join::{article, sign_up_info, FinishSignUp};
+use crate::api::join::{sign_up_info, FinishSignUp};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::{use_form_error, FormAlert, TextField};
+use crate::domain::account::Role;
+use crate::i18n::k;
+use crate::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -14,17 +17,17 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn CheckEmailPage() -> impl IntoView {
     view! {
-        <Title text="Check your e-mail" />
+        <Title text=t!(sign_up.check_title) />
         <div class="narrow">
-            <h1>"Check your e-mail"</h1>
+            <h1>{t!(sign_up.check_title)}</h1>
             <p role="status">
-                "We have sent a message to the address you gave. Open the link in it to choose your password and finish joining; the link works for 24 hours."
+                {t!(sign_up.check_sent)}
             </p>
             <p>
-                "If that address already has an account, the message says how to join with it instead."
+                {t!(sign_up.check_existing)}
             </p>
             <p class="meta">
-                "Nothing arrived after a few minutes? Look in your spam folder, then open the invitation link again and check the address you typed."
+                {t!(sign_up.check_nothing)}
             </p>
         </div>
     }
@@ -37,25 +40,21 @@ pub fn SignUpFinishPage() -> impl IntoView {
     let code = move || params.read().get("code").unwrap_or_default();
     let info = Resource::new(code, sign_up_info);
     view! {
-        <Title text="Finish joining" />
-        <Suspense fallback=|| view! { <p class="loading">"Checking the link…"</p> }>
+        <Title text=t!(sign_up.finish_title) />
+        <Suspense fallback=|| view! { <p class="loading">{t!(sign_up.checking_link)}</p> }>
             {move || Suspend::new(async move {
                 match info.await {
                     Ok(info) => {
-                        let heading = format!(
-                            "Join {} as {}",
-                            info.cohort_name,
-                            article(info.role.label()),
-                        );
+                        let title = heading(&info.cohort_name, info.role);
                         let ask_name = info.name.is_empty();
                         let who = if ask_name {
-                            format!("For {}.", info.email)
+                            k::sign_up::for_email(&info.email)
                         } else {
-                            format!("For {} ({}).", info.name, info.email)
+                            k::sign_up::for_name_email(&info.name, &info.email)
                         };
                         view! {
                             <div class="narrow">
-                                <h1>{heading}</h1>
+                                <h1>{title}</h1>
                                 <p>{who}</p>
                                 <FinishForm code=code() ask_name />
                             </div>
@@ -66,6 +65,15 @@ pub fn SignUpFinishPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// "Join <cohort> as a <role>", a whole sentence per role.
+fn heading(cohort: &str, role: Role) -> String {
+    match role {
+        Role::Teacher => k::sign_up::heading_teacher(cohort),
+        Role::Assessor => k::sign_up::heading_assessor(cohort),
+        Role::Coordinator => k::sign_up::heading_coordinator(cohort),
     }
 }
 
@@ -88,30 +96,30 @@ fn FinishForm(
             <FormAlert error fields=&["name", "password", "confirm"] />
             {ask_name.then(|| view! {
                 <TextField
-                    label="Your name"
+                    label=t!(sign_up.name_label)
                     name="name"
                     autocomplete="name"
-                    hint="As you want it on your badges and shown to your coordinator."
+                    hint=t!(sign_up.name_hint)
                     error
                 />
             })}
             <TextField
-                label="Password"
+                label=t!(sign_up.password_label)
                 name="password"
                 kind="password"
                 autocomplete="new-password"
-                hint="At least 12 characters. A few unrelated words are easy to remember and hard to guess."
+                hint=t!(sign_up.password_hint)
                 error
             />
             <TextField
-                label="Password again"
+                label=t!(sign_up.confirm_label)
                 name="confirm"
                 kind="password"
                 autocomplete="new-password"
                 error
             />
             <button class="button" type="submit">
-                "Create account and join"
+                {t!(sign_up.submit)}
             </button>
         </ActionForm>
     }

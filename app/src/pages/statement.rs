@@ -13,11 +13,13 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
+use crate::t;
+
 /// The statement editor.
 #[component]
 pub fn StatementPage() -> impl IntoView {
     view! {
-        <Title text="Your Learning Statement" />
+        <Title text=t!(statement.title) />
         <Private children=|_| view! { <StatementEditor /> } />
     }
 }
@@ -38,7 +40,7 @@ fn StatementEditor() -> impl IntoView {
         |_| get_statement(),
     );
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{t!(statement.loading)}</p> }>
             {move || Suspend::new(async move {
                 match statement.await {
                     Ok(s) => view! {
@@ -103,28 +105,28 @@ fn StatementForm(s: LearningStatement, save: ServerAction<SaveStatement>) -> imp
                             prop:checked=included
                             on:change=on_change
                         />
-                        <label for=include_id>{format!("Include “{}”", part.title())}</label>
+                        <label for=include_id>{crate::i18n::k::statement::include_part(part.title())}</label>
                     </div>
                 </fieldset>
             }
         })
         .collect_view();
     view! {
-        <h1>"Your Learning Statement"</h1>
+        <h1>{t!(statement.title)}</h1>
         <p>
-            "A statement of what you can do as a result of this course, in your words, to keep and to share as you choose. You decide which parts go in: only the programme description and your credentials (public anyway) are included until you choose otherwise."
+            {t!(statement.intro)}
         </p>
         <p>
-            <A exact=true href="/learning-statement/print">"Printable statement"</A>
+            <A exact=true href="/learning-statement/print">{t!(statement.printable_link)}</A>
             " · "
-            <a href="/learning-statement.json" download>"Download as a file (JSON)"</a>
-            {s.saved.clone().map(|d| format!(" · last saved {d}"))}
+            <a href="/learning-statement.json" download>{t!(statement.download_json)}</a>
+            {s.saved.clone().map(|d| crate::i18n::k::statement::last_saved(&d))}
         </p>
         <ActionForm action=save attr:class="statement-form">
             {parts}
             <FormAlert error fields=&[] />
-            <button class="button" type="submit">"Save statement"</button>
-            <span class="save-status" role="status">{move || saved().then_some("Saved")}</span>
+            <button class="button" type="submit">{t!(statement.save_button)}</button>
+            <span class="save-status" role="status">{move || saved().then_some(t!(statement.saved))}</span>
         </ActionForm>
     }
 }
@@ -144,11 +146,11 @@ fn SignedRecordSection(
         if matches!(sign.value().get(), Some(Ok(_)))
             || (sign.value().get().is_none() && query.read().get("signed").is_some())
         {
-            Some("Signed: your record is ready to share.")
+            Some(t!(statement.signed_done))
         } else if matches!(withdraw.value().get(), Some(Ok(())))
             || (withdraw.value().get().is_none() && query.read().get("withdrawn").is_some())
         {
-            Some("Withdrawn: the signed record no longer verifies.")
+            Some(t!(statement.withdrawn_done))
         } else {
             None
         }
@@ -160,17 +162,17 @@ fn SignedRecordSection(
         match r.revoked {
             None => view! {
                 <p data-record-state="live">
-                    {format!("Signed on {}. ", r.issued)}
-                    <a href=page>"Its verification page"</a>
+                    {crate::i18n::k::statement::signed_on(&r.issued)}
+                    <a href=page>{t!(statement.verification_page_link)}</a>
                     " · "
-                    <a href=file download>"Download the signed record (JSON)"</a>
+                    <a href=file download>{t!(statement.download_record)}</a>
                 </p>
             }
             .into_any(),
             Some(why) => view! {
                 <p data-record-state="revoked">
-                    {format!("Your last signed record (signed on {}) no longer verifies: {why}. ", r.issued)}
-                    <a href=page>"Its verification page"</a>
+                    {crate::i18n::k::statement::record_revoked(&r.issued, &why)}
+                    <a href=page>{t!(statement.verification_page_link)}</a>
                 </p>
             }
             .into_any(),
@@ -178,9 +180,9 @@ fn SignedRecordSection(
     });
     view! {
         <section class="signed-record" id="signed-record" aria-labelledby="signed-record-title">
-            <h2 id="signed-record-title">"Signed record"</h2>
+            <h2 id="signed-record-title">{t!(statement.signed_record_heading)}</h2>
             <p>
-                "Sign your statement as one credential that anyone can check: a Comprehensive Learner Record (1EdTech CLR 2.0), signed by the institution, holding each of your badges with its own signature, how they fit together, and the parts you chose above, as last saved. Save first if you changed anything. Anyone who has the record or its link can read the parts you included."
+                {t!(statement.signed_record_intro)}
             </p>
             {current}
             <p class="save-status" role="status">{done}</p>
@@ -189,23 +191,23 @@ fn SignedRecordSection(
                     <ActionForm action=sign attr:class="inline-form">
                         <FormAlert error=sign_error fields=&[] />
                         <button class="button" type="submit">
-                            {if live { "Sign again with my saved statement" } else { "Sign my statement" }}
+                            {if live { t!(statement.sign_again) } else { t!(statement.sign) }}
                         </button>
                     </ActionForm>
                 }
                 .into_any()
             } else {
-                view! { <p class="hint">"You can sign your statement once you hold a badge."</p> }.into_any()
+                view! { <p class="hint">{t!(statement.sign_needs_badge)}</p> }.into_any()
             }}
             {live.then(|| view! {
                 <Confirm
-                    toggle="Withdraw…"
-                    target=" the signed record"
-                    question="The signed record stops verifying for everyone you gave it to, at once. Your statement and your badges stay as they are, and you can sign a new record later."
+                    toggle=t!(statement.withdraw_toggle)
+                    target=t!(statement.withdraw_target)
+                    question=t!(statement.withdraw_question)
                 >
                     <ActionForm action=withdraw attr:class="inline-form">
                         <FormAlert error=withdraw_error fields=&[] />
-                        <button class="button button--danger" type="submit">"Withdraw the signed record"</button>
+                        <button class="button button--danger" type="submit">{t!(statement.withdraw_button)}</button>
                     </ActionForm>
                 </Confirm>
             })}
@@ -217,7 +219,7 @@ fn SignedRecordSection(
 #[component]
 pub fn StatementPrintPage() -> impl IntoView {
     view! {
-        <Title text="Learning Statement" />
+        <Title text=t!(statement.print_title) />
         <Private children=|_| view! { <StatementPrintLoader /> } />
     }
 }
@@ -226,7 +228,7 @@ pub fn StatementPrintPage() -> impl IntoView {
 fn StatementPrintLoader() -> impl IntoView {
     let statement = Resource::new(|| (), |()| get_statement());
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{t!(statement.loading)}</p> }>
             {move || Suspend::new(async move {
                 match statement.await {
                     Ok(s) => view! { <StatementDocument s /> }.into_any(),
@@ -258,10 +260,10 @@ fn StatementDocument(s: LearningStatement) -> impl IntoView {
                 Part::Competencies => {
                     let lines = s.competencies.clone();
                     view! {
-                    <TableScroll label="Competencies and their assessment">
+                    <TableScroll label=t!(statement.competencies_caption)>
                         <table class="results-table">
-                            <caption class="visually-hidden">"Competencies and their assessment"</caption>
-                            <thead><tr><th scope="col">"Domain"</th><th scope="col">"Competency"</th><th scope="col">"Assessment"</th></tr></thead>
+                            <caption class="visually-hidden">{t!(statement.competencies_caption)}</caption>
+                            <thead><tr><th scope="col">{t!(statement.col_domain)}</th><th scope="col">{t!(statement.col_competency)}</th><th scope="col">{t!(statement.col_assessment)}</th></tr></thead>
                             <tbody>
                                 {lines.iter().map(|c| view! {
                                     <tr><td>{c.domain.clone()}</td><td>{c.title.clone()}</td><td>{c.status.clone()}</td></tr>
@@ -274,14 +276,18 @@ fn StatementDocument(s: LearningStatement) -> impl IntoView {
                 }
                 Part::Growth => view! { <GrowthChart rows=s.growth.clone() /> }.into_any(),
                 Part::Credentials if s.credentials.is_empty() => {
-                    view! { <p>"No credentials yet."</p> }.into_any()
+                    view! { <p>{t!(statement.no_credentials)}</p> }.into_any()
                 }
                 Part::Credentials => view! {
                     <ul>
                         {s.credentials.iter().map(|c| view! {
                             <li>
                                 <strong>{c.name.clone()}</strong>
-                                {format!(", issued {}{}. Verify: ", c.issued, if c.revoked { " (revoked)" } else { "" })}
+                                {if c.revoked {
+                                    crate::i18n::k::statement::credential_issued_revoked(&c.issued)
+                                } else {
+                                    crate::i18n::k::statement::credential_issued(&c.issued)
+                                }}
                                 <a href=c.url.clone()>{c.url.clone()}</a>
                             </li>
                         }).collect_view()}
@@ -291,7 +297,7 @@ fn StatementDocument(s: LearningStatement) -> impl IntoView {
                 written => {
                     let text = s.text(*written).to_owned();
                     if text.is_empty() {
-                        view! { <p class="empty">"(Not written yet.)"</p> }.into_any()
+                        view! { <p class="empty">{t!(statement.not_written)}</p> }.into_any()
                     } else {
                         text.split("\n\n").map(|p| view! { <p>{p.to_owned()}</p> }).collect_view().into_any()
                     }
@@ -308,19 +314,19 @@ fn StatementDocument(s: LearningStatement) -> impl IntoView {
     view! {
         <article class="statement-document">
             <p class="no-print">
-                <A exact=true href="/learning-statement">"Edit the statement"</A>
+                <A exact=true href="/learning-statement">{t!(statement.edit_link)}</A>
                 " · "
-                <button class="button button--small" type="button" on:click=print>"Print"</button>
-                " (or use your browser's Print command)"
+                <button class="button button--small" type="button" on:click=print>{t!(statement.print_button)}</button>
+                {t!(statement.print_hint)}
             </p>
-            <h1>{format!("Learning Statement — {}", s.holder)}</h1>
-            <p class="meta">{format!("Mentoring micro-credential course on the {}", s.framework)}</p>
+            <h1>{crate::i18n::k::statement::document_heading(&s.holder)}</h1>
+            <p class="meta">{crate::i18n::k::statement::course_on(&s.framework)}</p>
             <p class="meta statement-document__date">
-                {format!("Dated {}", s.as_of)}
-                {s.saved.clone().map(|d| format!(" · last written {d}"))}
+                {crate::i18n::k::statement::dated(&s.as_of)}
+                {s.saved.clone().map(|d| crate::i18n::k::statement::last_written(&d))}
             </p>
             {if s.included.is_empty() {
-                view! { <p class="empty">"No parts are included. Choose them on the statement page."</p> }.into_any()
+                view! { <p class="empty">{t!(statement.no_parts)}</p> }.into_any()
             } else {
                 sections.into_any()
             }}

@@ -10,6 +10,8 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::t;
+
 /// The unit page.
 #[component]
 pub fn UnitPage() -> impl IntoView {
@@ -28,7 +30,7 @@ pub fn UnitPage() -> impl IntoView {
         |((f, u), _, _)| get_unit(f, u),
     );
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading the unit…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{t!(unit.loading)}</p> }>
             {move || Suspend::new(async move {
                 match unit.await {
                     Ok(unit) => view! { <Unit unit done answer /> }.into_any(),
@@ -69,7 +71,7 @@ fn Unit(
     });
     view! {
         <Title text=s.title.clone() />
-        <nav aria-label="Breadcrumb" class="breadcrumb">
+        <nav aria-label=t!(unit.breadcrumb) class="breadcrumb">
             <ol>
                 <li>
                     <A exact=true href=competency_href>{competency_title}</A>
@@ -78,7 +80,7 @@ fn Unit(
             </ol>
         </nav>
         <article class="unit">
-            <p class="tag">{format!("{} · {} min", s.kind.label(), s.minutes)}</p>
+            <p class="tag">{crate::i18n::k::unit::tag(s.kind.label(), s.minutes)}</p>
             <h1>{s.title.clone()}</h1>
             <p class="lead">{s.summary.clone()}</p>
             {unit
@@ -87,7 +89,7 @@ fn Unit(
                 .map(|p| {
                     view! {
                         <p class="prompt">
-                            <strong>"Prompt: "</strong>
+                            <strong>{t!(unit.prompt)}</strong>
                             {p}
                         </p>
                     }
@@ -103,26 +105,26 @@ fn Unit(
                     let mine = unit.answer_entry.map(|id| {
                         view! {
                             <p class="notice">
-                                "Your answer is in your journal. "
-                                <A exact=true href=format!("/journal/{id}")>"Open it to compare and add to it"</A>
+                                {t!(unit.answer_in_journal)}
+                                <A exact=true href=format!("/journal/{id}")>{t!(unit.open_answer)}</A>
                             </p>
                         }
                     });
                     // The reader's own answer beside the considerations (issue 15).
                     let answer = unit.answer_html.clone().map(|answer| view! {
                         <div class="considerations__mine">
-                            <h3>"Your answer"</h3>
+                            <h3>{t!(unit.your_answer)}</h3>
                             <div class="prose" inner_html=answer></div>
                         </div>
                     });
                     view! {
                         <section class="considerations" id="considerations" aria-labelledby="considerations-heading">
-                            <h2 id="considerations-heading">"Considerations to compare with your answer"</h2>
+                            <h2 id="considerations-heading">{t!(unit.considerations_heading)}</h2>
                             {mine}
                             <div class="considerations__compare">
                                 {answer}
                                 <div class="considerations__theirs">
-                                    <h3 class="visually-hidden">"Considerations"</h3>
+                                    <h3 class="visually-hidden">{t!(unit.considerations)}</h3>
                                     <div class="prose" inner_html=html></div>
                                 </div>
                             </div>
@@ -130,7 +132,7 @@ fn Unit(
                     }
                 })}
             <section class="section" aria-labelledby="indicators-heading">
-                <h2 id="indicators-heading">"Indicators this unit helps with"</h2>
+                <h2 id="indicators-heading">{t!(unit.indicators_heading)}</h2>
                 <ul>
                     {unit
                         .indicators
@@ -141,7 +143,7 @@ fn Unit(
             </section>
         </article>
         <DoneControl unit=for_control done />
-        <nav class="pager" aria-label="Units">
+        <nav class="pager" aria-label=t!(unit.pager)>
             <span>{previous}</span>
             <span>{next}</span>
         </nav>
@@ -162,16 +164,16 @@ fn DoneControl(unit: UnitView, done: ServerAction<SetUnitDone>) -> impl IntoView
                     if !signed_in {
                         return view! {
                             <p class="meta">
-                                <A exact=true href="/sign-in">"Sign in"</A>
-                                " to keep track of the units you have done."
+                                <A exact=true href="/sign-in">{t!(unit.sign_in)}</A>
+                                {t!(unit.track_after)}
                             </p>
                         }
                             .into_any();
                     }
                     let label = match (is_done, kind) {
-                        (true, _) => "Mark as not done",
-                        (false, UnitKind::Reflection) => "Mark as done (I have reflected)",
-                        (false, _) => "Mark as done",
+                        (true, _) => t!(unit.mark_not_done),
+                        (false, UnitKind::Reflection) => t!(unit.mark_done_reflected),
+                        (false, _) => t!(unit.mark_done),
                     };
                     let journal = matches!(kind, UnitKind::Reflection).then(|| {
                         let title = unit.prompt.clone().unwrap_or_else(|| unit.summary.title.clone());
@@ -184,14 +186,14 @@ fn DoneControl(unit: UnitView, done: ServerAction<SetUnitDone>) -> impl IntoView
                         );
                         view! {
                             <p>
-                                <A exact=true href=href>"Write your answer in your journal"</A>
+                                <A exact=true href=href>{t!(unit.write_in_journal)}</A>
                             </p>
                         }
                     });
                     view! {
                         {journal}
                         <div class="done-control">
-                            {is_done.then(|| view! { <p class="notice" role="status">"Done ✓"</p> })}
+                            {is_done.then(|| view! { <p class="notice" role="status">{t!(unit.done)}</p> })}
                             <ActionForm action=done>
                                 <input type="hidden" name="framework" value=unit.framework_slug.clone() />
                                 <input type="hidden" name="unit" value=unit.summary.slug.clone() />
@@ -230,9 +232,9 @@ fn ScenarioAnswer(unit: UnitView, answer: ServerAction<AnswerScenario>) -> impl 
     );
     view! {
         <section class="scenario-answer" aria-labelledby="answer-heading">
-            <h2 id="answer-heading">"Your answer first"</h2>
+            <h2 id="answer-heading">{t!(unit.answer_first_heading)}</h2>
             <p>
-                "What would you do? Write it in your own words before reading anyone else's. Your answer is kept in your reflection journal, private to you; then the considerations appear for you to compare with."
+                {t!(unit.answer_first_text)}
             </p>
             <Transition fallback=|| ()>
                 {move || {
@@ -242,8 +244,8 @@ fn ScenarioAnswer(unit: UnitView, answer: ServerAction<AnswerScenario>) -> impl 
                         if !matches!(viewer.await, Ok(Some(_))) {
                             return view! {
                                 <p class="meta">
-                                    <A exact=true href=sign_in>"Sign in"</A>
-                                    " to answer; the considerations follow your answer."
+                                    <A exact=true href=sign_in>{t!(unit.sign_in)}</A>
+                                    {t!(unit.answer_sign_in_after)}
                                 </p>
                             }
                                 .into_any();
@@ -256,7 +258,7 @@ fn ScenarioAnswer(unit: UnitView, answer: ServerAction<AnswerScenario>) -> impl 
                                 <input type="hidden" name="unit" value=unit.summary.slug.clone() />
                                 <FormAlert error fields=&["answer"] />
                                 <div class="field" class:field--invalid=move || mine().is_some()>
-                                    <label for="field-answer">"Your answer"</label>
+                                    <label for="field-answer">{t!(unit.your_answer)}</label>
                                     <textarea
                                         id="field-answer"
                                         name="answer"
@@ -271,7 +273,7 @@ fn ScenarioAnswer(unit: UnitView, answer: ServerAction<AnswerScenario>) -> impl 
                                     </p>
                                 </div>
                                 <button class="button" type="submit">
-                                    "Keep my answer and show the considerations"
+                                    {t!(unit.keep_answer)}
                                 </button>
                             </ActionForm>
                         }

@@ -19,7 +19,7 @@
 use crate::startup::AppState;
 use app::auth::{CurrentSession, Principal};
 use app::domain::account::Role;
-use app::domain::time::{day_start, utc_date, utc_minute, xsd_date_time, DAY_MS};
+use app::domain::time::{day_start, iso_minute, utc_date, xsd_date_time, DAY_MS};
 use app::export::Table;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -191,7 +191,7 @@ pub fn roster_table(rows: &[app::db::cohort::RosterRow]) -> Table {
                     r.competencies_competent.to_string(),
                     r.competencies_total.to_string(),
                     r.badges.to_string(),
-                    r.last_activity.map(utc_minute).unwrap_or_default(),
+                    r.last_activity.map(iso_minute).unwrap_or_default(),
                 ]
             })
             .collect(),

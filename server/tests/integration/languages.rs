@@ -128,6 +128,226 @@ both_engines! {
     }
 }
 
+/// What a person reads on a server-rendered page: its text nodes and the attributes a screen
+/// reader or a hover reads (`aria-label`, `title`, `placeholder`, `alt`), each trimmed, with
+/// scripts, styles and comments left out and the common entities decoded.
+fn readable_texts(html: &str) -> Vec<String> {
+    let mut rest = html;
+    let mut cleaned = String::with_capacity(html.len());
+    // Drop <script>…</script>, <style>…</style> and <!--…-->.
+    loop {
+        let next = ["<script", "<style", "<!--"]
+            .iter()
+            .filter_map(|open| rest.find(open).map(|i| (i, *open)))
+            .min();
+        let Some((i, open)) = next else {
+            cleaned.push_str(rest);
+            break;
+        };
+        cleaned.push_str(&rest[..i]);
+        let close = match open {
+            "<script" => "</script>",
+            "<style" => "</style>",
+            _ => "-->",
+        };
+        rest = match rest[i..].find(close) {
+            Some(j) => &rest[i + j + close.len()..],
+            None => "",
+        };
+    }
+    let decode = |t: &str| {
+        t.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#x27;", "'")
+            .replace("&#39;", "'")
+            .replace("&nbsp;", "\u{a0}")
+            .replace("&amp;", "&")
+    };
+    let mut texts = Vec::new();
+    let mut in_tag = false;
+    let mut buf = String::new();
+    for c in cleaned.chars() {
+        match c {
+            '<' => {
+                let t = buf.trim();
+                if !t.is_empty() {
+                    texts.push(decode(t));
+                }
+                buf.clear();
+                in_tag = true;
+            }
+            '>' if in_tag => {
+                for attr in ["aria-label=\"", "title=\"", "placeholder=\"", "alt=\""] {
+                    let mut from = 0;
+                    while let Some(i) = buf[from..].find(attr) {
+                        let start = from + i + attr.len();
+                        let end = buf[start..].find('"').map_or(buf.len(), |j| start + j);
+                        let value = buf[start..end].trim();
+                        if !value.is_empty() {
+                            texts.push(decode(value));
+                        }
+                        from = end;
+                    }
+                }
+                buf.clear();
+                in_tag = false;
+            }
+            _ => buf.push(c),
+        }
+    }
+    texts
+}
+
+/// Whether `text` reads as words of an interface (two or more words with letters), as opposed
+/// to a number, a date, a symbol or a single name.
+fn is_phrase(text: &str) -> bool {
+    text.split_whitespace()
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+        .count()
+        >= 2
+}
+
+both_engines! {
+    /// A person's choice of language, made while signed in, is remembered on their account, and
+    /// e-mails reach them in it whoever's action sends them (here a coordinator reading in
+    /// English issues a reset link).
+    async fn e_mails_reach_people_in_the_language_they_chose(engine: Engine) {
+        let Some(app) = TestApp::new(engine).await else { return };
+        let roster: [common::Person; 2] = [
+            ("tess", "Tess Teacher", &[(true, app::domain::account::Role::Teacher)]),
+            ("cora", "Cora Coordinator", &[(true, app::domain::account::Role::Coordinator)]),
+        ];
+        let cast = common::Cast::new(&app, "Courriels", "courriels.test", &roster).await;
+        let stored = |id: i64| {
+            let app = &app;
+            async move {
+                sqlx::query_scalar::<_, String>("SELECT lang FROM users WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(app.db.pool())
+                    .await
+                    .expect("lang")
+            }
+        };
+        assert_eq!(stored(cast.id("tess")).await, "en", "English until chosen");
+        let chose = app.get_as("/language/fr?next=%2Fdashboard", cast.cookie("tess")).await;
+        assert_eq!(chose.status, 303);
+        assert_eq!(stored(cast.id("tess")).await, "fr");
+        assert_eq!(stored(cast.id("cora")).await, "en", "only the chooser's account");
+        app::db::cohort::create_reset(&app.db, cast.id("tess"), cast.id("cora"), 3_600_000)
+            .await
+            .expect("reset");
+        let mail = common::last_mail(&app.db, "tess@courriels.test").await;
+        assert_eq!(mail.message.subject, "Définir un nouveau mot de passe");
+        assert!(mail.message.text.starts_with("Bonjour Tess Teacher,"), "{}", mail.message.text);
+        assert!(mail.message.html.contains("Bonjour Tess Teacher,"));
+        // Cora chose nothing: English, while Tess's choice stays hers.
+        app::db::cohort::create_reset(&app.db, cast.id("cora"), cast.id("cora"), 3_600_000)
+            .await
+            .expect("reset");
+        let mail = common::last_mail(&app.db, "cora@courriels.test").await;
+        assert_eq!(mail.message.subject, "Set a new password");
+        // Back to English: remembered too.
+        app.get_as("/language/en?next=%2F", cast.cookie("tess")).await;
+        assert_eq!(stored(cast.id("tess")).await, "en");
+    }
+
+    /// Every page kind, as each kind of reader, in French: no text a person reads is the same as
+    /// on the English page, except what people wrote themselves (names, journal text: listed
+    /// below) and the few names the translation keeps on purpose. A string written in the code
+    /// rather than the locale files, or a content text without its translation, fails here.
+    async fn every_page_reads_in_french_with_nothing_left_in_english(engine: Engine) {
+        let Some(app) = TestApp::new(engine).await else { return };
+        let roster: [common::Person; 3] = [
+            ("tess", "Tess Teacher", &[(true, app::domain::account::Role::Teacher)]),
+            ("abe", "Abe Assessor", &[(true, app::domain::account::Role::Assessor)]),
+            ("cora", "Cora Coordinator", &[(true, app::domain::account::Role::Coordinator)]),
+        ];
+        let cast = common::Cast::new(&app, "Langues", "langues.test", &roster).await;
+        let (entry, _) = app::db::journal::create(
+            &app.db,
+            cast.id("tess"),
+            &app::db::journal::Links::default(),
+            "Entrée 42",
+            "Quelques mots écrits par l’enseignante elle-même, jamais traduits.",
+        )
+        .await
+        .expect("entry");
+        let cohort = cast.cohort;
+        let public: Vec<String> = [
+            "/", "/frameworks", "/frameworks/mcf", "/frameworks/mcf/competencies/communication",
+            "/frameworks/mcf/units/listening-and-asking-better-questions", "/frameworks/mcf/course",
+            "/frameworks/mcf/course/introduction", "/frameworks/mcf/course/session-planner",
+            "/sign-in", "/verify", "/no-such-page",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        let teacher = vec![
+            "/dashboard".to_owned(),
+            "/journal".into(),
+            format!("/journal/{entry}"),
+            "/frameworks/mcf/competencies/communication/checklist".into(),
+            "/frameworks/mcf/competencies/communication/evidence".into(),
+            "/credentials".into(),
+            "/learning-statement".into(),
+            "/profile".into(),
+        ];
+        let assessor = vec!["/assess".to_owned(), "/profile".into()];
+        let coordinator = vec![
+            "/coordinator".to_owned(),
+            format!("/coordinator/cohorts/{cohort}"),
+            format!("/coordinator/cohorts/{cohort}/moderation"),
+            format!("/coordinator/cohorts/{cohort}/evaluation"),
+        ];
+        let readers: [(&str, Option<&str>, &[String]); 4] = [
+            ("a visitor", None, &public),
+            ("a teacher", Some(cast.cookie("tess")), &teacher),
+            ("an assessor", Some(cast.cookie("abe")), &assessor),
+            ("a coordinator", Some(cast.cookie("cora")), &coordinator),
+        ];
+        // Kept in every language on purpose: names of people, of the framework's source and of
+        // standards.
+        let kept = |t: &str| {
+            ["Tess Teacher", "Abe Assessor", "Cora Coordinator", "Mentoring Competency Framework",
+             "Quelques mots écrits par l’enseignante elle-même",
+             "Open Badges", "Mauritius Institute of Education", "Wilfrid Laurier University"]
+                .iter()
+                .any(|k| t.contains(k))
+        };
+        let mut untranslated = Vec::new();
+        let mut checked = 0;
+        for (who, cookie, pages) in readers {
+            for page in pages {
+                let read = |lang: &str| {
+                    let cookie = match cookie {
+                        Some(c) => format!("{c}; lang={lang}"),
+                        None => format!("lang={lang}"),
+                    };
+                    let page = page.clone();
+                    let app = &app;
+                    async move { app.page_as(&page, &cookie).await }
+                };
+                let en = read("en").await;
+                let fr = read("fr").await;
+                assert_eq!(en.status, fr.status, "{page} for {who}");
+                assert!(fr.body.contains("<html lang=\"fr\""), "{page} for {who}");
+                let english: std::collections::HashSet<String> =
+                    readable_texts(&en.body).into_iter().collect();
+                for text in readable_texts(&fr.body) {
+                    if english.contains(&text) && is_phrase(&text) && !kept(&text) {
+                        untranslated.push(format!("{page} for {who}: {text:?}"));
+                    }
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked >= 25, "{checked} pages read");
+        untranslated.sort();
+        untranslated.dedup();
+        assert!(untranslated.is_empty(), "{} texts the same in French and English:\n{}", untranslated.len(), untranslated.join("\n"));
+    }
+}
+
 /// `text` as it appears in server-rendered HTML.
 fn leptos_escape(text: &str) -> String {
     text.replace('&', "&amp;")

@@ -98,7 +98,7 @@ pub async fn invite_by_email(
     .fetch_one(&mut *tx)
     .await
     .context("cohort and inviter")?;
-    let role_text = crate::api::join::article(role.label());
+    let role_text = crate::api::join::article(role);
     let days = (expires_at - crate::db::now_ms())
         .div_euclid(86_400_000)
         .max(1);
@@ -122,20 +122,25 @@ pub async fn invite_by_email(
         .fetch_one(&mut *tx)
         .await
         .context("insert a personal invitation")?;
-        let has_account: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-            .bind(email.as_str())
-            .fetch_optional(&mut *tx)
-            .await
-            .context("an account for the address")?;
-        let message = if has_account.is_some() {
+        // An account's own language; else the language the coordinator is inviting in.
+        let has_account: Option<String> =
+            sqlx::query_scalar("SELECT lang FROM users WHERE email = $1")
+                .bind(email.as_str())
+                .fetch_optional(&mut *tx)
+                .await
+                .context("an account for the address")?;
+        let message = if let Some(lang) = has_account {
             existing += 1;
-            crate::mail::invitation_existing(
-                email.as_str(),
-                &cohort,
-                &role_text,
-                &inviter,
-                &format!("{base}/join/{token}"),
-            )
+            let lang = crate::domain::lang::Lang::parse(&lang).unwrap_or_default();
+            crate::i18n::in_lang(lang, || {
+                crate::mail::invitation_existing(
+                    email.as_str(),
+                    &cohort,
+                    &crate::api::join::article(role),
+                    &inviter,
+                    &format!("{base}/join/{token}"),
+                )
+            })
         } else {
             let code =
                 crate::db::sign_up::create_until(&mut tx, id, email.as_str(), "", expires_at)

@@ -39,25 +39,28 @@ pub async fn create_reset(
     )
     .await?;
     if let Some(base) = db.public_base_url() {
-        let people: Vec<(i64, String, String)> =
-            sqlx::query_as("SELECT id, email, name FROM users WHERE id IN ($1, $2)")
+        let people: Vec<(i64, String, String, String)> =
+            sqlx::query_as("SELECT id, email, name, lang FROM users WHERE id IN ($1, $2)")
                 .bind(user_id)
                 .bind(by)
                 .fetch_all(&mut *tx)
                 .await
                 .context("who the reset is for")?;
         let person = |id: i64| people.iter().find(|p| p.0 == id);
-        if let Some((_, email, name)) = person(user_id) {
+        if let Some((_, email, name, lang)) = person(user_id) {
             let issuer = (by != user_id)
                 .then(|| person(by).map(|p| p.2.as_str()))
                 .flatten();
-            let message = crate::mail::password_reset(
-                email,
-                name,
-                &format!("{base}/reset/{token}"),
-                valid_ms / 3_600_000,
-                issuer,
-            );
+            let lang = crate::domain::lang::Lang::parse(lang).unwrap_or_default();
+            let message = crate::i18n::in_lang(lang, || {
+                crate::mail::password_reset(
+                    email,
+                    name,
+                    &format!("{base}/reset/{token}"),
+                    valid_ms / 3_600_000,
+                    issuer,
+                )
+            });
             crate::db::mail::enqueue(&mut tx, &message).await?;
         }
     }

@@ -8,6 +8,7 @@ use sqlx::{Any, Transaction};
 #[derive(sqlx::FromRow)]
 struct DecisionRow {
     email: String,
+    lang: String,
     name: String,
     competency: String,
     competency_slug: String,
@@ -26,7 +27,10 @@ pub async fn decision_in(
         return Ok(());
     };
     let Some(r) = sqlx::query_as::<_, DecisionRow>(
-        "SELECT u.email, u.name, c.title AS competency, c.slug AS competency_slug, f.slug AS framework \
+        "SELECT u.email, u.lang, u.name, \
+         COALESCE((SELECT t.text FROM translations t WHERE t.framework_id = c.framework_id \
+         AND t.language = u.lang AND t.kind = 'competency' AND t.slug = c.slug AND t.field = 'title'), c.title) \
+         AS competency, c.slug AS competency_slug, f.slug AS framework \
          FROM submissions s JOIN users u ON u.id = s.user_id JOIN competencies c ON c.id = s.competency_id \
          JOIN frameworks f ON f.id = c.framework_id WHERE s.id = $1 AND u.deactivated_at IS NULL",
     )
@@ -41,7 +45,10 @@ pub async fn decision_in(
         "{base}/frameworks/{}/competencies/{}/evidence",
         r.framework, r.competency_slug
     );
-    let message = crate::mail::decision(&r.email, &r.name, &r.competency, competent, &link);
+    let lang = crate::domain::lang::Lang::parse(&r.lang).unwrap_or_default();
+    let message = crate::i18n::in_lang(lang, || {
+        crate::mail::decision(&r.email, &r.name, &r.competency, competent, &link)
+    });
     crate::db::mail::enqueue(tx, &message).await?;
     Ok(())
 }
@@ -50,6 +57,7 @@ pub async fn decision_in(
 struct AssessorRow {
     id: i64,
     email: String,
+    lang: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -79,7 +87,7 @@ pub async fn review_waiting_in(
     .await
     .context("the waiting submission")?;
     let assessors: Vec<AssessorRow> = sqlx::query_as(
-        "SELECT u.id, u.email FROM submissions s JOIN memberships m ON m.cohort_id = s.cohort_id \
+        "SELECT u.id, u.email, u.lang FROM submissions s JOIN memberships m ON m.cohort_id = s.cohort_id \
          JOIN users u ON u.id = m.user_id \
          WHERE s.id = $1 AND m.role = 'assessor' AND u.deactivated_at IS NULL AND u.id <> s.user_id \
          AND (s.assigned_to IS NULL OR s.assigned_to = u.id) ORDER BY u.id",
@@ -94,13 +102,16 @@ pub async fn review_waiting_in(
         if !on {
             continue;
         }
-        let mut message = crate::mail::review_waiting(
-            &a.email,
-            &what.competency,
-            &what.cohort,
-            &format!("{base}/assess/{id}"),
-            &settings_url(&base, &token),
-        );
+        let lang = crate::domain::lang::Lang::parse(&a.lang).unwrap_or_default();
+        let mut message = crate::i18n::in_lang(lang, || {
+            crate::mail::review_waiting(
+                &a.email,
+                &what.competency,
+                &what.cohort,
+                &format!("{base}/assess/{id}"),
+                &settings_url(&base, &token),
+            )
+        });
         message.unsubscribe = Some(unsubscribe_url(&base, &token));
         crate::db::mail::enqueue(tx, &message).await?;
         queued += 1;

@@ -91,7 +91,9 @@ async fn queue_if_on(
     if !on {
         return Ok(false);
     }
-    let mut message = make(&settings_url(base, &token));
+    // In the recipient's language, whoever's request or sweep queues it.
+    let lang = crate::db::account::language_in(tx, user).await?;
+    let mut message = crate::i18n::in_lang(lang, || make(&settings_url(base, &token)));
     message.unsubscribe = Some(unsubscribe_url(base, &token));
     crate::db::mail::enqueue(tx, &message).await?;
     Ok(true)

@@ -20,11 +20,13 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::t;
+
 /// The evaluation page (coordinators).
 #[component]
 pub fn EvaluationPage() -> impl IntoView {
     view! {
-        <Title text="Evaluation" />
+        <Title text=t!(evaluation.title) />
         <Private role=Role::Coordinator children=|_| view! { <EvaluationLoader /> } />
     }
 }
@@ -33,7 +35,7 @@ pub fn EvaluationPage() -> impl IntoView {
 #[component]
 pub fn InstitutionEvaluationPage() -> impl IntoView {
     view! {
-        <Title text="Evaluation: all cohorts" />
+        <Title text=t!(evaluation.title_all) />
         <Private role=Role::Coordinator children=|_| view! { <InstitutionLoader /> } />
     }
 }
@@ -53,7 +55,7 @@ fn InstitutionLoader() -> impl IntoView {
         get_institution_evaluation(framework, from, to)
     });
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading the evaluation…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{t!(evaluation.loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(e) => view! { <EvaluationBody e /> }.into_any(),
@@ -83,7 +85,7 @@ fn EvaluationLoader() -> impl IntoView {
     };
     let data = Resource::new(args, |(cohort, from, to)| get_evaluation(cohort, from, to));
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading the evaluation…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{t!(evaluation.loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(e) => view! { <EvaluationBody e /> }.into_any(),
@@ -116,7 +118,10 @@ fn EvaluationBody(e: Evaluation) -> impl IntoView {
         format!("/coordinator/cohorts/{id}/evaluation")
     };
     let (back, back_label) = if all {
-        ("/coordinator".to_owned(), "← Cohorts".to_owned())
+        (
+            "/coordinator".to_owned(),
+            t!(evaluation.back_cohorts).to_owned(),
+        )
     } else {
         (
             format!("/coordinator/cohorts/{id}"),
@@ -130,9 +135,9 @@ fn EvaluationBody(e: Evaluation) -> impl IntoView {
         .map(|(_, title)| title.clone())
         .unwrap_or_else(|| e.framework.clone());
     let heading = if all {
-        format!("Evaluation: all cohorts of {framework_title}")
+        crate::i18n::k::evaluation::heading_all(&framework_title)
     } else {
-        format!("Evaluation: {}", e.cohort_name)
+        crate::i18n::k::evaluation::heading_cohort(&e.cohort_name)
     };
     let framework_field = all.then(|| {
         let options = e
@@ -144,7 +149,7 @@ fn EvaluationBody(e: Evaluation) -> impl IntoView {
             .collect_view();
         view! {
             <div class="field">
-                <label for="evaluation-framework">"Framework"</label>
+                <label for="evaluation-framework">{t!(evaluation.framework_label)}</label>
                 <select id="evaluation-framework" name="framework">{options}</select>
             </div>
         }
@@ -153,15 +158,15 @@ fn EvaluationBody(e: Evaluation) -> impl IntoView {
     let turnaround = e.turnaround.clone();
     let assessors = e.assessors.clone();
     let everyone = if all {
-        "All teachers of every cohort"
+        t!(evaluation.everyone_all)
     } else {
-        "All teachers of the cohort"
+        t!(evaluation.everyone_cohort)
     };
     let who = match (e.from.is_empty(), e.to.is_empty()) {
         (true, true) => everyone.to_owned(),
-        (false, true) => format!("Teachers who joined on or after {}", e.from),
-        (true, false) => format!("Teachers who joined on or before {}", e.to),
-        (false, false) => format!("Teachers who joined from {} to {}", e.from, e.to),
+        (false, true) => crate::i18n::k::evaluation::who_from(&e.from),
+        (true, false) => crate::i18n::k::evaluation::who_to(&e.to),
+        (false, false) => crate::i18n::k::evaluation::who_range(&e.from, &e.to),
     };
     let rows = e
         .competencies
@@ -188,38 +193,38 @@ fn EvaluationBody(e: Evaluation) -> impl IntoView {
     view! {
         <p><A exact=true href=back>{back_label}</A></p>
         <h1>{heading}</h1>
-        <form method="get" class="evaluation-range" aria-label="Teachers who joined">
+        <form method="get" class="evaluation-range" aria-label=t!(evaluation.range_label)>
             {framework_field}
             <div class="field">
-                <label for="evaluation-from">"Joined from"</label>
+                <label for="evaluation-from">{t!(evaluation.joined_from)}</label>
                 <input id="evaluation-from" name="from" type="date" value=e.from.clone() />
             </div>
             <div class="field">
-                <label for="evaluation-to">"to (included)"</label>
+                <label for="evaluation-to">{t!(evaluation.joined_to)}</label>
                 <input id="evaluation-to" name="to" type="date" value=e.to.clone() />
             </div>
-            <button type="submit" class="button">"Show"</button>
+            <button type="submit" class="button">{t!(evaluation.show)}</button>
         </form>
         <section class="section" aria-labelledby="funnel-heading">
-            <h2 id="funnel-heading">"From joining to Competent"</h2>
+            <h2 id="funnel-heading">{t!(evaluation.funnel_heading)}</h2>
             <p>
-                {who}". Shares are of those who joined. "
+                {crate::i18n::k::evaluation::funnel_intro(&who)}
                 <a href=format!("{files}/funnel.csv{range_query}") download="" rel="external">
-                    "Download both tables (CSV)"
+                    {t!(evaluation.download_both)}
                 </a>
             </p>
             <FunnelChart funnel=e.overall />
-            <TableScroll label="Per competency">
+            <TableScroll label=t!(evaluation.per_competency)>
                 <table class="table">
-                    <caption>"Per competency: baseline, units and evidence of that competency"</caption>
+                    <caption>{t!(evaluation.per_competency_caption)}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"Competency"</th>
-                            <th scope="col">"Joined"</th>
-                            <th scope="col">"Baseline complete"</th>
-                            <th scope="col">"Units done"</th>
-                            <th scope="col">"Evidence submitted"</th>
-                            <th scope="col">"Competent"</th>
+                            <th scope="col">{t!(evaluation.col_competency)}</th>
+                            <th scope="col">{t!(evaluation.col_joined)}</th>
+                            <th scope="col">{t!(evaluation.col_baseline_complete)}</th>
+                            <th scope="col">{t!(evaluation.col_units_done)}</th>
+                            <th scope="col">{t!(evaluation.col_evidence_submitted)}</th>
+                            <th scope="col">{t!(evaluation.col_competent)}</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
@@ -238,9 +243,9 @@ fn EvaluationBody(e: Evaluation) -> impl IntoView {
 fn AttemptsSection(cohort_id: i64, a: Attempts, csv: String) -> impl IntoView {
     let decided = a.competent + a.not_yet;
     let allowed = if cohort_id == 0 {
-        "each cohort sets how many attempts it allows".to_owned()
+        t!(evaluation.allowed_each).to_owned()
     } else {
-        format!("the cohort allows {}", a.max_attempts)
+        crate::i18n::k::evaluation::allowed_cohort(a.max_attempts)
     };
     let rows = a
         .to_competent
@@ -248,7 +253,7 @@ fn AttemptsSection(cohort_id: i64, a: Attempts, csv: String) -> impl IntoView {
         .map(|(attempt, n)| {
             view! {
                 <tr>
-                    <th scope="row">{format!("Attempt {attempt}")}</th>
+                    <th scope="row">{crate::i18n::k::evaluation::attempt_n(attempt)}</th>
                     <td>{*n}</td>
                     <td>{percent(*n, a.competent)}</td>
                 </tr>
@@ -257,37 +262,48 @@ fn AttemptsSection(cohort_id: i64, a: Attempts, csv: String) -> impl IntoView {
         .collect_view();
     view! {
         <section class="section" aria-labelledby="attempts-heading">
-            <h2 id="attempts-heading">"Attempts"</h2>
+            <h2 id="attempts-heading">{t!(evaluation.attempts_heading)}</h2>
             <p>
-                {format!(
-                    "{decided} {}: {} Not yet ({}), {} Competent. Competent took {} attempts on average; {allowed}. ",
-                    if decided == 1 { "decision" } else { "decisions" },
-                    a.not_yet,
-                    percent(a.not_yet, decided),
-                    a.competent,
-                    a.mean_to_competent(),
-                )}
+                {if crate::i18n::singular(decided) {
+                    crate::i18n::k::evaluation::attempts_summary_one(
+                        decided,
+                        a.not_yet,
+                        percent(a.not_yet, decided),
+                        a.competent,
+                        a.mean_to_competent(),
+                        &allowed,
+                    )
+                } else {
+                    crate::i18n::k::evaluation::attempts_summary_other(
+                        decided,
+                        a.not_yet,
+                        percent(a.not_yet, decided),
+                        a.competent,
+                        a.mean_to_competent(),
+                        &allowed,
+                    )
+                }}
                 <a href=csv download="" rel="external">
-                    "Download attempts (CSV)"
+                    {t!(evaluation.download_attempts)}
                 </a>
             </p>
-            <TableScroll label="Attempts needed to reach Competent">
+            <TableScroll label=t!(evaluation.attempts_table)>
                 <table class="table">
-                    <caption>"Attempts needed to reach Competent"</caption>
+                    <caption>{t!(evaluation.attempts_table)}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"Attempt"</th>
-                            <th scope="col">"Competent decisions"</th>
-                            <th scope="col">"Share"</th>
+                            <th scope="col">{t!(evaluation.col_attempt)}</th>
+                            <th scope="col">{t!(evaluation.col_competent_decisions)}</th>
+                            <th scope="col">{t!(evaluation.col_share)}</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
             </TableScroll>
             <p>
-                {format!("At the attempt limit now: {} (a teacher with a competency whose last attempt was Not yet). ", a.at_limit)}
+                {crate::i18n::k::evaluation::at_limit(a.at_limit)}
                 {(cohort_id != 0).then(|| view! {
-                    <A exact=true href=format!("/coordinator/cohorts/{cohort_id}/moderation")>"Allow extra attempts"</A>
+                    <A exact=true href=format!("/coordinator/cohorts/{cohort_id}/moderation")>{t!(evaluation.allow_extra)}</A>
                 })}
             </p>
         </section>
@@ -334,18 +350,18 @@ fn FunnelChart(funnel: Funnel) -> impl IntoView {
             <div
                 class="growth__chart"
                 role="img"
-                aria-label="Bar chart: teachers at each stage, as a share of those who joined. The same figures are in the table that follows."
+                aria-label=t!(evaluation.funnel_chart_label)
             >
                 {bars}
             </div>
-            <TableScroll label="Overall: every indicator, unit and competency">
+            <TableScroll label=t!(evaluation.overall_table)>
                 <table class="growth__table">
-                    <caption>"Overall: every indicator, every unit, Competent in every competency"</caption>
+                    <caption>{t!(evaluation.overall_caption)}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"Stage"</th>
-                            <th scope="col">"Teachers"</th>
-                            <th scope="col">"Share"</th>
+                            <th scope="col">{t!(evaluation.col_stage)}</th>
+                            <th scope="col">{t!(evaluation.col_teachers)}</th>
+                            <th scope="col">{t!(evaluation.col_share)}</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>

@@ -11,6 +11,8 @@ use crate::domain::rating::Level;
 use crate::domain::time::utc_date;
 use leptos::prelude::*;
 
+use crate::t;
+
 /// One bar: `width` of 400 units, with the 1–4 grid behind it when `grid`.
 fn bar(width: i64, class: &'static str, grid: bool) -> impl IntoView {
     let w = width.clamp(0, 400);
@@ -85,16 +87,16 @@ pub fn GrowthSection(rows: Vec<IndicatorGrowth>, csv: String) -> impl IntoView {
         .collect_view();
     view! {
         <section class="section" aria-labelledby="growth-heading">
-            <h2 id="growth-heading">"Growth per indicator"</h2>
+            <h2 id="growth-heading">{t!(evaluation.growth_heading)}</h2>
             <p>
-                "Mean self-rating at baseline and now (1 Not yet to 4 Demonstrating). Assessed levels are those of each teacher's latest decided attempt, from the review that stands. "
-                <a href=csv download="" rel="external">"Download growth per indicator (CSV)"</a>
+                {t!(evaluation.growth_intro)}
+                <a href=csv download="" rel="external">{t!(evaluation.download_growth)}</a>
             </p>
             <figure class="growth">
                 <div
                     class="growth__chart"
                     role="img"
-                    aria-label="Bar chart: baseline and current mean self-rating per indicator. The same figures are in the table that follows."
+                    aria-label=t!(evaluation.growth_chart_label)
                 >
                     <div class="growth__axis">
                         <span class="growth__ticks">{ticks}</span>
@@ -103,27 +105,27 @@ pub fn GrowthSection(rows: Vec<IndicatorGrowth>, csv: String) -> impl IntoView {
                 </div>
                 <figcaption class="growth__legend">
                     <span class="growth__key growth__key--baseline" aria-hidden="true"></span>
-                    "Baseline "
+                    {t!(evaluation.legend_baseline)}
                     <span class="growth__key growth__key--current" aria-hidden="true"></span>
-                    "Now"
+                    {t!(evaluation.legend_now)}
                 </figcaption>
             </figure>
             <p>
-                "Self-assessment accuracy compares each assessed teacher's current self-rating with the assessor's level on the same indicator, reading Not yet as Not evident, Emerging and Developing as Partly evident, and Demonstrating as Evident. “Above” means the teacher rated themselves higher than the assessor did."
+                {t!(evaluation.accuracy_intro)}
             </p>
-            <TableScroll label="Growth and self-assessment accuracy per indicator">
+            <TableScroll label=t!(evaluation.growth_table)>
                 <table class="table">
-                    <caption>"Per indicator: mean self-rating (ratings), assessed levels, and self-ratings against them"</caption>
+                    <caption>{t!(evaluation.growth_caption)}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"Competency"</th>
-                            <th scope="col">"Indicator"</th>
-                            <th scope="col">"Baseline"</th>
-                            <th scope="col">"Now"</th>
-                            <th scope="col">"Assessed: not · partly · evident"</th>
-                            <th scope="col">"Self-rating agrees"</th>
-                            <th scope="col">"Above"</th>
-                            <th scope="col">"Below"</th>
+                            <th scope="col">{t!(evaluation.col_competency)}</th>
+                            <th scope="col">{t!(evaluation.col_indicator)}</th>
+                            <th scope="col">{t!(evaluation.col_baseline)}</th>
+                            <th scope="col">{t!(evaluation.col_now)}</th>
+                            <th scope="col">{t!(evaluation.col_assessed)}</th>
+                            <th scope="col">{t!(evaluation.col_agrees)}</th>
+                            <th scope="col">{t!(evaluation.col_above)}</th>
+                            <th scope="col">{t!(evaluation.col_below)}</th>
                         </tr>
                     </thead>
                     <tbody>{table_rows}</tbody>
@@ -138,17 +140,21 @@ pub fn GrowthSection(rows: Vec<IndicatorGrowth>, csv: String) -> impl IntoView {
 pub fn TurnaroundSection(t: Turnaround, csv: String) -> impl IntoView {
     let days = |d: Option<i64>| d.map_or_else(|| "–".to_owned(), |d| d.to_string());
     let target_text = match t.target_days {
-        Some(d) => format!("The cohort's target is {d} business days"),
-        None => "Each cohort sets its own target".to_owned(),
+        Some(d) => crate::i18n::k::evaluation::target_cohort(d),
+        None => t!(evaluation.target_each).to_owned(),
     };
     let most = t.bins.iter().copied().max().unwrap_or(0).max(1);
     // A bin is beyond the target when all its days are (one cohort's target only).
     let beyond = |lo: i64| t.target_days.is_some_and(|d| lo > d);
     let label = |lo: i64, hi: Option<i64>| match hi {
-        Some(hi) if hi == lo => format!("{lo} days"),
-        Some(hi) => format!("{lo}–{hi} days"),
-        None => format!("{lo} days or more"),
+        Some(hi) if hi == lo => crate::i18n::k::evaluation::bin_days(lo),
+        Some(hi) => crate::i18n::k::evaluation::bin_range(lo, hi),
+        None => crate::i18n::k::evaluation::bin_more(lo),
     };
+    let (beyond_text, waiting_beyond_text) = (
+        t!(evaluation.beyond_target),
+        t!(evaluation.waiting_beyond_target),
+    );
     let bars = TURNAROUND_BINS
         .iter()
         .zip(&t.bins)
@@ -158,7 +164,7 @@ pub fn TurnaroundSection(t: Turnaround, csv: String) -> impl IntoView {
                 <div class="growth__row">
                     <span class="growth__label">
                         {label(*lo, *hi)}
-                        {late.then_some(" (beyond the target)")}
+                        {late.then_some(beyond_text)}
                     </span>
                     <span class="growth__line">
                         {bar(n * 400 / most, if late { "evaluation__late" } else { "growth__current" }, false)}
@@ -192,68 +198,72 @@ pub fn TurnaroundSection(t: Turnaround, csv: String) -> impl IntoView {
                     <td>{w.competency.clone()}</td>
                     {several.then(|| view! { <td>{w.cohort.clone()}</td> })}
                     <td>{utc_date(w.submitted_at)}</td>
-                    <td>{w.days}{w.late.then_some(" – beyond the target")}</td>
+                    <td>{w.days}{w.late.then_some(waiting_beyond_text)}</td>
                 </tr>
             }
         })
         .collect_view();
     view! {
         <section class="section" aria-labelledby="turnaround-heading">
-            <h2 id="turnaround-heading">"Review turnaround"</h2>
+            <h2 id="turnaround-heading">{t!(evaluation.turnaround_heading)}</h2>
             <p>
-                {format!(
-                    "{} {}, from submission to decision in business days (Monday to Friday): median {}, 90th percentile {}. {target_text}: {} {} beyond it. ",
-                    t.decided,
-                    if t.decided == 1 { "decision" } else { "decisions" },
-                    days(t.median),
-                    days(t.p90),
-                    t.late,
-                    if t.late == 1 { "was" } else { "were" },
-                )}
-                <a href=csv download="" rel="external">"Download turnaround (CSV)"</a>
+                {
+                    // One text node, so the two sentences read (and are found) as one.
+                    let summary = if crate::i18n::singular(t.decided) {
+                        crate::i18n::k::evaluation::turnaround_summary_one(t.decided, days(t.median), days(t.p90))
+                    } else {
+                        crate::i18n::k::evaluation::turnaround_summary_other(t.decided, days(t.median), days(t.p90))
+                    };
+                    let late = if crate::i18n::singular(t.late) {
+                        crate::i18n::k::evaluation::turnaround_late_one(&target_text, t.late)
+                    } else {
+                        crate::i18n::k::evaluation::turnaround_late_other(&target_text, t.late)
+                    };
+                    format!("{summary}{late}")
+                }
+                <a href=csv download="" rel="external">{t!(evaluation.download_turnaround)}</a>
             </p>
             <figure class="growth">
                 <div
                     class="growth__chart"
                     role="img"
-                    aria-label="Bar chart: decisions by business days from submission. The same figures are in the table that follows."
+                    aria-label=t!(evaluation.turnaround_chart_label)
                 >
                     {bars}
                 </div>
-                <TableScroll label="Decisions by business days from submission">
+                <TableScroll label=t!(evaluation.decisions_by_days)>
                     <table class="growth__table">
-                        <caption>"Decisions by business days from submission"</caption>
+                        <caption>{t!(evaluation.decisions_by_days)}</caption>
                         <thead>
                             <tr>
-                                <th scope="col">"Business days"</th>
-                                <th scope="col">"Decisions"</th>
-                                <th scope="col">"Share"</th>
+                                <th scope="col">{t!(evaluation.col_business_days)}</th>
+                                <th scope="col">{t!(evaluation.col_decisions)}</th>
+                                <th scope="col">{t!(evaluation.col_share)}</th>
                             </tr>
                         </thead>
                         <tbody>{bin_rows}</tbody>
                     </table>
                 </TableScroll>
             </figure>
-            <h3>"Waiting now"</h3>
+            <h3>{t!(evaluation.waiting_heading)}</h3>
             <p>
-                {format!(
-                    "{} {} waiting for a decision; {} beyond the target.",
-                    t.waiting,
-                    if t.waiting == 1 { "submission is" } else { "submissions are" },
-                    t.waiting_late,
-                )}
+                {if crate::i18n::singular(t.waiting) {
+                    crate::i18n::k::evaluation::waiting_one(t.waiting, t.waiting_late)
+                } else {
+                    crate::i18n::k::evaluation::waiting_other(t.waiting, t.waiting_late)
+                }}
             </p>
             {(!t.oldest.is_empty()).then(|| view! {
-                <TableScroll label="The oldest waiting submissions">
+                <TableScroll label=t!(evaluation.oldest_waiting)>
                     <table class="table">
-                        <caption>"The oldest waiting submissions"</caption>
+                        <caption>{t!(evaluation.oldest_waiting)}</caption>
                         <thead>
                             <tr>
-                                <th scope="col">"Teacher"</th>
-                                <th scope="col">"Competency"</th>
-                                {several.then(|| view! { <th scope="col">"Cohort"</th> })}
-                                <th scope="col">"Submitted (UTC)"</th>
-                                <th scope="col">"Business days waiting"</th>
+                                <th scope="col">{t!(evaluation.col_teacher)}</th>
+                                <th scope="col">{t!(evaluation.col_competency)}</th>
+                                {several.then(|| view! { <th scope="col">{t!(evaluation.col_cohort)}</th> })}
+                                <th scope="col">{t!(evaluation.col_submitted)}</th>
+                                <th scope="col">{t!(evaluation.col_days_waiting)}</th>
                             </tr>
                         </thead>
                         <tbody>{waiting_rows}</tbody>
@@ -291,49 +301,48 @@ pub fn AssessorsSection(a: Assessors, csv: String) -> impl IntoView {
         })
         .collect_view();
     let decisions = a.decisions.map_or_else(
-        || "no submission has been second-marked yet".to_owned(),
+        || t!(evaluation.decisions_none).to_owned(),
         |d| {
-            format!(
-                "the two markers' decisions agreed on {} (κ {})",
+            crate::i18n::k::evaluation::decisions_agreed(
                 show_share(Some(d.percent)),
-                show_kappa(d.kappa)
+                show_kappa(d.kappa),
             )
         },
     );
     let levels = a.indicators.map_or_else(String::new, |g| {
-        format!(
-            "; their indicator levels agreed on {} of {} pairs (κ {})",
+        crate::i18n::k::evaluation::levels_agreed(
             show_share(Some(g.percent)),
             g.pairs,
-            show_kappa(g.kappa)
+            show_kappa(g.kappa),
         )
     });
     view! {
         <section class="section" aria-labelledby="assessors-heading">
-            <h2 id="assessors-heading">"Assessors"</h2>
+            <h2 id="assessors-heading">{t!(evaluation.assessors_heading)}</h2>
             <p>
-                {format!(
-                    "{} of {} decided submissions were second-marked ({}): {decisions}{levels}. κ is Cohen's kappa: agreement beyond chance, 1 for perfect, 0 for chance. ",
+                {crate::i18n::k::evaluation::assessors_summary(
                     a.second_marked,
                     a.decided,
                     percent(a.second_marked, a.decided),
+                    &decisions,
+                    &levels,
                 )}
-                <a href=csv download="" rel="external">"Download assessors (CSV)"</a>
+                <a href=csv download="" rel="external">{t!(evaluation.download_assessors)}</a>
             </p>
-            <TableScroll label="Per assessor">
+            <TableScroll label=t!(evaluation.per_assessor)>
                 <table class="table">
-                    <caption>"Per assessor: reviews, decisions, claims that lapsed, and agreement when second-marked"</caption>
+                    <caption>{t!(evaluation.per_assessor_caption)}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"Assessor"</th>
-                            <th scope="col">"First reviews"</th>
-                            <th scope="col">"Second markings"</th>
-                            <th scope="col">"Competent"</th>
-                            <th scope="col">"Not yet"</th>
-                            <th scope="col">"Claims lapsed"</th>
-                            <th scope="col">"Second-marked"</th>
-                            <th scope="col">"Decisions agreed"</th>
-                            <th scope="col">"Indicator levels agreed"</th>
+                            <th scope="col">{t!(evaluation.col_assessor)}</th>
+                            <th scope="col">{t!(evaluation.col_first_reviews)}</th>
+                            <th scope="col">{t!(evaluation.col_second_markings)}</th>
+                            <th scope="col">{t!(evaluation.col_competent)}</th>
+                            <th scope="col">{t!(evaluation.col_not_yet)}</th>
+                            <th scope="col">{t!(evaluation.col_claims_lapsed)}</th>
+                            <th scope="col">{t!(evaluation.col_second_marked)}</th>
+                            <th scope="col">{t!(evaluation.col_decisions_agreed)}</th>
+                            <th scope="col">{t!(evaluation.col_levels_agreed)}</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
