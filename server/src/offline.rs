@@ -6,7 +6,8 @@
 //!
 //! What it does (see docs/decisions.md, "Offline journal"):
 //! - `/pkg/…` assets and `/i18n/…` interface strings: cache first (their names change with their
-//!   content);
+//!   content); the strings are kept as a page fetches them, never precached, so only the
+//!   person's language reaches the browser;
 //! - journal pages (`/journal`, `/journal/<id>`) and evidence pages
 //!   (`/frameworks/<f>/competencies/<c>/evidence`): network first, the last copy kept for offline;
 //! - signing out (the form posts to `/api/account/sign-out`) empties the page cache, so the next
@@ -19,18 +20,12 @@ use std::path::Path;
 
 /// The worker's source for the assets found in `pkg_dir`, served under `/{pkg_url}/`.
 pub fn service_worker(pkg_dir: &Path, pkg_url: &str) -> String {
+    // Interface strings (`/i18n/…`) are not precached: only the page's own language ever
+    // reaches the browser, and the worker keeps the tables a page fetched (cache first).
     let mut assets: Vec<String> = asset_names(pkg_dir)
         .into_iter()
         .map(|name| format!("/{pkg_url}/{name}"))
         .collect();
-    // Every language's interface strings (a few KB each): the offline pages are read in
-    // whichever language the person chose.
-    assets.extend(
-        app::i18n::TABLE_URLS
-            .iter()
-            .flatten()
-            .map(|url| (*url).to_owned()),
-    );
     assets.sort();
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     assets.hash(&mut hasher);
@@ -224,7 +219,7 @@ mod tests {
         assert!(!source.contains(".br\""));
         assert!(!source.contains(".gz\""));
         for url in app::i18n::TABLE_URLS.iter().flatten() {
-            assert!(source.contains(&format!("\"{url}\",")), "{url} precached");
+            assert!(!source.contains(url), "{url}: no language is precached");
         }
         // Another build, another version: the browser replaces the worker and its cache.
         std::fs::write(dir.join("mcf.def.wasm"), b"y").expect("write");
