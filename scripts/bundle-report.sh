@@ -20,7 +20,26 @@ echo "-- first visit to the home page (other pages add their route below) --"
 for f in "$dir"/mcf.*.wasm "$dir"/mcf.*.js "$dir"/__wasm_split.*.js "$dir"/mcf.*.css; do
   [ -e "$f" ] && add "$f"
 done
-total "FIRST VISIT TOTAL"
+first_raw=$sum_raw first_gz=$sum_gz first_br=$sum_br
+total "FIRST VISIT TOTAL (code and styles, every language)"
+# The interface strings the browser fetches for the page's language (app/locales; none are in the
+# WebAssembly): the shell table on every first visit, the pages table with the first page after.
+strings=$(mktemp -d)
+server_bin=${SERVER_BIN:-target/release/server}
+if [ -x "$server_bin" ] && "$server_bin" interface-strings "$strings" >/dev/null 2>&1; then
+  echo "-- interface strings, per language (fetched as JSON, cached for good) --"
+  for lang in $(ls "$strings" | sed 's/-.*//' | sort -u); do
+    for f in "$strings/$lang"-*.json; do
+      raw=$(size "$f"); gz=$(gzip -9 -c "$f" | wc -c)
+      br=$(node -e 'const z=require("zlib");process.stdout.write(String(z.brotliCompressSync(require("fs").readFileSync(process.argv[1]),{params:{[z.constants.BROTLI_PARAM_QUALITY]:11}}).length))' "$f")
+      row "$(basename "$f" | sed -E 's/\.[0-9a-f]{16}\./\./')" "$raw" "$gz" "$br"
+      case "$f" in *-shell.*)
+        row "FIRST VISIT IN $lang (code, styles and $lang shell strings)" "$((first_raw + raw))" "$((first_gz + gz))" "$((first_br + br))";;
+      esac
+    done
+  done
+fi
+rm -rf "$strings"
 echo "-- loaded with the first page of their group (app/src/root.rs, lazy_pages!) --"
 for f in "$dir"/split_*.wasm; do [ -e "$f" ] && add "$f"; done
 total "routes total"

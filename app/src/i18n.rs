@@ -116,6 +116,23 @@ pub fn singular(n: i64) -> bool {
     }
 }
 
+/// The decimal separator of the page's language: `.` in English, `,` in French.
+pub fn decimal_separator() -> char {
+    match current_lang() {
+        Lang::En => '.',
+        Lang::Fr => ',',
+    }
+}
+
+/// A whole-number percentage as the page's language writes it: `67 %` (French with a no-break
+/// space, so the sign never starts a line).
+pub fn percent(n: i64) -> String {
+    match current_lang() {
+        Lang::En => format!("{n} %"),
+        Lang::Fr => format!("{n}\u{a0}%"),
+    }
+}
+
 /// The text of `key` with each `{name}` replaced by its value in `args` (`{{` and `}}` are
 /// literal braces). Called by the generated functions, which take exactly the text's
 /// placeholders.

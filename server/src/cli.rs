@@ -34,6 +34,12 @@ pub enum Command {
         /// The backup file.
         from: std::path::PathBuf,
     },
+    /// Write the interface strings the browser fetches, one file per language and table
+    /// (`make bundle-report` measures them).
+    InterfaceStrings {
+        /// The folder to write into.
+        to: std::path::PathBuf,
+    },
     /// Give a locked-out account a way back: reactivated, a new password, every session ended.
     RecoverAccount {
         /// Their email.
@@ -63,7 +69,9 @@ pub const USAGE: &str = "usage:
                                            one is kept as *.before-restore
   server recover-account --email E         reactivate an account (an institution coordinator
                                            locked out, say), set a new password read like
-                                           create-coordinator's, and end all its sessions";
+                                           create-coordinator's, and end all its sessions
+  server interface-strings DIR             write the interface strings the browser fetches
+                                           (one JSON file per language and table) into DIR";
 
 /// Parses the arguments after the program name.
 pub fn parse(args: &[String]) -> Result<Command, String> {
@@ -86,6 +94,10 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                 name: name.ok_or("--name is required")?,
             })
         }
+        Some("interface-strings") => match &args[1..] {
+            [dir] => Ok(Command::InterfaceStrings { to: dir.into() }),
+            _ => Err("interface-strings takes one DIR".into()),
+        },
         Some("backup") => match &args[1..] {
             [file] => Ok(Command::Backup { to: file.into() }),
             _ => Err("backup takes one FILE".into()),

@@ -38,6 +38,17 @@ async fn main() -> ExitCode {
 }
 
 async fn run(command: Command) -> anyhow::Result<()> {
+    if let Command::InterfaceStrings { to } = &command {
+        // Needs no configuration and no database.
+        std::fs::create_dir_all(to)?;
+        for (l, urls) in app::i18n::TABLE_URLS.iter().enumerate() {
+            for (t, url) in urls.iter().enumerate() {
+                let name = url.trim_start_matches("/i18n/").replace('/', "-");
+                std::fs::write(to.join(name), app::i18n::TABLE_JSON[l][t])?;
+            }
+        }
+        return Ok(());
+    }
     let config = Config::from_env()?;
     server::telemetry::init(config.log_format);
     if let Command::Restore { from } = &command {
@@ -95,6 +106,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve => serve(config, db).await,
+        // Answered above, before any configuration is read.
+        Command::InterfaceStrings { .. } => Ok(()),
     }
 }
 

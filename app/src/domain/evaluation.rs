@@ -39,7 +39,7 @@ pub fn percent(part: i64, whole: i64) -> String {
     if whole <= 0 {
         return "–".to_owned();
     }
-    format!("{} %", (part * 100 + whole / 2) / whole)
+    crate::i18n::percent((part * 100 + whole / 2) / whole)
 }
 
 /// One competency's funnel.
@@ -289,14 +289,31 @@ pub struct Assessors {
     pub indicators: Option<crate::domain::assessment::Agreement>,
 }
 
-/// A share 0–1 as `"71 %"`; a κ as `"0.70"`; `"–"` when undefined.
+/// A share 0–1 as `"71 %"`; `"–"` when undefined.
 pub fn show_share(share: Option<f64>) -> String {
-    share.map_or_else(|| "–".to_owned(), |p| format!("{:.0} %", p * 100.0))
+    share.map_or_else(|| "–".to_owned(), share_text)
 }
 
-/// Cohen's κ to two decimals; `"–"` when undefined.
+/// A share 0–1 as a whole percentage, rounded half away from zero (`0.665` is `"67 %"`).
+/// Whole numbers only: formatting a float would put the float formatter (kilobytes) in the
+/// browser's main module.
+pub fn share_text(share: f64) -> String {
+    #[allow(clippy::cast_possible_truncation)]
+    crate::i18n::percent((share * 100.0).round() as i64)
+}
+
+/// Cohen's κ to two decimals (`"0.70"`, « 0,70 »); `"–"` when undefined.
 pub fn show_kappa(kappa: Option<f64>) -> String {
-    kappa.map_or_else(|| "–".to_owned(), |k| format!("{k:.2}"))
+    kappa.map_or_else(|| "–".to_owned(), kappa_text)
+}
+
+/// Cohen's κ to two decimals, rounded half away from zero, in the page's language.
+pub fn kappa_text(kappa: f64) -> String {
+    #[allow(clippy::cast_possible_truncation)]
+    let h = (kappa * 100.0).round() as i64;
+    let sign = if h < 0 { "-" } else { "" };
+    let h = h.abs();
+    format!("{sign}{}{}{:02}", h / 100, crate::i18n::decimal_separator(), h % 100)
 }
 
 /// What the evaluation page shows for a cohort (or every cohort of a framework, for an

@@ -260,8 +260,8 @@ fn PairTable(pairs: Vec<PairAgreement>) -> impl IntoView {
                             let (n, percent, kappa) = match p.agreement {
                                 Some(a) => (
                                     a.pairs.to_string(),
-                                    format!("{:.0} %", a.percent * 100.0),
-                                    a.kappa.map_or_else(|| t!(moderation.kappa_undefined).to_owned(), |k| format!("{k:.2}")),
+                                    crate::domain::evaluation::share_text(a.percent),
+                                    a.kappa.map_or_else(|| t!(moderation.kappa_undefined).to_owned(), crate::domain::evaluation::kappa_text),
                                 ),
                                 None => ("0".to_owned(), "–".to_owned(), "–".to_owned()),
                             };
