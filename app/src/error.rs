@@ -138,15 +138,15 @@ pub fn malformed_arguments(decoder_message: &str) -> AppError {
         });
     let lowered = decoder_message.to_ascii_lowercase();
     let message = if lowered.contains("missing field") {
-        "is required"
+        crate::t!(verify.arg_required)
     } else if lowered.contains("duplicate field") || lowered.contains("multiple values") {
-        "was sent more than once"
+        crate::t!(verify.arg_duplicate)
     } else if lowered.contains("unknown field") {
-        "is not expected here"
+        crate::t!(verify.arg_unknown)
     } else if lowered.contains("utf-8") || lowered.contains("utf8") {
-        "is not valid UTF-8 text"
+        crate::t!(verify.arg_not_utf8)
     } else {
-        "has a value of the wrong kind (a number, true/false or a choice was expected) or is missing"
+        crate::t!(verify.arg_wrong_kind)
     };
     AppError::invalid(field.unwrap_or("request"), message)
 }

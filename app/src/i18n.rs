@@ -60,6 +60,18 @@ thread_local! {
     static OVERRIDE: std::cell::Cell<Option<Lang>> = const { std::cell::Cell::new(None) };
 }
 
+#[cfg(feature = "ssr")]
+tokio::task_local! {
+    static REQUEST: Lang;
+}
+
+/// Runs `f` (a request's handling outside Leptos, e.g. an axum handler) with texts read in
+/// `lang` (server only).
+#[cfg(feature = "ssr")]
+pub async fn for_request<F: std::future::Future>(lang: Lang, f: F) -> F::Output {
+    REQUEST.scope(lang, f).await
+}
+
 /// Runs `f` with every text read in `lang` (server only): an e-mail is written in its
 /// recipient's language, whoever's request caused it. `f` must not await (the language is
 /// the thread's while `f` runs).
@@ -76,6 +88,10 @@ pub fn in_lang<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
 pub fn current_lang() -> Lang {
     #[cfg(feature = "ssr")]
     if let Some(lang) = OVERRIDE.with(std::cell::Cell::get) {
+        return lang;
+    }
+    #[cfg(feature = "ssr")]
+    if let Ok(lang) = REQUEST.try_with(|l| *l) {
         return lang;
     }
     leptos::prelude::use_context::<PageLang>()

@@ -44,7 +44,9 @@ where
             return Err(Busy.into());
         }
     };
-    let result = tokio::task::spawn_blocking(job).await;
+    // The job reads texts in the caller's language (its thread has no request to ask).
+    let lang = crate::i18n::current_lang();
+    let result = tokio::task::spawn_blocking(move || crate::i18n::in_lang(lang, job)).await;
     drop(permit);
     result.map_err(|e| anyhow::anyhow!("{what}: the job failed: {e}"))
 }

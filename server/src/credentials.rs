@@ -390,6 +390,17 @@ async fn read_upload(multipart: &mut Multipart) -> Result<Vec<u8>, String> {
 
 /// `POST /api/verify`.
 async fn verify(
+    state: State<AppState>,
+    headers: HeaderMap,
+    client: Option<axum::Extension<app::auth::ClientAddr>>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    // The findings read in the page's language (cookie, else Accept-Language).
+    let lang = app::lang::of_headers(&headers);
+    app::i18n::for_request(lang, verify_in(state, headers, client, multipart)).await
+}
+
+async fn verify_in(
     State(state): State<AppState>,
     headers: HeaderMap,
     client: Option<axum::Extension<app::auth::ClientAddr>>,

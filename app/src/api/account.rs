@@ -71,10 +71,16 @@ async fn sign_in_inner(email: String, password: String, next: String) -> Result<
     let settings = auth::settings()?;
     let email = Email::parse(&email).map_err(|m| AppError::invalid("email", m))?;
     if password.is_empty() {
-        return Err(AppError::invalid("password", "enter your password"));
+        return Err(AppError::invalid(
+            "password",
+            crate::t!(validation.enter_password),
+        ));
     }
     if password.len() > 4 * crate::domain::account::PASSWORD_MAX {
-        return Err(AppError::invalid("password", "is too long"));
+        return Err(AppError::invalid(
+            "password",
+            crate::t!(validation.too_long),
+        ));
     }
     let client = super::client_info();
     let scopes = throttle::scopes(email.as_str(), &client.ip);
@@ -96,7 +102,7 @@ async fn sign_in_inner(email: String, password: String, next: String) -> Result<
         // The attempt stays recorded as a failure.
         return Err(AppError::invalid(
             "password",
-            "that email and password do not match an active account",
+            crate::t!(validation.credentials_mismatch),
         ));
     };
     throttle::succeeded(&db, &attempt, &scopes[0].0)
@@ -187,7 +193,9 @@ pub async fn end_session(id: String) -> Result<(), AppError> {
     let result = if ended {
         Ok(())
     } else {
-        Err(AppError::NotFound("That session".into()))
+        Err(AppError::NotFound(
+            crate::t!(validation.that_session).into(),
+        ))
     };
     if result.is_ok() && id == who.session_id {
         let settings = auth::settings()?;
@@ -221,7 +229,7 @@ async fn change_password_inner(
     if new_password != confirm {
         return Err(AppError::invalid(
             "confirm",
-            "does not match the new password",
+            crate::t!(validation.new_password_mismatch),
         ));
     }
     let account = crate::db::account::find_by_email(&db, &who.email)
@@ -238,7 +246,10 @@ async fn change_password_inner(
         .await
         .map_err(internal)?;
     if !ok {
-        return Err(AppError::invalid("current", "is not your current password"));
+        return Err(AppError::invalid(
+            "current",
+            crate::t!(validation.not_current_password),
+        ));
     }
     throttle::succeeded(&db, &attempt, &scopes[0].0)
         .await

@@ -58,7 +58,7 @@ async fn create_cohort_inner(who: auth::Principal, cohort: NewCohort) -> Result<
     if ends < starts {
         return Err(AppError::invalid(
             "cohort[ends_on]",
-            "must not be before the start date",
+            crate::t!(validation.ends_before_start),
         ));
     }
     let db = super::db()?;
@@ -83,7 +83,7 @@ async fn create_cohort_inner(who: auth::Principal, cohort: NewCohort) -> Result<
                 crate::db::is_unique_violation(e, "cohorts_name_key", "cohorts.name")
             });
             return Err(if taken {
-                AppError::invalid("cohort[name]", "another cohort already has this name")
+                AppError::invalid("cohort[name]", crate::t!(validation.cohort_name_taken))
             } else {
                 internal(e)
             });
@@ -120,7 +120,7 @@ pub async fn get_cohort(cohort_id: i64) -> Result<CohortDetail, AppError> {
                 viewer_is_admin: who.is_admin,
                 ..d
             })
-            .ok_or_else(|| AppError::NotFound("That cohort".into()))
+            .ok_or_else(|| AppError::NotFound(crate::t!(validation.that_cohort).into()))
     }
     .await;
     super::answer(result)
@@ -148,7 +148,7 @@ pub async fn update_assessment_settings(
             None => crate::db::cohort::turnaround_days(&db, cohort_id)
                 .await
                 .map_err(internal)?
-                .ok_or_else(|| AppError::NotFound("That cohort".into()))?,
+                .ok_or_else(|| AppError::NotFound(crate::t!(validation.that_cohort).into()))?,
         };
         let settings = crate::domain::cohort::AssessmentSettings {
             blind_review: blind_review.is_some_and(|v| v != "false"),
@@ -161,7 +161,7 @@ pub async fn update_assessment_settings(
         {
             Ok(())
         } else {
-            Err(AppError::NotFound("That cohort".into()))
+            Err(AppError::NotFound(crate::t!(validation.that_cohort).into()))
         }
     }
     .await;
@@ -190,7 +190,7 @@ pub async fn create_invitation(
             .ok_or_else(|| {
                 AppError::invalid(
                     "seats",
-                    format!("must be a whole number from 1 to {INVITATION_MAX_SEATS}"),
+                    crate::i18n::k::validation::whole_number_range(INVITATION_MAX_SEATS),
                 )
             })?;
         let db = super::db()?;
@@ -226,7 +226,7 @@ pub async fn invite_by_email(
         if addresses.len() > 20_000 {
             return Err(AppError::invalid(
                 "addresses",
-                "at most 20,000 characters at a time",
+                crate::t!(validation.addresses_too_long),
             ));
         }
         let list = crate::domain::cohort::parse_address_list(&addresses)
@@ -266,11 +266,11 @@ fn invitation_terms(
 ) -> Result<(Role, i64), AppError> {
     use crate::domain::cohort::INVITATION_MAX_DAYS;
     let role = Role::parse(role)
-        .ok_or_else(|| AppError::invalid("role", "choose teacher, assessor or coordinator"))?;
+        .ok_or_else(|| AppError::invalid("role", crate::t!(validation.choose_role)))?;
     if role == Role::Coordinator && !who.is_admin {
         return Err(AppError::invalid(
             "role",
-            "only an institution coordinator can invite coordinators",
+            crate::t!(validation.only_admin_invites_coordinators),
         ));
     }
     let days = valid_days
@@ -281,7 +281,7 @@ fn invitation_terms(
         .ok_or_else(|| {
             AppError::invalid(
                 "valid_days",
-                format!("must be a whole number of days from 1 to {INVITATION_MAX_DAYS}"),
+                crate::i18n::k::validation::whole_days_range(INVITATION_MAX_DAYS),
             )
         })?;
     Ok((role, days))
@@ -301,7 +301,9 @@ pub async fn revoke_invitation(invitation_id: i64) -> Result<(), AppError> {
             Some(c) => c,
             None => {
                 auth::authorize(Access::SignedIn)?;
-                return Err(AppError::NotFound("That invitation".into()));
+                return Err(AppError::NotFound(
+                    crate::t!(validation.that_invitation).into(),
+                ));
             }
         };
         let who = auth::authorize_cohort(&super::db()?, cohort_id, &[Role::Coordinator]).await?;
@@ -311,7 +313,7 @@ pub async fn revoke_invitation(invitation_id: i64) -> Result<(), AppError> {
         {
             return Err(AppError::invalid(
                 "invitation_id",
-                "this invitation is already revoked",
+                crate::t!(validation.invitation_already_revoked),
             ));
         }
         Ok(cohort_id)
@@ -352,7 +354,7 @@ pub async fn reactivate_member(cohort_id: i64, user_id: i64) -> Result<(), AppEr
         } else {
             Err(AppError::invalid(
                 "user_id",
-                "this member is not deactivated",
+                crate::t!(validation.member_not_deactivated),
             ))
         }
     }

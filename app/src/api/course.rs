@@ -16,7 +16,9 @@ pub async fn get_course(framework: String) -> Result<CourseIndex, AppError> {
         crate::db::course::index(&db, &framework, crate::lang::current())
             .await
             .map_err(internal)
-            .and_then(|c| c.ok_or_else(|| AppError::NotFound("That framework".into()))),
+            .and_then(|c| {
+                c.ok_or_else(|| AppError::NotFound(crate::t!(validation.that_framework).into()))
+            }),
     )
 }
 
@@ -29,6 +31,8 @@ pub async fn get_course_page(framework: String, page: String) -> Result<PageView
         crate::db::course::view(&db, &framework, &page, crate::lang::current())
             .await
             .map_err(internal)
-            .and_then(|p| p.ok_or_else(|| AppError::NotFound("That course page".into()))),
+            .and_then(|p| {
+                p.ok_or_else(|| AppError::NotFound(crate::t!(validation.that_course_page).into()))
+            }),
     )
 }

@@ -22,7 +22,7 @@ fn issuer() -> Result<std::sync::Arc<crate::credentials::issuer::Issuer>, AppErr
 
 #[cfg(feature = "ssr")]
 fn not_found() -> AppError {
-    AppError::NotFound("That credential".into())
+    AppError::NotFound(crate::t!(validation.that_credential).into())
 }
 
 /// A public id as issued: 32 lowercase hexadecimal digits.
@@ -150,7 +150,7 @@ pub async fn cohort_credentials(cohort: i64) -> Result<Vec<CohortCredential>, Ap
     let found = crate::db::credential::of_cohort(&db, viewer, cohort)
         .await
         .map_err(internal)?;
-    super::answer(found.ok_or_else(|| AppError::NotFound("That cohort".into())))
+    super::answer(found.ok_or_else(|| AppError::NotFound(crate::t!(validation.that_cohort).into())))
 }
 
 /// A coordinator revokes a credential of a teacher of their cohort, with a reason that the
@@ -163,14 +163,14 @@ pub async fn revoke_credential(cohort: i64, id: String, reason: String) -> Resul
         if reason.is_empty() {
             return Err(AppError::invalid(
                 "revoke[reason]",
-                "say why the credential is revoked (the verification page shows it)",
+                crate::t!(validation.revoke_reason_required),
             ));
         }
         let max = crate::domain::credential::REASON_MAX;
         if reason.chars().count() > max {
             return Err(AppError::invalid(
                 "revoke[reason]",
-                format!("must be at most {max} characters"),
+                crate::i18n::k::validation::at_most_chars(max),
             ));
         }
         if !valid_id(&id) {
@@ -200,7 +200,7 @@ pub async fn revoke_credential(cohort: i64, id: String, reason: String) -> Resul
             Err(crate::db::credential::RevokeRefused::NotFound) => Err(not_found()),
             Err(crate::db::credential::RevokeRefused::AlreadyRevoked) => Err(AppError::invalid(
                 "revoke[reason]",
-                "this credential is already revoked",
+                crate::t!(validation.credential_already_revoked),
             )),
         }
     }

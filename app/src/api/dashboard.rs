@@ -21,7 +21,9 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
             crate::db::dashboard::load(&db, who.user_id)
                 .await
                 .map_err(internal)
-                .and_then(|d| d.ok_or_else(|| AppError::NotFound("A framework".into()))),
+                .and_then(|d| {
+                    d.ok_or_else(|| AppError::NotFound(crate::t!(validation.a_framework).into()))
+                }),
         )
         .await,
     )

@@ -30,7 +30,7 @@ pub async fn get_evaluation(
         )
         .await
         .map_err(internal)?
-        .ok_or_else(|| AppError::NotFound("That cohort".into()))
+        .ok_or_else(|| AppError::NotFound(crate::t!(validation.that_cohort).into()))
     }
     .await;
     let result = match super::db() {
@@ -57,7 +57,7 @@ pub async fn get_institution_evaluation(
             "" => crate::db::framework::default_slug(&db)
                 .await
                 .map_err(internal)?
-                .ok_or_else(|| AppError::NotFound("A framework".into()))?,
+                .ok_or_else(|| AppError::NotFound(crate::t!(validation.a_framework).into()))?,
             s => s.to_owned(),
         };
         crate::db::evaluation::evaluation(
@@ -69,7 +69,7 @@ pub async fn get_institution_evaluation(
         )
         .await
         .map_err(internal)?
-        .ok_or_else(|| AppError::NotFound("That framework".into()))
+        .ok_or_else(|| AppError::NotFound(crate::t!(validation.that_framework).into()))
     }
     .await;
     let result = match super::db() {
@@ -87,7 +87,7 @@ pub fn join_range(from: &str, to: &str) -> Result<(i64, i64), AppError> {
         if value.trim().is_empty() {
             return Ok(open);
         }
-        day_start(value).ok_or_else(|| AppError::invalid(field, "a date as YYYY-MM-DD is needed"))
+        day_start(value).ok_or_else(|| AppError::invalid(field, crate::t!(validation.date_needed)))
     };
     let start = day("from", from, i64::MIN)?;
     let end = match day("to", to, i64::MAX)? {
@@ -95,7 +95,10 @@ pub fn join_range(from: &str, to: &str) -> Result<(i64, i64), AppError> {
         last => last + DAY_MS,
     };
     if end <= start {
-        return Err(AppError::invalid("to", "the end comes before the start"));
+        return Err(AppError::invalid(
+            "to",
+            crate::t!(validation.end_before_start),
+        ));
     }
     Ok((start, end))
 }

@@ -38,11 +38,9 @@ pub async fn get_framework(slug: String) -> Result<FrameworkView, AppError> {
         anyhow::Ok(Some(view))
     }
     .await;
-    super::answer(
-        result
-            .map_err(crate::error::internal)
-            .and_then(|f| f.ok_or_else(|| AppError::NotFound("That framework".into()))),
-    )
+    super::answer(result.map_err(crate::error::internal).and_then(|f| {
+        f.ok_or_else(|| AppError::NotFound(crate::t!(validation.that_framework).into()))
+    }))
 }
 
 /// One competency with its indicators.
@@ -69,9 +67,7 @@ pub async fn get_competency(
         anyhow::Ok(Some(view))
     }
     .await;
-    super::answer(
-        result
-            .map_err(crate::error::internal)
-            .and_then(|c| c.ok_or_else(|| AppError::NotFound("That competency".into()))),
-    )
+    super::answer(result.map_err(crate::error::internal).and_then(|c| {
+        c.ok_or_else(|| AppError::NotFound(crate::t!(validation.that_competency).into()))
+    }))
 }

@@ -49,7 +49,7 @@ pub async fn get_invitation(token: String) -> Result<InvitationInfo, AppError> {
     super::answer(
         found
             .map(|(_, _, info)| info)
-            .ok_or_else(|| AppError::NotFound("That invitation".into())),
+            .ok_or_else(|| AppError::NotFound(crate::t!(validation.that_invitation).into())),
     )
 }
 
@@ -61,7 +61,7 @@ async fn open_invitation(
     let (id, cohort_id, info) = crate::db::cohort::invitation_info(db, token.trim())
         .await
         .map_err(internal)?
-        .ok_or_else(|| AppError::NotFound("That invitation".into()))?;
+        .ok_or_else(|| AppError::NotFound(crate::t!(validation.that_invitation).into()))?;
     if info.state != InvitationState::Open {
         return Err(AppError::invalid("token", info.state.explanation()));
     }
@@ -179,11 +179,7 @@ pub async fn sign_up_info(code: String) -> Result<PendingSignUp, AppError> {
                 cohort_name: r.cohort_name,
                 role: r.role,
             })
-            .ok_or_else(|| {
-                AppError::NotFound(
-                    "That sign-up link (it may have been used or have expired: open the invitation and sign up again)".into(),
-                )
-            }),
+            .ok_or_else(|| AppError::NotFound(crate::t!(validation.that_sign_up_link).into())),
     )
 }
 
@@ -211,8 +207,7 @@ async fn finish_sign_up_inner(
     name: String,
 ) -> Result<String, AppError> {
     let db = super::db()?;
-    let used_or_expired =
-        "this link has been used or has expired: open the invitation and sign up again";
+    let used_or_expired = crate::t!(validation.sign_up_link_used);
     let request = crate::db::sign_up::find(&db, code.trim())
         .await
         .map_err(internal)?
@@ -231,7 +226,10 @@ async fn finish_sign_up_inner(
     auth::password::check_new(&password, &request.email, &request.name)
         .map_err(|m| AppError::invalid("password", m))?;
     if password != confirm {
-        return Err(AppError::invalid("confirm", "does not match the password"));
+        return Err(AppError::invalid(
+            "confirm",
+            crate::t!(validation.password_mismatch),
+        ));
     }
     let hash = auth::password::hash(password).await.map_err(internal)?;
     let mut tx = db.begin_write().await.map_err(|e| internal(e.into()))?;
@@ -250,19 +248,24 @@ async fn finish_sign_up_inner(
             InvitationState::UsedUp.explanation(),
         ));
     }
-    let user_id =
-        match crate::db::account::create(&mut tx, &request.email, &request.name, &hash, false)
-            .await
-        {
-            Ok(id) => id,
-            Err(crate::db::account::CreateUserError::EmailTaken) => {
-                return Err(AppError::invalid(
-                    "code",
-                    "this address has an account now: sign in with it, then open the invitation again to join",
-                ))
-            }
-            Err(crate::db::account::CreateUserError::Other(e)) => return Err(internal(e)),
-        };
+    let user_id = match crate::db::account::create(
+        &mut tx,
+        &request.email,
+        &request.name,
+        &hash,
+        false,
+    )
+    .await
+    {
+        Ok(id) => id,
+        Err(crate::db::account::CreateUserError::EmailTaken) => {
+            return Err(AppError::invalid(
+                "code",
+                crate::t!(validation.address_has_account),
+            ))
+        }
+        Err(crate::db::account::CreateUserError::Other(e)) => return Err(internal(e)),
+    };
     let seat = Seat {
         invitation_id: request.invitation_id,
         cohort_id: request.cohort_id,
@@ -372,9 +375,11 @@ pub async fn reset_info(token: String) -> Result<String, AppError> {
     let found = crate::db::cohort::find_reset(&db, token.trim())
         .await
         .map_err(internal)?;
-    super::answer(found.map(|(_, _, _, name)| name).ok_or_else(|| {
-        AppError::NotFound("That reset link (it may have been used or have expired)".into())
-    }))
+    super::answer(
+        found
+            .map(|(_, _, _, name)| name)
+            .ok_or_else(|| AppError::NotFound(crate::t!(validation.that_reset_link).into())),
+    )
 }
 
 /// Sets a new password through a one-time reset link; every session of the person ends.
@@ -390,15 +395,24 @@ pub async fn reset_password(
         let (reset_id, user_id, email, name) = crate::db::cohort::find_reset(&db, token.trim())
             .await
             .map_err(internal)?
-            .ok_or_else(|| AppError::invalid("token", "this reset link has been used or has expired; ask your coordinator for a new one"))?;
+            .ok_or_else(|| AppError::invalid("token", crate::t!(validation.reset_link_used)))?;
         auth::password::check_new(&new_password, &email, &name)
             .map_err(|m| AppError::invalid("new_password", m))?;
         if new_password != confirm {
-            return Err(AppError::invalid("confirm", "does not match the new password"));
+            return Err(AppError::invalid(
+                "confirm",
+                crate::t!(validation.new_password_mismatch),
+            ));
         }
         let hash = auth::password::hash(new_password).await.map_err(internal)?;
-        if !crate::db::cohort::complete_reset(&db, reset_id, user_id, &hash).await.map_err(internal)? {
-            return Err(AppError::invalid("token", "this reset link has just been used"));
+        if !crate::db::cohort::complete_reset(&db, reset_id, user_id, &hash)
+            .await
+            .map_err(internal)?
+        {
+            return Err(AppError::invalid(
+                "token",
+                crate::t!(validation.reset_link_just_used),
+            ));
         }
         Ok(())
     }

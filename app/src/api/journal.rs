@@ -51,7 +51,7 @@ pub struct EntrySave {
 
 #[cfg(feature = "ssr")]
 fn not_found() -> AppError {
-    AppError::NotFound("That journal entry".into())
+    AppError::NotFound(crate::t!(validation.that_journal_entry).into())
 }
 
 /// The caller's entries (`bin`: the ones in the bin).

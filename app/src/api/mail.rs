@@ -42,7 +42,7 @@ pub async fn get_mail_settings(token: String) -> Result<MailSettings, AppError> 
                 email: mask_email(&s.email),
                 reminders: s.reminders,
             })
-            .ok_or_else(|| AppError::NotFound("That e-mail settings link".into()))
+            .ok_or_else(|| AppError::NotFound(crate::t!(validation.that_mail_settings_link).into()))
     }
     .await;
     super::answer(result)
@@ -66,7 +66,9 @@ pub async fn save_mail_settings(
         {
             Ok(())
         } else {
-            Err(AppError::NotFound("That e-mail settings link".into()))
+            Err(AppError::NotFound(
+                crate::t!(validation.that_mail_settings_link).into(),
+            ))
         }
     }
     .await;

@@ -236,7 +236,9 @@ pub(crate) async fn authority_over(
         .map_err(crate::error::internal)?;
     match may_manage(who.is_admin, target) {
         Ok(()) => Ok(()),
-        Err(Refusal::NotHere) => answer(Err(AppError::NotFound("That person".into()))),
+        Err(Refusal::NotHere) => answer(Err(AppError::NotFound(
+            crate::t!(validation.that_person).into(),
+        ))),
         Err(refusal) => {
             tracing::warn!(
                 actor = who.user_id,

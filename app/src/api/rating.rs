@@ -43,7 +43,9 @@ pub async fn get_checklist(
     let result = crate::db::rating::checklist(&db, who.user_id, &framework, &competency)
         .await
         .map_err(internal)
-        .and_then(|c| c.ok_or_else(|| AppError::NotFound("That competency".into())));
+        .and_then(|c| {
+            c.ok_or_else(|| AppError::NotFound(crate::t!(validation.that_competency).into()))
+        });
     super::answer(super::localized(&db, result).await)
 }
 
@@ -56,15 +58,18 @@ pub async fn save_rating(rating: RatingForm) -> Result<i64, AppError> {
     );
     let result = async {
         let who = auth::authorize(Access::SignedIn)?;
-        let phase = Phase::parse(&rating.phase)
-            .ok_or_else(|| AppError::invalid("rating[phase]", "must be baseline or current"))?;
+        let phase = Phase::parse(&rating.phase).ok_or_else(|| {
+            AppError::invalid("rating[phase]", crate::t!(validation.phase_choice))
+        })?;
         let level = rating
             .level
             .trim()
             .parse::<i64>()
             .ok()
             .and_then(Level::from_value)
-            .ok_or_else(|| AppError::invalid("rating[level]", "choose one of the four levels"))?;
+            .ok_or_else(|| {
+                AppError::invalid("rating[level]", crate::t!(validation.choose_level))
+            })?;
         let note = parse_note(&rating.note).map_err(|m| AppError::invalid("rating[note]", m))?;
         let url = parse_evidence_url(&rating.evidence_url)
             .map_err(|m| AppError::invalid("rating[evidence_url]", m))?;
@@ -78,7 +83,7 @@ pub async fn save_rating(rating: RatingForm) -> Result<i64, AppError> {
         crate::db::rating::save(&db, who.user_id, &rating.framework, &rating.indicator, &new)
             .await
             .map_err(internal)?
-            .ok_or_else(|| AppError::NotFound("That indicator".into()))
+            .ok_or_else(|| AppError::NotFound(crate::t!(validation.that_indicator).into()))
     }
     .await;
     super::form_reply(result, |_| {

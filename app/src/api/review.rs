@@ -56,7 +56,7 @@ fn viewer(who: &Principal) -> Viewer {
 
 #[cfg(feature = "ssr")]
 fn not_found() -> AppError {
-    AppError::NotFound("That submission".into())
+    AppError::NotFound(crate::t!(validation.that_submission).into())
 }
 
 #[cfg(feature = "ssr")]
@@ -64,10 +64,7 @@ fn refused(r: Refused) -> AppError {
     match r {
         Refused::NotFound => not_found(),
         Refused::Taken(why) => AppError::invalid("form", why),
-        Refused::NotWaiting => AppError::invalid(
-            "form",
-            "this submission is not waiting for that review any more (a decision is final)",
-        ),
+        Refused::NotWaiting => AppError::invalid("form", crate::t!(validation.not_waiting_review)),
         Refused::Invalid { field, message } => AppError::Invalid { field, message },
     }
 }
@@ -138,7 +135,7 @@ pub async fn assign_submission(id: i64, assessor: String) -> Result<(), AppError
         let assessor: i64 = assessor
             .trim()
             .parse()
-            .map_err(|_| AppError::invalid("assessor", "choose an assessor"))?;
+            .map_err(|_| AppError::invalid("assessor", crate::t!(validation.choose_assessor)))?;
         let db = super::db()?;
         crate::db::review::assign(
             &db,
@@ -184,7 +181,7 @@ pub async fn decide(review: ReviewForm) -> Result<(), AppError> {
                 .ok_or_else(|| {
                     AppError::invalid(
                         format!("review[level][{slug}]"),
-                        "choose Not evident, Partly evident or Evident",
+                        crate::t!(validation.choose_rubric_level),
                     )
                 })?;
             let comment = review
@@ -195,7 +192,7 @@ pub async fn decide(review: ReviewForm) -> Result<(), AppError> {
             if comment.chars().count() > COMMENT_MAX {
                 return Err(AppError::invalid(
                     format!("review[comment][{slug}]"),
-                    format!("must be at most {COMMENT_MAX} characters"),
+                    crate::i18n::k::validation::at_most_chars(COMMENT_MAX),
                 ));
             }
             ratings.push((slug.clone(), level, comment));
@@ -206,7 +203,7 @@ pub async fn decide(review: ReviewForm) -> Result<(), AppError> {
             _ => {
                 return Err(AppError::invalid(
                     "review[decision]",
-                    "choose Competent or Not yet",
+                    crate::t!(validation.choose_decision),
                 ))
             }
         };
@@ -214,26 +211,26 @@ pub async fn decide(review: ReviewForm) -> Result<(), AppError> {
         if feedback.is_empty() {
             return Err(AppError::invalid(
                 "review[feedback]",
-                "write overall feedback for the teacher",
+                crate::t!(validation.feedback_required),
             ));
         }
         if feedback.chars().count() > FEEDBACK_MAX {
             return Err(AppError::invalid(
                 "review[feedback]",
-                format!("must be at most {FEEDBACK_MAX} characters"),
+                crate::i18n::k::validation::at_most_chars(FEEDBACK_MAX),
             ));
         }
         let improve = review.improve.trim().to_owned();
         if !competent && improve.is_empty() {
             return Err(AppError::invalid(
                 "review[improve]",
-                "say what the teacher should improve for the next attempt",
+                crate::t!(validation.improve_required),
             ));
         }
         if improve.chars().count() > FEEDBACK_MAX {
             return Err(AppError::invalid(
                 "review[improve]",
-                format!("must be at most {FEEDBACK_MAX} characters"),
+                crate::i18n::k::validation::at_most_chars(FEEDBACK_MAX),
             ));
         }
         let db = super::db()?;
@@ -261,7 +258,9 @@ pub async fn get_moderation(cohort: i64) -> Result<ModerationView, AppError> {
     let result = crate::db::review::moderation(&db, viewer(&who), CohortId::new(cohort))
         .await
         .map_err(internal)
-        .and_then(|v| v.ok_or_else(|| AppError::NotFound("That cohort".into())));
+        .and_then(|v| {
+            v.ok_or_else(|| AppError::NotFound(crate::t!(validation.that_cohort).into()))
+        });
     super::answer(super::localized(&db, result).await)
 }
 
@@ -276,7 +275,12 @@ pub async fn sample_moderation(cohort: i64, percent: String) -> Result<u32, AppE
             .parse()
             .ok()
             .filter(|p| (1..=100).contains(p))
-            .ok_or_else(|| AppError::invalid("percent", "give a whole number from 1 to 100"))?;
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "percent",
+                    crate::i18n::k::validation::give_whole_number(100),
+                )
+            })?;
         let db = super::db()?;
         crate::db::review::sample(&db, viewer(&who), CohortId::new(cohort), percent)
             .await
@@ -314,16 +318,24 @@ pub async fn resolve_moderation(id: i64, stands: String, note: String) -> Result
         let second = match stands.as_str() {
             "first" => false,
             "second" => true,
-            _ => return Err(AppError::invalid("stands", "choose whose decision stands")),
+            _ => {
+                return Err(AppError::invalid(
+                    "stands",
+                    crate::t!(validation.choose_standing_decision),
+                ))
+            }
         };
         let note = note.trim();
         if note.is_empty() {
-            return Err(AppError::invalid("note", "say why, for the record"));
+            return Err(AppError::invalid(
+                "note",
+                crate::t!(validation.note_required),
+            ));
         }
         if note.chars().count() > FEEDBACK_MAX {
             return Err(AppError::invalid(
                 "note",
-                format!("must be at most {FEEDBACK_MAX} characters"),
+                crate::i18n::k::validation::at_most_chars(FEEDBACK_MAX),
             ));
         }
         let db = super::db()?;
@@ -331,7 +343,9 @@ pub async fn resolve_moderation(id: i64, stands: String, note: String) -> Result
             .await
             .map_err(internal)?
             .map_err(|r| match r {
-                Refused::NotFound => AppError::NotFound("That moderation".into()),
+                Refused::NotFound => {
+                    AppError::NotFound(crate::t!(validation.that_moderation).into())
+                }
                 other => refused(other),
             })
     }
@@ -356,7 +370,7 @@ pub async fn allow_attempt(
         if reason.chars().count() > 500 {
             return Err(AppError::invalid(
                 "reason",
-                "must be at most 500 characters",
+                crate::i18n::k::validation::at_most_chars(500),
             ));
         }
         let db = super::db()?;
@@ -372,7 +386,7 @@ pub async fn allow_attempt(
         .await
         .map_err(internal)?
         .map_err(|r| match r {
-            Refused::NotFound => AppError::NotFound("That teacher".into()),
+            Refused::NotFound => AppError::NotFound(crate::t!(validation.that_teacher).into()),
             other => refused(other),
         })
     }

@@ -33,7 +33,7 @@ pub async fn get_statement() -> Result<LearningStatement, AppError> {
     let found = crate::db::statement::load(&db, &issuer, who.user_id)
         .await
         .map_err(internal)?;
-    let result = found.ok_or_else(|| AppError::NotFound("The course".into()));
+    let result = found.ok_or_else(|| AppError::NotFound(crate::t!(validation.the_course).into()));
     super::answer(super::localized(&db, result).await)
 }
 
@@ -49,7 +49,7 @@ pub async fn save_statement(statement: StatementForm) -> Result<(), AppError> {
             if n > TEXT_MAX {
                 return Err(AppError::invalid(
                     format!("statement[text][{}]", part.key()),
-                    format!("must be at most {TEXT_MAX} characters (it has {n})"),
+                    crate::i18n::k::validation::at_most_chars_has(TEXT_MAX, n),
                 ));
             }
             texts.push((part, text));
@@ -87,10 +87,10 @@ pub async fn sign_statement() -> Result<String, AppError> {
             Ok(id) => Ok(id),
             Err(crate::db::credential::RecordRefused::NoBadge) => Err(AppError::invalid(
                 "statement",
-                "cannot be signed yet: a signed record holds your badges, and you hold none",
+                crate::t!(validation.statement_no_badge),
             )),
             Err(crate::db::credential::RecordRefused::NoFramework) => {
-                Err(AppError::NotFound("The course".into()))
+                Err(AppError::NotFound(crate::t!(validation.the_course).into()))
             }
         }
     }
@@ -118,7 +118,9 @@ pub async fn withdraw_statement() -> Result<(), AppError> {
         {
             Ok(())
         } else {
-            Err(AppError::NotFound("A signed record".into()))
+            Err(AppError::NotFound(
+                crate::t!(validation.a_signed_record).into(),
+            ))
         }
     }
     .await;

@@ -46,7 +46,7 @@ pub fn evidence_path(framework: &str, competency: &str) -> String {
 
 #[cfg(feature = "ssr")]
 fn not_found() -> AppError {
-    AppError::NotFound("That competency".into())
+    AppError::NotFound(crate::t!(validation.that_competency).into())
 }
 
 /// Checks a draft form against the competency's indicators; `submit` also requires every
@@ -93,7 +93,7 @@ fn validate(
     if submit && evidence == 0 {
         problems.push((
             "draft[evidence]".to_owned(),
-            "offer at least one piece of evidence (a journal entry, a file, your checklist note or a link) before submitting".to_owned(),
+            crate::t!(validation.evidence_required).to_owned(),
         ));
     }
     if problems.is_empty() {
@@ -107,11 +107,10 @@ fn validate(
 fn refused(r: Refused) -> AppError {
     match r {
         Refused::NotFound => not_found(),
-        Refused::NoCohort => AppError::invalid(
-            "form",
-            "you are not a teacher in a cohort of this framework yet; join one through your coordinator's invitation to submit evidence",
-        ),
-        Refused::Closed(why) => AppError::invalid("form", format!("nothing can be changed: {why}")),
+        Refused::NoCohort => AppError::invalid("form", crate::t!(validation.no_cohort)),
+        Refused::Closed(why) => {
+            AppError::invalid("form", crate::i18n::k::validation::nothing_can_change(why))
+        }
     }
 }
 
@@ -197,7 +196,7 @@ pub async fn get_preview(framework: String, competency: String) -> Result<Snapsh
         crate::db::submission::preview(&db, UserId::new(who.user_id), competency.id)
             .await
             .map_err(internal)?
-            .ok_or_else(|| AppError::NotFound("A saved draft".into()))
+            .ok_or_else(|| AppError::NotFound(crate::t!(validation.a_saved_draft).into()))
     }
     .await;
     let result = super::localized(&db, result).await;

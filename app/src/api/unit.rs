@@ -56,9 +56,9 @@ pub async fn get_unit(framework: String, unit: String) -> Result<UnitView, AppEr
     }
     .await;
     super::answer(
-        result
-            .map_err(internal)
-            .and_then(|u| u.ok_or_else(|| AppError::NotFound("That unit".into()))),
+        result.map_err(internal).and_then(|u| {
+            u.ok_or_else(|| AppError::NotFound(crate::t!(validation.that_unit).into()))
+        }),
     )
 }
 
@@ -74,7 +74,7 @@ pub async fn set_unit_done(framework: String, unit: String, done: bool) -> Resul
         if found {
             Ok(done)
         } else {
-            Err(AppError::NotFound("That unit".into()))
+            Err(AppError::NotFound(crate::t!(validation.that_unit).into()))
         }
     }
     .await;
@@ -94,7 +94,7 @@ pub async fn answer_scenario(
         if answer.trim().is_empty() {
             return Err(AppError::invalid(
                 "answer",
-                "write your answer first: a few sentences in your own words are enough",
+                crate::t!(validation.answer_required),
             ));
         }
         crate::domain::journal::check_body(&answer).map_err(|m| AppError::invalid("answer", m))?;
@@ -102,7 +102,7 @@ pub async fn answer_scenario(
         let found = crate::db::unit::view(&db, &framework, &unit, Some(who.user_id))
             .await
             .map_err(internal)?
-            .ok_or_else(|| AppError::NotFound("That unit".into()))?;
+            .ok_or_else(|| AppError::NotFound(crate::t!(validation.that_unit).into()))?;
         if let Some(id) = found.answer_entry {
             // Answered before (another tab, a double click): keep the first, add nothing.
             return Ok(id);
@@ -110,9 +110,10 @@ pub async fn answer_scenario(
         let links = crate::db::journal::resolve_links(&db, &framework, "", &unit)
             .await
             .map_err(internal)?;
-        let title =
-            crate::domain::journal::parse_title(&format!("My answer: {}", found.summary.title))
-                .map_err(|m| AppError::invalid("answer", m))?;
+        let title = crate::domain::journal::parse_title(
+            &crate::i18n::k::validation::my_answer_title(&found.summary.title),
+        )
+        .map_err(|m| AppError::invalid("answer", m))?;
         let (id, _) = crate::db::journal::create(&db, who.user_id, &links, &title, &answer)
             .await
             .map_err(internal)?;

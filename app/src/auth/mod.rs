@@ -99,7 +99,7 @@ pub async fn authorize_cohort(
             .map_err(crate::error::internal)?
     {
         crate::components::status::set_http_status(404);
-        return Err(AppError::NotFound("That cohort".into()));
+        return Err(AppError::NotFound(crate::t!(validation.that_cohort).into()));
     }
     Ok(who)
 }

@@ -49,30 +49,28 @@ fn common_passwords() -> &'static std::collections::HashSet<&'static str> {
 pub fn check_new(password: &str, email: &str, name: &str) -> Result<(), String> {
     let len = password.chars().count();
     if len < PASSWORD_MIN {
-        return Err(format!(
-            "must be at least {PASSWORD_MIN} characters (it has {len})"
+        return Err(crate::i18n::k::validation::at_least_chars_has(
+            PASSWORD_MIN,
+            len,
         ));
     }
     if len > PASSWORD_MAX {
-        return Err(format!("must be at most {PASSWORD_MAX} characters"));
+        return Err(crate::i18n::k::validation::at_most_chars(PASSWORD_MAX));
     }
     let lower = password.to_lowercase();
     if common_passwords().contains(lower.as_str()) {
-        return Err(
-            "is too common; choose something others would not guess, such as a few unrelated words"
-                .into(),
-        );
+        return Err(crate::t!(validation.password_too_common).into());
     }
     let local = email.split('@').next().unwrap_or_default().to_lowercase();
     if lower == email.to_lowercase()
         || (!local.is_empty() && lower == local)
         || lower == name.to_lowercase()
     {
-        return Err("must not be your name or email address".into());
+        return Err(crate::t!(validation.password_is_name).into());
     }
     let first = password.chars().next();
     if password.chars().all(|c| Some(c) == first) {
-        return Err("must not be one character repeated".into());
+        return Err(crate::t!(validation.password_one_char).into());
     }
     Ok(())
 }

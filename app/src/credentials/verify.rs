@@ -9,7 +9,9 @@ use super::{verify_credential, ContextLoader, Error, KeyResolver};
 use crate::domain::credential::{
     AlignmentRow, Check, ContainedRow, CredentialSummary, ResultRow, Verdict, Verification,
 };
-use crate::domain::time::{parse_xsd_date_time, utc_date};
+use crate::domain::time::{long_date, parse_xsd_date_time};
+use crate::i18n::k::verify as words;
+use crate::t;
 
 /// What the status list says about a credential.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,14 +41,10 @@ pub fn within_limits(doc: &Value) -> Result<(), String> {
     while let Some((v, depth)) = stack.pop() {
         nodes += 1;
         if nodes > MAX_NODES {
-            return Err(format!(
-                "it holds more than {MAX_NODES} values; no credential is that large"
-            ));
+            return Err(words::too_many_values(MAX_NODES));
         }
         if depth > MAX_DEPTH {
-            return Err(format!(
-                "it nests more than {MAX_DEPTH} levels deep; no credential does"
-            ));
+            return Err(words::too_deep(MAX_DEPTH));
         }
         match v {
             Value::Array(items) => stack.extend(items.iter().map(|i| (i, depth + 1))),
@@ -99,8 +97,8 @@ impl Kind {
     /// The first check's label.
     fn label(self) -> &'static str {
         match self {
-            Kind::Badge => "Open Badges 3.0 credential",
-            Kind::Record => "CLR 2.0 record",
+            Kind::Badge => t!(verify.check_ob3),
+            Kind::Record => t!(verify.check_clr),
         }
     }
 }
@@ -122,9 +120,7 @@ fn shape(doc: &Value) -> Result<(DataModel, Kind), String> {
     let model = match contexts.first() {
         Some(&super::loader::CREDENTIALS_V2) => DataModel::V2,
         Some(&super::loader::CREDENTIALS_V1) => DataModel::V1_1,
-        _ => {
-            return Err("its first @context is not the VC Data Model context (2.0, or 1.1)".into())
-        }
+        _ => return Err(t!(verify.shape_first_context).to_owned()),
     };
     let kind = if has_type(doc, "ClrCredential") {
         Kind::Record
@@ -142,30 +138,25 @@ fn shape(doc: &Value) -> Result<(DataModel, Kind), String> {
         ),
     };
     if !contexts.iter().skip(1).any(|c| c.starts_with(prefix)) {
-        return Err(format!("it has no {what} @context"));
+        return Err(words::shape_no_context(what));
     }
     if !has_type(doc, "VerifiableCredential")
         || !(kind == Kind::Record
             || has_type(doc, "OpenBadgeCredential")
             || has_type(doc, "AchievementCredential"))
     {
-        return Err(
-            "its type is not VerifiableCredential and OpenBadgeCredential (or AchievementCredential, or ClrCredential)"
-                .into(),
-        );
+        return Err(t!(verify.shape_type).to_owned());
     }
     if !doc.get("credentialSubject").is_some_and(Value::is_object) {
-        return Err("it has no credentialSubject".into());
+        return Err(t!(verify.shape_no_subject).to_owned());
     }
     if kind == Kind::Record {
         let n = super::clr::embedded(doc).len();
         if n == 0 {
-            return Err("its ClrSubject embeds no verifiableCredential".into());
+            return Err(t!(verify.shape_nothing_embedded).to_owned());
         }
         if n > MAX_EMBEDDED {
-            return Err(format!(
-                "it embeds {n} credentials; this page checks at most {MAX_EMBEDDED}"
-            ));
+            return Err(words::shape_too_many_embedded(n, MAX_EMBEDDED));
         }
     }
     Ok((model, kind))
@@ -183,9 +174,7 @@ pub fn not_checkable(doc: &Value) -> Option<String> {
         c.starts_with("https://w3id.org/openbadges/v2")
             || *c == "https://openbadgespec.org/v2/context.json"
     }) || (has_type(doc, "Assertion") && doc.get("badge").is_some());
-    ob2.then(|| {
-        "it is an Open Badges 2.0 assertion; this page checks Open Badges 3.0 credentials (an OB 2.0 badge is checked at its issuer's hosted address)".to_owned()
-    })
+    ob2.then(|| t!(verify.ob2_assertion).to_owned())
 }
 
 /// Whether `text` is a compact JWS (three base64url parts): a credential secured as a JWT
@@ -206,11 +195,11 @@ pub fn is_compact_jws(text: &str) -> bool {
 pub fn cannot_check(why: &str) -> Verification {
     Verification {
         verdict: Verdict::CannotCheck,
-        reason: format!("This cannot be checked here: {why}."),
+        reason: words::cannot_check_reason(why),
         checks: vec![Check {
-            label: "Open Badges 3.0 credential".into(),
+            label: t!(verify.check_ob3).into(),
             ok: false,
-            detail: format!("Not checked: {why}."),
+            detail: words::cannot_check_detail(why),
         }],
         summary: None,
         signer: None,
@@ -383,23 +372,15 @@ fn problem_code(e: &Error) -> &'static str {
 
 fn explain(e: &Error) -> String {
     match e {
-        Error::BadSignature => {
-            "the signature does not match: the credential was changed after it was signed".into()
+        Error::BadSignature => t!(verify.explain_bad_signature).into(),
+        Error::Key(m) if m.starts_with("unknown DID") => {
+            words::explain_unknown_issuer(m.trim_start_matches("unknown DID "))
         }
-        Error::Key(m) if m.starts_with("unknown DID") => format!(
-            "its issuer is not known here ({}); only credentials issued by this service (or signed with a did:key) can be checked on this page",
-            m.trim_start_matches("unknown DID ")
-        ),
-        Error::Key(m) => format!("the issuer's key could not be used: {m}"),
-        Error::NotAuthorized(m) => format!("the key is not the issuer's: {m}"),
-        Error::Unsafe(w) => format!(
-            "it contains terms no context defines, which a signature would not cover: {}",
-            w.join("; ")
-        ),
-        Error::Proof(m) => format!("its proof is not usable: {m}"),
-        Error::ContextNotBundled(u) => {
-            format!("it uses a JSON-LD context this verifier does not know: {u}")
-        }
+        Error::Key(m) => words::explain_key(m),
+        Error::NotAuthorized(m) => words::explain_not_authorized(m),
+        Error::Unsafe(w) => words::explain_unsafe(w.join("; ")),
+        Error::Proof(m) => words::explain_proof(m),
+        Error::ContextNotBundled(u) => words::explain_context_not_bundled(u),
         other => other.to_string(),
     }
 }
@@ -420,13 +401,13 @@ pub fn verify(
         Ok(m) => m,
         Err(why) => {
             checks.push(Check {
-                label: "Open Badges 3.0 credential".into(),
+                label: t!(verify.check_ob3).into(),
                 ok: false,
-                detail: format!("Not an Open Badges 3.0 credential: {why}."),
+                detail: words::not_ob3_detail(&why),
             });
             return Verification {
                 verdict: Verdict::Invalid,
-                reason: format!("This is not an Open Badges 3.0 credential: {why}."),
+                reason: words::not_ob3_reason(&why),
                 checks,
                 summary: None,
                 signer: None,
@@ -442,27 +423,22 @@ pub fn verify(
         label: kind.label().into(),
         ok: true,
         detail: match model {
-            DataModel::V2 => format!("VC Data Model 2.0 and {what} contexts and types."),
-            DataModel::V1_1 => format!("VC Data Model 1.1 and {what} contexts and types (its issuance and expiration dates are read as its validity period)."),
+            DataModel::V2 => words::shape_v2(what),
+            DataModel::V1_1 => words::shape_v1_1(what),
         },
     });
     let mut summary = summary(doc);
     let signature = verify_credential(doc, resolver, loader);
     checks.push(match &signature {
         Ok(v) => Check {
-            label: "Signature".into(),
+            label: t!(verify.check_signature).into(),
             ok: true,
-            detail: format!(
-                "Signed by the issuer ({}) with key {} ({}); not changed since.",
-                v.controller,
-                v.verification_method,
-                v.suite.name()
-            ),
+            detail: words::signature_valid(&v.controller, &v.verification_method, v.suite.name()),
         },
         Err(e) => Check {
-            label: "Signature".into(),
+            label: t!(verify.check_signature).into(),
             ok: false,
-            detail: format!("Not valid: {}.", explain(e)),
+            detail: words::signature_invalid(explain(e)),
         },
     });
     let signer = match signature {
@@ -475,9 +451,9 @@ pub fn verify(
                     Verdict::Invalid
                 },
                 reason: if cannot {
-                    format!("This credential cannot be checked here: {}.", explain(&e))
+                    words::reason_cannot_check(explain(&e))
                 } else {
-                    format!("This credential is not valid: {}.", explain(&e))
+                    words::reason_not_valid(explain(&e))
                 },
                 checks,
                 summary: Some(summary),
@@ -499,59 +475,47 @@ pub fn verify(
         _ => Ok(()),
     };
     checks.push(Check {
-        label: "Validity period".into(),
+        label: t!(verify.check_validity).into(),
         ok: period.is_ok(),
         detail: match (&period, from, until) {
-            (Err(Verdict::Invalid), _, _) => "Its dates are not valid dates.".into(),
-            (Err(Verdict::NotYetValid), Some(f), _) => format!("Valid only from {}.", utc_date(f)),
-            (Err(_), _, Some(Some(u))) => format!("Expired on {}.", utc_date(u)),
-            (_, Some(f), Some(Some(u))) => {
-                format!("Valid from {} until {}.", utc_date(f), utc_date(u))
-            }
-            (_, Some(f), _) => format!("Valid from {}; it does not expire.", utc_date(f)),
+            (Err(Verdict::Invalid), _, _) => t!(verify.dates_invalid).into(),
+            (Err(Verdict::NotYetValid), Some(f), _) => words::valid_only_from(long_date(f)),
+            (Err(_), _, Some(Some(u))) => words::expired_on(long_date(u)),
+            (_, Some(f), Some(Some(u))) => words::valid_from_until(long_date(f), long_date(u)),
+            (_, Some(f), _) => words::valid_from_no_expiry(long_date(f)),
             _ => String::new(),
         },
     });
     let answer = status(doc);
     checks.push(Check {
-        label: "Revocation status".into(),
+        label: t!(verify.check_revocation).into(),
         ok: matches!(answer, StatusAnswer::Active | StatusAnswer::None),
         detail: match &answer {
-            StatusAnswer::None => "It has no status list entry; it cannot be revoked.".into(),
-            StatusAnswer::Active => "Not revoked (the issuer's status list was checked).".into(),
-            StatusAnswer::Revoked => "Revoked by its issuer.".into(),
-            StatusAnswer::Unknown(why) => format!("Could not be checked: {why}."),
+            StatusAnswer::None => t!(verify.status_none).into(),
+            StatusAnswer::Active => t!(verify.status_active).into(),
+            StatusAnswer::Revoked => t!(verify.status_revoked).into(),
+            StatusAnswer::Unknown(why) => words::status_unknown(why),
         },
     });
     let (verdict, reason) = if answer == StatusAnswer::Revoked {
-        (
-            Verdict::Revoked,
-            "This credential was issued and signed by its issuer, who has since revoked it.".into(),
-        )
+        (Verdict::Revoked, t!(verify.reason_revoked).to_owned())
     } else {
         match period {
-            Err(Verdict::Expired) => (
-                Verdict::Expired,
-                "This credential was issued and signed by its issuer, and has expired.".to_owned(),
-            ),
+            Err(Verdict::Expired) => (Verdict::Expired, t!(verify.reason_expired).to_owned()),
             Err(Verdict::NotYetValid) => (
                 Verdict::NotYetValid,
-                "This credential is signed by its issuer but is not valid yet.".to_owned(),
+                t!(verify.reason_not_yet_valid).to_owned(),
             ),
-            Err(v) => (v, "This credential's dates are not valid.".to_owned()),
+            Err(v) => (v, t!(verify.reason_dates_invalid).to_owned()),
             Ok(()) => match answer {
-                StatusAnswer::Unknown(why) => (
-                    Verdict::CannotCheck,
-                    format!("The signature is valid, but its revocation status could not be checked: {why}."),
-                ),
+                StatusAnswer::Unknown(why) => {
+                    (Verdict::CannotCheck, words::reason_status_unknown(why))
+                }
                 _ if unconfirmed => (
                     Verdict::Valid,
-                    "The signature is valid and the credential current, but its issuer's identity is not confirmed (a did:key, which anyone can create).".to_owned(),
+                    t!(verify.reason_valid_unconfirmed).to_owned(),
                 ),
-                _ => (
-                    Verdict::Valid,
-                    "This credential is valid: signed by its issuer, unchanged, current and not revoked.".to_owned(),
-                ),
+                _ => (Verdict::Valid, t!(verify.reason_valid).to_owned()),
             },
         }
     };
@@ -560,12 +524,12 @@ pub fn verify(
         let mut worst: Option<(Verdict, String)> = None;
         for (row, credential) in summary.contains.iter_mut().zip(embedded) {
             let report = if super::clr::is_clr(credential) {
-                cannot_check("it is a record inside a record, which this page does not open")
+                cannot_check(t!(verify.record_in_record))
             } else {
                 verify(credential, resolver, loader, status, now_ms)
             };
             checks.push(Check {
-                label: format!("Contains: {}", row.name),
+                label: words::check_contains(&row.name),
                 ok: report.verdict == Verdict::Valid,
                 detail: format!("{}. {}", report.verdict.label(), report.reason),
             });
@@ -578,17 +542,14 @@ pub fn verify(
         match (verdict, worst) {
             (Verdict::Valid, Some((inner, name))) => (
                 inner,
-                format!(
-                    "The record is signed by its issuer, but a credential it contains is not valid now ({}): {name}.",
-                    inner.label().to_lowercase()
-                ),
+                words::reason_record_contains_invalid(inner.label().to_lowercase(), &name),
             ),
             (Verdict::Valid, None) => (
                 Verdict::Valid,
                 if unconfirmed {
                     reason
                 } else {
-                    "This record is valid: signed by its issuer, unchanged, current and not revoked, and so is every credential it contains.".to_owned()
+                    t!(verify.reason_record_valid).to_owned()
                 },
             ),
             other => (other.0, reason),
@@ -597,12 +558,12 @@ pub fn verify(
         (verdict, reason)
     };
     checks.push(Check {
-        label: "Issuer identity".into(),
+        label: t!(verify.check_issuer).into(),
         ok: !unconfirmed,
         detail: if unconfirmed {
-            "Not confirmed: the issuer is a did:key, which anyone can create; nothing links it to an institution.".into()
+            t!(verify.issuer_unconfirmed).into()
         } else {
-            format!("The signing key is published by {signer}.")
+            words::issuer_confirmed(&signer)
         },
     });
     Verification {

@@ -81,7 +81,10 @@ pub async fn load(
         .map(|e| CompetencyLine {
             domain: domain_of(&e.slug),
             title: e.title.clone(),
-            status: e.status.map_or("Not started", |s| s.label()).to_owned(),
+            status: e
+                .status
+                .map_or(crate::t!(assessment.not_started), |s| s.label())
+                .to_owned(),
         })
         .collect();
     let credentials = super::credential::mine(db, issuer, user_id)

@@ -75,7 +75,7 @@ pub async fn by_original(db: &Db, lang: Lang) -> anyhow::Result<HashMap<String, 
     if !lang.is_translation() {
         return Ok(HashMap::new());
     }
-    let rows: Vec<(String, String)> = sqlx::query_as(
+    let query = sqlx::query_as::<_, (String, String)>(
         "SELECT f.title, t.text FROM translations t JOIN frameworks f ON f.id = t.framework_id \
          WHERE t.language = $1 AND t.kind = 'framework' AND t.field = 'title' \
          UNION ALL SELECT f.short_title, t.text FROM translations t JOIN frameworks f ON f.id = t.framework_id \
@@ -96,16 +96,14 @@ pub async fn by_original(db: &Db, lang: Lang) -> anyhow::Result<HashMap<String, 
          JOIN units u ON u.framework_id = t.framework_id AND u.slug = t.slug \
          WHERE t.language = $7 AND t.kind = 'unit' AND t.field = 'summary'",
     )
-    .bind(lang.as_str())
-    .bind(lang.as_str())
-    .bind(lang.as_str())
-    .bind(lang.as_str())
-    .bind(lang.as_str())
-    .bind(lang.as_str())
-    .bind(lang.as_str())
-    .fetch_all(db.pool())
-    .await
-    .context("translations by original")?;
+    ;
+    // The same language for each of the seven parts ($1 … $7: numbered once each, which both
+    // engines accept).
+    let query = (0..7).fold(query, |q, _| q.bind(lang.as_str()));
+    let rows: Vec<(String, String)> = query
+        .fetch_all(db.pool())
+        .await
+        .context("translations by original")?;
     Ok(rows.into_iter().filter(|(o, t)| o != t).collect())
 }
 

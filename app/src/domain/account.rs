@@ -60,13 +60,13 @@ impl Email {
     pub fn parse(input: &str) -> Result<Self, String> {
         let s = input.trim().to_lowercase();
         if s.is_empty() {
-            return Err("enter your email address".into());
+            return Err(crate::t!(validation.enter_email).into());
         }
         if s.chars().count() > Self::MAX_LEN {
-            return Err(format!("must be at most {} characters", Self::MAX_LEN));
+            return Err(crate::i18n::k::validation::at_most_chars(Self::MAX_LEN));
         }
         let Some((local, domain)) = s.rsplit_once('@') else {
-            return Err("must contain an @, like name@school.org".into());
+            return Err(crate::t!(validation.email_needs_at).into());
         };
         let domain_ok = domain.contains('.')
             && !domain.starts_with('.')
@@ -76,10 +76,10 @@ impl Email {
                 .chars()
                 .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
         if local.is_empty() || !domain_ok {
-            return Err("is not a complete address, like name@school.org".into());
+            return Err(crate::t!(validation.email_incomplete).into());
         }
         if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err("must not contain spaces".into());
+            return Err(crate::t!(validation.no_spaces).into());
         }
         Ok(Self(s))
     }
@@ -102,13 +102,13 @@ impl PersonName {
     pub fn parse(input: &str) -> Result<Self, String> {
         let s = input.split_whitespace().collect::<Vec<_>>().join(" ");
         if s.is_empty() {
-            return Err("enter your name".into());
+            return Err(crate::t!(validation.enter_name).into());
         }
         if s.chars().count() > Self::MAX_LEN {
-            return Err(format!("must be at most {} characters", Self::MAX_LEN));
+            return Err(crate::i18n::k::validation::at_most_chars(Self::MAX_LEN));
         }
         if s.chars().any(char::is_control) {
-            return Err("must not contain control characters".into());
+            return Err(crate::t!(validation.no_control_chars).into());
         }
         Ok(Self(s))
     }

@@ -658,20 +658,17 @@ pub fn parse_links(text: &str) -> Result<Vec<(String, String)>, String> {
         }
         let (url, label) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
         let url = crate::domain::rating::parse_evidence_url(url)
-            .map_err(|m| format!("line {}: the address {m}", n + 1))?;
+            .map_err(|m| crate::i18n::k::validation::link_line_address(n + 1, m))?;
         let label = label.trim();
         if label.chars().count() > 200 {
-            return Err(format!(
-                "line {}: the label must be at most 200 characters",
-                n + 1
-            ));
+            return Err(crate::i18n::k::validation::link_line_label_too_long(n + 1));
         }
         out.push((url, label.to_owned()));
     }
     if out.len() > LINKS_MAX {
-        return Err(format!(
-            "at most {LINKS_MAX} links per indicator (found {})",
-            out.len()
+        return Err(crate::i18n::k::validation::too_many_links(
+            LINKS_MAX,
+            out.len(),
         ));
     }
     Ok(out)
@@ -682,12 +679,13 @@ pub fn parse_links(text: &str) -> Result<Vec<(String, String)>, String> {
 pub fn check_rationale(text: &str, required: bool) -> Result<(), String> {
     let n = text.chars().count();
     if n > RATIONALE_MAX {
-        return Err(format!(
-            "must be at most {RATIONALE_MAX} characters (found {n})"
+        return Err(crate::i18n::k::validation::at_most_chars_found(
+            RATIONALE_MAX,
+            n,
         ));
     }
     if required && text.trim().is_empty() {
-        return Err("explain how your evidence shows this indicator before submitting".into());
+        return Err(crate::t!(validation.rationale_required).into());
     }
     Ok(())
 }

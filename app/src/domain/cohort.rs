@@ -57,9 +57,7 @@ pub fn parse_turnaround_days(s: &str) -> Result<i64, String> {
         .parse::<i64>()
         .ok()
         .filter(|n| (1..=TURNAROUND_DAYS_LIMIT).contains(n))
-        .ok_or_else(|| {
-            format!("give a whole number of business days from 1 to {TURNAROUND_DAYS_LIMIT}")
-        })
+        .ok_or_else(|| crate::i18n::k::validation::give_business_days(TURNAROUND_DAYS_LIMIT))
 }
 
 /// The most attempts a cohort may allow per competency.
@@ -71,7 +69,7 @@ pub fn parse_max_attempts(s: &str) -> Result<i64, String> {
         .parse::<i64>()
         .ok()
         .filter(|n| (1..=MAX_ATTEMPTS_LIMIT).contains(n))
-        .ok_or_else(|| format!("give a whole number from 1 to {MAX_ATTEMPTS_LIMIT}"))
+        .ok_or_else(|| crate::i18n::k::validation::give_whole_number(MAX_ATTEMPTS_LIMIT))
 }
 
 /// A member of a cohort.
@@ -164,7 +162,7 @@ impl Day {
     /// Parses `YYYY-MM-DD` with a real month and day.
     pub fn parse(s: &str) -> Result<Self, String> {
         let s = s.trim();
-        let bad = || format!("must be a date like 2026-09-01 (found {s:?})");
+        let bad = || crate::i18n::k::validation::date_like(format!("{s:?}"));
         let parts: Vec<&str> = s.split('-').collect();
         let [y, m, d] = parts.as_slice() else {
             return Err(bad());
@@ -199,10 +197,10 @@ impl Day {
 pub fn parse_cohort_name(s: &str) -> Result<String, String> {
     let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
     if s.is_empty() {
-        return Err("enter a name for the cohort".into());
+        return Err(crate::t!(validation.enter_cohort_name).into());
     }
     if s.chars().count() > 120 {
-        return Err("must be at most 120 characters".into());
+        return Err(crate::i18n::k::validation::at_most_chars(120));
     }
     Ok(s)
 }
@@ -252,25 +250,26 @@ pub fn parse_address_list(input: &str) -> Result<Vec<crate::domain::account::Ema
         }
     }
     if !bad.is_empty() {
-        let shown: Vec<String> = bad.iter().take(5).map(|b| format!("“{b}”")).collect();
-        return Err(format!(
-            "{} {} not an address: {}",
-            bad.len(),
-            if bad.len() == 1 {
-                "entry is"
-            } else {
-                "entries are"
-            },
-            shown.join(", ")
-        ));
+        let shown: Vec<String> = bad
+            .iter()
+            .take(5)
+            .map(crate::i18n::k::validation::quoted)
+            .collect();
+        let n = bad.len();
+        let entries = shown.join(", ");
+        return Err(if crate::i18n::singular(n as i64) {
+            crate::i18n::k::validation::not_addresses_one(n, &entries)
+        } else {
+            crate::i18n::k::validation::not_addresses_other(n, &entries)
+        });
     }
     if out.is_empty() {
-        return Err("paste at least one address".into());
+        return Err(crate::t!(validation.paste_address).into());
     }
     if out.len() > INVITE_LIST_MAX {
-        return Err(format!(
-            "at most {INVITE_LIST_MAX} addresses at a time ({} given)",
-            out.len()
+        return Err(crate::i18n::k::validation::too_many_addresses(
+            INVITE_LIST_MAX,
+            out.len(),
         ));
     }
     Ok(out)

@@ -317,7 +317,12 @@ fn next_steps(
 
 /// `2.75` for 275.
 pub fn hundredths(v: u32) -> String {
-    format!("{}{}{:02}", v / 100, crate::i18n::decimal_separator(), v % 100)
+    format!(
+        "{}{}{:02}",
+        v / 100,
+        crate::i18n::decimal_separator(),
+        v % 100
+    )
 }
 
 #[cfg(test)]

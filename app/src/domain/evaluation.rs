@@ -313,7 +313,12 @@ pub fn kappa_text(kappa: f64) -> String {
     let h = (kappa * 100.0).round() as i64;
     let sign = if h < 0 { "-" } else { "" };
     let h = h.abs();
-    format!("{sign}{}{}{:02}", h / 100, crate::i18n::decimal_separator(), h % 100)
+    format!(
+        "{sign}{}{}{:02}",
+        h / 100,
+        crate::i18n::decimal_separator(),
+        h % 100
+    )
 }
 
 /// What the evaluation page shows for a cohort (or every cohort of a framework, for an

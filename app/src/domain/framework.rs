@@ -137,7 +137,12 @@ impl Priority {
     /// The rating with one decimal, rounded half up: `370` is "3.7", `365` is "3.7".
     pub fn label(self) -> String {
         let tenths = (u32::from(self.0) + 5) / 10;
-        format!("{}{}{}", tenths / 10, crate::i18n::decimal_separator(), tenths % 10)
+        format!(
+            "{}{}{}",
+            tenths / 10,
+            crate::i18n::decimal_separator(),
+            tenths % 10
+        )
     }
 }
 

@@ -11,13 +11,11 @@ pub const BODY_MAX_BYTES: usize = 100 * 1024;
 pub fn parse_title(s: &str) -> Result<String, String> {
     let t = s.trim();
     if t.is_empty() {
-        return Err("give the entry a title".into());
+        return Err(crate::t!(validation.entry_title_required).into());
     }
     let n = t.chars().count();
     if n > TITLE_MAX {
-        return Err(format!(
-            "must be at most {TITLE_MAX} characters (it has {n})"
-        ));
+        return Err(crate::i18n::k::validation::at_most_chars_has(TITLE_MAX, n));
     }
     Ok(t.to_owned())
 }
@@ -25,9 +23,8 @@ pub fn parse_title(s: &str) -> Result<String, String> {
 /// Checks a body: at most [`BODY_MAX_BYTES`].
 pub fn check_body(s: &str) -> Result<(), String> {
     if s.len() > BODY_MAX_BYTES {
-        return Err(format!(
-            "is {} KB; an entry can hold up to 100 KB — split it into two entries",
-            s.len().div_ceil(1024)
+        return Err(crate::i18n::k::validation::body_too_large(
+            s.len().div_ceil(1024),
         ));
     }
     Ok(())

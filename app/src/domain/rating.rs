@@ -124,12 +124,12 @@ pub fn parse_evidence_url(input: &str) -> Result<String, String> {
         return Ok(String::new());
     }
     if s.len() > 2_000 {
-        return Err("must be at most 2000 characters".into());
+        return Err(crate::i18n::k::validation::at_most_chars(2000));
     }
     let rest = s
         .strip_prefix("https://")
         .or_else(|| s.strip_prefix("http://"))
-        .ok_or("must start with https:// (or http://)")?;
+        .ok_or_else(|| crate::t!(validation.url_scheme))?;
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let host_ok = !host.is_empty()
         && host.contains('.')
@@ -139,7 +139,7 @@ pub fn parse_evidence_url(input: &str) -> Result<String, String> {
         && !host.starts_with('.')
         && !host.ends_with('.');
     if !host_ok || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err("is not a complete web address, like https://example.org/my-evidence".into());
+        return Err(crate::t!(validation.url_incomplete).into());
     }
     Ok(s.to_owned())
 }
@@ -150,9 +150,7 @@ pub fn parse_note(input: &str) -> Result<String, String> {
     let s = if input.trim().is_empty() { "" } else { input };
     let n = s.chars().count();
     if n > NOTE_MAX {
-        return Err(format!(
-            "must be at most {NOTE_MAX} characters (it has {n})"
-        ));
+        return Err(crate::i18n::k::validation::at_most_chars_has(NOTE_MAX, n));
     }
     Ok(s.to_owned())
 }

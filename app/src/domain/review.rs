@@ -244,9 +244,7 @@ pub fn may_review(facts: &Facts, viewer: UserId) -> Result<Marking, Refusal> {
     }
     let marking = facts.waiting_for(viewer).ok_or(Refusal::NotWaiting)?;
     if !facts.viewer_assesses {
-        return Err(Refusal::Taken(
-            "only an assessor of this cohort can review it",
-        ));
+        return Err(Refusal::Taken(crate::t!(validation.only_assessor_reviews)));
     }
     Ok(marking)
 }
@@ -256,12 +254,11 @@ pub fn may_review(facts: &Facts, viewer: UserId) -> Result<Marking, Refusal> {
 pub fn may_claim(facts: &Facts, viewer: UserId, now: i64) -> Result<Marking, Refusal> {
     let marking = may_review(facts, viewer)?;
     if facts.assigned(marking).is_some_and(|a| a != viewer) {
-        return Err(Refusal::Taken(
-            "a coordinator assigned this to another assessor",
-        ));
+        return Err(Refusal::Taken(crate::t!(validation.assigned_to_another)));
     }
     if facts.claim.is_some_and(|c| c.held_by_other(viewer, now)) {
-        return Err(Refusal::Taken("another assessor is reviewing this now"));
+        let why = crate::t!(validation.another_assessor_reviewing);
+        return Err(Refusal::Taken(why));
     }
     Ok(marking)
 }
@@ -276,7 +273,7 @@ pub fn may_decide(facts: &Facts, viewer: UserId, now: i64) -> Result<Marking, Re
         _ => facts.assigned(marking).is_none_or(|a| a == viewer),
     };
     if !holds {
-        return Err(Refusal::Taken("another assessor holds this submission"));
+        return Err(Refusal::Taken(crate::t!(validation.another_assessor_holds)));
     }
     Ok(marking)
 }
@@ -301,10 +298,10 @@ pub fn may_assign(
         })
     };
     if !assessor_eligible {
-        return invalid("choose an assessor of this submission's cohort");
+        return invalid(crate::t!(validation.choose_cohort_assessor));
     }
     if assessor == facts.teacher {
-        return invalid("nobody assesses their own work");
+        return invalid(crate::t!(validation.no_self_assessment));
     }
     if facts.status == SubmissionStatus::Submitted {
         return Ok(Marking::First);
@@ -313,7 +310,7 @@ pub fn may_assign(
         return Err(Refusal::NotWaiting);
     }
     if facts.first_assessor == Some(assessor) {
-        return invalid("second marking needs someone other than the first assessor");
+        return invalid(crate::t!(validation.second_marker_differs));
     }
     if facts.first_assessor == Some(viewer) {
         return Err(Refusal::NotFound);
@@ -396,13 +393,9 @@ pub fn may_allow_attempt(
 pub fn may_edit(status: SubmissionStatus) -> Result<(), &'static str> {
     match status {
         SubmissionStatus::Draft => Ok(()),
-        SubmissionStatus::Submitted => {
-            Err("this evidence was submitted and is waiting for an assessor")
-        }
-        SubmissionStatus::Competent => Err("this competency was already judged Competent"),
-        SubmissionStatus::NotYet => {
-            Err("every attempt has been used; your coordinator can allow another")
-        }
+        SubmissionStatus::Submitted => Err(crate::t!(validation.evidence_waiting)),
+        SubmissionStatus::Competent => Err(crate::t!(validation.already_competent)),
+        SubmissionStatus::NotYet => Err(crate::t!(validation.attempts_used)),
     }
 }
 

@@ -6,6 +6,18 @@ use leptos_router::components::A;
 
 use crate::t;
 
+/// The journey shown on the home page: each step's title and text.
+const STEPS: [(crate::i18n::Key, crate::i18n::Key); 5] = {
+    use crate::i18n::k::home;
+    [
+        (home::learn_title, home::learn_text),
+        (home::reflect_title, home::reflect_text),
+        (home::submit_title, home::submit_text),
+        (home::assessed_title, home::assessed_text),
+        (home::badges_title, home::badges_text),
+    ]
+};
+
 /// The home page.
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -26,26 +38,17 @@ pub fn HomePage() -> impl IntoView {
         <section class="section" aria-labelledby="how-heading">
             <h2 id="how-heading">{t!(home.how_heading)}</h2>
             <ol class="steps">
-                <li class="steps__item">
-                    <h3>{t!(home.learn_title)}</h3>
-                    <p>{t!(home.learn_text)}</p>
-                </li>
-                <li class="steps__item">
-                    <h3>{t!(home.reflect_title)}</h3>
-                    <p>{t!(home.reflect_text)}</p>
-                </li>
-                <li class="steps__item">
-                    <h3>{t!(home.submit_title)}</h3>
-                    <p>{t!(home.submit_text)}</p>
-                </li>
-                <li class="steps__item">
-                    <h3>{t!(home.assessed_title)}</h3>
-                    <p>{t!(home.assessed_text)}</p>
-                </li>
-                <li class="steps__item">
-                    <h3>{t!(home.badges_title)}</h3>
-                    <p>{t!(home.badges_text)}</p>
-                </li>
+                {STEPS
+                    .into_iter()
+                    .map(|(title, text)| {
+                        view! {
+                            <li class="steps__item">
+                                <h3>{crate::i18n::text(title)}</h3>
+                                <p>{crate::i18n::text(text)}</p>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ol>
         </section>
         <section class="section" aria-labelledby="framework-heading">

@@ -8,8 +8,7 @@
 
 use crate::common;
 
-use app::domain::account::Role;
-use common::{Cast, TestApp};
+use common::TestApp;
 
 /// The payloads of the resources a page resolved on the server, in order.
 fn resolved_resources(html: &str) -> Vec<&str> {
@@ -51,72 +50,15 @@ fn resources_are_read_from_the_page_scripts() {
 both_engines! {
     async fn every_page_sends_each_piece_of_its_data_once(engine: Engine) {
         let Some(app) = TestApp::new(engine).await else { return };
-        let roster: [common::Person; 3] = [
-            ("tess", "Tess Teacher", &[(true, Role::Teacher)]),
-            ("abe", "Abe Assessor", &[(true, Role::Assessor)]),
-            ("cora", "Cora Coordinator", &[(true, Role::Coordinator)]),
-        ];
-        let cast = Cast::new(&app, "Pages", "pages.test", &roster).await;
-        let (entry, _) = app::db::journal::create(
-            &app.db,
-            cast.id("tess"),
-            &app::db::journal::Links::default(),
-            "An entry",
-            "Some words, enough of them to be worth sending once.",
+        let readers = common::page_kinds(
+            &app,
+            "Pages",
+            "pages.test",
+            ("An entry", "Some words, enough of them to be worth sending once."),
         )
-        .await
-        .expect("entry");
-        let cohort = cast.cohort;
-        let public = [
-            "/".to_owned(),
-            "/frameworks".into(),
-            "/frameworks/mcf".into(),
-            "/frameworks/mcf/competencies/communication".into(),
-            "/frameworks/mcf/units/listening-and-asking-better-questions".into(),
-            "/frameworks/mcf/course".into(),
-            "/frameworks/mcf/course/introduction".into(),
-            "/frameworks/mcf/course/session-planner".into(),
-            "/sign-in".into(),
-            "/verify".into(),
-        ];
-        let teacher = [
-            "/dashboard".to_owned(),
-            "/journal".into(),
-            format!("/journal/{entry}"),
-            "/frameworks/mcf/competencies/communication/checklist".into(),
-            "/frameworks/mcf/competencies/communication/evidence".into(),
-            "/credentials".into(),
-            "/learning-statement".into(),
-            "/profile".into(),
-        ];
-        let assessor = ["/assess".to_owned(), "/profile".into()];
-        let coordinator = [
-            "/coordinator".to_owned(),
-            format!("/coordinator/cohorts/{cohort}"),
-            format!("/coordinator/cohorts/{cohort}/moderation"),
-            format!("/coordinator/cohorts/{cohort}/evaluation"),
-        ];
-        let institution = ["/coordinator".to_owned(), "/coordinator/evaluation".into()];
-        let admin: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'admin@pages.test'")
-            .fetch_one(app.db.pool())
-            .await
-            .expect("admin");
-        let admin = format!(
-            "mcf_session={}",
-            app::auth::session::create(&app.db, admin, "test", "192.0.2.1")
-                .await
-                .expect("session")
-        );
-        let readers: [(&str, Option<&str>, &[String]); 6] = [
-            ("a visitor", None, &public),
-            ("a teacher", Some(cast.cookie("tess")), &public),
-            ("a teacher", Some(cast.cookie("tess")), &teacher),
-            ("an assessor", Some(cast.cookie("abe")), &assessor),
-            ("a coordinator", Some(cast.cookie("cora")), &coordinator),
-            ("an institution coordinator", Some(&admin), &institution),
-        ];
+        .await;
         let mut checked = 0;
-        for (who, cookie, pages) in readers {
+        for (who, cookie, pages) in &readers {
             for page in pages {
                 let reply = match cookie {
                     Some(c) => app.page_as(page, c).await,

@@ -71,6 +71,8 @@ pub async fn verify_document(
     // Expansion and canonicalisation cost CPU in proportion to the document: off the async
     // workers, a core at a time.
     let doc = doc.clone();
+    // Read here, in the request's language: the closure runs on another thread.
+    let not_looked_up = crate::t!(validation.status_not_looked_up);
     crate::work::cpu("verify a credential", move || {
         verify::verify(
             &doc,
@@ -80,7 +82,7 @@ pub async fn verify_document(
                 answers
                     .get(&status_key(d))
                     .cloned()
-                    .unwrap_or_else(|| StatusAnswer::Unknown("its status was not looked up".into()))
+                    .unwrap_or_else(|| StatusAnswer::Unknown(not_looked_up.into()))
             },
             now,
         )
@@ -109,14 +111,11 @@ async fn status_answer(db: &Db, issuer: &Issuer, doc: &Value) -> anyhow::Result<
             if e.get("type").and_then(Value::as_str) != Some("BitstringStatusListEntry")
                 || e.get("statusPurpose").and_then(Value::as_str) != Some("revocation") =>
         {
-            StatusAnswer::Unknown(
-                "its status entry is not a BitstringStatusListEntry for revocation".into(),
-            )
+            StatusAnswer::Unknown(crate::t!(validation.status_entry_unsupported).into())
         }
-        Some(_) if !ours => StatusAnswer::Unknown(
-            "it names a status list of another issuer, and this page does not fetch other sites"
-                .into(),
-        ),
+        Some(_) if !ours => {
+            StatusAnswer::Unknown(crate::t!(validation.status_list_other_issuer).into())
+        }
         Some(e) => {
             let list = e
                 .get("statusListCredential")
@@ -141,13 +140,17 @@ async fn status_answer(db: &Db, issuer: &Issuer, doc: &Value) -> anyhow::Result<
                             StatusAnswer::Revoked
                         }
                         Some(_) => StatusAnswer::Active,
-                        None => StatusAnswer::Unknown("the status list could not be read".into()),
+                        None => StatusAnswer::Unknown(
+                            crate::t!(validation.status_list_unreadable).into(),
+                        ),
                     }
                 }
-                (true, None) => StatusAnswer::Unknown("its status list index is not a number".into()),
-                (false, _) => StatusAnswer::Unknown(format!(
-                    "its status list ({list}) is not this service's, and this page does not fetch other sites"
-                )),
+                (true, None) => {
+                    StatusAnswer::Unknown(crate::t!(validation.status_index_not_number).into())
+                }
+                (false, _) => {
+                    StatusAnswer::Unknown(crate::i18n::k::validation::status_list_not_ours(list))
+                }
             }
         }
     })

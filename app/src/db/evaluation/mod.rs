@@ -125,7 +125,14 @@ pub async fn evaluation(
             else {
                 return Ok(None);
             };
-            (0, "All cohorts".to_owned(), f.id, f.slug, 0, None)
+            (
+                0,
+                crate::t!(validation.all_cohorts).to_owned(),
+                f.id,
+                f.slug,
+                0,
+                None,
+            )
         }
     };
     let frameworks: Vec<(String, String)> = sqlx::query_as(

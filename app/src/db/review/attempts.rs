@@ -54,7 +54,7 @@ pub async fn allow_attempt(
     let Some(competency_id) = competency_id else {
         return Ok(Err(Refused::Invalid {
             field: "competency".into(),
-            message: "choose a competency of this cohort's framework".into(),
+            message: crate::t!(validation.choose_cohort_competency).into(),
         }));
     };
     sqlx::query(

@@ -38,7 +38,7 @@ pub async fn claim(
     .context("claim")?;
     if taken.rows_affected() == 0 {
         return Ok(Err(Refused::Taken(
-            "another assessor is reviewing this now".into(),
+            crate::t!(validation.another_assessor_reviewing).into(),
         )));
     }
     let second = marking == Marking::Second;

@@ -210,7 +210,7 @@ pub async fn decide(
             None => {
                 return Ok(Err(Refused::Invalid {
                     field: format!("review[level][{}]", ind.slug),
-                    message: format!("rate “{}”", ind.text),
+                    message: crate::i18n::k::validation::rate_indicator(&ind.text),
                 }))
             }
         }
@@ -225,10 +225,7 @@ pub async fn decide(
     if review.competent && !rule.met_by(&levels) {
         return Ok(Err(Refused::Invalid {
             field: "review[decision]".into(),
-            message: format!(
-                "the ratings do not meet the rule for Competent. {}",
-                rule.explain()
-            ),
+            message: crate::i18n::k::validation::rule_not_met(rule.explain()),
         }));
     }
     let decision = Verdict::from_competent(review.competent);

@@ -101,9 +101,8 @@ pub async fn save_draft(
                         version: now_there.version,
                     }));
                 }
-                return Ok(Err(Refused::Closed(
-                    "this evidence was submitted meanwhile (from another window?)",
-                )));
+                let why = crate::t!(validation.submitted_meanwhile);
+                return Ok(Err(Refused::Closed(why)));
             }
             (id, attempt, version + 1)
         }

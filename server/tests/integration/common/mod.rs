@@ -542,3 +542,83 @@ impl Cast {
         self.people.iter().find(|p| p.0 == who).expect("person").1
     }
 }
+
+/// Who reads a list of pages: a description, their session cookie (none for a visitor) and
+/// the pages.
+pub type Readers = Vec<(&'static str, Option<String>, Vec<String>)>;
+
+/// Every page kind with each kind of reader who may read it, over a new cast (`prefix`,
+/// `domain`) of a teacher (`tess`, with one journal entry `entry` = (title, text)), an assessor
+/// (`abe`), a coordinator (`cora`) and an institution coordinator. Shared by the tests that read
+/// every page (`pages.rs`, `languages.rs`).
+pub async fn page_kinds(app: &TestApp, prefix: &str, domain: &str, entry: (&str, &str)) -> Readers {
+    use app::domain::account::Role;
+    let roster: [Person; 3] = [
+        ("tess", "Tess Teacher", &[(true, Role::Teacher)]),
+        ("abe", "Abe Assessor", &[(true, Role::Assessor)]),
+        ("cora", "Cora Coordinator", &[(true, Role::Coordinator)]),
+    ];
+    let cast = Cast::new(app, prefix, domain, &roster).await;
+    let (entry, _) = app::db::journal::create(
+        &app.db,
+        cast.id("tess"),
+        &app::db::journal::Links::default(),
+        entry.0,
+        entry.1,
+    )
+    .await
+    .expect("entry");
+    let cohort = cast.cohort;
+    let public: Vec<String> = [
+        "/",
+        "/frameworks",
+        "/frameworks/mcf",
+        "/frameworks/mcf/competencies/communication",
+        "/frameworks/mcf/units/listening-and-asking-better-questions",
+        "/frameworks/mcf/course",
+        "/frameworks/mcf/course/introduction",
+        "/frameworks/mcf/course/session-planner",
+        "/sign-in",
+        "/verify",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let teacher = vec![
+        "/dashboard".to_owned(),
+        "/journal".into(),
+        format!("/journal/{entry}"),
+        "/frameworks/mcf/competencies/communication/checklist".into(),
+        "/frameworks/mcf/competencies/communication/evidence".into(),
+        "/credentials".into(),
+        "/learning-statement".into(),
+        "/profile".into(),
+    ];
+    let assessor = vec!["/assess".to_owned(), "/profile".into()];
+    let coordinator = vec![
+        "/coordinator".to_owned(),
+        format!("/coordinator/cohorts/{cohort}"),
+        format!("/coordinator/cohorts/{cohort}/moderation"),
+        format!("/coordinator/cohorts/{cohort}/evaluation"),
+    ];
+    let institution = vec!["/coordinator".to_owned(), "/coordinator/evaluation".into()];
+    let admin: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(format!("admin@{domain}"))
+        .fetch_one(app.db.pool())
+        .await
+        .expect("admin");
+    let admin = format!(
+        "mcf_session={}",
+        app::auth::session::create(&app.db, admin, "test", "192.0.2.1")
+            .await
+            .expect("session")
+    );
+    let cookie = |who: &str| Some(cast.cookie(who).to_owned());
+    vec![
+        ("a visitor", None, public.clone()),
+        ("a teacher", cookie("tess"), public),
+        ("a teacher", cookie("tess"), teacher),
+        ("an assessor", cookie("abe"), assessor),
+        ("a coordinator", cookie("cora"), coordinator),
+        ("an institution coordinator", Some(admin), institution),
+    ]
+}
