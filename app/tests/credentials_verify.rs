@@ -78,14 +78,19 @@ fn expiry_is_reported() {
     let before = check(&doc, StatusAnswer::Active, "2025-04-30T00:00:00Z");
     assert_eq!(before.verdict, Verdict::Valid);
     assert!(
-        before.checks[2].detail.contains("until 2025-05-01"),
+        before.checks[2].detail.contains("until 1 May 2025"),
         "{:?}",
         before.checks[2]
     );
     let after = check(&doc, StatusAnswer::Active, "2025-05-01T12:00:00Z");
     assert_eq!(after.verdict, Verdict::Expired);
     assert!(after.reason.contains("expired"));
-    assert_eq!(after.checks[2].detail, "Expired on 2025-05-01.");
+    assert_eq!(after.checks[2].detail, "Expired on 1 May 2025.");
+    // Read in French, the findings and their dates are French.
+    let fr = app::i18n::in_lang(app::domain::lang::Lang::Fr, || {
+        check(&doc, StatusAnswer::Active, "2025-05-01T12:00:00Z")
+    });
+    assert_eq!(fr.checks[2].detail, "Expirée le 1er mai 2025.");
     assert!(after.checks[1].ok, "the signature itself is still good");
 }
 
@@ -93,7 +98,7 @@ fn expiry_is_reported() {
 fn a_credential_not_yet_valid_says_so() {
     let report = check(&signed(None), StatusAnswer::Active, "2024-04-30T00:00:00Z");
     assert_eq!(report.verdict, Verdict::NotYetValid);
-    assert_eq!(report.checks[2].detail, "Valid only from 2024-05-01.");
+    assert_eq!(report.checks[2].detail, "Valid only from 1 May 2024.");
 }
 
 #[test]
