@@ -77,10 +77,16 @@ pub async fn for_request<F: std::future::Future>(lang: Lang, f: F) -> F::Output 
 /// the thread's while `f` runs).
 #[cfg(feature = "ssr")]
 pub fn in_lang<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
-    let before = OVERRIDE.with(|o| o.replace(Some(lang)));
-    let out = f();
-    OVERRIDE.with(|o| o.set(before));
-    out
+    /// Puts the thread's language back when `f` returns or panics: a panic caught by the
+    /// runtime must not leave a worker thread reading every later page in `lang`.
+    struct Restore(Option<Lang>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            OVERRIDE.with(|o| o.set(self.0));
+        }
+    }
+    let _restore = Restore(OVERRIDE.with(|o| o.replace(Some(lang))));
+    f()
 }
 
 /// The language texts are read in here: [`in_lang`]'s, else the page's, else (outside a
@@ -268,6 +274,15 @@ mod tests {
                 assert_eq!(parsed.len(), generated::TEXTS[l][t].len());
             }
         }
+    }
+
+    #[test]
+    fn a_panic_inside_in_lang_leaves_the_thread_in_its_own_language() {
+        let caught = std::panic::catch_unwind(|| in_lang(Lang::Fr, || panic!("while writing")));
+        assert!(caught.is_err());
+        assert_eq!(OVERRIDE.with(std::cell::Cell::get), None);
+        assert_eq!(in_lang(Lang::Fr, || text(k::common::nav_home)), "Accueil");
+        assert_eq!(OVERRIDE.with(std::cell::Cell::get), None);
     }
 
     #[test]
